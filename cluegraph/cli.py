@@ -1,0 +1,154 @@
+"""The ``cluegraph`` command: one entry point, thin subcommands.
+
+Each subcommand parses its options, calls one function of the packages below, and turns a
+``ClueGraphError`` into a message and an exit code. Nothing here knows SQL or Cypher.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cluegraph.settings import settings
+from graph.errors import ClueGraphError
+
+app = typer.Typer(
+    name="cluegraph",
+    help="Link analysis for border and port control: fuse crossings, API/PNR and associated records "
+    "into one property graph, score risk paths and clue clusters, hand leads on as clue packets.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        help="Graph store: a DuckDB file path (default ./cluegraph.duckdb) or, later, a neo4j:// URI. "
+        "Also read from CLUEGRAPH_STORE.",
+    ),
+]
+
+
+def _store_uri(store: str | None) -> str:
+    return store or settings().store
+
+
+def _fail(err: ClueGraphError) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {err}")
+    return typer.Exit(code=err.exit_code)
+
+
+@app.command()
+def stats(
+    store: StoreOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object, for scripts.")] = False,
+) -> None:
+    """Count nodes per label and edges per type."""
+    from graph.store import open_store
+
+    try:
+        with open_store(_store_uri(store), read_only=True) as st:
+            result = st.stats()
+    except ClueGraphError as err:
+        raise _fail(err) from err
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), sort_keys=True) + "\n")
+        return
+    out = Console()
+    for title, counts in (("nodes", result.nodes), ("edges", result.edges)):
+        table = Table(title=f"{title} ({sum(counts.values()):,})", title_justify="left")
+        table.add_column("label" if title == "nodes" else "type")
+        table.add_column("count", justify="right")
+        for name, n in sorted(counts.items()):
+            table.add_row(name, f"{n:,}")
+        out.print(table)
+
+
+@app.command("load-graph")
+def load_graph(
+    source: Annotated[Path, typer.Argument(help="Folder with nodes/<Label>.csv and edges/<TYPE>.csv.")],
+    store: StoreOption = None,
+) -> None:
+    """Bulk-load a graph kept as CSV tables (one file per label and per edge type), idempotently."""
+    from graph.csv_tables import load_csv_tables
+    from graph.store import open_store
+
+    try:
+        with open_store(_store_uri(store)) as st:
+            loaded = load_csv_tables(st, source)
+    except ClueGraphError as err:
+        raise _fail(err) from err
+    for name, n in loaded.items():
+        console.print(f"loaded {n:>8,} rows from {name}")
+
+
+@app.command()
+def neighbours(
+    node_id: Annotated[str, typer.Argument(help="A node id, e.g. Person:1f3a9c0d2b7e4a65.")],
+    depth: Annotated[int, typer.Option(min=1, max=3, help="Hops, 1 to 3.")] = 1,
+    edge_type: Annotated[
+        list[str] | None, typer.Option("--edge-type", "-t", help="Only these edge types (repeatable).")
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="Only links seen on or after (ISO date).")] = None,
+    until: Annotated[str | None, typer.Option(help="Only links seen on or before (ISO date).")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many neighbours.")] = 50,
+    store: StoreOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object, for scripts.")] = False,
+) -> None:
+    """List what a node links to, nearest first, with the links' types and times."""
+    from graph.store import open_store
+
+    try:
+        with open_store(_store_uri(store), read_only=True) as st:
+            hood = st.neighbours(
+                node_id, depth=depth, edge_types=edge_type, since=since, until=until, limit=limit
+            )
+    except ClueGraphError as err:
+        raise _fail(err) from err
+    if as_json:
+        sys.stdout.write(json.dumps(hood.to_dict(), sort_keys=True, default=str) + "\n")
+        return
+    table = Table(title=f"neighbours of {node_id}", title_justify="left")
+    for col in ("hops", "id", "label", "summary"):
+        table.add_column(col)
+    for node in hood.nodes:
+        if node.id == node_id:
+            continue
+        table.add_row(str(hood.hops[node.id]), node.id, node.label, node.summary())
+    Console().print(table)
+    if hood.truncated:
+        console.print(f"[yellow]truncated at {limit}: more neighbours exist (raise --limit)[/]")
+
+
+@app.command()
+def world(
+    out_dir: Annotated[Path, typer.Argument(help="Folder to write the synthetic world into.")],
+    persons: Annotated[int, typer.Option(min=10, help="Number of people.")] = 2000,
+    days: Annotated[int, typer.Option(min=1, help="Days of upcoming arrivals.")] = 7,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same bytes.")] = 1,
+) -> None:
+    """Write a synthetic border world (source files + ground truth) into OUT_DIR."""
+    from cluegraph.world.command import run_world
+
+    try:
+        run_world(out_dir, persons=persons, days=days, seed=seed, console=console)
+    except ClueGraphError as err:
+        raise _fail(err) from err
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()
