@@ -1,0 +1,91 @@
+"""Stable ids from natural keys.
+
+A node id is ``Label:`` followed by 16 hex digits: the first 8 bytes of the MD5 of the canonical key string
+(label and key values joined by the unit separator U+001F), read little-endian and shifted right by one bit
+so it fits a signed 64-bit integer. The same key gives the same id on every run and every machine, and
+stores keep the 63-bit number for fast joins (DuckDB's ``md5_number_upper`` computes the same number in
+bulk; ``tests/graph/test_ids.py`` pins that the two agree).
+
+>>> node_id("Document", "CHN", "E12345678")
+'Document:2123867e2a162a6c'
+>>> parse_id("Document:2123867e2a162a6c")
+('Document', 2387900103866591852)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+
+from graph.errors import InvalidIdError
+
+SEP = "\x1f"
+_ID = re.compile(r"^([A-Za-z][A-Za-z0-9_]*):([0-9a-f]{16})$")
+#: The same pattern, for SQL regexp_full_match (stores use it to validate ids in bulk).
+ID_PATTERN = r"[A-Za-z][A-Za-z0-9_]*:[0-9a-f]{16}"
+
+
+def canonical(value: object) -> str:
+    """The text a key value contributes to an id: strings as they are, integers and dates in ISO form.
+
+    Ingest normalises values (case, spacing, document numbers) before they become keys; this function
+    only fixes how a normalised value is spelled, and matches a SQL ``CAST(value AS VARCHAR)``.
+
+    >>> canonical(date(2024, 3, 1)), canonical(42), canonical("E1")
+    ('2024-03-01', '42', 'E1')
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | date):
+        return value.isoformat() if isinstance(value, date) else str(value)
+    raise InvalidIdError("a key value must be text, an integer or a date", value=value)
+
+
+def hash63(text: str) -> int:
+    """The 63-bit number behind an id (non-negative, fits a signed 64-bit integer).
+
+    >>> hash63("Port" + SEP + "LHR") == parse_id(node_id("Port", "LHR"))[1]
+    True
+    """
+    return int.from_bytes(hashlib.md5(text.encode("utf-8")).digest()[:8], "little") >> 1
+
+
+def format_id(label: str, number: int) -> str:
+    """Spell an id from its label and 63-bit number.
+
+    >>> format_id("Port", 255)
+    'Port:00000000000000ff'
+    """
+    return f"{label}:{number:016x}"
+
+
+def node_id(label: str, *key_values: object) -> str:
+    """The id of the node of ``label`` whose key properties have these values (in the schema's order)."""
+    if not key_values:
+        raise InvalidIdError("a node id needs at least one key value", field="key", value=label)
+    return format_id(label, hash63(SEP.join([label, *(canonical(v) for v in key_values)])))
+
+
+def edge_id(edge_type: str, src: str, dst: str, key: object = None) -> str:
+    """The id of the edge of ``edge_type`` from ``src`` to ``dst`` (ids), told apart by ``key`` if any.
+
+    Symmetric edge types put their ends in sorted order before calling this (the store does).
+
+    >>> edge_id("HOLDS", node_id("Person", "p1"), node_id("Document", "CHN", "E1"))[:6]
+    'HOLDS:'
+    """
+    parse_id(src)
+    parse_id(dst)
+    parts = [edge_type, src, dst, "" if key is None else canonical(key)]
+    return format_id(edge_type, hash63(SEP.join(parts)))
+
+
+def parse_id(text: str) -> tuple[str, int]:
+    """Split an id into its label (or edge type) and 63-bit number; ``InvalidIdError`` if it is not one."""
+    match = _ID.match(text) if isinstance(text, str) else None
+    if match is None:
+        raise InvalidIdError("not a cluegraph id (expected Label:16 hex digits)", field="id", value=text)
+    return match.group(1), int(match.group(2), 16)

@@ -1,0 +1,114 @@
+"""The store contract: what every graph store (embedded DuckDB, Neo4j server) offers.
+
+Writers are bulk and idempotent: upserting the same rows twice changes nothing, and repeated sightings
+merge (``first_seen`` is the earliest, ``last_seen`` the latest, ``sources`` the union, properties the
+latest non-null value). A bad batch raises a named ``InvalidInputError`` that says which row and field,
+and writes nothing of its writer's transaction. Reads answer with the dataclasses of ``graph.store.model``;
+whole-graph analytics take ``edge_list()`` (Arrow) rather than walking the store.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Protocol
+
+import pandas as pd
+import pyarrow as pa
+
+from graph.schema import Schema
+from graph.store.model import Edge, Neighbourhood, Node, StoreStats, Subgraph, WriteResult
+
+Rows = pd.DataFrame | pa.Table
+TimeBound = str | date | datetime | None
+
+MAX_DEPTH = 3
+
+
+class BulkWriter(Protocol):
+    """Bulk upserts inside one transaction (see ``GraphStore.writer``)."""
+
+    def upsert_nodes(self, label: str, rows: Rows) -> WriteResult:
+        """Upsert nodes of ``label``: one row each, the key properties as columns, other columns as
+        properties, and optionally ``first_seen``, ``last_seen``, ``sources`` (text or list of text),
+        ``confidence`` and ``method``."""
+        ...
+
+    def upsert_edges(self, edge_type: str, rows: Rows) -> WriteResult:
+        """Upsert edges of ``edge_type``: ``src`` and ``dst`` node ids (which must exist), the type's key
+        property when it declares one, other columns as properties, and the provenance columns."""
+        ...
+
+
+class GraphStore(ABC):
+    """One property graph, behind one contract. Use as a context manager, or call ``close``."""
+
+    schema: Schema
+
+    @abstractmethod
+    def writer(self) -> AbstractContextManager[BulkWriter]:
+        """A bulk writer; everything written inside the ``with`` block commits together or not at all."""
+
+    @abstractmethod
+    def get(self, item_id: str) -> Node | Edge | None:
+        """The node or edge with this id, or None."""
+
+    @abstractmethod
+    def find(
+        self,
+        label: str | None = None,
+        *,
+        key: Mapping[str, Any] | Sequence[Any] | None = None,
+        props: Mapping[str, Any] | None = None,
+        text: str | None = None,
+        limit: int = 100,
+    ) -> list[Node]:
+        """Nodes by key (needs ``label``), by property equality, or by normalised text (every word of
+        ``text`` must occur in the label's text properties, ignoring case, accents and spacing)."""
+
+    @abstractmethod
+    def neighbours(
+        self,
+        node_id: str,
+        *,
+        depth: int = 1,
+        edge_types: Sequence[str] | None = None,
+        since: TimeBound = None,
+        until: TimeBound = None,
+        limit: int = 100,
+    ) -> Neighbourhood:
+        """Nodes within ``depth`` hops (1 to 3) of ``node_id`` over edges of ``edge_types`` whose time span
+        meets the window [since, until], nearest and most recent first, at most ``limit`` of them (besides
+        the node itself), with the edges that reached them."""
+
+    @abstractmethod
+    def subgraph(self, node_ids: Sequence[str]) -> Subgraph:
+        """These nodes (those that exist) and every edge among them."""
+
+    @abstractmethod
+    def edge_list(self, edge_types: Sequence[str] | None = None) -> pa.Table:
+        """Every edge (of these types) as an Arrow table for analytics: ``src``, ``dst`` (63-bit node
+        numbers), ``src_label``, ``dst_label``, ``type``, ``eid``, ``first_seen``, ``last_seen``."""
+
+    @abstractmethod
+    def node_table(self, labels: Sequence[str] | None = None) -> pa.Table:
+        """Every node (of these labels) as an Arrow table: ``nid``, ``label``, ``first_seen``, ``last_seen``."""
+
+    @abstractmethod
+    def stats(self) -> StoreStats:
+        """Counts of nodes per label and edges per type."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the store."""
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

@@ -1,0 +1,52 @@
+"""The DuckDB store's tables and indexes, and the SQL expressions its reads and writes share."""
+
+from __future__ import annotations
+
+from graph.ids import SEP
+
+FORMAT_VERSION = "1"
+
+TABLES = (
+    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    """CREATE TABLE IF NOT EXISTS nodes (
+        nid BIGINT NOT NULL, label VARCHAR NOT NULL, props JSON NOT NULL, text VARCHAR,
+        first_seen TIMESTAMP, last_seen TIMESTAMP, sources VARCHAR[] NOT NULL,
+        confidence DOUBLE, method VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS edges (
+        eid BIGINT NOT NULL, type VARCHAR NOT NULL, src BIGINT NOT NULL, dst BIGINT NOT NULL,
+        src_label VARCHAR NOT NULL, dst_label VARCHAR NOT NULL, key VARCHAR, props JSON,
+        first_seen TIMESTAMP, last_seen TIMESTAMP, sources VARCHAR[] NOT NULL,
+        confidence DOUBLE, method VARCHAR)""",
+)
+
+#: Indexes by table. Bulk loads into a small table drop and rebuild them (much faster than maintaining).
+INDEXES = {
+    "nodes": ("CREATE UNIQUE INDEX IF NOT EXISTS nodes_nid ON nodes (nid)",),
+    "edges": (
+        "CREATE INDEX IF NOT EXISTS edges_src ON edges (src)",
+        "CREATE INDEX IF NOT EXISTS edges_dst ON edges (dst)",
+    ),
+}
+INDEX_NAMES = {"nodes": ("nodes_nid",), "edges": ("edges_src", "edges_dst")}
+
+SEP_SQL = f"chr({ord(SEP)})"
+
+
+def norm_text(expr: str) -> str:
+    """SQL that normalises text for search: accents off, upper case, runs of space folded."""
+    return f"nullif(trim(regexp_replace(upper(strip_accents({expr})), '\\s+', ' ', 'g')), '')"
+
+
+def hash63(expr: str) -> str:
+    """SQL for the 63-bit id number of a canonical key string (same as ``graph.ids.hash63``)."""
+    return f"(md5_number_upper({expr}) >> 1)::BIGINT"
+
+
+def id_number(expr: str) -> str:
+    """SQL that reads the 63-bit number out of an id string ``Label:hex16``."""
+    return f"('0x' || right({expr}, 16))::BIGINT"
+
+
+def id_string(label: str, number: str) -> str:
+    """SQL that spells an id from a label and a 63-bit number."""
+    return f"({label} || ':' || lpad(printf('%x', {number}), 16, '0'))"

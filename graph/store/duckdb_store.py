@@ -1,0 +1,267 @@
+"""The embedded graph store: one DuckDB file, no server.
+
+Nodes and edges live in two tables keyed by 63-bit numbers taken from their ids (see ``graph.ids``), with
+ART indexes on node numbers and on both edge ends, so point reads and 1-3 hop expansions touch only the
+rows they need, while analytics read the whole edge list as Arrow in one scan.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from graph.errors import InvalidValueError, StoreError, StoreUnavailableError
+from graph.ids import format_id, node_id, parse_id
+from graph.schema import Schema, load_schema
+from graph.store.base import MAX_DEPTH, BulkWriter, GraphStore, TimeBound
+from graph.store.duckdb_ddl import FORMAT_VERSION, INDEXES, TABLES, norm_text
+from graph.store.duckdb_writer import DuckDBWriter
+from graph.store.model import Edge, Neighbourhood, Node, StoreStats, Subgraph
+
+_NODE_COLS = "nid, label, props, first_seen, last_seen, sources, confidence, method"
+_EDGE_COLS = "eid, type, src, dst, src_label, dst_label, props, first_seen, last_seen, sources, confidence, method"
+_EDGE_FILTER = """($types IS NULL OR list_contains($types, e.type))
+    AND ($since IS NULL OR e.last_seen IS NULL OR e.last_seen >= $since)
+    AND ($until IS NULL OR e.first_seen IS NULL OR e.first_seen <= $until)"""
+# One hop from a frontier: the edges that leave it (either way), the new nodes they reach (most recently
+# seen first, at most $take of them), and how many new nodes there were in all.
+_HOP = f"""
+WITH hits AS (
+    SELECT {_EDGE_COLS}, e.dst AS nbr, e.dst_label AS nbr_label FROM edges e
+    WHERE e.src IN (SELECT unnest($frontier)) AND {_EDGE_FILTER}
+    UNION ALL
+    SELECT {_EDGE_COLS}, e.src AS nbr, e.src_label AS nbr_label FROM edges e
+    WHERE e.dst IN (SELECT unnest($frontier)) AND {_EDGE_FILTER}
+),
+cand AS (
+    SELECT nbr, max(last_seen) AS seen FROM hits WHERE NOT list_contains($visited, nbr) GROUP BY nbr
+),
+pick AS (
+    SELECT nbr, count(*) OVER () AS total FROM cand ORDER BY seen DESC NULLS LAST, nbr LIMIT $take
+)
+SELECT h.* EXCLUDE (nbr_label), p.total FROM hits h JOIN pick p USING (nbr)
+"""
+
+
+def _time(value: TimeBound, field: str) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise InvalidValueError("not an ISO date or time", field=field, value=value) from None
+
+
+def _props(raw: Any) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    return dict(json.loads(raw)) if isinstance(raw, str) else dict(raw)
+
+
+class DuckDBStore(GraphStore):
+    """A graph in one DuckDB file (or in memory with ``":memory:"``)."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False, schema: Schema | None = None) -> None:
+        self.path = str(path)
+        self.schema = schema or load_schema()
+        if read_only and self.path != ":memory:" and not Path(self.path).exists():
+            raise StoreUnavailableError(
+                "no graph store here yet: ingest or load data first (or pass --store)", file=self.path
+            )
+        try:
+            self._con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as err:
+            raise StoreUnavailableError(f"cannot open the DuckDB store: {err}", file=self.path) from err
+        self._con.execute("SET TimeZone = 'UTC'")
+        if not read_only:
+            self._create()
+        self._check_version()
+
+    # --------------------------------------------------------------- set-up
+    def _create(self) -> None:
+        for ddl in TABLES:
+            self._con.execute(ddl)
+        for ddls in INDEXES.values():
+            for ddl in ddls:
+                self._con.execute(ddl)
+        self._con.execute("INSERT OR IGNORE INTO meta VALUES ('format_version', ?)", [FORMAT_VERSION])
+
+    def _check_version(self) -> None:
+        try:
+            row = self._con.execute("SELECT value FROM meta WHERE key = 'format_version'").fetchone()
+        except duckdb.CatalogException as err:
+            raise StoreError("not a cluegraph store (no meta table)", file=self.path) from err
+        if row is None or row[0] != FORMAT_VERSION:
+            raise StoreError(f"store format {row and row[0]} is not {FORMAT_VERSION}", file=self.path)
+
+    def close(self) -> None:
+        """Close the file (changes are already committed)."""
+        self._con.close()
+
+    # --------------------------------------------------------------- writes
+    @contextmanager
+    def writer(self) -> Iterator[BulkWriter]:
+        """A bulk writer in one transaction: committed at the end of the block, rolled back on error."""
+        self._con.execute("BEGIN TRANSACTION")
+        try:
+            yield DuckDBWriter(self._con, self.schema)
+        except BaseException:
+            self._con.execute("ROLLBACK")
+            raise
+        self._con.execute("COMMIT")
+
+    # ---------------------------------------------------------------- reads
+    def _node(self, row: tuple[Any, ...]) -> Node:
+        nid, label, props, first, last, sources, conf, method = row
+        return Node(format_id(label, nid), label, _props(props), first, last, tuple(sources or ()), conf, method)
+
+    def _edge(self, row: tuple[Any, ...]) -> Edge:
+        eid, etype, src, dst, src_label, dst_label, props, first, last, sources, conf, method = row[:12]
+        return Edge(format_id(etype, eid), etype, format_id(src_label, src), format_id(dst_label, dst),
+                    _props(props), first, last, tuple(sources or ()), conf, method)
+
+    def get(self, item_id: str) -> Node | Edge | None:
+        """The node or edge with this id, or None."""
+        label, number = parse_id(item_id)
+        if label in self.schema.nodes:
+            row = self._con.execute(f"SELECT {_NODE_COLS} FROM nodes WHERE nid = ?", [number]).fetchone()
+            return self._node(row) if row and row[1] == label else None
+        if label in self.schema.edges:
+            row = self._con.execute(f"SELECT {_EDGE_COLS} FROM edges WHERE eid = ?", [number]).fetchone()
+            return self._edge(row) if row and row[1] == label else None
+        return None
+
+    def find(
+        self,
+        label: str | None = None,
+        *,
+        key: Mapping[str, Any] | Sequence[Any] | None = None,
+        props: Mapping[str, Any] | None = None,
+        text: str | None = None,
+        limit: int = 100,
+    ) -> list[Node]:
+        """Nodes by key, by property equality, or by normalised text (see ``GraphStore.find``)."""
+        if label is not None:
+            self.schema.node(label)
+        if key is not None:
+            if label is None:
+                raise InvalidValueError("find by key needs a label", field="label")
+            ntype = self.schema.node(label)
+            values = [key[k] for k in ntype.key] if isinstance(key, Mapping) else list(key)
+            found = self.get(node_id(label, *values))
+            return [found] if isinstance(found, Node) else []
+        where, params = ["($label IS NULL OR label = $label)"], {"label": label, "limit": limit}
+        for i, (name, value) in enumerate(sorted((props or {}).items())):
+            where.append(f"json_extract_string(props, $path{i}) = CAST($value{i} AS VARCHAR)")
+            params[f"path{i}"], params[f"value{i}"] = f'$."{name}"', value
+        for i, word in enumerate((text or "").split()):
+            where.append(f"contains(text, {norm_text(f'$word{i}')})")
+            params[f"word{i}"] = word
+        rows = self._con.execute(
+            f"SELECT {_NODE_COLS} FROM nodes WHERE {' AND '.join(where)} ORDER BY label, nid LIMIT $limit", params
+        ).fetchall()
+        return [self._node(r) for r in rows]
+
+    def neighbours(
+        self,
+        node_id: str,
+        *,
+        depth: int = 1,
+        edge_types: Sequence[str] | None = None,
+        since: TimeBound = None,
+        until: TimeBound = None,
+        limit: int = 100,
+    ) -> Neighbourhood:
+        """Nodes within ``depth`` hops of ``node_id`` (see ``GraphStore.neighbours``)."""
+        if not 1 <= depth <= MAX_DEPTH:
+            raise InvalidValueError(f"depth must be 1 to {MAX_DEPTH}", field="depth", value=depth)
+        if limit < 1:
+            raise InvalidValueError("limit must be at least 1", field="limit", value=limit)
+        for t in edge_types or ():
+            self.schema.edge(t)
+        _, center = parse_id(node_id)
+        params: dict[str, Any] = {
+            "types": list(edge_types) if edge_types else None,
+            "since": _time(since, "since"),
+            "until": _time(until, "until"),
+        }
+        hops, edges, truncated = {center: 0}, {}, False
+        frontier = [center]
+        for hop in range(1, depth + 1):
+            take = limit - (len(hops) - 1)
+            if not frontier or take <= 0:
+                truncated = truncated or bool(frontier)
+                break
+            rows = self._con.execute(
+                _HOP, {**params, "frontier": frontier, "visited": list(hops), "take": take}
+            ).fetchall()
+            frontier = []
+            for row in rows:
+                edges[row[0]] = row
+                nbr = row[12]
+                if nbr not in hops:
+                    hops[nbr] = hop
+                    frontier.append(nbr)
+                truncated = truncated or row[13] > take
+        nodes = self._con.execute(
+            f"SELECT {_NODE_COLS} FROM nodes WHERE nid IN (SELECT unnest($ids))", {"ids": list(hops)}
+        ).fetchall()
+        if not any(r[0] == center for r in nodes):
+            return Neighbourhood(center=node_id)
+        found = [self._node(r) for r in nodes]
+        by_number = {r[0]: n.id for r, n in zip(nodes, found, strict=True)}
+        return Neighbourhood(
+            nodes=found,
+            edges=[self._edge(r) for r in edges.values()],
+            center=node_id,
+            hops={by_number[n]: h for n, h in hops.items() if n in by_number},
+            truncated=truncated,
+        )
+
+    def subgraph(self, node_ids: Sequence[str]) -> Subgraph:
+        """These nodes (those that exist) and every edge among them."""
+        numbers = sorted({parse_id(i)[1] for i in node_ids})
+        nodes = self._con.execute(
+            f"SELECT {_NODE_COLS} FROM nodes WHERE nid IN (SELECT unnest($ids))", {"ids": numbers}
+        ).fetchall()
+        edges = self._con.execute(
+            f"""SELECT {_EDGE_COLS} FROM edges WHERE src IN (SELECT unnest($ids)) AND list_contains($ids, dst)""",
+            {"ids": numbers},
+        ).fetchall()
+        return Subgraph(nodes=[self._node(r) for r in nodes], edges=[self._edge(r) for r in edges])
+
+    def edge_list(self, edge_types: Sequence[str] | None = None) -> pa.Table:
+        """Every edge (of these types) as Arrow, for analytics."""
+        for t in edge_types or ():
+            self.schema.edge(t)
+        rel = self._con.sql(
+            """SELECT src, dst, src_label, dst_label, type, eid, first_seen, last_seen FROM edges
+               WHERE $types IS NULL OR list_contains($types, type)""",
+            params={"types": list(edge_types) if edge_types else None},
+        )
+        return rel.to_arrow_table()
+
+    def node_table(self, labels: Sequence[str] | None = None) -> pa.Table:
+        """Every node (of these labels) as Arrow, for analytics."""
+        for lab in labels or ():
+            self.schema.node(lab)
+        rel = self._con.sql(
+            "SELECT nid, label, first_seen, last_seen FROM nodes WHERE $labels IS NULL OR list_contains($labels, label)",
+            params={"labels": list(labels) if labels else None},
+        )
+        return rel.to_arrow_table()
+
+    def stats(self) -> StoreStats:
+        """Counts of nodes per label and edges per type."""
+        nodes = dict(self._con.execute("SELECT label, count(*) FROM nodes GROUP BY label").fetchall())
+        edges = dict(self._con.execute("SELECT type, count(*) FROM edges GROUP BY type").fetchall())
+        return StoreStats(nodes={str(k): int(v) for k, v in nodes.items()}, edges={str(k): int(v) for k, v in edges.items()})
