@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# A real Neo4j Community server (5.26 LTS, from Maven Central) for tests and development.
+#
+#   bash tools/neo4j/neo4j.sh start    build the launcher if needed, start Neo4j in the background,
+#                                      wait for Bolt, print bolt://127.0.0.1:PORT as the last stdout line
+#   bash tools/neo4j/neo4j.sh stop     stop it (harmless when nothing runs)
+#   bash tools/neo4j/neo4j.sh status   exit 0 and print the URI if it runs, exit 1 otherwise
+#   bash tools/neo4j/neo4j.sh reset    stop it and delete its data (tools/neo4j/run/)
+#
+# Auth is disabled; TLS is off. Only the URI goes to stdout, messages go to stderr.
+# Exit codes: 0 ok; 1 build or start failed; 3 Java 17/21 or Maven missing.
+# Settings (environment): CLUEGRAPH_NEO4J_JAVA_HOME, CLUEGRAPH_NEO4J_PORT (default 0 = a free port),
+# CLUEGRAPH_NEO4J_HEAP (2g), CLUEGRAPH_NEO4J_PAGECACHE_MB (512), CLUEGRAPH_NEO4J_START_TIMEOUT (120 s).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+RUN=$HERE/run
+TARGET=$HERE/target
+PIDFILE=$RUN/neo4j.pid
+PORTFILE=$RUN/bolt_port
+URIFILE=$RUN/bolt_uri
+LOG=$RUN/launcher.log
+DBHOME=$RUN/home
+MAIN=org.cluegraph.tools.neo4j.Launcher
+PORT=${CLUEGRAPH_NEO4J_PORT:-0}
+HEAP=${CLUEGRAPH_NEO4J_HEAP:-2g}
+PAGECACHE_MB=${CLUEGRAPH_NEO4J_PAGECACHE_MB:-512}
+TIMEOUT=${CLUEGRAPH_NEO4J_START_TIMEOUT:-120}
+
+say() { echo "neo4j.sh: $*" >&2; }
+
+java_major() {  # prints the major version of the java binary $1
+    "$1" -version 2>&1 | awk -F'"' '/version/ {print $2; exit}' | awk -F. '{print ($1 == "1") ? $2 : $1}'
+}
+
+find_java() {  # sets JAVA to a Java 17 or 21 (what Neo4j 5.26 supports)
+    local c m
+    if [ -n "${CLUEGRAPH_NEO4J_JAVA_HOME:-}" ]; then
+        JAVA=$CLUEGRAPH_NEO4J_JAVA_HOME/bin/java
+        [ -x "$JAVA" ] && return 0
+        say "CLUEGRAPH_NEO4J_JAVA_HOME=$CLUEGRAPH_NEO4J_JAVA_HOME has no bin/java"
+        return 1
+    fi
+    for c in /usr/lib/jvm/java-17-openjdk-*/bin/java "${JAVA_HOME:+$JAVA_HOME/bin/java}" \
+             "$(command -v java || true)" /usr/lib/jvm/*/bin/java; do
+        [ -n "$c" ] && [ -x "$c" ] || continue
+        m=$(java_major "$c" || true)
+        case $m in 17|21) JAVA=$c; return 0 ;; esac
+    done
+    say "no Java 17 or 21 found (Neo4j 5.26 needs one); install openjdk-17-jdk-headless" \
+        "or set CLUEGRAPH_NEO4J_JAVA_HOME"
+    return 1
+}
+
+pid_alive() {  # the pid in PIDFILE is alive and is our launcher
+    local pid
+    [ -f "$PIDFILE" ] || return 1
+    pid=$(cat "$PIDFILE")
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$MAIN $DBHOME " || return 1
+}
+
+build_stamp() {  # what the build depends on: sources, pom, Java major version
+    { cat "$HERE/pom.xml"; find "$HERE/src" -type f | LC_ALL=C sort | xargs cat; java_major "$JAVA"; } \
+        | sha256sum | cut -d' ' -f1
+}
+
+build_is_current() {
+    local jar
+    [ -f "$TARGET/neo4j-launcher.jar" ] && [ -f "$TARGET/classpath.txt" ] && [ -f "$TARGET/build.stamp" ] \
+        || return 1
+    [ "$(cat "$TARGET/build.stamp")" = "$(build_stamp)" ] || return 1
+    while IFS= read -r -d: jar; do [ -f "$jar" ] || return 1; done < <(tr -d '\n' <"$TARGET/classpath.txt"; echo :)
+}
+
+build() {
+    build_is_current && return 0
+    if ! command -v mvn >/dev/null 2>&1; then
+        say "Maven (mvn) not found; install maven to build the Neo4j launcher"
+        exit 3
+    fi
+    say "building the Neo4j launcher with Maven (the first build downloads ~175 MB from Maven Central into ~/.m2)"
+    local t0=$SECONDS jh
+    jh=$(dirname "$(dirname "$(readlink -f "$JAVA")")")
+    mkdir -p "$RUN"
+    rm -f "$TARGET/build.stamp"
+    if ! (cd "$HERE" && JAVA_HOME=$jh mvn -q -B -Dstyle.color=never package) >"$RUN/build.log" 2>&1; then
+        say "Maven build failed; last lines of $RUN/build.log:"
+        tail -n 40 "$RUN/build.log" >&2
+        exit 1
+    fi
+    build_stamp >"$TARGET/build.stamp"
+    say "built in $((SECONDS - t0)) s"
+}
+
+bolt_answers() {  # a Bolt handshake on 127.0.0.1:$1 gets a version back
+    timeout 5 bash -c '
+        exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+        printf "\x60\x60\xb0\x17\x00\x04\x04\x05\x00\x00\x04\x04\x00\x00\x00\x00\x00\x00\x00\x00" >&3
+        v=$(head -c 4 <&3 | od -An -tx1 | tr -d " \n")
+        [ ${#v} -eq 8 ] && [ "$v" != 00000000 ]' _ "$1" 2>/dev/null
+}
+
+show_logs() {
+    say "last lines of $LOG:"
+    tail -n 30 "$LOG" >&2 2>/dev/null || true
+    if [ -f "$DBHOME/logs/debug.log" ]; then
+        say "last lines of $DBHOME/logs/debug.log:"
+        tail -n 30 "$DBHOME/logs/debug.log" >&2
+    fi
+}
+
+lock() {  # one start/stop at a time
+    mkdir -p "$RUN"
+    if command -v flock >/dev/null 2>&1; then exec 9>"$RUN/.lock"; flock 9; fi
+}
+
+cmd_stop() {
+    local pid i
+    if ! pid_alive; then
+        [ -f "$PIDFILE" ] && say "not running (removing a stale pid file)" || say "not running"
+        rm -f "$PIDFILE" "$PORTFILE" "$URIFILE"
+        return 0
+    fi
+    pid=$(cat "$PIDFILE")
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then
+        say "Neo4j (pid $pid) did not stop within 60 s; killing it"
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$PIDFILE" "$PORTFILE" "$URIFILE"
+    say "stopped (pid $pid)"
+}
+
+cmd_start() {
+    local pid port="" t0=$SECONDS deadline uri
+    if pid_alive && [ -f "$URIFILE" ]; then
+        say "already running (pid $(cat "$PIDFILE"))"
+        cat "$URIFILE"
+        return 0
+    fi
+    cmd_stop 2>/dev/null
+    find_java || exit 3
+    build
+    mkdir -p "$DBHOME"
+    rm -f "$PORTFILE" "$URIFILE"
+    local cp
+    cp="$TARGET/neo4j-launcher.jar:$(tr -d '\n' <"$TARGET/classpath.txt")"
+    t0=$SECONDS
+    setsid nohup "$JAVA" -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
+        --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
+        --add-opens=java.base/sun.nio.ch=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true \
+        -Dlog4j2.disable.jmx=true -cp "$cp" \
+        "$MAIN" "$DBHOME" "$PORTFILE" "$PORT" "$PAGECACHE_MB" </dev/null >"$LOG" 2>&1 9>&- &
+    pid=$!
+    echo "$pid" >"$PIDFILE"
+    deadline=$((SECONDS + TIMEOUT))
+    while :; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            say "Neo4j exited during startup"
+            show_logs
+            rm -f "$PIDFILE"
+            exit 1
+        fi
+        [ -z "$port" ] && [ -s "$PORTFILE" ] && port=$(cat "$PORTFILE")
+        if [ -n "$port" ] && bolt_answers "$port"; then break; fi
+        if [ $SECONDS -ge $deadline ]; then
+            say "Bolt did not answer within $TIMEOUT s"
+            show_logs
+            cmd_stop
+            exit 1
+        fi
+        sleep 0.5
+    done
+    uri="bolt://127.0.0.1:$port"
+    echo "$uri" >"$URIFILE"
+    say "Neo4j running (pid $pid), Bolt answered after $((SECONDS - t0)) s, auth disabled, data in $DBHOME"
+    echo "$uri"
+}
+
+cmd_status() {
+    if pid_alive && [ -f "$URIFILE" ]; then
+        echo "running (pid $(cat "$PIDFILE")): $(cat "$URIFILE")"
+    else
+        echo "not running"
+        return 1
+    fi
+}
+
+case "${1:-}" in
+    start) lock; cmd_start ;;
+    stop) lock; cmd_stop ;;
+    status) cmd_status ;;
+    reset) lock; cmd_stop; rm -rf "$DBHOME" "$RUN"/*.log; say "data removed" ;;
+    *) echo "usage: $0 start|stop|status|reset" >&2; exit 2 ;;
+esac
