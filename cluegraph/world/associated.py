@@ -43,7 +43,8 @@ class Referencer:
         by_doc = rng.random(n) < 0.7
         split = rng.random(n) < rates.split_id
         doc = np.where(split & (self.alt[person] >= 0), self.alt[person], self.cur[person])
-        by_doc = np.where(split & (self.alt[person] < 0), ~by_doc, by_doc)
+        # a split reference names the person by another document, or by name when there is none
+        by_doc = np.where(split, self.alt[person] >= 0, by_doc)
         sur, giv, kind = noise.name_noise(rng, rates, p["surname"].to_numpy()[person],
                                           p["given_names"].to_numpy()[person],
                                           p["surname_variant"].to_numpy()[person],

@@ -18,11 +18,17 @@ MISSING_FIELDS = ("sex", "birth_date", "nationality", "doc_expiry")
 
 
 def typo(word: str, u: float, v: float) -> str:
-    """One keyboard-style error in ``word`` chosen by two uniforms (deterministic given them).
+    """One keyboard-style error in ``word`` chosen by two uniforms (deterministic given them); the result
+    always differs from the word.
 
     >>> typo("ZHANG", 0.1, 0.5)
-    'ZHNAG'
+    'ZAHNG'
     """
+    out = _typo(word, u, v)
+    return out if out != word else word[:-1] + ("X" if word[-1] != "X" else "Q")
+
+
+def _typo(word: str, u: float, v: float) -> str:
     if len(word) < 3:
         return word + word[-1:]
     i = 1 + int(u * (len(word) - 2))

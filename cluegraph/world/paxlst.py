@@ -117,7 +117,7 @@ def write_paxlst(world: World, out_dir: Path, pax: pd.DataFrame, rng: np.random.
         syn = edifact.pick_syntax(float(u[0]))
         arr = int(flight["arr_min"])
         late = day < today and u[1] < world.cfg.noise.late_advance
-        sent = arr - 90 + (int(60 + u[2] * 2880) if late else 0)
+        sent = arr + 30 + int(u[2] * 2880) if late else arr - 90
         idx = list(range(lo, hi))
         n_parts = 1 if len(idx) < 2 or u[3] > 0.15 else min(len(idx), 2 + int(u[4] * 2))
         parts = [idx[k::n_parts] for k in range(n_parts)]
