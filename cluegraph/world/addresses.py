@@ -7,11 +7,36 @@ import pandas as pd
 
 from cluegraph.world.countries import BY_CODE
 
-_STREETS = np.array(["NATHAN ROAD", "QUEENS ROAD CENTRAL", "HENNESSY ROAD", "KINGS ROAD", "CASTLE PEAK ROAD",
-                     "TAI PO ROAD", "CANTON ROAD", "DES VOEUX ROAD", "SHAN TUNG STREET", "ARGYLE STREET",
-                     "LOCKHART ROAD", "PRINCE EDWARD ROAD"], dtype=object)
-_FOREIGN = np.array(["MAIN STREET", "STATION ROAD", "PARK AVENUE", "RIVER ROAD", "MARKET STREET",
-                     "CENTRAL AVENUE", "GARDEN ROAD", "HARBOUR STREET"], dtype=object)
+_STREETS = np.array(
+    [
+        "NATHAN ROAD",
+        "QUEENS ROAD CENTRAL",
+        "HENNESSY ROAD",
+        "KINGS ROAD",
+        "CASTLE PEAK ROAD",
+        "TAI PO ROAD",
+        "CANTON ROAD",
+        "DES VOEUX ROAD",
+        "SHAN TUNG STREET",
+        "ARGYLE STREET",
+        "LOCKHART ROAD",
+        "PRINCE EDWARD ROAD",
+    ],
+    dtype=object,
+)
+_FOREIGN = np.array(
+    [
+        "MAIN STREET",
+        "STATION ROAD",
+        "PARK AVENUE",
+        "RIVER ROAD",
+        "MARKET STREET",
+        "CENTRAL AVENUE",
+        "GARDEN ROAD",
+        "HARBOUR STREET",
+    ],
+    dtype=object,
+)
 
 
 def address_lines(address_id: np.ndarray, country: np.ndarray) -> pd.DataFrame:
@@ -26,6 +51,11 @@ def address_lines(address_id: np.ndarray, country: np.ndarray) -> pd.DataFrame:
     number = pd.Series((a * 31 + 7) % 400 + 1).astype(str)
     street = np.where(home, _STREETS[(a // 3) % len(_STREETS)], _FOREIGN[(a // 3) % len(_FOREIGN)])
     city = np.array([BY_CODE[c].city if c in BY_CODE else "" for c in country], dtype=object)
-    return pd.DataFrame({"address_line1": ("FLAT " + flat).to_numpy(dtype=object),
-                         "address_line2": (number + " " + pd.Series(street)).to_numpy(dtype=object),
-                         "city": city, "country": country})
+    return pd.DataFrame(
+        {
+            "address_line1": ("FLAT " + flat).to_numpy(dtype=object),
+            "address_line2": (number + " " + pd.Series(street)).to_numpy(dtype=object),
+            "city": city,
+            "country": country,
+        }
+    )

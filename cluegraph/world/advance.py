@@ -33,10 +33,14 @@ def manifest(world: World, rng: np.random.Generator) -> pd.DataFrame:
     person = mm["person"].to_numpy()
     d = mm["doc"].to_numpy()
     docs = world.docs
-    sur, giv, kind = noise.name_noise(rng, cfg.noise, docs["surname"].to_numpy()[d],
-                                      docs["given_names"].to_numpy()[d],
-                                      world.persons["surname_variant"].to_numpy()[person],
-                                      world.persons["given_variant"].to_numpy()[person])
+    sur, giv, kind = noise.name_noise(
+        rng,
+        cfg.noise,
+        docs["surname"].to_numpy()[d],
+        docs["given_names"].to_numpy()[d],
+        world.persons["surname_variant"].to_numpy()[person],
+        world.persons["given_variant"].to_numpy()[person],
+    )
     mm["surname"], mm["given_names"], mm["name_noise"] = sur, giv, kind
     mm["missing"] = noise.missing_field(rng, cfg.noise.missing, len(mm))
     return mm

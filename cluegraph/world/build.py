@@ -39,7 +39,9 @@ class World:
         p = self.parties
         up = p[(p["mode"] == "AIR") & (p["in_day"] >= today) & (p["in_day"] < today + self.cfg.days)]
         m = self.members[self.members["party"].isin(up["party"])]
-        return m.assign(in_day=p["in_day"].to_numpy()[m["party"]], flight=p["flight_in"].to_numpy()[m["party"]])
+        return m.assign(
+            in_day=p["in_day"].to_numpy()[m["party"]], flight=p["flight_in"].to_numpy()[m["party"]]
+        )
 
 
 def build_world(cfg: WorldConfig) -> World:
@@ -62,8 +64,10 @@ def build_world(cfg: WorldConfig) -> World:
     parties = cf.booking_contacts(cfg, parties, members, ent, persons, rng_for(cfg, "confounders"))
     cf.shared_phone_truth(parties, ent, plan)
     rng = rng_for(cfg, "outcomes")
-    x = pd.concat([xs.party_legs(cfg, parties, members, sched, rng), xs.daily_crossers(cfg, persons, plan)],
-                  ignore_index=True)
+    x = pd.concat(
+        [xs.party_legs(cfg, parties, members, sched, rng), xs.daily_crossers(cfg, persons, plan)],
+        ignore_index=True,
+    )
     x["doc"] = xs.choose_documents(x, docs, plan, len(persons), rng)
     x["outcome"], x["reason"] = xs.outcomes(x, plan, docs, rng)
     _family_truth(persons, parties, members, plan)
@@ -75,5 +79,11 @@ def _family_truth(persons: pd.DataFrame, parties: pd.DataFrame, members: pd.Data
     people = np.unique(members.loc[members["party"].isin(fam), "person"].to_numpy())
     hh = persons["household"].to_numpy()
     for p in people:
-        plan.confounders.append({"confounder_id": f"FAMILY-{hh[p]:06d}", "type": "FAMILY", "person": int(p),
-                                 "identifier": "household: shared surname, address and bookings"})
+        plan.confounders.append(
+            {
+                "confounder_id": f"FAMILY-{hh[p]:06d}",
+                "type": "FAMILY",
+                "person": int(p),
+                "identifier": "household: shared surname, address and bookings",
+            }
+        )

@@ -26,8 +26,9 @@ from cluegraph.world.truth import write_truth
 OWNED = ("crossings.csv", "advance", "associated", "truth", "world.json")
 
 
-def run_world(out_dir: Path, *, persons: int, days: int, seed: int, console: Console,
-              noise: NoiseRates | None = None) -> None:
+def run_world(
+    out_dir: Path, *, persons: int, days: int, seed: int, console: Console, noise: NoiseRates | None = None
+) -> None:
     """Generate the world of these parameters into ``out_dir`` (files it owns are replaced)."""
     cfg = WorldConfig(persons=persons, days=days, seed=seed, noise=noise or NoiseRates())
     generate(cfg, out_dir, console=console)
@@ -61,44 +62,87 @@ def generate(cfg: WorldConfig, out_dir: Path, *, console: Console | None = None)
         assoc_truth, assoc_noise = write_associated(world, out_dir)
         api_noise = _api_noise(pax)
         noise_log = pd.concat([x_noise, api_noise, api_events, pnr_noise, assoc_noise], ignore_index=True)
-        tables = {"crossings": x_truth, "api_entries": api_truth, "pnr_passengers": pnr_truth,
-                  "associated_rows": assoc_truth, "noise": noise_log, "api_manifest": _api_manifest(world, pax)}
+        tables = {
+            "crossings": x_truth,
+            "api_entries": api_truth,
+            "pnr_passengers": pnr_truth,
+            "associated_rows": assoc_truth,
+            "noise": noise_log,
+            "api_manifest": _api_manifest(world, pax),
+        }
         counts = write_truth(world, out_dir, tables)
     summary: dict[str, object] = {
-        "seed": cfg.seed, "parameters": cfg.to_dict(),
-        "counts": {"persons": len(world.persons), "documents": len(world.docs), "crossings": len(crossings),
-                   "paxlst_files": len(list((out_dir / "advance" / "paxlst").glob("*.edi"))),
-                   "pnrgov_files": len(list((out_dir / "advance" / "pnrgov").glob("*.edi"))),
-                   "api_passenger_entries": int((api_truth["role"] == "PAX").sum()) if len(api_truth) else 0,
-                   "noise_events": len(noise_log), **counts},
-        "schemes": scheme_counts(cfg), "confounders": confounder_counts(cfg),
+        "seed": cfg.seed,
+        "parameters": cfg.to_dict(),
+        "counts": {
+            "persons": len(world.persons),
+            "documents": len(world.docs),
+            "crossings": len(crossings),
+            "paxlst_files": len(list((out_dir / "advance" / "paxlst").glob("*.edi"))),
+            "pnrgov_files": len(list((out_dir / "advance" / "pnrgov").glob("*.edi"))),
+            "api_passenger_entries": int((api_truth["role"] == "PAX").sum()) if len(api_truth) else 0,
+            "noise_events": len(noise_log),
+            **counts,
+        },
+        "schemes": scheme_counts(cfg),
+        "confounders": confounder_counts(cfg),
     }
     (out_dir / "world.json").write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n")
     c = summary["counts"]
     assert isinstance(c, dict)
-    console.print(f"[green]world[/] {out_dir}: {c['persons']:,} people, {c['crossings']:,} crossings, "
-                  f"{c['paxlst_files']:,} PAXLST and {c['pnrgov_files']:,} PNRGOV files, "
-                  f"{c['scheme_members']:,} scheme members, {c['upcoming']:,} upcoming arrivals "
-                  f"({c['upcoming_risky']:,} risky) in {time.perf_counter() - t0:.1f} s")
+    console.print(
+        f"[green]world[/] {out_dir}: {c['persons']:,} people, {c['crossings']:,} crossings, "
+        f"{c['paxlst_files']:,} PAXLST and {c['pnrgov_files']:,} PNRGOV files, "
+        f"{c['scheme_members']:,} scheme members, {c['upcoming']:,} upcoming arrivals "
+        f"({c['upcoming_risky']:,} risky) in {time.perf_counter() - t0:.1f} s"
+    )
     return summary
 
 
 def _api_noise(pax: pd.DataFrame) -> pd.DataFrame:
-    keys = (pax["day"].astype(str) + "/" + pax["flight"].astype(str) + "/" + pax["party"].astype(str) + "/"
-            + pax["person"].astype(str)).to_numpy(dtype=object)
-    names = log_rows("paxlst", keys, pax["name_noise"].to_numpy(), "name", pax["name_noise"].to_numpy(),
-                     (pax["surname"] + "/" + pax["given_names"]).to_numpy(dtype=object))
-    miss = log_rows("paxlst", keys, (pax["missing"] != "").map({True: "missing", False: ""}).to_numpy(),
-                    pax["missing"].to_numpy(), pax["missing"].to_numpy(), pax["missing"].to_numpy() * 0)
-    return pd.concat([names.assign(true_value=""), miss.assign(true_value="", noisy_value="")], ignore_index=True)
+    keys = (
+        pax["day"].astype(str)
+        + "/"
+        + pax["flight"].astype(str)
+        + "/"
+        + pax["party"].astype(str)
+        + "/"
+        + pax["person"].astype(str)
+    ).to_numpy(dtype=object)
+    names = log_rows(
+        "paxlst",
+        keys,
+        pax["name_noise"].to_numpy(),
+        "name",
+        pax["name_noise"].to_numpy(),
+        (pax["surname"] + "/" + pax["given_names"]).to_numpy(dtype=object),
+    )
+    miss = log_rows(
+        "paxlst",
+        keys,
+        (pax["missing"] != "").map({True: "missing", False: ""}).to_numpy(),
+        pax["missing"].to_numpy(),
+        pax["missing"].to_numpy(),
+        pax["missing"].to_numpy() * 0,
+    )
+    return pd.concat(
+        [names.assign(true_value=""), miss.assign(true_value="", noisy_value="")], ignore_index=True
+    )
 
 
 def _api_manifest(world, pax: pd.DataFrame) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     """The advance passengers with their true person and document (key = day/flight/party/person)."""
     from cluegraph.world.config import iso_days
-    return pd.DataFrame({
-        "arrival_date": iso_days(pax["day"].to_numpy()),
-        "flight": world.sched.flights["in_no"].to_numpy()[pax["flight"].to_numpy()],
-        "party": pax["party"], "person_id": world.persons["person_id"].to_numpy()[pax["person"].to_numpy()],
-        "doc_id": world.docs["doc_id"].to_numpy()[pax["doc"].to_numpy()],
-        "surname_sent": pax["surname"], "given_names_sent": pax["given_names"], "missing": pax["missing"]})
+
+    return pd.DataFrame(
+        {
+            "arrival_date": iso_days(pax["day"].to_numpy()),
+            "flight": world.sched.flights["in_no"].to_numpy()[pax["flight"].to_numpy()],
+            "party": pax["party"],
+            "person_id": world.persons["person_id"].to_numpy()[pax["person"].to_numpy()],
+            "doc_id": world.docs["doc_id"].to_numpy()[pax["doc"].to_numpy()],
+            "surname_sent": pax["surname"],
+            "given_names_sent": pax["given_names"],
+            "missing": pax["missing"],
+        }
+    )

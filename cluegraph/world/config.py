@@ -86,8 +86,17 @@ def iso_days(days: np.ndarray) -> np.ndarray:
 
 
 _STREAMS = {
-    "people": 1, "names": 2, "documents": 3, "travel": 4, "schemes": 5, "noise": 6, "advance": 7,
-    "associated": 8, "confounders": 9, "outcomes": 10, "crew": 11,
+    "people": 1,
+    "names": 2,
+    "documents": 3,
+    "travel": 4,
+    "schemes": 5,
+    "noise": 6,
+    "advance": 7,
+    "associated": 8,
+    "confounders": 9,
+    "outcomes": 10,
+    "crew": 11,
 }
 
 

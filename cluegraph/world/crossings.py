@@ -14,13 +14,20 @@ from cluegraph.world.timeline import weekday
 OUTCOMES = np.array(["CLEARED", "SECONDARY", "REFUSED", "DETAINED"], dtype=object)
 REASONS = {
     "SECONDARY": np.array(["RANDOM_CHECK", "CUSTOMS_CHECK", "DOCUMENT_CHECK", "BAGGAGE_XRAY"], dtype=object),
-    "REFUSED": np.array(["NO_VISA", "FRAUDULENT_DOCUMENT", "INSUFFICIENT_FUNDS", "PRIOR_OVERSTAY"], dtype=object),
+    "REFUSED": np.array(
+        ["NO_VISA", "FRAUDULENT_DOCUMENT", "INSUFFICIENT_FUNDS", "PRIOR_OVERSTAY"], dtype=object
+    ),
     "DETAINED": np.array(["CONTRABAND", "FRAUDULENT_DOCUMENT", "WANTED"], dtype=object),
 }
 
 
-def party_legs(cfg: WorldConfig, parties: pd.DataFrame, members: pd.DataFrame, sched: ports.Schedule,
-               rng: np.random.Generator) -> pd.DataFrame:
+def party_legs(
+    cfg: WorldConfig,
+    parties: pd.DataFrame,
+    members: pd.DataFrame,
+    sched: ports.Schedule,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
     """One row per member and leg that happened in history."""
     today, start = day_number(cfg.today), day_number(cfg.history_start)
     p = parties.iloc[members["party"].to_numpy()]
@@ -36,14 +43,27 @@ def party_legs(cfg: WorldConfig, parties: pd.DataFrame, members: pd.DataFrame, s
         air = mode == "AIR"
         f = np.maximum(flight, 0)
         conv = np.where(air, fl["in_no" if direction == "IN" else "out_no"].to_numpy()[f], p["conveyance"])
-        base = np.where(direction == "IN", fl["arr_min"].to_numpy()[f] + rng.integers(15, 70, len(f)),
-                        fl["dep_min"].to_numpy()[f] - rng.integers(60, 180, len(f)))
+        base = np.where(
+            direction == "IN",
+            fl["arr_min"].to_numpy()[f] + rng.integers(15, 70, len(f)),
+            fl["dep_min"].to_numpy()[f] - rng.integers(60, 180, len(f)),
+        )
         minute = np.where(air, np.clip(base, 0, 1439), rng.integers(7 * 60, 23 * 60, len(f)))
-        legs.append(pd.DataFrame({
-            "person": members["person"].to_numpy()[ok], "day": day[ok], "minute": minute[ok],
-            "port": p["port"].to_numpy()[ok], "direction": direction, "mode": mode[ok], "conveyance": conv[ok],
-            "party": members["party"].to_numpy()[ok], "party_kind": p["kind"].to_numpy()[ok],
-        }))
+        legs.append(
+            pd.DataFrame(
+                {
+                    "person": members["person"].to_numpy()[ok],
+                    "day": day[ok],
+                    "minute": minute[ok],
+                    "port": p["port"].to_numpy()[ok],
+                    "direction": direction,
+                    "mode": mode[ok],
+                    "conveyance": conv[ok],
+                    "party": members["party"].to_numpy()[ok],
+                    "party_kind": p["kind"].to_numpy()[ok],
+                }
+            )
+        )
     return pd.concat(legs, ignore_index=True)
 
 
@@ -74,14 +94,34 @@ def daily_crossers(cfg: WorldConfig, persons: pd.DataFrame, plan: Plan) -> pd.Da
         mainland = persons["nationality"].to_numpy()[person] == "CHN"
         morning = rng.integers(7 * 60, 9 * 60 + 30, len(person))
         evening = rng.integers(17 * 60 + 30, 21 * 60, len(person))
-        for direction, minute in (("IN", np.where(mainland, morning, evening)),
-                                  ("OUT", np.where(mainland, evening, morning))):
-            out.append(pd.DataFrame({"person": person, "day": day, "minute": minute, "port": fav[person],
-                                     "direction": direction, "mode": "LAND", "conveyance": conv,
-                                     "party": -1, "party_kind": who}))
+        for direction, minute in (
+            ("IN", np.where(mainland, morning, evening)),
+            ("OUT", np.where(mainland, evening, morning)),
+        ):
+            out.append(
+                pd.DataFrame(
+                    {
+                        "person": person,
+                        "day": day,
+                        "minute": minute,
+                        "port": fav[person],
+                        "direction": direction,
+                        "mode": "LAND",
+                        "conveyance": conv,
+                        "party": -1,
+                        "party_kind": who,
+                    }
+                )
+            )
         for p in idx:
-            plan.confounders.append({"confounder_id": f"{who}-{p}", "type": who, "person": int(p),
-                                     "identifier": "crosses the land border most days"})
+            plan.confounders.append(
+                {
+                    "confounder_id": f"{who}-{p}",
+                    "type": who,
+                    "person": int(p),
+                    "identifier": "crosses the land border most days",
+                }
+            )
     return pd.concat(out, ignore_index=True)
 
 
@@ -96,10 +136,12 @@ def _plates(persons: pd.DataFrame, plan: Plan, idx: np.ndarray, who: str) -> np.
     return plates
 
 
-def choose_documents(x: pd.DataFrame, docs: pd.DataFrame, plan: Plan, n_persons: int,
-                     rng: np.random.Generator) -> np.ndarray:
+def choose_documents(
+    x: pd.DataFrame, docs: pd.DataFrame, plan: Plan, n_persons: int, rng: np.random.Generator
+) -> np.ndarray:
     """The document row shown at each crossing: the passport valid then, sometimes a dual national's
     second passport, the local card at land and sea ports, a forged one for fraud trips."""
+
     def slot(role: str) -> np.ndarray:
         out = np.full(n_persons, -1, dtype=np.int64)
         d = docs[docs["role"] == role]
@@ -121,11 +163,13 @@ def choose_documents(x: pd.DataFrame, docs: pd.DataFrame, plan: Plan, n_persons:
     return np.where(fraud, forced[person], doc)
 
 
-def outcomes(x: pd.DataFrame, plan: Plan, docs: pd.DataFrame, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def outcomes(
+    x: pd.DataFrame, plan: Plan, docs: pd.DataFrame, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Inspection outcome and reason; scheme members and forged documents fare worse."""
     n = len(x)
     boosted = np.isin(x["person"].to_numpy(), np.fromiter(plan.boost, dtype=np.int64, count=len(plan.boost)))
-    forged = (docs["role"].to_numpy()[x["doc"].to_numpy()] == "FORGED")
+    forged = docs["role"].to_numpy()[x["doc"].to_numpy()] == "FORGED"
     probs = np.where(boosted[:, None], [0.80, 0.14, 0.03, 0.03], [0.9825, 0.015, 0.002, 0.0005])
     probs = np.where(forged[:, None], [0.6, 0.2, 0.15, 0.05], probs)
     cum = probs.cumsum(axis=1)

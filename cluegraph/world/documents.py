@@ -12,8 +12,8 @@ from cluegraph.world.config import WorldConfig, day_number, iso_days, rng_for
 
 _WEIGHTS = np.array([7, 3, 1])
 _VALUE = np.zeros(256, dtype=np.int64)
-_VALUE[ord("0"):ord("9") + 1] = np.arange(10)
-_VALUE[ord("A"):ord("Z") + 1] = np.arange(10, 36)
+_VALUE[ord("0") : ord("9") + 1] = np.arange(10)
+_VALUE[ord("A") : ord("Z") + 1] = np.arange(10, 36)
 
 
 def check_digit(text: str) -> int:
@@ -56,13 +56,26 @@ def td3(doc: pd.DataFrame) -> pd.Series:
     dob = pd.Series(yymmdd(doc["birth_date"].to_numpy()), index=doc.index)
     exp = pd.Series(yymmdd(doc["expiry"].to_numpy()), index=doc.index)
     personal = "<" * 14
-    cd = {k: pd.Series(check_digits(v.to_numpy(dtype=object)), index=doc.index).astype(str)
-          for k, v in (("num", num), ("dob", dob), ("exp", exp))}
+    cd = {
+        k: pd.Series(check_digits(v.to_numpy(dtype=object)), index=doc.index).astype(str)
+        for k, v in (("num", num), ("dob", dob), ("exp", exp))
+    }
     pcd = str(check_digit(personal)).replace("0", "<")
     comp_src = num + cd["num"] + dob + cd["dob"] + exp + cd["exp"] + personal + pcd
     comp = pd.Series(check_digits(comp_src.to_numpy(dtype=object)), index=doc.index).astype(str)
-    line2 = (num + cd["num"] + doc["nationality"] + dob + cd["dob"] + doc["sex"] + exp + cd["exp"]
-             + personal + pcd + comp)
+    line2 = (
+        num
+        + cd["num"]
+        + doc["nationality"]
+        + dob
+        + cd["dob"]
+        + doc["sex"]
+        + exp
+        + cd["exp"]
+        + personal
+        + pcd
+        + comp
+    )
     return line1 + line2
 
 
@@ -91,21 +104,54 @@ def build_documents(cfg: WorldConfig, persons: pd.DataFrame) -> pd.DataFrame:
     start = day_number(cfg.history_start)
     pidx = np.arange(n)
     issued = today - rng.integers(60, int(9.5 * 365), n)
-    parts = [pd.DataFrame({"person": pidx, "role": "CURRENT", "doc_type": "P",
-                           "issuer": persons["nationality"].to_numpy(), "issued": issued})]
+    parts = [
+        pd.DataFrame(
+            {
+                "person": pidx,
+                "role": "CURRENT",
+                "doc_type": "P",
+                "issuer": persons["nationality"].to_numpy(),
+                "issued": issued,
+            }
+        )
+    ]
     prev = (issued > start) & (rng.random(n) < 0.8)
-    parts.append(pd.DataFrame({"person": pidx[prev], "role": "PREVIOUS", "doc_type": "P",
-                               "issuer": persons["nationality"].to_numpy()[prev],
-                               "issued": issued[prev] - 3650 + rng.integers(30, 300, int(prev.sum()))}))
+    parts.append(
+        pd.DataFrame(
+            {
+                "person": pidx[prev],
+                "role": "PREVIOUS",
+                "doc_type": "P",
+                "issuer": persons["nationality"].to_numpy()[prev],
+                "issued": issued[prev] - 3650 + rng.integers(30, 300, int(prev.sum())),
+            }
+        )
+    )
     sec = persons["second_nationality"].to_numpy() != ""
-    parts.append(pd.DataFrame({"person": pidx[sec], "role": "SECOND", "doc_type": "P",
-                               "issuer": persons["second_nationality"].to_numpy()[sec],
-                               "issued": today - rng.integers(60, 3000, int(sec.sum()))}))
+    parts.append(
+        pd.DataFrame(
+            {
+                "person": pidx[sec],
+                "role": "SECOND",
+                "doc_type": "P",
+                "issuer": persons["second_nationality"].to_numpy()[sec],
+                "issued": today - rng.integers(60, 3000, int(sec.sum())),
+            }
+        )
+    )
     nat = persons["nationality"].to_numpy()
     loc = np.isin(nat, ["HKG", "CHN"]) & (persons["kind"].to_numpy() != "CREW")
-    parts.append(pd.DataFrame({"person": pidx[loc], "role": "LOCAL",
-                               "doc_type": np.where(nat[loc] == "HKG", "I", "C"),
-                               "issuer": nat[loc], "issued": today - rng.integers(60, 3000, int(loc.sum()))}))
+    parts.append(
+        pd.DataFrame(
+            {
+                "person": pidx[loc],
+                "role": "LOCAL",
+                "doc_type": np.where(nat[loc] == "HKG", "I", "C"),
+                "issuer": nat[loc],
+                "issued": today - rng.integers(60, 3000, int(loc.sum())),
+            }
+        )
+    )
     doc = pd.concat(parts, ignore_index=True)
     child = (today - persons["birth_date"].to_numpy()[doc["person"]]) < 16 * 365
     doc["expiry"] = doc["issued"] + np.where(child, 5 * 365 + 1, 10 * 365 + 2)

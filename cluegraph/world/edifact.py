@@ -66,12 +66,25 @@ def pick_syntax(u: float) -> Syntax:
     return NO_UNA if u < 0.87 else ALTERNATE
 
 
-def envelope(syn: Syntax, *, sender: str, recipient: str, stamp: str, ref: str, msg_type: str, version: tuple[str, ...],
-             messages: list[list[str]], newline: bool) -> str:
+def envelope(
+    syn: Syntax,
+    *,
+    sender: str,
+    recipient: str,
+    stamp: str,
+    ref: str,
+    msg_type: str,
+    version: tuple[str, ...],
+    messages: list[list[str]],
+    newline: bool,
+) -> str:
     """UNA/UNB/UNG ... UNE/UNZ around messages (each a list of segments from UNH to UNT inclusive)."""
     date, time = stamp[:6], stamp[6:10]
-    segs = [syn.segment("UNB", ("UNOC" if msg_type == "PNRGOV" else "UNOA", "4"), sender, recipient,
-                        (date, time), ref)]
+    segs = [
+        syn.segment(
+            "UNB", ("UNOC" if msg_type == "PNRGOV" else "UNOA", "4"), sender, recipient, (date, time), ref
+        )
+    ]
     segs.append(syn.segment("UNG", msg_type, sender, recipient, (date, time), ref[-6:], "UN", version))
     for m in messages:
         segs.extend(m)

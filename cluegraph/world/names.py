@@ -15,15 +15,106 @@ import numpy as np
 
 from cluegraph.world import nametables as t
 
-_ICAO_CYR = dict(zip(
-    "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯІЇЄҐ",
-    "A B V G D E E ZH Z I I K L M N O P R S T U F KH TS CH SH SHCH IE Y _ E IU IA I I IE G".split(),
-    strict=True,
-))
+_ICAO_CYR = dict(
+    zip(
+        "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯІЇЄҐ",
+        [
+            "A",
+            "B",
+            "V",
+            "G",
+            "D",
+            "E",
+            "E",
+            "ZH",
+            "Z",
+            "I",
+            "I",
+            "K",
+            "L",
+            "M",
+            "N",
+            "O",
+            "P",
+            "R",
+            "S",
+            "T",
+            "U",
+            "F",
+            "KH",
+            "TS",
+            "CH",
+            "SH",
+            "SHCH",
+            "IE",
+            "Y",
+            "_",
+            "E",
+            "IU",
+            "IA",
+            "I",
+            "I",
+            "IE",
+            "G",
+        ],
+        strict=True,
+    )
+)
 _POPULAR_CYR = {**_ICAO_CYR, "Й": "Y", "Ю": "YU", "Я": "YA", "Ё": "YO", "Ъ": "_", "Є": "YE", "Ї": "YI"}
-_RR_L = "G KK N D TT R M B PP S SS _ J JJ CH K T P H".split()
-_RR_V = "A AE YA YAE EO E YEO YE O WA WAE OE YO U WO WE WI YU EU UI I".split()
-_RR_T = "_ K K K N N N T L K M L L L P L M P P T T NG T T K T P T".split()
+_RR_L = ["G", "KK", "N", "D", "TT", "R", "M", "B", "PP", "S", "SS", "_", "J", "JJ", "CH", "K", "T", "P", "H"]
+_RR_V = [
+    "A",
+    "AE",
+    "YA",
+    "YAE",
+    "EO",
+    "E",
+    "YEO",
+    "YE",
+    "O",
+    "WA",
+    "WAE",
+    "OE",
+    "YO",
+    "U",
+    "WO",
+    "WE",
+    "WI",
+    "YU",
+    "EU",
+    "UI",
+    "I",
+]
+_RR_T = [
+    "_",
+    "K",
+    "K",
+    "K",
+    "N",
+    "N",
+    "N",
+    "T",
+    "L",
+    "K",
+    "M",
+    "L",
+    "L",
+    "L",
+    "P",
+    "L",
+    "M",
+    "P",
+    "P",
+    "T",
+    "T",
+    "NG",
+    "T",
+    "T",
+    "K",
+    "T",
+    "P",
+    "T",
+]
 
 
 def icao_cyrillic(text: str, *, popular: bool = False) -> str:
@@ -89,8 +180,11 @@ def _han(style: str) -> NamePool:
     syl = _rows(t.HAN_GIVEN)
     sep = {"CN": "", "HK": " ", "TW": "-"}[style]
     vsep = "-" if style == "CN" else ""
-    given = [(a[native] + b[native], a[col] + sep + b[col], a[var] + vsep + b[var])
-             for i, a in enumerate(syl) for b in syl[i % 7::7]]
+    given = [
+        (a[native] + b[native], a[col] + sep + b[col], a[var] + vsep + b[var])
+        for i, a in enumerate(syl)
+        for b in syl[i % 7 :: 7]
+    ]
     given += [(a[native], a[col], a[var]) for a in syl]
     s, g = _arr(sur), _arr(given)
     return NamePool(f"HAN_{style}", (s, s), (g, g), "SG")
@@ -99,9 +193,13 @@ def _han(style: str) -> NamePool:
 def _korean() -> NamePool:
     sur = _arr([(r[0], r[1], r[2]) for r in _rows(t.KO_SURNAMES)])
     syl = t.KO_GIVEN_SYLLABLES.split()
-    pairs = [a + b for i, a in enumerate(syl) for b in syl[i % 5::5] if a != b]
-    given = _arr([(p, revised_romanisation(p),
-                   revised_romanisation(p[0]) + "-" + revised_romanisation(p[1])) for p in pairs])
+    pairs = [a + b for i, a in enumerate(syl) for b in syl[i % 5 :: 5] if a != b]
+    given = _arr(
+        [
+            (p, revised_romanisation(p), revised_romanisation(p[0]) + "-" + revised_romanisation(p[1]))
+            for p in pairs
+        ]
+    )
     return NamePool("KO", (sur, sur), (given, given), "SG")
 
 
@@ -115,8 +213,12 @@ def _cyrillic() -> NamePool:
     def tri(words: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return _arr([(w, icao_cyrillic(w), icao_cyrillic(w, popular=True)) for w in words])
 
-    return NamePool("CYR", (tri(base), tri([_feminine(s) for s in base])),
-                    (tri(t.CYR_GIVEN_M.split()), tri(t.CYR_GIVEN_F.split())), "S G")
+    return NamePool(
+        "CYR",
+        (tri(base), tri([_feminine(s) for s in base])),
+        (tri(t.CYR_GIVEN_M.split()), tri(t.CYR_GIVEN_F.split())),
+        "S G",
+    )
 
 
 def _table(key: str, sur: str, gm: str, gf: str, order: str) -> NamePool:
@@ -124,7 +226,7 @@ def _table(key: str, sur: str, gm: str, gf: str, order: str) -> NamePool:
         rows = []
         for r in _rows(block):  # native, latin, variant: each a third of the words
             k = len(r) // 3
-            rows.append((" ".join(r[:k]), " ".join(r[k:2 * k]), " ".join(r[2 * k:])))
+            rows.append((" ".join(r[:k]), " ".join(r[k : 2 * k]), " ".join(r[2 * k :])))
         return _arr(rows)
 
     s = tri(sur)
@@ -174,8 +276,17 @@ def draw_names(rng: np.random.Generator, pool_keys: np.ndarray, sex: np.ndarray)
     given_variant`` (native parts are empty for Latin-only traditions).
     """
     n = len(pool_keys)
-    out = {k: np.full(n, "", dtype=object) for k in
-           ("surname", "given_names", "native_surname", "native_given", "surname_variant", "given_variant")}
+    out = {
+        k: np.full(n, "", dtype=object)
+        for k in (
+            "surname",
+            "given_names",
+            "native_surname",
+            "native_given",
+            "surname_variant",
+            "given_variant",
+        )
+    }
     for key in sorted(set(pool_keys.tolist())):
         p = pool(key)
         for s in (0, 1):

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (wide CJK characters count double; these are data rows)
 """Small committed name tables (synthetic use only; common names, no real persons).
 
 Each Han row: simplified, traditional, pinyin, Cantonese (Hong Kong government), Wade-Giles.
@@ -26,14 +27,20 @@ KO_SURNAMES = """김 KIM GIM|이 LEE I|박 PARK BAK|최 CHOI CHOE|정 JUNG JEONG
 장 JANG CHANG|임 LIM IM|한 HAN HAN|오 OH O|서 SEO SUH|신 SHIN SIN|권 KWON GWON|황 HWANG HOANG|안 AHN AN
 송 SONG SONG|류 RYU YOO|홍 HONG HONG"""
 
-KO_GIVEN_SYLLABLES = "민 준 서 연 지 현 우 수 영 은 하 윤 도 예 진 성 호 혜 경 재 동 훈 태 희 주 아 원 석 철 미"
+KO_GIVEN_SYLLABLES = (
+    "민 준 서 연 지 현 우 수 영 은 하 윤 도 예 진 성 호 혜 경 재 동 훈 태 희 주 아 원 석 철 미"
+)
 
 CYR_SURNAMES = """Иванов Смирнов Кузнецов Попов Соколов Лебедев Козлов Новиков Морозов Волков Соловьёв Васильев
 Зайцев Павлов Семёнов Голубев Виноградов Богданов Воробьёв Фёдоров Юдин Яковлев Шевченко Коваленко
 Бондаренко Ткаченко Ильин Гусев Титов Кириллов"""
 
-CYR_GIVEN_M = "Александр Сергей Дмитрий Андрей Алексей Юрий Евгений Николай Михаил Владимир Игорь Илья Артём Олег"
-CYR_GIVEN_F = "Елена Ольга Наталья Юлия Татьяна Ирина Анастасия Мария Екатерина Светлана Ксения Яна Дарья Алёна"
+CYR_GIVEN_M = (
+    "Александр Сергей Дмитрий Андрей Алексей Юрий Евгений Николай Михаил Владимир Игорь Илья Артём Олег"
+)
+CYR_GIVEN_F = (
+    "Елена Ольга Наталья Юлия Татьяна Ирина Анастасия Мария Екатерина Светлана Ксения Яна Дарья Алёна"
+)
 
 ARABIC_SURNAMES = """الحربي ALHARBI AL-HARBY|العتيبي ALOTAIBI ALUTAYBI|القحطاني ALQAHTANI ALKAHTANI
 المنصوري ALMANSOORI ALMANSURI|الشامسي ALSHAMSI ALSHAMSY|حداد HADDAD HADAD|منصور MANSOUR MANSUR
@@ -48,13 +55,17 @@ ARABIC_GIVEN_F = """فاطمة FATIMA FATMA|مريم MARYAM MARIAM|عائشة AI
 JA_SURNAMES = """佐藤 SATO SATOH|鈴木 SUZUKI SUZUKI|高橋 TAKAHASHI TAKAHASHI|田中 TANAKA TANAKA|渡辺 WATANABE WATANABE
 伊藤 ITO ITOH|山本 YAMAMOTO YAMAMOTO|中村 NAKAMURA NAKAMURA|小林 KOBAYASHI KOBAYASHI|加藤 KATO KATOH
 大野 ONO OHNO|工藤 KUDO KUDOH"""
-JA_GIVEN_M = "浩 HIROSHI HIROSHI|武 TAKESHI TAKESHI|健二 KENJI KENJI|陽翔 HARUTO HARUTO|蓮 REN REN|翔太 SHOTA SHOUTA"
+JA_GIVEN_M = (
+    "浩 HIROSHI HIROSHI|武 TAKESHI TAKESHI|健二 KENJI KENJI|陽翔 HARUTO HARUTO|蓮 REN REN|翔太 SHOTA SHOUTA"
+)
 JA_GIVEN_F = "由紀 YUKI YUKI|明子 AKIKO AKIKO|由美 YUMI YUMI|さくら SAKURA SAKURA|葵 AOI AOI|陽子 YOKO YOUKO"
 
 VI_SURNAMES = """Nguyễn NGUYEN NGUYEN|Trần TRAN TRAN|Lê LE LE|Phạm PHAM PHAM|Hoàng HOANG HUYNH|Huỳnh HUYNH HOANG
 Vũ VU VO|Võ VO VU|Phan PHAN PHAN|Đặng DANG DANG"""
 VI_GIVEN_M = "Văn Hùng VAN HUNG VAN HUNG|Minh Tuấn MINH TUAN MINH TUAN|Quốc Bảo QUOC BAO QUOC BAO|Đức Anh DUC ANH DUC ANH"
-VI_GIVEN_F = "Thị Lan THI LAN THI LAN|Thu Trang THU TRANG THU TRANG|Minh Anh MINH ANH MINH ANH|Ngọc Hà NGOC HA NGOC HA"
+VI_GIVEN_F = (
+    "Thị Lan THI LAN THI LAN|Thu Trang THU TRANG THU TRANG|Minh Anh MINH ANH MINH ANH|Ngọc Hà NGOC HA NGOC HA"
+)
 
 LATIN = {
     "EN": (
@@ -96,7 +107,15 @@ LATIN = {
 }
 
 LATIN_VARIANTS = {
-    "MUELLER": "MULLER", "MACDONALD": "MCDONALD", "DELA CRUZ": "DE LA CRUZ", "SRISAI": "SRISAY",
-    "CHAIYAPORN": "CHAIYAPHON", "SAETANG": "SAE-TANG", "MOHAMMED": "MOHAMAD", "SETIAWAN": "SETYAWAN",
-    "PATEL": "PATIL", "REDDY": "REDDI", "SOMCHAI": "SOMCHAY",
+    "MUELLER": "MULLER",
+    "MACDONALD": "MCDONALD",
+    "DELA CRUZ": "DE LA CRUZ",
+    "SRISAI": "SRISAY",
+    "CHAIYAPORN": "CHAIYAPHON",
+    "SAETANG": "SAE-TANG",
+    "MOHAMMED": "MOHAMAD",
+    "SETIAWAN": "SETYAWAN",
+    "PATEL": "PATIL",
+    "REDDY": "REDDI",
+    "SOMCHAI": "SOMCHAY",
 }

@@ -34,18 +34,24 @@ def _typo(word: str, u: float, v: float) -> str:
     i = 1 + int(u * (len(word) - 2))
     op = int(v * 4)
     if op == 0:
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     if op == 1:
         return word[:i] + word[i] + word[i:]
     if op == 2 and word[i] != word[i + 1 if i + 1 < len(word) else i - 1]:
         j = i + 1 if i + 1 < len(word) else i - 1
         a, b = sorted((i, j))
-        return word[:a] + word[b] + word[a] + word[b + 1:]
-    return word[:i] + _NEAR.get(word[i], "E") + word[i + 1:]
+        return word[:a] + word[b] + word[a] + word[b + 1 :]
+    return word[:i] + _NEAR.get(word[i], "E") + word[i + 1 :]
 
 
-def name_noise(rng: np.random.Generator, rates: NoiseRates, surname: np.ndarray, given: np.ndarray,
-               sur_var: np.ndarray, giv_var: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def name_noise(
+    rng: np.random.Generator,
+    rates: NoiseRates,
+    surname: np.ndarray,
+    given: np.ndarray,
+    sur_var: np.ndarray,
+    giv_var: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Apply name noise; returns new surname and given arrays and the kind applied per row ("" = none)."""
     n = len(surname)
     u = rng.random(n)
@@ -59,7 +65,9 @@ def name_noise(rng: np.random.Generator, rates: NoiseRates, surname: np.ndarray,
     kind[tr] = "translit"
     sur, giv = surname.copy(), given.copy()
     idx = np.flatnonzero(kind == "typo")
-    sur[idx] = [typo(s, a, b) if s else s for s, a, b in zip(surname[idx], uu[idx, 0], uu[idx, 1], strict=True)]
+    sur[idx] = [
+        typo(s, a, b) if s else s for s, a, b in zip(surname[idx], uu[idx, 0], uu[idx, 1], strict=True)
+    ]
     idx = np.flatnonzero(kind == "swap")
     sur[idx], giv[idx] = given[idx], surname[idx]
     sur[tr], giv[tr] = sur_var[tr], giv_var[tr]
@@ -84,10 +92,24 @@ def missing_field(rng: np.random.Generator, rate: float, n: int) -> np.ndarray:
     return np.where(hit, which, "").astype(object)
 
 
-def log_rows(source: str, keys: np.ndarray, kind: np.ndarray, field: str | np.ndarray,
-             before: np.ndarray, after: np.ndarray) -> pd.DataFrame:
+def log_rows(
+    source: str,
+    keys: np.ndarray,
+    kind: np.ndarray,
+    field: str | np.ndarray,
+    before: np.ndarray,
+    after: np.ndarray,
+) -> pd.DataFrame:
     """Noise events as truth rows (only where ``kind`` is set)."""
     hit = kind != ""
     fields = field[hit] if isinstance(field, np.ndarray) else field
-    return pd.DataFrame({"source": source, "record": keys[hit], "kind": kind[hit], "field": fields,
-                         "true_value": before[hit], "noisy_value": after[hit]})
+    return pd.DataFrame(
+        {
+            "source": source,
+            "record": keys[hit],
+            "kind": kind[hit],
+            "field": fields,
+            "true_value": before[hit],
+            "noisy_value": after[hit],
+        }
+    )

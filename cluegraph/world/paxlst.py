@@ -44,16 +44,26 @@ def _leg_segments(syn: edifact.Syntax, flight: pd.Series, day: int) -> list[str]
     dep = arr - 180 - 40 * (int(flight["route"]) % 6)
     no, carrier = flight["in_no"], flight["carrier"]
     if not flight["via"]:
-        return [syn.segment("TDT", "20", no, "", "", carrier), syn.segment("LOC", "125", flight["partner"]),
-                syn.segment("DTM", ("189", stamp(day, dep), "201")), syn.segment("LOC", "87", "HKG"),
-                syn.segment("DTM", ("232", stamp(day, arr), "201"))]
+        return [
+            syn.segment("TDT", "20", no, "", "", carrier),
+            syn.segment("LOC", "125", flight["partner"]),
+            syn.segment("DTM", ("189", stamp(day, dep), "201")),
+            syn.segment("LOC", "87", "HKG"),
+            syn.segment("DTM", ("232", stamp(day, arr), "201")),
+        ]
     mid = dep + 200
-    return [syn.segment("TDT", "20", no, "", "", carrier), syn.segment("LOC", "92", flight["partner"]),
-            syn.segment("DTM", ("189", stamp(day, dep - 240), "201")), syn.segment("LOC", "92", flight["via"]),
-            syn.segment("DTM", ("232", stamp(day, mid - 60), "201")),
-            syn.segment("TDT", "20", no, "", "", carrier), syn.segment("LOC", "125", flight["via"]),
-            syn.segment("DTM", ("189", stamp(day, mid), "201")), syn.segment("LOC", "87", "HKG"),
-            syn.segment("DTM", ("232", stamp(day, arr), "201"))]
+    return [
+        syn.segment("TDT", "20", no, "", "", carrier),
+        syn.segment("LOC", "92", flight["partner"]),
+        syn.segment("DTM", ("189", stamp(day, dep - 240), "201")),
+        syn.segment("LOC", "92", flight["via"]),
+        syn.segment("DTM", ("232", stamp(day, mid - 60), "201")),
+        syn.segment("TDT", "20", no, "", "", carrier),
+        syn.segment("LOC", "125", flight["via"]),
+        syn.segment("DTM", ("189", stamp(day, mid), "201")),
+        syn.segment("LOC", "87", "HKG"),
+        syn.segment("DTM", ("232", stamp(day, arr), "201")),
+    ]
 
 
 def _person_segments(syn: edifact.Syntax, r: dict[str, str], crew: bool) -> list[str]:
@@ -83,20 +93,35 @@ def rows_for(world: World, pax: pd.DataFrame, flights: pd.DataFrame) -> list[dic
     partner = flights["partner"].to_numpy()[pax["flight"].to_numpy()]
     embark = np.where((via != "") & (pax["party"].to_numpy() % 2 == 1), via, partner)
     seat = pd.Series(pax["person"].to_numpy() % 50 + 1).astype(str) + pd.Series(
-        np.array(list("ABCDEFGHJK"))[pax["party"].to_numpy() % 10])
-    frame = pd.DataFrame({
-        "surname": pax["surname"].to_numpy(), "given_names": pax["given_names"].to_numpy(),
-        "sex": docs["sex"].to_numpy()[d], "dob": yymmdd(docs["birth_date"].to_numpy()[d]),
-        "nationality": docs["nationality"].to_numpy()[d], "doc_type": docs["doc_type"].to_numpy()[d],
-        "doc_number": docs["number"].to_numpy()[d], "expiry": yymmdd(docs["expiry"].to_numpy()[d]),
-        "issuer": docs["issuer"].to_numpy()[d], "embark": embark, "missing": pax["missing"].to_numpy(),
-        "locator": [locator(int(p)) for p in pax["party"].to_numpy()], "seat": seat.to_numpy(),
-    })
+        np.array(list("ABCDEFGHJK"))[pax["party"].to_numpy() % 10]
+    )
+    frame = pd.DataFrame(
+        {
+            "surname": pax["surname"].to_numpy(),
+            "given_names": pax["given_names"].to_numpy(),
+            "sex": docs["sex"].to_numpy()[d],
+            "dob": yymmdd(docs["birth_date"].to_numpy()[d]),
+            "nationality": docs["nationality"].to_numpy()[d],
+            "doc_type": docs["doc_type"].to_numpy()[d],
+            "doc_number": docs["number"].to_numpy()[d],
+            "expiry": yymmdd(docs["expiry"].to_numpy()[d]),
+            "issuer": docs["issuer"].to_numpy()[d],
+            "embark": embark,
+            "missing": pax["missing"].to_numpy(),
+            "locator": [locator(int(p)) for p in pax["party"].to_numpy()],
+            "seat": seat.to_numpy(),
+        }
+    )
     return frame.to_dict("records")
 
 
-def write_paxlst(world: World, out_dir: Path, pax: pd.DataFrame, rng: np.random.Generator,
-                 on_flight: Callable[[], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def write_paxlst(
+    world: World,
+    out_dir: Path,
+    pax: pd.DataFrame,
+    rng: np.random.Generator,
+    on_flight: Callable[[], None] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Write all PAXLST files; returns (truth rows, message-level noise rows)."""
     folder = out_dir / "advance" / "paxlst"
     folder.mkdir(parents=True, exist_ok=True)
@@ -132,20 +157,50 @@ def write_paxlst(world: World, out_dir: Path, pax: pd.DataFrame, rng: np.random.
             name = f"PAXLST_{flight['in_no']}_{iso_days(np.array([day]))[0].replace('-', '')}_{tag}.edi"
             part = "" if n_parts == 1 or crew else f"{k + 1:02d}:{'F' if k == n_parts - 1 else 'C'}"
             total = len(crew_rows) if crew else hi - lo
-            text = _message(syn, flight, day, sent, prow, crew, part, total, ref=f"{day % 100000:05d}{f:03d}{k}")
+            text = _message(
+                syn, flight, day, sent, prow, crew, part, total, ref=f"{day % 100000:05d}{f:03d}{k}"
+            )
             (folder / name).write_text(text, encoding="ascii", errors="replace")
             for i, person in enumerate(people):
-                truth.append({"file": name, "message": "1", "passenger_index": i + 1, "person_id": person,
-                              "role": "CREW" if crew else "PAX", "duplicate_of": ""})
+                truth.append(
+                    {
+                        "file": name,
+                        "message": "1",
+                        "passenger_index": i + 1,
+                        "person_id": person,
+                        "role": "CREW" if crew else "PAX",
+                        "duplicate_of": "",
+                    }
+                )
             if late:
-                events.append({"source": "paxlst", "record": name, "kind": "late_advance", "field": "file",
-                               "true_value": stamp(day, arr - 90), "noisy_value": stamp(day, sent)})
+                events.append(
+                    {
+                        "source": "paxlst",
+                        "record": name,
+                        "kind": "late_advance",
+                        "field": "file",
+                        "true_value": stamp(day, arr - 90),
+                        "noisy_value": stamp(day, sent),
+                    }
+                )
             if rng.random() < world.cfg.noise.duplicate_message:
                 dup = name.replace(".edi", "_RESEND.edi")
                 (folder / dup).write_text(text, encoding="ascii", errors="replace")
-                truth += [{**t, "file": dup, "duplicate_of": name} for t in truth[-len(people):]] if people else []
-                events.append({"source": "paxlst", "record": dup, "kind": "duplicate_message", "field": "file",
-                               "true_value": name, "noisy_value": dup})
+                truth += (
+                    [{**t, "file": dup, "duplicate_of": name} for t in truth[-len(people) :]]
+                    if people
+                    else []
+                )
+                events.append(
+                    {
+                        "source": "paxlst",
+                        "record": dup,
+                        "kind": "duplicate_message",
+                        "field": "file",
+                        "true_value": name,
+                        "noisy_value": dup,
+                    }
+                )
         if on_flight is not None:
             on_flight()
     return pd.DataFrame(truth), pd.DataFrame(events)
@@ -157,28 +212,63 @@ def _crew_rows(world: World) -> dict[int, dict[str, str]]:
     crew_docs = docs[(docs["role"] == "CURRENT") & docs["person"].isin(crew)]
     out = {}
     for _, d in crew_docs.iterrows():
-        out[int(d["person"])] = ({"surname": d["surname"], "given_names": d["given_names"], "sex": d["sex"],
-                    "dob": yymmdd(np.array([d["birth_date"]]))[0], "nationality": d["nationality"],
-                    "doc_type": "P", "doc_number": d["number"], "expiry": yymmdd(np.array([d["expiry"]]))[0],
-                    "issuer": d["issuer"], "embark": "", "missing": "", "locator": "", "seat": ""})
+        out[int(d["person"])] = {
+            "surname": d["surname"],
+            "given_names": d["given_names"],
+            "sex": d["sex"],
+            "dob": yymmdd(np.array([d["birth_date"]]))[0],
+            "nationality": d["nationality"],
+            "doc_type": "P",
+            "doc_number": d["number"],
+            "expiry": yymmdd(np.array([d["expiry"]]))[0],
+            "issuer": d["issuer"],
+            "embark": "",
+            "missing": "",
+            "locator": "",
+            "seat": "",
+        }
     return out
 
 
-def _message(syn: edifact.Syntax, flight: pd.Series, day: int, sent: int, rows: list[dict[str, str]],
-             crew: bool, part: str, total: int, ref: str) -> str:
+def _message(
+    syn: edifact.Syntax,
+    flight: pd.Series,
+    day: int,
+    sent: int,
+    rows: list[dict[str, str]],
+    crew: bool,
+    part: str,
+    total: int,
+    ref: str,
+) -> str:
     s = stamp(day, sent)
     carrier = flight["carrier"]
-    head = [syn.segment("UNH", "1", ("PAXLST", "D", "05B", "UN", "IATA"),
-                        f"{flight['in_no']}/{s[:6]}/{stamp(day, int(flight['arr_min']))[6:]}",
-                        tuple(part.split(":")) if part else ""),
-            syn.segment("BGM", "250" if crew else "745"),
-            syn.segment("NAD", "MS", "", "", f"{carrier} OPERATIONS CONTROL"),
-            syn.segment("COM", ("852 2747 0000", "TE"))]
+    head = [
+        syn.segment(
+            "UNH",
+            "1",
+            ("PAXLST", "D", "05B", "UN", "IATA"),
+            f"{flight['in_no']}/{s[:6]}/{stamp(day, int(flight['arr_min']))[6:]}",
+            tuple(part.split(":")) if part else "",
+        ),
+        syn.segment("BGM", "250" if crew else "745"),
+        syn.segment("NAD", "MS", "", "", f"{carrier} OPERATIONS CONTROL"),
+        syn.segment("COM", ("852 2747 0000", "TE")),
+    ]
     body = _leg_segments(syn, flight, day)
     for r in rows:
         body += _person_segments(syn, r, crew)
     body.append(syn.segment("CNT", ("41" if crew else "42", str(total))))
     msg = head + body
     msg.append(syn.segment("UNT", str(len(msg) + 1), "1"))
-    return edifact.envelope(syn, sender=carrier, recipient="HKGAPI", stamp=s, ref=f"{ref}{s[-4:]}",
-                            msg_type="PAXLST", version=("D", "05B"), messages=[msg], newline=syn.una)
+    return edifact.envelope(
+        syn,
+        sender=carrier,
+        recipient="HKGAPI",
+        stamp=s,
+        ref=f"{ref}{s[-4:]}",
+        msg_type="PAXLST",
+        version=("D", "05B"),
+        messages=[msg],
+        newline=syn.una,
+    )

@@ -29,10 +29,16 @@ def _kinds(cfg: WorldConfig, rng: np.random.Generator) -> tuple[np.ndarray, np.n
     sizes_a = np.array(sizes, dtype=np.int64)
     household = np.repeat(np.arange(len(sizes_a)), sizes_a)
     hh_kind = np.where(rng.random(len(sizes_a)) < 0.5, "RESIDENT", "VISITOR").astype(object)
-    special = [("COMMUTER", cfg.scale(1500, 4)), ("TRADER", cfg.scale(1000, 3)), ("CREW", cfg.scale(3000, 12))]
+    special = [
+        ("COMMUTER", cfg.scale(1500, 4)),
+        ("TRADER", cfg.scale(1000, 3)),
+        ("CREW", cfg.scale(3000, 12)),
+    ]
     n_rest = n - len(household) - sum(k for _, k in special)
     rest = np.where(rng.random(n_rest) < 0.38, "RESIDENT", "VISITOR").astype(object)
-    kind = np.concatenate([hh_kind[household], rest] + [np.full(k, name, dtype=object) for name, k in special])
+    kind = np.concatenate(
+        [hh_kind[household], rest] + [np.full(k, name, dtype=object) for name, k in special]
+    )
     hh = np.concatenate([household, np.full(n - len(household), -1)])
     return kind, hh
 
@@ -89,19 +95,36 @@ def build_persons(cfg: WorldConfig) -> pd.DataFrame:
     mob = (np.arange(n, dtype=np.int64) * 7919 + int(rng.integers(0, 10**7))) % 10**8
     phone = pd.Series([dial[c] for c in nat], dtype=object) + pd.Series(mob).map("{:08d}".format)
     domain = pd.Series(pools).map(MAIL).fillna("GMAIL.COM")
-    email = (pd.Series(names["given_names"]).str.split().str[0] + "." + pd.Series(names["surname"])
-             .str.replace(r"[^A-Z]", "", regex=True) + pd.Series(np.arange(n) % 97).astype(str) + "@" + domain)
+    email = (
+        pd.Series(names["given_names"]).str.split().str[0]
+        + "."
+        + pd.Series(names["surname"]).str.replace(r"[^A-Z]", "", regex=True)
+        + pd.Series(np.arange(n) % 97).astype(str)
+        + "@"
+        + domain
+    )
     addr = np.where(in_hh, head_of, np.arange(n))
-    return pd.DataFrame({
-        "person_id": pd.Series(np.arange(n)).map("P{:07d}".format),
-        "kind": kind, "household": hh, "household_rank": rank, "nationality": nat,
-        "second_nationality": np.where(dual, second, ""), "pool": pools,
-        "sex": np.where(sex == 0, "M", "F"), "birth_date": birth,
-        "surname": names["surname"], "given_names": names["given_names"],
-        "native_name": _native(names, pools), "surname_variant": names["surname_variant"],
-        "given_variant": names["given_variant"], "address_id": addr, "phone": "+" + phone,
-        "email": email.str.lower(),
-    })
+    return pd.DataFrame(
+        {
+            "person_id": pd.Series(np.arange(n)).map("P{:07d}".format),
+            "kind": kind,
+            "household": hh,
+            "household_rank": rank,
+            "nationality": nat,
+            "second_nationality": np.where(dual, second, ""),
+            "pool": pools,
+            "sex": np.where(sex == 0, "M", "F"),
+            "birth_date": birth,
+            "surname": names["surname"],
+            "given_names": names["given_names"],
+            "native_name": _native(names, pools),
+            "surname_variant": names["surname_variant"],
+            "given_variant": names["given_variant"],
+            "address_id": addr,
+            "phone": "+" + phone,
+            "email": email.str.lower(),
+        }
+    )
 
 
 def _native(names: dict[str, np.ndarray], pools: np.ndarray) -> np.ndarray:

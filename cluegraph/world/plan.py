@@ -34,8 +34,9 @@ class Plan:
     def member(self, scheme_id: str, scheme_type: str, people: Any, role: str) -> None:
         """Record scheme members with one role."""
         for p in np.atleast_1d(people):
-            self.members.append({"scheme_id": scheme_id, "scheme_type": scheme_type, "person": int(p),
-                                 "role": role})
+            self.members.append(
+                {"scheme_id": scheme_id, "scheme_type": scheme_type, "person": int(p), "role": role}
+            )
 
     def flag(self, people: Any, reason: str, *, boost: bool = True) -> None:
         """Mark people risky (for the upcoming-traveller truth) and, optionally, inspected more often."""
@@ -59,9 +60,21 @@ class Pool:
         return np.array([self.left.pop() for _ in range(k)], dtype=np.int64)
 
 
-def add_trips(out: Parties, cfg: WorldConfig, rng: np.random.Generator, sched: ports.Schedule,
-              groups: list[np.ndarray], in_days: np.ndarray, nat: np.ndarray, kind: str, *,
-              scheme: int = -1, partner: str | None = None, stay: int = 3, **cols: Any) -> None:
+def add_trips(
+    out: Parties,
+    cfg: WorldConfig,
+    rng: np.random.Generator,
+    sched: ports.Schedule,
+    groups: list[np.ndarray],
+    in_days: np.ndarray,
+    nat: np.ndarray,
+    kind: str,
+    *,
+    scheme: int = -1,
+    partner: str | None = None,
+    stay: int = 3,
+    **cols: Any,
+) -> None:
     """Add one AIR party per group (visitor pattern: in, then out after ``stay`` days)."""
     n = len(groups)
     if n == 0:

@@ -19,17 +19,52 @@ LAND_PORTS = np.array(["HKLWU", "HKLMC", "HKSWB", "HKHZM", "HKHYW"], dtype=objec
 LAND_WEIGHTS = np.array([0.35, 0.2, 0.2, 0.15, 0.1])
 SEA_PORTS = np.array(["HKHKG", "HKCFT", "HKKTT"], dtype=object)
 SEA_WEIGHTS = np.array([0.55, 0.35, 0.1])
-VESSELS = np.array([f"SEA DRAGON {i}" for i in range(1, 13)] + ["OCEAN JADE", "PEARL RIVER STAR"], dtype=object)
+VESSELS = np.array(
+    [f"SEA DRAGON {i}" for i in range(1, 13)] + ["OCEAN JADE", "PEARL RIVER STAR"], dtype=object
+)
 
 # partner airport -> carriers serving it (first: home carriers, then the partner's own)
 _SERVED = {
-    "PEK": "CX CA", "PVG": "CX MU", "CAN": "CZ CX", "CTU": "CX 3U", "XMN": "MF", "HGH": "CX",
-    "TPE": "CX BR CI", "KHH": "CX", "ICN": "CX KE OZ", "PUS": "UO", "NRT": "CX JL", "HND": "NH",
-    "KIX": "UO CX", "MNL": "PR CX 5J", "CEB": "5J", "CGK": "GA CX", "DPS": "CX", "SGN": "VN CX",
-    "HAN": "VN", "BKK": "TG CX", "KUL": "MH", "SIN": "SQ CX", "DEL": "AI CX", "BOM": "CX",
-    "SFO": "CX UA", "LAX": "CX", "JFK": "CX", "LHR": "CX BA", "SYD": "CX QF", "MEL": "CX",
-    "YVR": "CX AC", "FRA": "LH", "CDG": "AF", "SVO": "SU", "VVO": "HX", "KBP": "CX", "ALA": "KC",
-    "DXB": "EK", "RUH": "SV", "CAI": "MS",
+    "PEK": "CX CA",
+    "PVG": "CX MU",
+    "CAN": "CZ CX",
+    "CTU": "CX 3U",
+    "XMN": "MF",
+    "HGH": "CX",
+    "TPE": "CX BR CI",
+    "KHH": "CX",
+    "ICN": "CX KE OZ",
+    "PUS": "UO",
+    "NRT": "CX JL",
+    "HND": "NH",
+    "KIX": "UO CX",
+    "MNL": "PR CX 5J",
+    "CEB": "5J",
+    "CGK": "GA CX",
+    "DPS": "CX",
+    "SGN": "VN CX",
+    "HAN": "VN",
+    "BKK": "TG CX",
+    "KUL": "MH",
+    "SIN": "SQ CX",
+    "DEL": "AI CX",
+    "BOM": "CX",
+    "SFO": "CX UA",
+    "LAX": "CX",
+    "JFK": "CX",
+    "LHR": "CX BA",
+    "SYD": "CX QF",
+    "MEL": "CX",
+    "YVR": "CX AC",
+    "FRA": "LH",
+    "CDG": "AF",
+    "SVO": "SU",
+    "VVO": "HX",
+    "KBP": "CX",
+    "ALA": "KC",
+    "DXB": "EK",
+    "RUH": "SV",
+    "CAI": "MS",
 }
 # a few inbound flights make a stop on the way (progressive flights): origin -> via
 VIA = {"DXB": "BKK", "CAI": "BKK", "ALA": "PVG"}
@@ -62,12 +97,19 @@ def build_schedule() -> Schedule:
             serial[carrier] = serial.get(carrier, 100 + 40 * (len(serial) % 3)) + 2
             base = serial[carrier] + 100 * k
             arr = (360 + 97 * r + 311 * k) % (17 * 60) + 6 * 60
-            rows.append({
-                "route": r, "partner": partner, "via": VIA.get(partner, ""), "carrier": carrier,
-                "in_no": f"{carrier}{base + 1}", "out_no": f"{carrier}{base}",
-                "arr_min": arr, "dep_min": (arr + 90 + 35 * k) % (24 * 60),
-                "country": country[partner],
-            })
+            rows.append(
+                {
+                    "route": r,
+                    "partner": partner,
+                    "via": VIA.get(partner, ""),
+                    "carrier": carrier,
+                    "in_no": f"{carrier}{base + 1}",
+                    "out_no": f"{carrier}{base}",
+                    "arr_min": arr,
+                    "dep_min": (arr + 90 + 35 * k) % (24 * 60),
+                    "country": country[partner],
+                }
+            )
     return Schedule(pd.DataFrame(rows))
 
 

@@ -26,8 +26,16 @@ from cluegraph.world.travel import Parties, sample_days
 class Planter:
     """Shared context of the scheme functions."""
 
-    def __init__(self, cfg: WorldConfig, persons: pd.DataFrame, docs: pd.DataFrame, ent: Entities,
-                 sched: ports.Schedule, out: Parties, plan: Plan) -> None:
+    def __init__(
+        self,
+        cfg: WorldConfig,
+        persons: pd.DataFrame,
+        docs: pd.DataFrame,
+        ent: Entities,
+        sched: ports.Schedule,
+        out: Parties,
+        plan: Plan,
+    ) -> None:
         self.cfg, self.persons, self.docs, self.ent = cfg, persons, docs, ent
         self.sched, self.out, self.plan = sched, out, plan
         self.rng = rng_for(cfg, "schemes")
@@ -51,14 +59,18 @@ class Planter:
     def trips(self, groups: list[np.ndarray], days: np.ndarray, kind: str, scheme: int, **cols: Any) -> None:
         """Add AIR trips for groups of people."""
         lead_nat = np.array([self.nat[g[0]] for g in groups], dtype=object)
-        add_trips(self.out, self.cfg, self.rng, self.sched, groups, days, lead_nat, kind, scheme=scheme, **cols)
+        add_trips(
+            self.out, self.cfg, self.rng, self.sched, groups, days, lead_nat, kind, scheme=scheme, **cols
+        )
 
-    def case(self, case_type: str, opened: int, status: str, severity: str,
-             subjects: list[tuple[int, str]]) -> str:
+    def case(
+        self, case_type: str, opened: int, status: str, severity: str, subjects: list[tuple[int, str]]
+    ) -> str:
         """Record a case and its subjects; returns the case id."""
         cid = f"CASE-{len(self.plan.cases) + 1:05d}"
-        self.plan.cases.append({"case_id": cid, "case_type": case_type, "opened": opened, "status": status,
-                                "severity": severity})
+        self.plan.cases.append(
+            {"case_id": cid, "case_type": case_type, "opened": opened, "status": status, "severity": severity}
+        )
         for person, role in subjects:
             self.plan.case_subjects.append({"case_id": cid, "person": int(person), "role": role})
         return cid
@@ -84,10 +96,24 @@ def ring(pl: Planter, k: int) -> None:
     pl.trips(groups, days, "RING", k, partner="BKK", payer=card, agency=agency, contact=burner, stay=2)
     for p in np.r_[organiser, couriers[:2]]:
         pl.plan.phones.append({"person": int(p), "phone": burner, "source": "TELECOM_SUBSCRIBER"})
-    prior = pl.case("SMUGGLING", pl.today - 700, "CLOSED", "HIGH",
-                    [(couriers[0], "SUSPECT"), (recruiters[0], "ACCOMPLICE")])
-    pl.plan.schemes.append({"scheme_id": sid, "scheme_type": "RING", "phone": burner, "route": "BKK-HKG",
-                            "payment_instrument": card, "agency_company": agency, "prior_case": prior})
+    prior = pl.case(
+        "SMUGGLING",
+        pl.today - 700,
+        "CLOSED",
+        "HIGH",
+        [(couriers[0], "SUSPECT"), (recruiters[0], "ACCOMPLICE")],
+    )
+    pl.plan.schemes.append(
+        {
+            "scheme_id": sid,
+            "scheme_type": "RING",
+            "phone": burner,
+            "route": "BKK-HKG",
+            "payment_instrument": card,
+            "agency_company": agency,
+            "prior_case": prior,
+        }
+    )
 
 
 def doc_fraud(pl: Planter, k: int) -> None:
@@ -100,8 +126,15 @@ def doc_fraud(pl: Planter, k: int) -> None:
     for person, broken in ((impostor, False), (forger, True)):
         p = pl.persons.iloc[person]
         src = vdoc if not broken else docs[(docs["person"] == person) & (docs["role"] == "CURRENT")].iloc[0]
-        row = {**src.to_dict(), "person": person, "role": "FORGED", "surname": p["surname"],
-               "given_names": p["given_names"], "birth_date": p["birth_date"], "sex": p["sex"]}
+        row = {
+            **src.to_dict(),
+            "person": person,
+            "role": "FORGED",
+            "surname": p["surname"],
+            "given_names": p["given_names"],
+            "birth_date": p["birth_date"],
+            "sex": p["sex"],
+        }
         if broken:
             row["number"] = src["number"][:-3] + f"{(int(src['number'][-3:]) + 37) % 1000:03d}"
         new.append(row)
@@ -123,8 +156,15 @@ def doc_fraud(pl: Planter, k: int) -> None:
     pl.plan.flag([forger], f"{sid} document with broken MRZ check digit")
     groups = [np.array([impostor]), np.array([impostor]), np.array([forger]), np.array([forger])]
     pl.trips(groups, np.r_[pl.past(3, within=500), pl.upcoming(1)], "DOC_FRAUD", k)
-    pl.plan.schemes.append({"scheme_id": sid, "scheme_type": "DOC_FRAUD", "shared_doc_issuer": vdoc["issuer"],
-                            "shared_doc_number": vdoc["number"], "broken_doc_id": frame.at[1, "doc_id"]})
+    pl.plan.schemes.append(
+        {
+            "scheme_id": sid,
+            "scheme_type": "DOC_FRAUD",
+            "shared_doc_issuer": vdoc["issuer"],
+            "shared_doc_number": vdoc["number"],
+            "broken_doc_id": frame.at[1, "doc_id"],
+        }
+    )
 
 
 def facilitator(pl: Planter, k: int) -> None:
@@ -143,12 +183,13 @@ def facilitator(pl: Planter, k: int) -> None:
     n_up = max(1, len(travellers) // 8)
     days = np.r_[pl.past(len(travellers) - n_up, within=500), pl.upcoming(n_up)]
     pl.trips([np.array([t]) for t in travellers], days, "FACILITATED", k, payer=card, contact=phone)
-    pl.plan.schemes.append({"scheme_id": sid, "scheme_type": "FACILITATOR", "payment_instrument": card,
-                            "phone": phone})
+    pl.plan.schemes.append(
+        {"scheme_id": sid, "scheme_type": "FACILITATOR", "payment_instrument": card, "phone": phone}
+    )
 
 
 def watchlisted(pl: Planter, k: int) -> None:
-    """A person listed under a variant spelling (or partial birth date) who travels under the document name."""
+    """A person listed under a variant spelling or partial birth date, travelling as the document says."""
     sid, rng = f"WATCHLIST-{k + 1:03d}", pl.rng
     (person,) = pl.visitors.take(1)
     p = pl.persons.iloc[person]
@@ -166,14 +207,28 @@ def watchlisted(pl: Planter, k: int) -> None:
     elif how == "PARTIAL_DOB":
         dob = dob[:4] + "-00-00"
     entry = f"WL-{k + 1:05d}"
-    pl.plan.watchlist.append({"entry_id": entry, "list": "NATIONAL", "surname": sur, "given_names": giv,
-                              "native_name": p["native_name"], "birth_date": dob, "nationality": p["nationality"],
-                              "doc_number": "", "reason": "SUSPECTED TRAFFICKING", "severity": "HIGH",
-                              "listed_on": pl.today - int(rng.integers(30, 900)), "person": int(person)})
+    pl.plan.watchlist.append(
+        {
+            "entry_id": entry,
+            "list": "NATIONAL",
+            "surname": sur,
+            "given_names": giv,
+            "native_name": p["native_name"],
+            "birth_date": dob,
+            "nationality": p["nationality"],
+            "doc_number": "",
+            "reason": "SUSPECTED TRAFFICKING",
+            "severity": "HIGH",
+            "listed_on": pl.today - int(rng.integers(30, 900)),
+            "person": int(person),
+        }
+    )
     pl.plan.member(sid, "WATCHLISTED", [person], "LISTED_PERSON")
     pl.plan.flag([person], f"{sid} watchlist entry {entry} ({how.lower()} variant)")
     pl.trips([np.array([person])] * 3, np.r_[pl.past(2, within=600), pl.upcoming(1)], "WATCHLISTED", k)
-    pl.plan.schemes.append({"scheme_id": sid, "scheme_type": "WATCHLISTED", "entry_id": entry, "variant": how})
+    pl.plan.schemes.append(
+        {"scheme_id": sid, "scheme_type": "WATCHLISTED", "entry_id": entry, "variant": how}
+    )
 
 
 def overstay(pl: Planter, k: int) -> None:
@@ -188,8 +243,14 @@ def overstay(pl: Planter, k: int) -> None:
     pl.plan.member(sid, "OVERSTAY", people, "OVERSTAYER")
     pl.plan.flag(people, f"{sid} overstayer sharing address and employer", boost=False)
     pl.trips([np.array([p]) for p in people], pl.past(len(people), within=700), "OVERSTAY", k, overstay=True)
-    pl.plan.schemes.append({"scheme_id": sid, "scheme_type": "OVERSTAY", "employer_company": employer,
-                            "shared_address_ids": [int(h) for h in homes]})
+    pl.plan.schemes.append(
+        {
+            "scheme_id": sid,
+            "scheme_type": "OVERSTAY",
+            "employer_company": employer,
+            "shared_address_ids": [int(h) for h in homes],
+        }
+    )
 
 
 def new_intel(pl: Planter, k: int) -> None:
@@ -208,14 +269,26 @@ def new_intel(pl: Planter, k: int) -> None:
 
 def scheme_counts(cfg: WorldConfig) -> dict[str, int]:
     """How many of each scheme a world of this size gets."""
-    return {"RING": cfg.scale(20), "DOC_FRAUD": cfg.scale(30), "FACILITATOR": cfg.scale(15),
-            "WATCHLISTED": cfg.scale(40, 4), "OVERSTAY": cfg.scale(20), "NEW_INTEL": cfg.scale(10)}
+    return {
+        "RING": cfg.scale(20),
+        "DOC_FRAUD": cfg.scale(30),
+        "FACILITATOR": cfg.scale(15),
+        "WATCHLISTED": cfg.scale(40, 4),
+        "OVERSTAY": cfg.scale(20),
+        "NEW_INTEL": cfg.scale(10),
+    }
 
 
 def plant_schemes(pl: Planter) -> None:
     """Plant every scheme in the requested numbers."""
-    fns = {"RING": ring, "DOC_FRAUD": doc_fraud, "FACILITATOR": facilitator, "WATCHLISTED": watchlisted,
-           "OVERSTAY": overstay, "NEW_INTEL": new_intel}
+    fns = {
+        "RING": ring,
+        "DOC_FRAUD": doc_fraud,
+        "FACILITATOR": facilitator,
+        "WATCHLISTED": watchlisted,
+        "OVERSTAY": overstay,
+        "NEW_INTEL": new_intel,
+    }
     for name, count in scheme_counts(pl.cfg).items():
         for k in range(count):
             fns[name](pl, k)

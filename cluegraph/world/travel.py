@@ -16,8 +16,22 @@ from cluegraph.world import ports
 from cluegraph.world.config import WorldConfig, day_number, rng_for
 from cluegraph.world.timeline import day_range, day_weights
 
-PARTY_COLS = ("kind", "scheme", "mode", "in_day", "out_day", "in_first", "flight_in", "flight_out", "port",
-              "conveyance", "agency", "payer", "contact", "overstay")
+PARTY_COLS = (
+    "kind",
+    "scheme",
+    "mode",
+    "in_day",
+    "out_day",
+    "in_first",
+    "flight_in",
+    "flight_out",
+    "port",
+    "conveyance",
+    "agency",
+    "payer",
+    "contact",
+    "overstay",
+)
 
 
 @dataclass
@@ -43,34 +57,62 @@ class Parties:
         return pd.concat(ps, ignore_index=True), pd.concat(ms, ignore_index=True)
 
 
-def sample_days(cfg: WorldConfig, rng: np.random.Generator, n: int, *, lo: int | None = None,
-                hi: int | None = None) -> np.ndarray:
+def sample_days(
+    cfg: WorldConfig, rng: np.random.Generator, n: int, *, lo: int | None = None, hi: int | None = None
+) -> np.ndarray:
     """``n`` day numbers drawn by daily volume, optionally within [lo, hi)."""
     days = day_range(cfg)
     w = day_weights(cfg, days)
     if lo is not None or hi is not None:
-        keep = (days >= (lo if lo is not None else days[0])) & (days < (hi if hi is not None else days[-1] + 1))
+        keep = (days >= (lo if lo is not None else days[0])) & (
+            days < (hi if hi is not None else days[-1] + 1)
+        )
         days, w = days[keep], w[keep] / w[keep].sum()
     return days[rng.choice(len(days), size=n, p=w)]
 
 
 def party_frame(n: int, kind: str, **cols: object) -> pd.DataFrame:
     """A frame of ``n`` parties with defaults for every column."""
-    base: dict[str, object] = {"kind": kind, "scheme": -1, "mode": "AIR", "in_day": 0, "out_day": 0,
-                               "in_first": True, "flight_in": -1, "flight_out": -1, "port": "",
-                               "conveyance": "", "agency": -1, "payer": -1, "contact": "", "overstay": False}
+    base: dict[str, object] = {
+        "kind": kind,
+        "scheme": -1,
+        "mode": "AIR",
+        "in_day": 0,
+        "out_day": 0,
+        "in_first": True,
+        "flight_in": -1,
+        "flight_out": -1,
+        "port": "",
+        "conveyance": "",
+        "agency": -1,
+        "payer": -1,
+        "contact": "",
+        "overstay": False,
+    }
     base.update(cols)
-    return pd.DataFrame({k: (np.broadcast_to(v, n).copy() if isinstance(v, np.ndarray) else [v] * n)
-                         for k, v in base.items()}, columns=list(PARTY_COLS))
+    return pd.DataFrame(
+        {
+            k: (np.broadcast_to(v, n).copy() if isinstance(v, np.ndarray) else [v] * n)
+            for k, v in base.items()
+        },
+        columns=list(PARTY_COLS),
+    )
 
 
-def route(party: pd.DataFrame, lead_nat: np.ndarray, rng: np.random.Generator,
-          sched: ports.Schedule, *, partner: str | None = None) -> pd.DataFrame:
+def route(
+    party: pd.DataFrame,
+    lead_nat: np.ndarray,
+    rng: np.random.Generator,
+    sched: ports.Schedule,
+    *,
+    partner: str | None = None,
+) -> pd.DataFrame:
     """Fill flights (AIR) or port and conveyance (LAND/SEA) of parties whose mode is set."""
     n = len(party)
     fl = sched.flights
     by_partner = sched.partner_index()
     from cluegraph.world.countries import BY_CODE
+
     home = np.array([BY_CODE[c].airports[0] if c in BY_CODE else "" for c in lead_nat], dtype=object)
     home_alt = np.array([BY_CODE[c].airports[-1] if c in BY_CODE else "" for c in lead_nat], dtype=object)
     own = rng.random(n) < 0.75
@@ -137,10 +179,16 @@ def base_parties(cfg: WorldConfig, persons: pd.DataFrame, sched: ports.Schedule,
     party["mode"] = choose_mode(nat, rng)
     route(party, nat, rng, sched)
     size = np.bincount(hh[hh >= 0])
-    fam_members = np.concatenate([np.arange(h, h + size[hh[h]]) for h in hheads]) if n_fam else np.zeros(0, int)
+    fam_members = (
+        np.concatenate([np.arange(h, h + size[hh[h]]) for h in hheads]) if n_fam else np.zeros(0, int)
+    )
     fam_party = np.repeat(np.arange(n_solo, n), size[hh[hheads]]) if n_fam else np.zeros(0, int)
-    members = pd.DataFrame({"party": np.concatenate([np.arange(n_solo), fam_party]),
-                            "person": np.concatenate([who, fam_members])})
+    members = pd.DataFrame(
+        {
+            "party": np.concatenate([np.arange(n_solo), fam_party]),
+            "person": np.concatenate([who, fam_members]),
+        }
+    )
     members["lead"] = members["person"].to_numpy() == lead[members["party"].to_numpy()]
     out.add(party, members)
 

@@ -16,18 +16,32 @@ from cluegraph.world.command import generate
 from cluegraph.world.config import WorldConfig
 from cluegraph.world.documents import check_digit
 
-ASSOCIATED = ["phones", "emails", "addresses", "vehicles", "companies", "employment", "payments", "cases",
-              "case_subjects", "watchlist"]
+ASSOCIATED = [
+    "phones",
+    "emails",
+    "addresses",
+    "vehicles",
+    "companies",
+    "employment",
+    "payments",
+    "cases",
+    "case_subjects",
+    "watchlist",
+]
 REF = ["doc_issuer", "doc_number", "surname", "given_names", "birth_date", "nationality"]
 
 
 def digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
-def test_same_seed_same_bytes_different_seed_different_world(small_world: tuple[Path, float],
-                                                             tmp_path: Path) -> None:
+def test_same_seed_same_bytes_different_seed_different_world(
+    small_world: tuple[Path, float], tmp_path: Path
+) -> None:
     first, _ = small_world
     again, other = tmp_path / "again", tmp_path / "other"
     generate(WorldConfig(persons=2000, days=7, seed=1), again)
@@ -44,9 +58,28 @@ def test_two_thousand_people_under_ten_seconds(small_world: tuple[Path, float]) 
 def test_layout_and_columns(small_world: tuple[Path, float]) -> None:
     out, _ = small_world
     x = pd.read_csv(out / "crossings.csv", dtype=str, keep_default_na=False)
-    assert list(x.columns) == ["crossing_id", "crossing_time", "port", "direction", "mode", "conveyance", "surname",
-                               "given_names", "native_name", "sex", "birth_date", "nationality", "doc_type",
-                               "doc_number", "doc_issuer", "doc_expiry", "mrz", "outcome", "outcome_reason", "source"]
+    assert list(x.columns) == [
+        "crossing_id",
+        "crossing_time",
+        "port",
+        "direction",
+        "mode",
+        "conveyance",
+        "surname",
+        "given_names",
+        "native_name",
+        "sex",
+        "birth_date",
+        "nationality",
+        "doc_type",
+        "doc_number",
+        "doc_issuer",
+        "doc_expiry",
+        "mrz",
+        "outcome",
+        "outcome_reason",
+        "source",
+    ]
     assert set(x["outcome"]) == {"CLEARED", "SECONDARY", "REFUSED", "DETAINED"}
     assert set(x["mode"]) == {"AIR", "LAND", "SEA"}
     assert x["crossing_time"].str.endswith("+08:00").all()
@@ -55,8 +88,19 @@ def test_layout_and_columns(small_world: tuple[Path, float]) -> None:
         if name not in ("companies", "cases", "watchlist"):
             assert set(REF) <= set(cols), name
     wl = pd.read_csv(out / "associated" / "watchlist.csv", nrows=0).columns
-    assert list(wl) == ["entry_id", "list", "surname", "given_names", "native_name", "birth_date", "nationality",
-                        "doc_number", "reason", "severity", "listed_on"]
+    assert list(wl) == [
+        "entry_id",
+        "list",
+        "surname",
+        "given_names",
+        "native_name",
+        "birth_date",
+        "nationality",
+        "doc_number",
+        "reason",
+        "severity",
+        "listed_on",
+    ]
     meta = json.loads((out / "world.json").read_text())
     assert meta["seed"] == 1 and meta["counts"]["crossings"] == len(x)
 

@@ -23,9 +23,18 @@ def test_scheme_counts_and_roles(small_world: tuple[Path, float]) -> None:
     got = m.groupby("scheme_type")["scheme_id"].nunique().to_dict()
     assert got == want
     roles = set(zip(m["scheme_type"], m["role"], strict=True))
-    for pair in [("RING", "ORGANISER"), ("RING", "RECRUITER"), ("RING", "COURIER"), ("DOC_FRAUD", "IMPOSTOR"),
-                 ("DOC_FRAUD", "VICTIM"), ("DOC_FRAUD", "FORGED_DOCUMENT"), ("FACILITATOR", "FACILITATOR"),
-                 ("FACILITATOR", "FACILITATED"), ("WATCHLISTED", "LISTED_PERSON"), ("OVERSTAY", "OVERSTAYER")]:
+    for pair in [
+        ("RING", "ORGANISER"),
+        ("RING", "RECRUITER"),
+        ("RING", "COURIER"),
+        ("DOC_FRAUD", "IMPOSTOR"),
+        ("DOC_FRAUD", "VICTIM"),
+        ("DOC_FRAUD", "FORGED_DOCUMENT"),
+        ("FACILITATOR", "FACILITATOR"),
+        ("FACILITATOR", "FACILITATED"),
+        ("WATCHLISTED", "LISTED_PERSON"),
+        ("OVERSTAY", "OVERSTAYER"),
+    ]:
         assert pair in roles
     schemes = json.loads((out / "truth" / "schemes.json").read_text())
     assert {s["scheme_id"] for s in schemes} == set(m["scheme_id"])
@@ -33,7 +42,9 @@ def test_scheme_counts_and_roles(small_world: tuple[Path, float]) -> None:
 
 def test_ring_links_visible_in_bookings(small_world: tuple[Path, float]) -> None:
     out, _ = small_world
-    ring = next(s for s in json.loads((out / "truth" / "schemes.json").read_text()) if s["scheme_type"] == "RING")
+    ring = next(
+        s for s in json.loads((out / "truth" / "schemes.json").read_text()) if s["scheme_type"] == "RING"
+    )
     phones = _read(out / "associated" / "phones.csv")
     assert (phones["phone"] == ring["phone"]).sum() >= 2
     parties = _read(out / "truth" / "parties.csv")
@@ -45,10 +56,14 @@ def test_ring_links_visible_in_bookings(small_world: tuple[Path, float]) -> None
 
 def test_document_fraud_in_crossings(small_world: tuple[Path, float]) -> None:
     out, _ = small_world
-    fraud = next(s for s in json.loads((out / "truth" / "schemes.json").read_text()) if s["scheme_type"] == "DOC_FRAUD")
-    x = _read(out / "crossings.csv")
+    fraud = next(
+        s for s in json.loads((out / "truth" / "schemes.json").read_text()) if s["scheme_type"] == "DOC_FRAUD"
+    )
     docs = _read(out / "truth" / "documents.csv")
-    shared = docs[(docs["doc_number"] == fraud["shared_doc_number"]) & (docs["doc_issuer"] == fraud["shared_doc_issuer"])]
+    shared = docs[
+        (docs["doc_number"] == fraud["shared_doc_number"])
+        & (docs["doc_issuer"] == fraud["shared_doc_issuer"])
+    ]
     assert shared["person_id"].nunique() == 2
     broken = docs[docs["doc_id"] == fraud["broken_doc_id"]].iloc[0]
     assert broken["mrz_valid"] == "False"
@@ -56,7 +71,11 @@ def test_document_fraud_in_crossings(small_world: tuple[Path, float]) -> None:
 
 def test_facilitator_pays_many(small_world: tuple[Path, float]) -> None:
     out, _ = small_world
-    fac = next(s for s in json.loads((out / "truth" / "schemes.json").read_text()) if s["scheme_type"] == "FACILITATOR")
+    fac = next(
+        s
+        for s in json.loads((out / "truth" / "schemes.json").read_text())
+        if s["scheme_type"] == "FACILITATOR"
+    )
     parties = _read(out / "truth" / "parties.csv")
     paid = parties[parties["payer"] == str(fac["payment_instrument"])]
     assert len(paid) >= 20
@@ -72,10 +91,16 @@ def test_watchlist_overstay_new_intel(small_world: tuple[Path, float]) -> None:
     for _, row in listed.iterrows():
         entry = wl.iloc[int(row["row"]) - 1]
         p = persons.loc[row["person_id"]]
-        differs = (entry["surname"], entry["given_names"], entry["birth_date"]) != (p["surname"], p["given_names"], p["birth_date"])
+        differs = (entry["surname"], entry["given_names"], entry["birth_date"]) != (
+            p["surname"],
+            p["given_names"],
+            p["birth_date"],
+        )
         assert differs  # listed under a variant, never exactly as the document prints it
     m = _read(out / "truth" / "scheme_members.csv")
-    tx = _read(out / "truth" / "crossings.csv").merge(_read(out / "crossings.csv")[["crossing_id", "direction"]])
+    tx = _read(out / "truth" / "crossings.csv").merge(
+        _read(out / "crossings.csv")[["crossing_id", "direction"]]
+    )
     over = set(m.loc[m["scheme_type"] == "OVERSTAY", "person_id"])
     ov = tx[tx["person_id"].isin(over) & (tx["party_kind"] == "OVERSTAY")]
     assert len(ov) and (ov["direction"] == "IN").all()
@@ -95,11 +120,10 @@ def test_confounders_present(small_world: tuple[Path, float]) -> None:
     assert types["CORPORATE_CARD"] == want["CORPORATE"]
     for t in ("FAMILY", "COMMUTER", "TRADER", "HOTEL_PHONE", "AGENCY_PHONE"):
         assert types.get(t, 0) >= 1, t
-    x = _read(out / "crossings.csv")
     tx = _read(out / "truth" / "crossings.csv")
     commuter = c.loc[c["type"] == "COMMUTER", "person_id"].iloc[0]
     assert (tx["person_id"] == commuter).sum() > 100  # crosses most days
-    assert len(x) == len(tx)
+    assert len(_read(out / "crossings.csv")) == len(tx)
 
 
 def test_upcoming_risky_travellers(small_world: tuple[Path, float]) -> None:
