@@ -6,6 +6,10 @@ so it fits a signed 64-bit integer. The same key gives the same id on every run 
 stores keep the 63-bit number for fast joins (DuckDB's ``md5_number_upper`` computes the same number in
 bulk; ``tests/graph/test_ids.py`` pins that the two agree).
 
+An edge id is ``TYPE:`` and 16 hex digits mixed from the numbers of its type, its two ends and its key by
+SplitMix64 rounds: as stable as MD5 for this purpose, and ten times cheaper in bulk, which matters at
+millions of edges.
+
 >>> node_id("Document", "CHN", "E12345678")
 'Document:2123867e2a162a6c'
 >>> parse_id("Document:2123867e2a162a6c")
@@ -69,6 +73,31 @@ def node_id(label: str, *key_values: object) -> str:
     return format_id(label, hash63(SEP.join([label, *(canonical(v) for v in key_values)])))
 
 
+M64 = 0xFFFFFFFFFFFFFFFF
+#: SplitMix64 constants (Steele, Lea, Flood 2014), shared with the SQL of the stores.
+GOLDEN, MIX1, MIX2 = 0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB
+
+
+def splitmix64(z: int) -> int:
+    """One SplitMix64 step of a 64-bit number.
+
+    >>> splitmix64(0)
+    16294208416658607535
+    """
+    z = (z + GOLDEN) & M64
+    z = ((z ^ (z >> 30)) * MIX1) & M64
+    z = ((z ^ (z >> 27)) * MIX2) & M64
+    return z ^ (z >> 31)
+
+
+def edge_number(edge_type: str, src: int, dst: int, key: object = None) -> int:
+    """The 63-bit number of an edge from the numbers of its ends (see the module doc)."""
+    key_number = 0 if key is None else hash63(canonical(key))
+    h = splitmix64(hash63(edge_type) ^ src)
+    h = splitmix64(h ^ dst)
+    return splitmix64(h ^ key_number) >> 1
+
+
 def edge_id(edge_type: str, src: str, dst: str, key: object = None) -> str:
     """The id of the edge of ``edge_type`` from ``src`` to ``dst`` (ids), told apart by ``key`` if any.
 
@@ -77,10 +106,7 @@ def edge_id(edge_type: str, src: str, dst: str, key: object = None) -> str:
     >>> edge_id("HOLDS", node_id("Person", "p1"), node_id("Document", "CHN", "E1"))[:6]
     'HOLDS:'
     """
-    parse_id(src)
-    parse_id(dst)
-    parts = [edge_type, src, dst, "" if key is None else canonical(key)]
-    return format_id(edge_type, hash63(SEP.join(parts)))
+    return format_id(edge_type, edge_number(edge_type, parse_id(src)[1], parse_id(dst)[1], key))
 
 
 def parse_id(text: str) -> tuple[str, int]:

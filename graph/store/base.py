@@ -49,8 +49,11 @@ class GraphStore(ABC):
     schema: Schema
 
     @abstractmethod
-    def writer(self) -> AbstractContextManager[BulkWriter]:
-        """A bulk writer; everything written inside the ``with`` block commits together or not at all."""
+    def writer(self, *, bulk: bool | None = None) -> AbstractContextManager[BulkWriter]:
+        """A bulk writer; everything written inside the ``with`` block commits together or not at all.
+
+        ``bulk`` tells the store that much will be written (a first load, a sync), so it may trade
+        index upkeep for one rebuild at the end; by default the store decides."""
 
     @abstractmethod
     def get(self, item_id: str) -> Node | Edge | None:

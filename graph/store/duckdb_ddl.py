@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph.ids import SEP
+from graph.ids import GOLDEN, M64, MIX1, MIX2, SEP
 
 FORMAT_VERSION = "1"
 
@@ -50,3 +50,14 @@ def id_number(expr: str) -> str:
 def id_string(label: str, number: str) -> str:
     """SQL that spells an id from a label and a 63-bit number."""
     return f"({label} || ':' || lpad(printf('%x', {number}), 16, '0'))"
+
+
+def splitmix64(column: str) -> str:
+    """SQL for one SplitMix64 step of a UHUGEINT column holding a 64-bit number (``graph.ids.splitmix64``).
+
+    Meant for a projection over a subquery whose column is ``column``: DuckDB shares the repeated parts.
+    """
+    z1 = f"(({column} + {GOLDEN}) & {M64})"
+    z2 = f"((xor({z1}, {z1} >> 30) * {MIX1}) & {M64})"
+    z3 = f"((xor({z2}, {z2} >> 27) * {MIX2}) & {M64})"
+    return f"xor({z3}, {z3} >> 31)"

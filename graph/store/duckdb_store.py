@@ -21,7 +21,7 @@ from graph.errors import InvalidValueError, StoreError, StoreUnavailableError
 from graph.ids import format_id, node_id, parse_id
 from graph.schema import Schema, load_schema
 from graph.store.base import MAX_DEPTH, BulkWriter, GraphStore, TimeBound
-from graph.store.duckdb_ddl import FORMAT_VERSION, INDEXES, TABLES, norm_text
+from graph.store.duckdb_ddl import FORMAT_VERSION, INDEX_NAMES, INDEXES, TABLES, norm_text
 from graph.store.duckdb_writer import DuckDBWriter
 from graph.store.model import Edge, Neighbourhood, Node, StoreStats, Subgraph
 
@@ -90,10 +90,13 @@ class DuckDBStore(GraphStore):
     def _create(self) -> None:
         for ddl in TABLES:
             self._con.execute(ddl)
+        self._create_indexes()
+        self._con.execute("INSERT OR IGNORE INTO meta VALUES ('format_version', ?)", [FORMAT_VERSION])
+
+    def _create_indexes(self) -> None:
         for ddls in INDEXES.values():
             for ddl in ddls:
                 self._con.execute(ddl)
-        self._con.execute("INSERT OR IGNORE INTO meta VALUES ('format_version', ?)", [FORMAT_VERSION])
 
     def _check_version(self) -> None:
         try:
@@ -109,15 +112,36 @@ class DuckDBStore(GraphStore):
 
     # --------------------------------------------------------------- writes
     @contextmanager
-    def writer(self) -> Iterator[BulkWriter]:
-        """A bulk writer in one transaction: committed at the end of the block, rolled back on error."""
-        self._con.execute("BEGIN TRANSACTION")
+    def writer(self, *, bulk: bool | None = None) -> Iterator[BulkWriter]:
+        """A bulk writer in one transaction: committed at the end of the block, rolled back on error.
+
+        ``bulk`` (default: when the store holds no edges yet) drops the indexes for the block and builds
+        them again at its end: DuckDB builds an index over a stored table in one pass, but indexes rows
+        appended inside a transaction one at a time. A process that dies in a bulk block leaves no index
+        behind, and opening the store read-write builds them again.
+        """
+        if bulk is None:
+            bulk = self._one("SELECT count(*) FROM (SELECT 1 FROM edges LIMIT 1)")[0] == 0
+        if bulk:
+            for names in INDEX_NAMES.values():
+                for name in names:
+                    self._con.execute(f"DROP INDEX IF EXISTS {name}")
         try:
-            yield DuckDBWriter(self._con, self.schema)
-        except BaseException:
-            self._con.execute("ROLLBACK")
-            raise
-        self._con.execute("COMMIT")
+            self._con.execute("BEGIN TRANSACTION")
+            try:
+                yield DuckDBWriter(self._con, self.schema, bulk=bulk)
+            except BaseException:
+                self._con.execute("ROLLBACK")
+                raise
+            self._con.execute("COMMIT")
+        finally:
+            if bulk:
+                self._create_indexes()
+
+    def _one(self, sql: str) -> tuple[Any, ...]:
+        row = self._con.execute(sql).fetchone()
+        assert row is not None
+        return tuple(row)
 
     # ---------------------------------------------------------------- reads
     def _node(self, row: tuple[Any, ...]) -> Node:

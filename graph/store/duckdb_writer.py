@@ -1,14 +1,16 @@
 """Bulk, idempotent upserts into the DuckDB store.
 
-A batch goes: Arrow in -> one validation pass (every rule, first bad row named) -> a staged table with ids
-computed in SQL -> duplicates in the batch merged -> new rows inserted, changed rows updated, unchanged rows
-left alone. All of it runs inside the writer's transaction, so a bad batch writes nothing.
+A batch goes: Arrow in -> one staging pass that computes ids in SQL and flags every broken rule per row ->
+the first broken rule raised with its first row -> endpoints checked -> duplicates in the batch merged ->
+new rows inserted, changed rows updated, unchanged rows left alone. All of it runs inside the writer's
+transaction, so a bad batch writes nothing.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -17,15 +19,26 @@ import pandas as pd
 import pyarrow as pa
 
 from graph.errors import EndpointError, InvalidIdError, InvalidInputError, InvalidValueError, MissingKeyError
-from graph.ids import ID_PATTERN
+from graph.ids import hash63 as hash63_py
 from graph.schema import EdgeType, NodeType, Schema
 from graph.store.base import Rows
-from graph.store.duckdb_ddl import INDEX_NAMES, INDEXES, SEP_SQL, hash63, id_number, norm_text
+from graph.store.duckdb_ddl import SEP_SQL, hash63, norm_text, splitmix64
 from graph.store.model import WriteResult
 
 PROVENANCE = ("first_seen", "last_seen", "sources", "confidence", "method")
 _PROP = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_KEY_TYPES = (pa.types.is_null, pa.types.is_string, pa.types.is_large_string, pa.types.is_integer, pa.types.is_date32)
+_KEY_TYPES = (pa.types.is_null, pa.types.is_string, pa.types.is_large_string, pa.types.is_integer,
+              pa.types.is_date32)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One validation rule: SQL true for a bad row, the field it concerns, what it says, the error raised."""
+
+    bad: str
+    field: str
+    says: str
+    error: type[InvalidInputError]
 
 
 def as_arrow(rows: Rows) -> pa.Table:
@@ -41,12 +54,32 @@ def _q(name: str) -> str:
     return f'"{name}"'
 
 
+def _is_text(table: pa.Table, column: str) -> bool:
+    typ = table.schema.field(column).type
+    return bool(pa.types.is_string(typ) or pa.types.is_large_string(typ))
+
+
+def _time_sql(table: pa.Table, column: str) -> str | None:
+    """SQL reading a provenance time column as a UTC TIMESTAMP: text is parsed (ISO 8601, offsets kept),
+    Arrow dates and times are cast (naive ones are taken as UTC)."""
+    if column not in table.column_names:
+        return None
+    if _is_text(table, column):
+        return f"TRY_CAST({_q(column)} AS TIMESTAMPTZ)::TIMESTAMP"
+    return f"{_q(column)}::TIMESTAMP"
+
+
+def _empty(column: str) -> str:
+    return f"{_q(column)} IS NULL OR trim(CAST({_q(column)} AS VARCHAR)) = ''"
+
+
 class DuckDBWriter:
     """Upserts nodes and edges on one DuckDB connection, inside the caller's transaction."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, schema: Schema) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, schema: Schema, *, bulk: bool = False) -> None:
         self._con = con
         self._schema = schema
+        self._bulk = bulk  # indexes are off: write rows in key order, so the rebuild takes one cheap pass
 
     # ---------------------------------------------------------------- public
     def upsert_nodes(self, label: str, rows: Rows) -> WriteResult:
@@ -56,17 +89,14 @@ class DuckDBWriter:
         if table.num_rows == 0:
             return WriteResult(0, 0, 0, 0)
         what = f"{label} nodes"
-        props = self._prop_columns(table, what)
+        props = self._prop_columns(table, what, reserved=("id", "label"))
         for k in ntype.key:
-            if k not in table.column_names:
-                raise MissingKeyError(f"{what}: key column is missing", field=k)
+            self._need_column(table, k, what, "key column is missing")
             self._check_key_type(table, k, what)
-        self._register(table)
-        checks = [(f"{_q(k)} IS NULL OR trim(CAST({_q(k)} AS VARCHAR)) = ''", k, "key value is empty", MissingKeyError)
-                  for k in ntype.key]
-        self._validate(table, what, checks)
-        canon = " || ".join([f"{SEP_SQL} || CAST({_q(k)} AS VARCHAR)" for k in ntype.key])
-        self._stage(table, f"{hash63('$label || ' + canon)} AS nid, $label AS label", props, {"label": label})
+        rules = [Rule(_empty(k), k, "key value is empty", MissingKeyError) for k in ntype.key]
+        canon = " || ".join(f"{SEP_SQL} || CAST({_q(k)} AS VARCHAR)" for k in ntype.key)
+        ids = f"{hash63('$label || ' + canon)} AS nid, $label AS label"
+        self._stage(table, what, ids, props, rules, {"label": label}, key="nid")
         return self._merge("nodes", "nid", ntype, rows=table.num_rows)
 
     def upsert_edges(self, edge_type: str, rows: Rows) -> WriteResult:
@@ -77,37 +107,38 @@ class DuckDBWriter:
             return WriteResult(0, 0, 0, 0)
         what = f"{edge_type} edges"
         for end in ("src", "dst"):
-            if end not in table.column_names:
-                raise MissingKeyError(f"{what}: endpoint column is missing", field=end)
-        if etype.key and etype.key not in table.column_names:
-            raise MissingKeyError(f"{what}: key column is missing", field=etype.key)
+            self._need_column(table, end, what, "endpoint column is missing")
         if etype.key:
+            self._need_column(table, etype.key, what, "key column is missing")
             self._check_key_type(table, etype.key, what)
-        props = [c for c in self._prop_columns(table, what) if c not in ("src", "dst")]
-        self._register(table)
-        self._validate(table, what, self._edge_checks(etype))
+        props = [c for c in self._prop_columns(table, what, reserved=("id", "type")) if c not in ("src", "dst")]
         src, dst = _q("src"), _q("dst")
         if etype.symmetric:
-            src, dst = f"least({_q('src')}, {_q('dst')})", f"greatest({_q('src')}, {_q('dst')})"
+            src, dst = f"least({src}, {dst})", f"greatest({src}, {dst})"
         key = f"CAST({_q(etype.key)} AS VARCHAR)" if etype.key else "NULL::VARCHAR"
-        canon = f"$type || {SEP_SQL} || {src} || {SEP_SQL} || {dst} || {SEP_SQL} || coalesce({key}, '')"
         ids = (
-            f"{hash63(canon)} AS eid, $type AS type, {id_number(src)} AS src, {id_number(dst)} AS dst, "
-            f"split_part({src}, ':', 1) AS src_label, split_part({dst}, ':', 1) AS dst_label, {key} AS key"
+            f"$type AS type, TRY_CAST('0x' || right({src}, 16) AS BIGINT) AS src, "
+            f"TRY_CAST('0x' || right({dst}, 16) AS BIGINT) AS dst, split_part({src}, ':', 1) AS src_label, "
+            f"split_part({dst}, ':', 1) AS dst_label, {key} AS key, coalesce({hash63(key)}, 0) AS key_n"
         )
-        self._stage(table, ids, props, {"type": edge_type})
+        params = {"type": edge_type, "type_n": hash63_py(edge_type)}
+        self._stage(table, what, ids, props, self._edge_rules(etype), params, key="eid")
         self._check_endpoints_exist(what)
         return self._merge("edges", "eid", etype, rows=table.num_rows)
 
     # ------------------------------------------------------------ validation
-    def _prop_columns(self, table: pa.Table, what: str) -> list[str]:
+    @staticmethod
+    def _need_column(table: pa.Table, column: str, what: str, says: str) -> None:
+        if column not in table.column_names:
+            raise MissingKeyError(f"{what}: {says}", field=column)
+
+    @staticmethod
+    def _prop_columns(table: pa.Table, what: str, *, reserved: tuple[str, ...]) -> list[str]:
         cols = [c for c in table.column_names if c not in PROVENANCE]
         for c in cols:
-            if not _PROP.match(c) or c == "__row":
+            if not _PROP.match(c):
                 raise InvalidValueError(f"{what}: a property name must be a plain identifier", field=c)
-        reserved = ("id", "label") if what.endswith("nodes") else ("id", "type")
-        for c in cols:
-            if c in reserved:
+            if c in reserved or c.startswith("__"):
                 raise InvalidValueError(f"{what}: reserved column name", field=c)
         return cols
 
@@ -119,60 +150,55 @@ class DuckDBWriter:
                 f"{what}: a key column must hold text, integers or dates, not {typ}", field=column
             )
 
-    def _edge_checks(self, etype: EdgeType) -> list[tuple[str, str, str, type[InvalidInputError]]]:
-        checks: list[tuple[str, str, str, type[InvalidInputError]]] = []
+    @staticmethod
+    def _edge_rules(etype: EdgeType) -> list[Rule]:
+        rules: list[Rule] = []
         for end, labels in (("src", etype.sources), ("dst", etype.targets)):
             col = _q(end)
-            checks.append((f"{col} IS NULL", end, "endpoint id is empty", MissingKeyError))
-            checks.append((f"NOT regexp_full_match({col}, '{ID_PATTERN}')", end,
-                           "not a node id (Label:16 hex digits)", InvalidIdError))
             allowed = ", ".join(f"'{lab}'" for lab in labels)
-            checks.append((f"split_part({col}, ':', 1) NOT IN ({allowed})", end,
-                           f"endpoint label not allowed for {etype.name} (allowed: {', '.join(labels)})",
-                           EndpointError))
+            rules += [
+                Rule(f"{col} IS NULL", end, "endpoint id is empty", MissingKeyError),
+                Rule(f"length({col}) <> strpos({col}, ':') + 16 OR TRY_CAST('0x' || right({col}, 16) AS BIGINT) "
+                     "IS NULL", end, "not a node id (Label:16 hex digits)", InvalidIdError),
+                Rule(f"split_part({col}, ':', 1) NOT IN ({allowed})", end,
+                     f"endpoint label not allowed for {etype.name} (allowed: {', '.join(labels)})", EndpointError),
+            ]
         if etype.key:
-            checks.append((f"{_q(etype.key)} IS NULL OR trim(CAST({_q(etype.key)} AS VARCHAR)) = ''",
-                           etype.key, "key value is empty", MissingKeyError))
-        return checks
-
-    def _validate(
-        self, table: pa.Table, what: str, checks: list[tuple[str, str, str, type[InvalidInputError]]]
-    ) -> None:
-        """One pass over the batch for every rule; raise for the first rule broken, naming its first row."""
-        cols = table.column_names
-        checks = list(checks)
-        for t in ("first_seen", "last_seen"):
-            if t in cols:
-                checks.append((f"{_q(t)} IS NOT NULL AND TRY_CAST({_q(t)} AS TIMESTAMPTZ) IS NULL", t,
-                               "not a date or time", InvalidValueError))
-        if "first_seen" in cols and "last_seen" in cols:
-            checks.append(("TRY_CAST(first_seen AS TIMESTAMPTZ) > TRY_CAST(last_seen AS TIMESTAMPTZ)",
-                           "last_seen", "last_seen is before first_seen", InvalidValueError))
-        if "confidence" in cols:
-            checks.append(("TRY_CAST(confidence AS DOUBLE) NOT BETWEEN 0 AND 1 OR "
-                           "(confidence IS NOT NULL AND TRY_CAST(confidence AS DOUBLE) IS NULL)",
-                           "confidence", "confidence must be between 0 and 1", InvalidValueError))
-        exprs = ", ".join(f"min(CASE WHEN {cond} THEN __row END), count_if(coalesce({cond}, false))"
-                          for cond, *_ in checks)
-        found = self._con.execute(f"SELECT {exprs} FROM __in").fetchone()
-        assert found is not None
-        for i, (_cond, field, rule, error) in enumerate(checks):
-            first, count = found[2 * i], found[2 * i + 1]
-            if count:
-                value = self._value_at(table, field, int(first))
-                raise error(f"{what}: {rule} ({count} bad row{'s' if count > 1 else ''}, "
-                            f"nothing of this batch written)", record=f"row {first}", field=field, value=value)
+            rules.append(Rule(_empty(etype.key), etype.key, "key value is empty", MissingKeyError))
+        return rules
 
     @staticmethod
-    def _value_at(table: pa.Table, field: str, row: int) -> Any:
-        return table.column(field)[row].as_py() if field in table.column_names else None
+    def _provenance_rules(table: pa.Table) -> list[Rule]:
+        cols, rules = table.column_names, []
+        for t in ("first_seen", "last_seen"):
+            if t in cols and _is_text(table, t):
+                rules.append(Rule(f"{_q(t)} IS NOT NULL AND TRY_CAST({_q(t)} AS TIMESTAMPTZ) IS NULL", t,
+                                  "not a date or time", InvalidValueError))
+        if "first_seen" in cols and "last_seen" in cols:
+            first, last = _time_sql(table, "first_seen"), _time_sql(table, "last_seen")
+            rules.append(Rule(f"{first} > {last}", "last_seen", "last_seen is before first_seen", InvalidValueError))
+        if "confidence" in cols:
+            rules.append(Rule("confidence IS NOT NULL AND coalesce(TRY_CAST(confidence AS DOUBLE) NOT BETWEEN 0 AND 1,"
+                              " true)", "confidence", "confidence must be between 0 and 1", InvalidValueError))
+        return rules
+
+    def _raise_first_broken(self, table: pa.Table, what: str, rules: list[Rule]) -> None:
+        """Raise for the first rule any row breaks, naming its first row, its field and its value."""
+        if not self._one("SELECT count(*) FROM __pre WHERE __bad <> 0")[0]:
+            return
+        for i, rule in enumerate(rules):
+            first, count = self._one(f"SELECT min(__row), count(*) FROM __pre WHERE (__bad >> {i}) & 1 = 1")
+            if count:
+                value = table.column(rule.field)[int(first)].as_py() if rule.field in table.column_names else None
+                raise rule.error(f"{what}: {rule.says} ({count} bad row{'s' if count > 1 else ''}, nothing of "
+                                 "this batch written)", record=f"row {first}", field=rule.field, value=value)
 
     def _check_endpoints_exist(self, what: str) -> None:
         for end in ("src", "dst"):
-            first, count, value = self._con.execute(
-                f"SELECT min(s.__row), count(*), arg_min(s.{end}_label || ':' || lpad(printf('%x', s.{end}), 16, '0'), "
-                f"s.__row) FROM __stage s ANTI JOIN nodes n ON n.nid = s.{end}"
-            ).fetchone() or (None, 0, None)
+            first, count, value = self._one(
+                f"SELECT min(s.__row), count(*), arg_min(s.{end}_label || ':' || lpad(printf('%x', s.{end}), 16, "
+                f"'0'), s.__row) FROM __stage s ANTI JOIN nodes n ON n.nid = s.{end}"
+            )
             if count:
                 raise EndpointError(
                     f"{what}: endpoint node does not exist; write nodes before their edges ({count} bad "
@@ -180,42 +206,50 @@ class DuckDBWriter:
                     record=f"row {first}", field=end, value=value)
 
     # --------------------------------------------------------------- staging
-    def _register(self, table: pa.Table) -> None:
-        table = table.append_column("__row", pa.array(np.arange(table.num_rows, dtype=np.int64)))
-        self._con.register("__in", table)
-
-    def _stage(self, table: pa.Table, id_cols: str, props: Sequence[str], params: dict[str, Any]) -> None:
-        """Build ``__stage``: one row per distinct id, provenance parsed, properties as JSON."""
+    def _stage(self, table: pa.Table, what: str, ids: str, props: Sequence[str], rules: list[Rule],
+               params: dict[str, Any], *, key: str) -> None:
+        """Build ``__stage``: one row per distinct ``key``, provenance parsed, properties as JSON."""
+        rules = rules + self._provenance_rules(table)
         cols = table.column_names
         pairs = ", ".join(f"'{p}', {_q(p)}" for p in props)
         props_sql = f"json_merge_patch('{{}}', json_object({pairs}))" if props else "NULL::JSON"
-        first = "TRY_CAST(first_seen AS TIMESTAMPTZ)::TIMESTAMP" if "first_seen" in cols else None
-        last = "TRY_CAST(last_seen AS TIMESTAMPTZ)::TIMESTAMP" if "last_seen" in cols else None
+        first, last = (_time_sql(table, t) for t in ("first_seen", "last_seen"))
         first, last = first or last or "NULL::TIMESTAMP", last or first or "NULL::TIMESTAMP"
         sources = "[]::VARCHAR[]"
         if "sources" in cols:
-            if pa.types.is_list(table.schema.field("sources").type) or pa.types.is_large_list(
-                table.schema.field("sources").type
-            ):
+            typ = table.schema.field("sources").type
+            if pa.types.is_list(typ) or pa.types.is_large_list(typ):
                 sources = "list_sort(list_distinct(coalesce(sources, [])::VARCHAR[]))"
             else:
                 sources = "CASE WHEN sources IS NULL THEN []::VARCHAR[] ELSE [CAST(sources AS VARCHAR)] END"
         conf = "TRY_CAST(confidence AS DOUBLE)" if "confidence" in cols else "NULL::DOUBLE"
         method = "CAST(method AS VARCHAR)" if "method" in cols else "NULL::VARCHAR"
-        self._con.execute("DROP TABLE IF EXISTS __pre")
-        self._con.execute(
-            f"CREATE TEMP TABLE __pre AS SELECT __row, {id_cols}, {props_sql} AS props, {first} AS first_seen, "
-            f"{last} AS last_seen, {sources} AS sources, {conf} AS confidence, {method} AS method FROM __in",
-            params,
-        )
-        self._con.unregister("__in")
-        key = "nid" if "AS nid" in id_cols else "eid"
+        bad = " | ".join(f"(CASE WHEN {r.bad} THEN {1 << i} ELSE 0 END)" for i, r in enumerate(rules)) or "0"
+        select = (f"SELECT __row, {bad}::BIGINT AS __bad, {ids}, {props_sql} AS props, {first} AS first_seen, "
+                  f"{last} AS last_seen, {sources} AS sources, {conf} AS confidence, {method} AS method FROM __in")
+        if key == "eid":  # mix the edge number from type, ends and key (graph.ids.edge_number)
+            select = f"SELECT *, {splitmix64('xor($type_n::UHUGEINT, src::UHUGEINT)')} AS h1 FROM ({select})"
+            select = f"SELECT *, {splitmix64('xor(h1, dst::UHUGEINT)')} AS h2 FROM ({select})"
+            select = (f"SELECT * EXCLUDE (h1, h2, key_n), ({splitmix64('xor(h2, key_n::UHUGEINT)')} >> 1)::BIGINT "
+                      f"AS eid FROM ({select})")
+        self._con.register("__in", table.append_column("__row", pa.array(np.arange(table.num_rows))))
+        try:
+            self._con.execute("DROP TABLE IF EXISTS __pre")
+            self._con.execute(f"CREATE TEMP TABLE __pre AS {select}", params)
+        finally:
+            self._con.unregister("__in")
+        self._raise_first_broken(table, what, rules)
+        self._dedupe(key)
+
+    def _dedupe(self, key: str) -> None:
+        """Rename ``__pre`` to ``__stage``, merging rows of one id first (earliest/latest times, all sources,
+        properties patched in row order, last non-null confidence and method)."""
         n, distinct = self._one(f"SELECT count(*), count(DISTINCT {key}) FROM __pre")
         self._con.execute("DROP TABLE IF EXISTS __stage")
         if n == distinct:
             self._con.execute("ALTER TABLE __pre RENAME TO __stage")
             return
-        others = [c for c in ("label", "type", "src", "dst", "src_label", "dst_label", "key") if f"AS {c}" in id_cols]
+        others = ("label",) if key == "nid" else ("type", "src", "dst", "src_label", "dst_label", "key")
         keep = "".join(f", any_value({c}) AS {c}" for c in others)
         self._con.execute(
             f"""CREATE TEMP TABLE __stage AS SELECT {key}{keep}, min(__row) AS __row,
@@ -237,40 +271,18 @@ class DuckDBWriter:
         text = self._text_sql(kind)
         if table == "nodes":
             cols = "nid, label, props, text, first_seen, last_seen, sources, confidence, method"
-            vals = f"s.nid, s.label, s.props, {text.format(p='s.props')}, s.first_seen, s.last_seen, s.sources, s.confidence, s.method"
+            vals = (f"s.nid, s.label, s.props, {text.format(p='s.props')}, s.first_seen, s.last_seen, s.sources, "
+                    "s.confidence, s.method")
         else:
             cols = ("eid, type, src, dst, src_label, dst_label, key, props, first_seen, last_seen, sources, "
                     "confidence, method")
             vals = ("s.eid, s.type, s.src, s.dst, s.src_label, s.dst_label, s.key, s.props, s.first_seen, "
                     "s.last_seen, s.sources, s.confidence, s.method")
-        updated = 0
-        if existing:
-            con.execute("DROP TABLE IF EXISTS __upd")
-            con.execute(
-                f"""CREATE TEMP TABLE __upd AS SELECT * FROM (
-                    SELECT s.{key},
-                      CASE WHEN s.props IS NULL THEN t.props WHEN t.props IS NULL THEN s.props
-                           ELSE json_merge_patch(t.props, s.props) END AS props,
-                      least(t.first_seen, s.first_seen) AS first_seen,
-                      greatest(t.last_seen, s.last_seen) AS last_seen,
-                      list_sort(list_distinct(list_concat(t.sources, s.sources))) AS sources,
-                      coalesce(s.confidence, t.confidence) AS confidence,
-                      coalesce(s.method, t.method) AS method,
-                      t.props AS o_props, t.first_seen AS o_first, t.last_seen AS o_last,
-                      t.sources AS o_sources, t.confidence AS o_conf, t.method AS o_method
-                    FROM __stage s JOIN {table} t ON t.{key} = s.{key})
-                  WHERE props IS DISTINCT FROM o_props OR first_seen IS DISTINCT FROM o_first
-                     OR last_seen IS DISTINCT FROM o_last OR sources IS DISTINCT FROM o_sources
-                     OR confidence IS DISTINCT FROM o_conf OR method IS DISTINCT FROM o_method"""
-            )
-            updated = self._one("SELECT count(*) FROM __upd")[0]
-        bulk = distinct > existing
-        if bulk:
-            for name in INDEX_NAMES[table]:
-                con.execute(f"DROP INDEX IF EXISTS {name}")
-        order = "s.nid" if table == "nodes" else "s.src"
-        anti = f"ANTI JOIN {table} t ON t.{key} = s.{key}" if existing else ""
-        inserted = self._one(f"INSERT INTO {table} ({cols}) SELECT {vals} FROM __stage s {anti} ORDER BY {order}")[0]
+        updated = self._changed(table, key, kind.name) if existing else 0
+        anti = f"ANTI JOIN {self._scope(table)} t ON t.{key} = s.{key}" if existing else ""
+        order = f"ORDER BY s.{'nid' if table == 'nodes' else 'src'}" if self._bulk else ""
+        inserted = self._one(f"INSERT INTO {table} ({cols}) SELECT {vals} FROM __stage s {anti} {order}",
+                             {"type": kind.name} if existing and table == "edges" else None)[0]
         if updated:
             text_set = f", text = {text.format(p='u.props')}" if table == "nodes" else ""
             con.execute(
@@ -278,12 +290,38 @@ class DuckDBWriter:
                     sources = u.sources, confidence = u.confidence, method = u.method{text_set}
                     FROM __upd u WHERE {table}.{key} = u.{key}"""
             )
-        if bulk:
-            for ddl in INDEXES[table]:
-                con.execute(ddl)
         con.execute("DROP TABLE IF EXISTS __upd")
         con.execute("DROP TABLE IF EXISTS __stage")
         return WriteResult(rows=rows, distinct=distinct, inserted=inserted, updated=updated)
+
+    @staticmethod
+    def _scope(table: str) -> str:
+        """The stored rows a batch can match. An edge number mixes in its type, so only stored edges of
+        the batch's type can match: filtering on it keeps the join to that type."""
+        return "(SELECT * FROM edges WHERE type = $type)" if table == "edges" else table
+
+    def _changed(self, table: str, key: str, name: str) -> int:
+        """Stage in ``__upd`` the merged values of the stored items this batch changes; return how many."""
+        self._con.execute("DROP TABLE IF EXISTS __upd")
+        self._con.execute(
+            f"""CREATE TEMP TABLE __upd AS SELECT * FROM (
+                SELECT s.{key},
+                  CASE WHEN s.props IS NULL THEN t.props WHEN t.props IS NULL THEN s.props
+                       ELSE json_merge_patch(t.props, s.props) END AS props,
+                  least(t.first_seen, s.first_seen) AS first_seen,
+                  greatest(t.last_seen, s.last_seen) AS last_seen,
+                  list_sort(list_distinct(list_concat(t.sources, s.sources))) AS sources,
+                  coalesce(s.confidence, t.confidence) AS confidence,
+                  coalesce(s.method, t.method) AS method,
+                  t.props AS o_props, t.first_seen AS o_first, t.last_seen AS o_last,
+                  t.sources AS o_sources, t.confidence AS o_conf, t.method AS o_method
+                FROM __stage s JOIN {self._scope(table)} t ON t.{key} = s.{key})
+              WHERE props IS DISTINCT FROM o_props OR first_seen IS DISTINCT FROM o_first
+                 OR last_seen IS DISTINCT FROM o_last OR sources IS DISTINCT FROM o_sources
+                 OR confidence IS DISTINCT FROM o_conf OR method IS DISTINCT FROM o_method""",
+            {"type": name} if table == "edges" else None,
+        )
+        return int(self._one("SELECT count(*) FROM __upd")[0])
 
     @staticmethod
     def _text_sql(kind: NodeType | EdgeType) -> str:
@@ -292,7 +330,7 @@ class DuckDBWriter:
         parts = ", ".join(f"json_extract_string({{p}}, '$.{t}')" for t in kind.text)
         return norm_text(f"concat_ws(' ', {parts})")
 
-    def _one(self, sql: str) -> tuple[Any, ...]:
-        row = self._con.execute(sql).fetchone()
+    def _one(self, sql: str, params: dict[str, Any] | None = None) -> tuple[Any, ...]:
+        row = self._con.execute(sql, params).fetchone()
         assert row is not None
-        return row
+        return tuple(row)
