@@ -46,10 +46,9 @@ def manifest(world: World, rng: np.random.Generator) -> pd.DataFrame:
     return mm
 
 
-def crew_for(world: World, carrier: str, day: int, k: int) -> np.ndarray:
-    """``k`` crew members of a carrier for one flight day (crew rotate through a small pool)."""
-    crew = np.flatnonzero(world.persons["kind"].to_numpy() == "CREW")
-    carriers = sorted(set(world.sched.flights["carrier"]))
+def crew_for(crew: np.ndarray, carriers: list[str], carrier: str, day: int, k: int) -> np.ndarray:
+    """``k`` crew members (rows of the population in ``crew``) of a carrier for one flight day: crew rotate
+    through a small pool."""
     c = carriers.index(carrier)
     base = (c * 7 + day * 3) % len(crew)
     return crew[(base + np.arange(k) * 5) % len(crew)]

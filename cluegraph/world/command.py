@@ -19,7 +19,7 @@ from cluegraph.world.confounders import confounder_counts
 from cluegraph.world.noise import log_rows
 from cluegraph.world.paxlst import write_paxlst
 from cluegraph.world.pnrgov import write_pnrgov
-from cluegraph.world.records import render, write_csv
+from cluegraph.world.records import write_crossings
 from cluegraph.world.schemes import scheme_counts
 from cluegraph.world.truth import write_truth
 
@@ -50,8 +50,8 @@ def generate(cfg: WorldConfig, out_dir: Path, *, console: Console | None = None)
         step = progress.add_task("world: people, trips, schemes", total=None)
         world = build_world(cfg)
         progress.update(step, description="world: crossings.csv")
-        crossings, x_truth, x_noise = render(cfg, world.crossings, world.persons, world.docs)
-        write_csv(out_dir / "crossings.csv", crossings)
+        n_crossings, x_noise = write_crossings(cfg, world.crossings, world.persons, world.docs, out_dir)
+        world.crossings = world.crossings.iloc[:0]  # written: free the memory
         rng = rng_for(cfg, "advance")
         pax = manifest(world, rng)
         n_flights = int((pax["day"] * 1000 + pax["flight"]).nunique())
@@ -63,7 +63,6 @@ def generate(cfg: WorldConfig, out_dir: Path, *, console: Console | None = None)
         api_noise = _api_noise(pax)
         noise_log = pd.concat([x_noise, api_noise, api_events, pnr_noise, assoc_noise], ignore_index=True)
         tables = {
-            "crossings": x_truth,
             "api_entries": api_truth,
             "pnr_passengers": pnr_truth,
             "associated_rows": assoc_truth,
@@ -77,7 +76,7 @@ def generate(cfg: WorldConfig, out_dir: Path, *, console: Console | None = None)
         "counts": {
             "persons": len(world.persons),
             "documents": len(world.docs),
-            "crossings": len(crossings),
+            "crossings": n_crossings,
             "paxlst_files": len(list((out_dir / "advance" / "paxlst").glob("*.edi"))),
             "pnrgov_files": len(list((out_dir / "advance" / "pnrgov").glob("*.edi"))),
             "api_passenger_entries": int((api_truth["role"] == "PAX").sum()) if len(api_truth) else 0,

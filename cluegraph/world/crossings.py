@@ -170,10 +170,14 @@ def outcomes(
     n = len(x)
     boosted = np.isin(x["person"].to_numpy(), np.fromiter(plan.boost, dtype=np.int64, count=len(plan.boost)))
     forged = docs["role"].to_numpy()[x["doc"].to_numpy()] == "FORGED"
-    probs = np.where(boosted[:, None], [0.80, 0.14, 0.03, 0.03], [0.9825, 0.015, 0.002, 0.0005])
-    probs = np.where(forged[:, None], [0.6, 0.2, 0.15, 0.05], probs)
-    cum = probs.cumsum(axis=1)
-    k = (rng.random(n)[:, None] > cum).sum(axis=1).clip(0, 3)
+    cum = np.cumsum(
+        [[0.9825, 0.015, 0.002, 0.0005], [0.80, 0.14, 0.03, 0.03], [0.6, 0.2, 0.15, 0.05]], axis=1
+    )
+    cls = np.where(forged, 2, np.where(boosted, 1, 0))
+    u = rng.random(n)
+    k = np.zeros(n, dtype=np.int64)
+    for col in range(3):
+        k += u > cum[cls, col]
     outcome = OUTCOMES[k]
     reason = np.full(n, "", dtype=object)
     for name, options in REASONS.items():

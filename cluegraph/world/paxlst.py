@@ -134,6 +134,8 @@ def write_paxlst(
     events: list[dict[str, object]] = []
     today = day_number(world.cfg.today)
     crew_cache = _crew_rows(world)
+    crew_pool = np.flatnonzero(world.persons["kind"].to_numpy() == "CREW")
+    carriers = sorted(set(flights["carrier"]))
     for g in range(len(bounds) - 1):
         lo, hi = bounds[g], bounds[g + 1]
         day, f = int(pax.at[lo, "day"]), int(pax.at[lo, "flight"])
@@ -146,7 +148,7 @@ def write_paxlst(
         idx = list(range(lo, hi))
         n_parts = 1 if len(idx) < 2 or u[3] > 0.15 else min(len(idx), 2 + int(u[4] * 2))
         parts = [idx[k::n_parts] for k in range(n_parts)]
-        crew_people = crew_for(world, flight["carrier"], day, 2 + int(u[5] * 3))
+        crew_people = crew_for(crew_pool, carriers, flight["carrier"], day, 2 + int(u[5] * 3))
         jobs: list[tuple[str, list[dict[str, str]], list[str], bool, int]] = []
         for k, part in enumerate(parts):
             tag = "PAX" if n_parts == 1 else f"PAX_P{k + 1}OF{n_parts}"

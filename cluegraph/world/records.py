@@ -54,15 +54,40 @@ def clock(day: np.ndarray, minute: np.ndarray, second: np.ndarray) -> np.ndarray
     return (pd.Series(iso_days(day)) + "T" + hh + ":" + mm + ":" + ss + UTC_OFFSET).to_numpy(dtype=object)
 
 
-def render(
-    cfg: WorldConfig, x: pd.DataFrame, persons: pd.DataFrame, docs: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The crossings table as written, its truth, and the noise events applied."""
+def write_crossings(
+    cfg: WorldConfig, x: pd.DataFrame, persons: pd.DataFrame, docs: pd.DataFrame, out_dir: Path
+) -> tuple[int, pd.DataFrame]:
+    """Write ``crossings.csv`` and ``truth/crossings.csv`` chunk by chunk (bounded memory); returns the
+    number of rows and the noise events applied."""
     rng = rng_for(cfg, "noise")
     order = np.lexsort((x["person"].to_numpy(), x["minute"].to_numpy(), x["day"].to_numpy()))
-    x = x.iloc[order].reset_index(drop=True)
+    (out_dir / "truth").mkdir(parents=True, exist_ok=True)
+    logs = []
+    with (
+        (out_dir / "crossings.csv").open("w", encoding="utf-8", newline="") as fx,
+        (out_dir / "truth" / "crossings.csv").open("w", encoding="utf-8", newline="") as ft,
+    ):
+        for start in range(0, max(len(order), 1), CHUNK):
+            part = x.iloc[order[start : start + CHUNK]].reset_index(drop=True)
+            out, truth, log = render(cfg, part, persons, docs, rng, first_id=start + 1)
+            out.to_csv(fx, index=False, header=start == 0, lineterminator="\n")
+            truth.to_csv(ft, index=False, header=start == 0, lineterminator="\n")
+            logs.append(log)
+    return len(order), pd.concat(logs, ignore_index=True)
+
+
+def render(
+    cfg: WorldConfig,
+    x: pd.DataFrame,
+    persons: pd.DataFrame,
+    docs: pd.DataFrame,
+    rng: np.random.Generator,
+    *,
+    first_id: int = 1,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Crossings (already in time order) as written, their truth, and the noise events applied."""
     n = len(x)
-    cid = pd.Series(np.arange(1, n + 1)).map("X{:09d}".format).to_numpy(dtype=object)
+    cid = pd.Series(np.arange(first_id, first_id + n)).map("X{:09d}".format).to_numpy(dtype=object)
     d = x["doc"].to_numpy()
     person = x["person"].to_numpy()
     col = {

@@ -156,7 +156,7 @@ def base_parties(cfg: WorldConfig, persons: pd.DataFrame, sched: ports.Schedule,
     """Ordinary trips: people alone (visitors and residents) and families travelling together."""
     rng = rng_for(cfg, "travel")
     kind = persons["kind"].to_numpy()
-    lam = np.select([kind == "VISITOR", kind == "RESIDENT"], [1.0, 2.4], 0.0)
+    lam = np.select([kind == "VISITOR", kind == "RESIDENT"], [1.15, 2.8], 0.0)
     lam = lam * np.where(persons["household_rank"].to_numpy() >= 1, 0.4, 1.0)
     counts = rng.poisson(lam)
     who = np.repeat(np.arange(len(persons)), counts)
