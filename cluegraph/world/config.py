@@ -31,6 +31,14 @@ class NoiseRates:
     duplicate_message: float = 0.03
     late_advance: float = 0.03
 
+    def scaled(self, factor: float) -> NoiseRates:
+        """All rates multiplied by ``factor`` (capped at 1).
+
+        >>> NoiseRates().scaled(0).typo
+        0.0
+        """
+        return NoiseRates(**{k: min(1.0, v * factor) for k, v in asdict(self).items()})
+
 
 @dataclass(frozen=True)
 class WorldConfig:
