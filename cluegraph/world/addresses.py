@@ -43,7 +43,7 @@ def address_lines(address_id: np.ndarray, country: np.ndarray) -> pd.DataFrame:
     """Columns ``address_line1, address_line2, city, country`` for each address number.
 
     >>> address_lines(np.array([7]), np.array(["HKG"], dtype=object)).iloc[0].tolist()
-    ['FLAT 8H', '34 ARGYLE STREET', 'HONG KONG', 'HKG']
+    ['FLAT 8H', '225 HENNESSY ROAD', 'HONG KONG', 'HKG']
     """
     a = np.asarray(address_id, dtype=np.int64)
     home = country == "HKG"

@@ -7,14 +7,15 @@ import shutil
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cluegraph.world.advance import manifest
 from cluegraph.world.associated import write_associated
-from cluegraph.world.build import build_world
-from cluegraph.world.config import NoiseRates, WorldConfig, rng_for
+from cluegraph.world.build import World, build_world
+from cluegraph.world.config import NoiseRates, WorldConfig, iso_days, rng_for
 from cluegraph.world.confounders import confounder_counts
 from cluegraph.world.noise import log_rows
 from cluegraph.world.paxlst import write_paxlst
@@ -60,7 +61,7 @@ def generate(cfg: WorldConfig, out_dir: Path, *, console: Console | None = None)
         pnr_truth, pnr_noise = write_pnrgov(world, out_dir, pax, rng, lambda: progress.advance(step))
         progress.update(step, description="world: associated and truth", total=None)
         assoc_truth, assoc_noise = write_associated(world, out_dir)
-        api_noise = _api_noise(pax)
+        api_noise = _api_noise(world, pax)
         noise_log = pd.concat([x_noise, api_noise, api_events, pnr_noise, assoc_noise], ignore_index=True)
         tables = {
             "api_entries": api_truth,
@@ -98,8 +99,8 @@ def generate(cfg: WorldConfig, out_dir: Path, *, console: Console | None = None)
     return summary
 
 
-def _api_noise(pax: pd.DataFrame) -> pd.DataFrame:
-    keys = (
+def _pax_keys(pax: pd.DataFrame) -> np.ndarray:
+    return (
         pax["day"].astype(str)
         + "/"
         + pax["flight"].astype(str)
@@ -108,33 +109,33 @@ def _api_noise(pax: pd.DataFrame) -> pd.DataFrame:
         + "/"
         + pax["person"].astype(str)
     ).to_numpy(dtype=object)
-    names = log_rows(
-        "paxlst",
-        keys,
-        pax["name_noise"].to_numpy(),
-        "name",
-        pax["name_noise"].to_numpy(),
-        (pax["surname"] + "/" + pax["given_names"]).to_numpy(dtype=object),
-    )
+
+
+def _api_noise(world: World, pax: pd.DataFrame) -> pd.DataFrame:
+    """Noise events of API passenger entries (key = day/flight/party/person, as in api_manifest.csv)."""
+    keys = _pax_keys(pax)
+    d = pax["doc"].to_numpy()
+    true = world.docs["surname"].to_numpy()[d] + "/" + world.docs["given_names"].to_numpy()[d]
+    sent = (pax["surname"] + "/" + pax["given_names"]).to_numpy(dtype=object)
+    names = log_rows("paxlst", keys, pax["name_noise"].to_numpy(), "name", true, sent)
+    missing = pax["missing"].to_numpy()
+    kind = np.where(missing != "", "missing", "").astype(object)
     miss = log_rows(
         "paxlst",
         keys,
-        (pax["missing"] != "").map({True: "missing", False: ""}).to_numpy(),
-        pax["missing"].to_numpy(),
-        pax["missing"].to_numpy(),
-        pax["missing"].to_numpy() * 0,
+        kind,
+        missing,
+        np.full(len(pax), "", dtype=object),
+        np.full(len(pax), "", dtype=object),
     )
-    return pd.concat(
-        [names.assign(true_value=""), miss.assign(true_value="", noisy_value="")], ignore_index=True
-    )
+    return pd.concat([names, miss], ignore_index=True)
 
 
-def _api_manifest(world, pax: pd.DataFrame) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    """The advance passengers with their true person and document (key = day/flight/party/person)."""
-    from cluegraph.world.config import iso_days
-
+def _api_manifest(world: World, pax: pd.DataFrame) -> pd.DataFrame:
+    """The advance passengers with their true person and document."""
     return pd.DataFrame(
         {
+            "key": _pax_keys(pax),
             "arrival_date": iso_days(pax["day"].to_numpy()),
             "flight": world.sched.flights["in_no"].to_numpy()[pax["flight"].to_numpy()],
             "party": pax["party"],
