@@ -62,7 +62,7 @@ def build_world(cfg: WorldConfig) -> World:
     docs = planter.docs
     parties, members = out.frames()
     parties = cf.booking_contacts(cfg, parties, members, ent, persons, rng_for(cfg, "confounders"))
-    cf.shared_phone_truth(parties, ent, plan)
+    cf.shared_phone_truth(parties, members, ent, plan)
     rng = rng_for(cfg, "outcomes")
     x = pd.concat(
         [xs.party_legs(cfg, parties, members, sched, rng), xs.daily_crossers(cfg, persons, plan)],

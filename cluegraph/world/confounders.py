@@ -137,8 +137,19 @@ def booking_contacts(
     return parties
 
 
-def shared_phone_truth(parties: pd.DataFrame, ent: Entities, plan: Plan) -> None:
-    """Record hotel and agency phones used by many bookings as benign shared identifiers."""
+def shared_phone_truth(parties: pd.DataFrame, members: pd.DataFrame, ent: Entities, plan: Plan) -> None:
+    """Record hotel and agency phones used by many bookings as benign shared identifiers; hotel guests
+    also appear with the hotel's phone in the phone records (a guest register), thousands per hotel in
+    large worlds."""
+    hotel = parties["contact"].isin(set(ent.hotels["phone"])).to_numpy()
+    lead = members[members["lead"].to_numpy() & hotel[members["party"].to_numpy()]]
+    guests = pd.DataFrame(
+        {
+            "person": lead["person"].to_numpy(),
+            "phone": parties["contact"].to_numpy()[lead["party"].to_numpy()],
+        }
+    ).drop_duplicates()
+    plan.phones += guests.assign(source="HOTEL_GUEST_REGISTER").to_dict("records")
     counts = parties.loc[parties["mode"] == "AIR", "contact"].value_counts()
     for phone, kind in [(p, "HOTEL_PHONE") for p in ent.hotels["phone"]] + [
         (p, "AGENCY_PHONE") for p in ent.companies.loc[ent.companies["kind"] != "EMPLOYER", "phone"]

@@ -115,7 +115,7 @@ def build_documents(cfg: WorldConfig, persons: pd.DataFrame) -> pd.DataFrame:
             }
         )
     ]
-    prev = (issued > start) & (rng.random(n) < 0.8)
+    prev = issued > start  # travelled before the renewal: the previous passport
     parts.append(
         pd.DataFrame(
             {
@@ -123,7 +123,10 @@ def build_documents(cfg: WorldConfig, persons: pd.DataFrame) -> pd.DataFrame:
                 "role": "PREVIOUS",
                 "doc_type": "P",
                 "issuer": persons["nationality"].to_numpy()[prev],
-                "issued": issued[prev] - 3650 + rng.integers(30, 300, int(prev.sum())),
+                "issued": np.maximum(
+                    issued[prev] - 3650 + rng.integers(30, 300, int(prev.sum())),
+                    persons["birth_date"].to_numpy()[prev] + 30,
+                ),
             }
         )
     )

@@ -124,6 +124,9 @@ def test_confounders_present(small_world: tuple[Path, float]) -> None:
     commuter = c.loc[c["type"] == "COMMUTER", "person_id"].iloc[0]
     assert (tx["person_id"] == commuter).sum() > 100  # crosses most days
     assert len(_read(out / "crossings.csv")) == len(tx)
+    phones = _read(out / "associated" / "phones.csv")
+    guests = phones[phones["source"] == "HOTEL_GUEST_REGISTER"]["phone"].value_counts()
+    assert guests.iloc[0] >= 20  # one hotel phone shared by many unrelated guests
 
 
 def test_upcoming_risky_travellers(small_world: tuple[Path, float]) -> None:
