@@ -10,7 +10,7 @@ import pandas as pd
 
 from cluegraph.world import ports
 from cluegraph.world.config import WorldConfig
-from cluegraph.world.travel import Parties, party_frame, route
+from cluegraph.world.travel import Parties, no_overlap, party_frame, route
 
 
 @dataclass
@@ -80,8 +80,10 @@ def add_trips(
     if n == 0:
         return
     party = party_frame(n, kind, scheme=scheme, **cols)
+    length = stay + rng.integers(0, 3, n)
+    in_days = no_overlap(np.array([g[0] for g in groups]), np.asarray(in_days), length)
     party["in_day"] = in_days
-    party["out_day"] = in_days + stay + rng.integers(0, 3, n)
+    party["out_day"] = in_days + length
     party["mode"] = "AIR"
     route(party, nat, rng, sched, partner=partner)
     sizes = np.array([len(g) for g in groups])

@@ -173,6 +173,7 @@ def base_parties(cfg: WorldConfig, persons: pd.DataFrame, sched: ports.Schedule,
     party.loc[n_solo:, "kind"] = "FAMILY"
     first = sample_days(cfg, rng, n)
     stay = 1 + rng.geometric(np.where(visitor, 0.2, 0.12))
+    first = no_overlap(lead, first, stay)
     party["in_first"] = visitor
     party["in_day"] = np.where(visitor, first, first + stay)
     party["out_day"] = np.where(visitor, first + stay, first)
@@ -191,6 +192,30 @@ def base_parties(cfg: WorldConfig, persons: pd.DataFrame, sched: ports.Schedule,
     )
     members["lead"] = members["person"].to_numpy() == lead[members["party"].to_numpy()]
     out.add(party, members)
+
+
+def no_overlap(who: np.ndarray, first: np.ndarray, stay: np.ndarray) -> np.ndarray:
+    """Shift trips of the same person so that each starts after the previous one ended (vectorised over
+    people, one pass per trip rank).
+
+    >>> no_overlap(np.array([1, 1, 2]), np.array([10, 12, 10]), np.array([5, 5, 5])).tolist()
+    [10, 17, 10]
+    """
+    n = len(who)
+    if n == 0:
+        return first
+    order = np.lexsort((first, who))
+    f, s, w = first[order].copy(), stay[order], who[order]
+    new = np.r_[True, w[1:] != w[:-1]]
+    rank = np.arange(n) - np.maximum.accumulate(np.where(new, np.arange(n), 0))
+    end = f + s
+    for k in range(1, int(rank.max()) + 1):
+        idx = np.flatnonzero(rank == k)
+        f[idx] = np.maximum(f[idx], end[idx - 1] + 2)
+        end[idx] = f[idx] + s[idx]
+    out = first.copy()
+    out[order] = f
+    return out
 
 
 def today_number(cfg: WorldConfig) -> int:
