@@ -51,11 +51,11 @@ def _leg_segments(syn: edifact.Syntax, flight: pd.Series, day: int) -> list[str]
             syn.segment("LOC", "87", "HKG"),
             syn.segment("DTM", ("232", stamp(day, arr), "201")),
         ]
-    mid = dep + 200
+    mid = arr - 170  # departure from the stop; landed there an hour before
     return [
         syn.segment("TDT", "20", no, "", "", carrier),
         syn.segment("LOC", "92", flight["partner"]),
-        syn.segment("DTM", ("189", stamp(day, dep - 240), "201")),
+        syn.segment("DTM", ("189", stamp(day, mid - 60 - 330), "201")),
         syn.segment("LOC", "92", flight["via"]),
         syn.segment("DTM", ("232", stamp(day, mid - 60), "201")),
         syn.segment("TDT", "20", no, "", "", carrier),
