@@ -48,7 +48,9 @@ def party_legs(
             fl["arr_min"].to_numpy()[f] + rng.integers(15, 70, len(f)),
             fl["dep_min"].to_numpy()[f] - rng.integers(60, 180, len(f)),
         )
-        minute = np.where(air, np.clip(base, 0, 1439), rng.integers(7 * 60, 23 * 60, len(f)))
+        minute = np.where(air, base % 1440, rng.integers(7 * 60, 23 * 60, len(f)))
+        day = day + np.where(air, base // 1440, 0)  # early departures: checked out the evening before
+        ok &= (day >= start) & (day < today)
         legs.append(
             pd.DataFrame(
                 {
