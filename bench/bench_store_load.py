@@ -74,7 +74,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--nodes", type=int, default=1_000_000)
     parser.add_argument("--edges", type=int, default=5_000_000)
-    parser.add_argument("--sample", type=int, default=20_000, help="rows for the row-at-a-time baseline")
+    parser.add_argument("--sample", type=int, default=5_000, help="rows for the row-at-a-time baseline")
     args = parser.parse_args()
     folder = OUT / f"graph_{args.nodes}_{args.edges}"
     with timed() as t:

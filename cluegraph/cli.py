@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from cluegraph.settings import settings
@@ -43,7 +44,7 @@ def _store_uri(store: str | None) -> str:
 
 
 def _fail(err: ClueGraphError) -> typer.Exit:
-    console.print(f"[bold red]error:[/] {err}")
+    console.print(f"[bold red]error:[/] {escape(str(err))}")
     return typer.Exit(code=err.exit_code)
 
 
@@ -93,7 +94,7 @@ def load_graph(
 
 @app.command()
 def neighbours(
-    node_id: Annotated[str, typer.Argument(help="A node id, e.g. Person:1f3a9c0d2b7e4a65.")],
+    node: Annotated[str, typer.Argument(help="A node id (Person:1f3a9c0d2b7e4a65) or key (Person=P-0001).")],
     depth: Annotated[int, typer.Option(min=1, max=3, help="Hops, 1 to 3.")] = 1,
     edge_type: Annotated[
         list[str] | None, typer.Option("--edge-type", "-t", help="Only these edge types (repeatable).")
@@ -105,9 +106,11 @@ def neighbours(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object, for scripts.")] = False,
 ) -> None:
     """List what a node links to, nearest first, with the links' types and times."""
+    from graph.ids import resolve_ref
     from graph.store import open_store
 
     try:
+        node_id = resolve_ref(node)
         with open_store(_store_uri(store), read_only=True) as st:
             hood = st.neighbours(
                 node_id, depth=depth, edge_types=edge_type, since=since, until=until, limit=limit
@@ -118,15 +121,44 @@ def neighbours(
         sys.stdout.write(json.dumps(hood.to_dict(), sort_keys=True, default=str) + "\n")
         return
     table = Table(title=f"neighbours of {node_id}", title_justify="left")
-    for col in ("hops", "id", "label", "summary"):
-        table.add_column(col)
-    for node in hood.nodes:
-        if node.id == node_id:
-            continue
-        table.add_row(str(hood.hops[node.id]), node.id, node.label, node.summary())
+    table.add_column("hops", justify="right")
+    table.add_column("id", no_wrap=True)
+    table.add_column("label", no_wrap=True)
+    table.add_column("summary")
+    for node in sorted(hood.nodes, key=lambda n: (hood.hops[n.id], n.label, n.summary())):
+        if node.id != node_id:
+            table.add_row(str(hood.hops[node.id]), node.id, node.label, escape(node.summary()))
     Console().print(table)
     if hood.truncated:
         console.print(f"[yellow]truncated at {limit}: more neighbours exist (raise --limit)[/]")
+
+
+@app.command()
+def find(
+    text: Annotated[str | None, typer.Argument(help="Words to look for (any order, case and accents ignored).")] = None,
+    label: Annotated[str | None, typer.Option(help="Only nodes of this label.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many nodes.")] = 20,
+    store: StoreOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object, for scripts.")] = False,
+) -> None:
+    """Find nodes by name, number or any of their searchable text."""
+    from graph.store import open_store
+
+    try:
+        with open_store(_store_uri(store), read_only=True) as st:
+            nodes = st.find(label, text=text, limit=limit)
+    except ClueGraphError as err:
+        raise _fail(err) from err
+    if as_json:
+        sys.stdout.write(json.dumps([n.to_dict() for n in nodes], sort_keys=True, default=str) + "\n")
+        return
+    table = Table(title=f"{len(nodes)} found", title_justify="left")
+    table.add_column("id", no_wrap=True)
+    table.add_column("label", no_wrap=True)
+    table.add_column("summary")
+    for node in nodes:
+        table.add_row(node.id, node.label, escape(node.summary()))
+    Console().print(table)
 
 
 @app.command()

@@ -20,12 +20,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
+
+import duckdb
+import pyarrow as pa
 
 from graph.errors import InvalidIdError
 
 SEP = "\x1f"
 _ID = re.compile(r"^([A-Za-z][A-Za-z0-9_]*):([0-9a-f]{16})$")
+_REF = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)=(.+)$", re.DOTALL)
 #: The same pattern, for SQL regexp_full_match (stores use it to validate ids in bulk).
 ID_PATTERN = r"[A-Za-z][A-Za-z0-9_]*:[0-9a-f]{16}"
 
@@ -43,9 +48,11 @@ def canonical(value: object) -> str:
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | date):
-        return value.isoformat() if isinstance(value, date) else str(value)
-    raise InvalidIdError("a key value must be text, an integer or a date", value=value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
+    raise InvalidIdError("a key value must be text, an integer or a date", field="key", value=value)
 
 
 def hash63(text: str) -> int:
@@ -115,3 +122,49 @@ def parse_id(text: str) -> tuple[str, int]:
     if match is None:
         raise InvalidIdError("not a cluegraph id (expected Label:16 hex digits)", field="id", value=text)
     return match.group(1), int(match.group(2), 16)
+
+
+def resolve_ref(text: str) -> str:
+    """An id, given either an id or a readable reference by key, ``Label=key1|key2``.
+
+    >>> resolve_ref("Document=CHN|E12345678") == node_id("Document", "CHN", "E12345678")
+    True
+    >>> resolve_ref("Port:00000000000000ff")
+    'Port:00000000000000ff'
+    """
+    match = _REF.match(text) if isinstance(text, str) else None
+    if match:
+        return node_id(match.group(1), *match.group(2).split("|"))
+    parse_id(text)
+    return text
+
+
+def split_ref(text: object) -> tuple[str, list[str]] | None:
+    """``(label, key values)`` of a ``Label=key1|key2`` reference, or None if ``text`` is not one."""
+    match = _REF.match(text) if isinstance(text, str) else None
+    return (match.group(1), match.group(2).split("|")) if match else None
+
+
+def node_ids(label: str, *key_columns: Sequence[object] | pa.Array) -> pa.Array:
+    """Ids of many nodes of ``label`` at once: one column per key property (text, integers or dates), in
+    the schema's order. Computed in bulk by DuckDB with the same function as ``node_id``.
+
+    >>> node_ids("Port", ["LHR", "PEK"]).to_pylist() == [node_id("Port", "LHR"), node_id("Port", "PEK")]
+    True
+    """
+    if not key_columns:
+        raise InvalidIdError("node ids need at least one key column", field="key", value=label)
+    table = pa.table({f"k{i}": col if isinstance(col, pa.Array | pa.ChunkedArray) else pa.array(col)
+                      for i, col in enumerate(key_columns)})
+    canon = " || ".join(f"chr(31) || CAST(k{i} AS VARCHAR)" for i in range(len(key_columns)))
+    con = duckdb.connect()
+    try:
+        con.register("keys", table)
+        rel = con.sql(
+            f"SELECT $label || ':' || lpad(printf('%x', (md5_number_upper($label || {canon}) >> 1)::BIGINT), 16, '0')"
+            " AS id FROM keys",
+            params={"label": label},
+        )
+        return rel.to_arrow_table().column("id").combine_chunks()
+    finally:
+        con.close()

@@ -10,14 +10,17 @@ TABLES = (
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
     """CREATE TABLE IF NOT EXISTS nodes (
         nid BIGINT NOT NULL, label VARCHAR NOT NULL, props JSON NOT NULL, text VARCHAR,
-        first_seen TIMESTAMP, last_seen TIMESTAMP, sources VARCHAR[] NOT NULL,
+        first_seen TIMESTAMP, last_seen TIMESTAMP, sources JSON NOT NULL,
         confidence DOUBLE, method VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS edges (
         eid BIGINT NOT NULL, type VARCHAR NOT NULL, src BIGINT NOT NULL, dst BIGINT NOT NULL,
         src_label VARCHAR NOT NULL, dst_label VARCHAR NOT NULL, key VARCHAR, props JSON,
-        first_seen TIMESTAMP, last_seen TIMESTAMP, sources VARCHAR[] NOT NULL,
+        first_seen TIMESTAMP, last_seen TIMESTAMP, sources JSON NOT NULL,
         confidence DOUBLE, method VARCHAR)""",
 )
+
+# ``sources`` is a JSON array of text, not a LIST: a LIST column is several times dearer to fetch by row id,
+# and every neighbourhood read fetches rows by id.
 
 #: Indexes by table. Bulk loads into a small table drop and rebuild them (much faster than maintaining).
 INDEXES = {

@@ -67,6 +67,10 @@ def _props(raw: Any) -> dict[str, Any]:
     return dict(json.loads(raw)) if isinstance(raw, str) else dict(raw)
 
 
+def _sources(raw: Any) -> tuple[str, ...]:
+    return tuple(json.loads(raw)) if isinstance(raw, str) else tuple(raw or ())
+
+
 class DuckDBStore(GraphStore):
     """A graph in one DuckDB file (or in memory with ``":memory:"``)."""
 
@@ -82,6 +86,7 @@ class DuckDBStore(GraphStore):
         except duckdb.IOException as err:
             raise StoreUnavailableError(f"cannot open the DuckDB store: {err}", file=self.path) from err
         self._con.execute("SET TimeZone = 'UTC'")
+        self._con.execute("SET enable_progress_bar = false")
         if not read_only:
             self._create()
         self._check_version()
@@ -100,7 +105,8 @@ class DuckDBStore(GraphStore):
 
     def _check_version(self) -> None:
         try:
-            row = self._con.execute("SELECT value FROM meta WHERE key = 'format_version'").fetchone()
+            rows = self._con.execute("SELECT value FROM meta WHERE key = 'format_version'").fetchall()
+            row = rows[0] if rows else None
         except duckdb.CatalogException as err:
             raise StoreError("not a cluegraph store (no meta table)", file=self.path) from err
         if row is None or row[0] != FORMAT_VERSION:
@@ -139,29 +145,28 @@ class DuckDBStore(GraphStore):
                 self._create_indexes()
 
     def _one(self, sql: str) -> tuple[Any, ...]:
-        row = self._con.execute(sql).fetchone()
-        assert row is not None
-        return tuple(row)
+        rows = self._con.execute(sql).fetchall()  # fetch to the end: DuckDB 2 keeps open results
+        return tuple(rows[0])
 
     # ---------------------------------------------------------------- reads
     def _node(self, row: tuple[Any, ...]) -> Node:
         nid, label, props, first, last, sources, conf, method = row
-        return Node(format_id(label, nid), label, _props(props), first, last, tuple(sources or ()), conf, method)
+        return Node(format_id(label, nid), label, _props(props), first, last, _sources(sources), conf, method)
 
     def _edge(self, row: tuple[Any, ...]) -> Edge:
         eid, etype, src, dst, src_label, dst_label, props, first, last, sources, conf, method = row[:12]
         return Edge(format_id(etype, eid), etype, format_id(src_label, src), format_id(dst_label, dst),
-                    _props(props), first, last, tuple(sources or ()), conf, method)
+                    _props(props), first, last, _sources(sources), conf, method)
 
     def get(self, item_id: str) -> Node | Edge | None:
         """The node or edge with this id, or None."""
         label, number = parse_id(item_id)
         if label in self.schema.nodes:
-            row = self._con.execute(f"SELECT {_NODE_COLS} FROM nodes WHERE nid = ?", [number]).fetchone()
-            return self._node(row) if row and row[1] == label else None
+            rows = self._con.execute(f"SELECT {_NODE_COLS} FROM nodes WHERE nid = ?", [number]).fetchall()
+            return self._node(rows[0]) if rows and rows[0][1] == label else None
         if label in self.schema.edges:
-            row = self._con.execute(f"SELECT {_EDGE_COLS} FROM edges WHERE eid = ?", [number]).fetchone()
-            return self._edge(row) if row and row[1] == label else None
+            rows = self._con.execute(f"SELECT {_EDGE_COLS} FROM edges WHERE eid = ?", [number]).fetchall()
+            return self._edge(rows[0]) if rows and rows[0][1] == label else None
         return None
 
     def find(

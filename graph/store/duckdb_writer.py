@@ -215,13 +215,13 @@ class DuckDBWriter:
         props_sql = f"json_merge_patch('{{}}', json_object({pairs}))" if props else "NULL::JSON"
         first, last = (_time_sql(table, t) for t in ("first_seen", "last_seen"))
         first, last = first or last or "NULL::TIMESTAMP", last or first or "NULL::TIMESTAMP"
-        sources = "[]::VARCHAR[]"
+        sources = "'[]'::JSON"  # a JSON array of text, sorted and distinct (see duckdb_ddl)
         if "sources" in cols:
             typ = table.schema.field("sources").type
             if pa.types.is_list(typ) or pa.types.is_large_list(typ):
-                sources = "list_sort(list_distinct(coalesce(sources, [])::VARCHAR[]))"
+                sources = "to_json(list_sort(list_distinct(coalesce(sources, [])::VARCHAR[])))"
             else:
-                sources = "CASE WHEN sources IS NULL THEN []::VARCHAR[] ELSE [CAST(sources AS VARCHAR)] END"
+                sources = "CASE WHEN sources IS NULL THEN '[]'::JSON ELSE ('[' || to_json(CAST(sources AS VARCHAR)) || ']')::JSON END"
         conf = "TRY_CAST(confidence AS DOUBLE)" if "confidence" in cols else "NULL::DOUBLE"
         method = "CAST(method AS VARCHAR)" if "method" in cols else "NULL::VARCHAR"
         bad = " | ".join(f"(CASE WHEN {r.bad} THEN {1 << i} ELSE 0 END)" for i, r in enumerate(rules)) or "0"
@@ -256,7 +256,7 @@ class DuckDBWriter:
                 list_reduce(list(coalesce(props, '{{}}'::JSON) ORDER BY __row),
                             lambda a, b: json_merge_patch(a, b)) AS props,
                 min(first_seen) AS first_seen, max(last_seen) AS last_seen,
-                list_sort(list_distinct(flatten(list(sources)))) AS sources,
+                to_json(list_sort(list_distinct(flatten(list(from_json(sources, '["VARCHAR"]')))))) AS sources,
                 arg_max(confidence, __row) FILTER (WHERE confidence IS NOT NULL) AS confidence,
                 arg_max(method, __row) FILTER (WHERE method IS NOT NULL) AS method
             FROM __pre GROUP BY {key}"""
@@ -267,7 +267,7 @@ class DuckDBWriter:
     def _merge(self, table: str, key: str, kind: NodeType | EdgeType, *, rows: int) -> WriteResult:
         con = self._con
         distinct = self._one("SELECT count(*) FROM __stage")[0]
-        existing = self._one(f"SELECT count(*) FROM {table}")[0]
+        existing = self._one(f"SELECT count(*) FROM {self._scope(table)}", self._params(table, kind))[0]
         text = self._text_sql(kind)
         if table == "nodes":
             cols = "nid, label, props, text, first_seen, last_seen, sources, confidence, method"
@@ -282,7 +282,7 @@ class DuckDBWriter:
         anti = f"ANTI JOIN {self._scope(table)} t ON t.{key} = s.{key}" if existing else ""
         order = f"ORDER BY s.{'nid' if table == 'nodes' else 'src'}" if self._bulk else ""
         inserted = self._one(f"INSERT INTO {table} ({cols}) SELECT {vals} FROM __stage s {anti} {order}",
-                             {"type": kind.name} if existing and table == "edges" else None)[0]
+                             self._params(table, kind) if existing else None)[0]
         if updated:
             text_set = f", text = {text.format(p='u.props')}" if table == "nodes" else ""
             con.execute(
@@ -300,6 +300,10 @@ class DuckDBWriter:
         the batch's type can match: filtering on it keeps the join to that type."""
         return "(SELECT * FROM edges WHERE type = $type)" if table == "edges" else table
 
+    @staticmethod
+    def _params(table: str, kind: NodeType | EdgeType) -> dict[str, Any] | None:
+        return {"type": kind.name} if table == "edges" else None
+
     def _changed(self, table: str, key: str, name: str) -> int:
         """Stage in ``__upd`` the merged values of the stored items this batch changes; return how many."""
         self._con.execute("DROP TABLE IF EXISTS __upd")
@@ -310,7 +314,8 @@ class DuckDBWriter:
                        ELSE json_merge_patch(t.props, s.props) END AS props,
                   least(t.first_seen, s.first_seen) AS first_seen,
                   greatest(t.last_seen, s.last_seen) AS last_seen,
-                  list_sort(list_distinct(list_concat(t.sources, s.sources))) AS sources,
+                  to_json(list_sort(list_distinct(list_concat(from_json(t.sources, '["VARCHAR"]'),
+                                                              from_json(s.sources, '["VARCHAR"]'))))) AS sources,
                   coalesce(s.confidence, t.confidence) AS confidence,
                   coalesce(s.method, t.method) AS method,
                   t.props AS o_props, t.first_seen AS o_first, t.last_seen AS o_last,
@@ -331,6 +336,5 @@ class DuckDBWriter:
         return norm_text(f"concat_ws(' ', {parts})")
 
     def _one(self, sql: str, params: dict[str, Any] | None = None) -> tuple[Any, ...]:
-        row = self._con.execute(sql, params).fetchone()
-        assert row is not None
-        return tuple(row)
+        rows = self._con.execute(sql, params).fetchall()  # fetch to the end: DuckDB 2 keeps open results
+        return tuple(rows[0])

@@ -1,0 +1,69 @@
+"""``neighbours`` on the 1M-node / 5M-edge store, with the neighbours' properties: p50/p95 over 1,000 random
+nodes for 1 and 2 hops, next to a bare indexed lookup of the same nodes' edge rows (no properties, no
+second hop) measured in the same run.
+
+Needs the store that ``bench.bench_store_load`` leaves behind (it builds one if missing).
+
+    python -m bench.bench_neighbours [--nodes 1000000] [--edges 5000000] [--samples 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from bench.bench_store_load import OUT, load
+from bench.common import make_graph, percentiles, report
+from graph.ids import format_id
+from graph.store import open_store
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--nodes", type=int, default=1_000_000)
+    parser.add_argument("--edges", type=int, default=5_000_000)
+    parser.add_argument("--samples", type=int, default=1000)
+    parser.add_argument("--limit", type=int, default=100, help="neighbours returned at most (the default of the API)")
+    args = parser.parse_args()
+    path = OUT / f"store_{args.nodes}_{args.edges}.duckdb"
+    if not path.exists():
+        folder = OUT / f"graph_{args.nodes}_{args.edges}"
+        make_graph(folder, args.nodes, args.edges)
+        load(str(folder), str(path))
+    rng = np.random.default_rng(11)
+    with open_store(path, read_only=True) as store:
+        nodes = store.node_table()
+        pick = rng.choice(nodes.num_rows, args.samples, replace=False)
+        labels, numbers = nodes.column("label").take(pick).to_pylist(), nodes.column("nid").take(pick).to_pylist()
+        ids = [format_id(lab, n) for lab, n in zip(labels, numbers, strict=True)]
+        result: dict[str, object] = {"samples": args.samples, "limit": args.limit}
+        for depth in (1, 2):
+            store.neighbours(ids[0], depth=depth, limit=args.limit)  # warm
+            times, sizes, cut = [], [], 0
+            for node in ids:
+                start = time.perf_counter()
+                hood = store.neighbours(node, depth=depth, limit=args.limit)
+                times.append(time.perf_counter() - start)
+                sizes.append(len(hood.nodes))
+                cut += hood.truncated
+            result[f"hops_{depth}"] = {**percentiles(times), "mean_nodes": round(float(np.mean(sizes)), 1),
+                                      "truncated": cut}
+    con = duckdb.connect(str(path), read_only=True)
+    times = []
+    for n in numbers:
+        start = time.perf_counter()
+        con.execute("SELECT * FROM edges WHERE src = ? UNION ALL SELECT * FROM edges WHERE dst = ?", [n, n]).fetchall()
+        times.append(time.perf_counter() - start)
+    con.close()
+    result["baseline_bare_edge_lookup"] = percentiles(times)
+    result["targets_p95_ms"] = {"hops_1": 5, "hops_2": 50}
+    result["meets_targets"] = (result["hops_1"]["p95_ms"] < 5 and result["hops_2"]["p95_ms"] < 50)  # type: ignore[index]
+    report("neighbours", result)
+
+
+if __name__ == "__main__":
+    main()
