@@ -9,18 +9,22 @@ FORMAT_VERSION = "1"
 TABLES = (
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
     """CREATE TABLE IF NOT EXISTS nodes (
-        nid BIGINT NOT NULL, label VARCHAR NOT NULL, props JSON NOT NULL, text VARCHAR,
-        first_seen TIMESTAMP, last_seen TIMESTAMP, sources JSON NOT NULL,
+        nid BIGINT NOT NULL, label VARCHAR NOT NULL, props JSON NOT NULL USING COMPRESSION uncompressed,
+        text VARCHAR, first_seen TIMESTAMP, last_seen TIMESTAMP,
+        sources JSON NOT NULL USING COMPRESSION uncompressed,
         confidence DOUBLE, method VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS edges (
         eid BIGINT NOT NULL, type VARCHAR NOT NULL, src BIGINT NOT NULL, dst BIGINT NOT NULL,
-        src_label VARCHAR NOT NULL, dst_label VARCHAR NOT NULL, key VARCHAR, props JSON,
-        first_seen TIMESTAMP, last_seen TIMESTAMP, sources JSON NOT NULL,
+        src_label VARCHAR NOT NULL, dst_label VARCHAR NOT NULL, key VARCHAR,
+        props JSON USING COMPRESSION uncompressed, first_seen TIMESTAMP, last_seen TIMESTAMP,
+        sources JSON NOT NULL USING COMPRESSION uncompressed,
         confidence DOUBLE, method VARCHAR)""",
 )
 
 # ``sources`` is a JSON array of text, not a LIST: a LIST column is several times dearer to fetch by row id,
-# and every neighbourhood read fetches rows by id.
+# and every neighbourhood read fetches rows by id. For the same reason the JSON columns are stored
+# uncompressed: fetching one row from a compressed string segment decodes far more than that row
+# (measured: node fetches p50 1.5 -> 1.0 ms on 1M nodes), and the disk is cheaper than the wait.
 
 #: Indexes by table. Bulk loads into a small table drop and rebuild them (much faster than maintaining).
 INDEXES = {

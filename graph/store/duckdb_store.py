@@ -27,27 +27,28 @@ from graph.store.model import Edge, Neighbourhood, Node, StoreStats, Subgraph
 
 _NODE_COLS = "nid, label, props, first_seen, last_seen, sources, confidence, method"
 _EDGE_COLS = "eid, type, src, dst, src_label, dst_label, props, first_seen, last_seen, sources, confidence, method"
-_EDGE_FILTER = """($types IS NULL OR list_contains($types, e.type))
-    AND ($since IS NULL OR e.last_seen IS NULL OR e.last_seen >= $since)
-    AND ($until IS NULL OR e.first_seen IS NULL OR e.first_seen <= $until)"""
-# One hop from a frontier: the edges that leave it (either way), the new nodes they reach (most recently
-# seen first, at most $take of them), and how many new nodes there were in all.
-_HOP = f"""
-WITH hits AS (
-    SELECT {_EDGE_COLS}, e.dst AS nbr, e.dst_label AS nbr_label FROM edges e
-    WHERE e.src IN (SELECT unnest($frontier)) AND {_EDGE_FILTER}
+# Filters of a hop, each added only when asked for (a filter that is not needed still costs its test).
+_TYPE_FILTER = " AND list_contains($types, e.type)"
+_SINCE_FILTER = " AND (e.last_seen IS NULL OR e.last_seen >= $since)"
+_UNTIL_FILTER = " AND (e.first_seen IS NULL OR e.first_seen <= $until)"
+
+
+def _hop_sql(*, single: bool, types: bool, since: bool, until: bool) -> str:
+    """One hop from a frontier: the edges that touch it (either way) and the node at their other end, most
+    recently seen first, at most $cap rows (a hub's thousands of links are cut here, not in Python). The
+    CTE is materialised so the top-N does not turn the index lookups into full scans; one start node is
+    looked up by equality, which DuckDB answers from the index fastest. Built from constant fragments:
+    every value is a parameter."""
+    filters = (_TYPE_FILTER if types else "") + (_SINCE_FILTER if since else "") + (_UNTIL_FILTER if until else "")
+    src, dst = ("e.src = $node", "e.dst = $node") if single else (
+        "list_contains($frontier, e.src)", "list_contains($frontier, e.dst)")
+    return f"""
+WITH hits AS MATERIALIZED (
+    SELECT {_EDGE_COLS}, e.dst AS nbr FROM edges e WHERE {src}{filters}
     UNION ALL
-    SELECT {_EDGE_COLS}, e.src AS nbr, e.src_label AS nbr_label FROM edges e
-    WHERE e.dst IN (SELECT unnest($frontier)) AND {_EDGE_FILTER}
-),
-cand AS (
-    SELECT nbr, max(last_seen) AS seen FROM hits WHERE NOT list_contains($visited, nbr) GROUP BY nbr
-),
-pick AS (
-    SELECT nbr, count(*) OVER () AS total FROM cand ORDER BY seen DESC NULLS LAST, nbr LIMIT $take
+    SELECT {_EDGE_COLS}, e.src AS nbr FROM edges e WHERE {dst}{filters}
 )
-SELECT h.* EXCLUDE (nbr_label), p.total FROM hits h JOIN pick p USING (nbr)
-"""
+SELECT * FROM hits ORDER BY last_seen DESC NULLS LAST, nbr, eid LIMIT $cap"""
 
 
 def _time(value: TimeBound, field: str) -> datetime | None:
@@ -223,6 +224,8 @@ class DuckDBStore(GraphStore):
             "since": _time(since, "since"),
             "until": _time(until, "until"),
         }
+        params = {k: v for k, v in params.items() if v is not None}
+        shape = {"types": "types" in params, "since": "since" in params, "until": "until" in params}
         hops, edges, truncated = {center: 0}, {}, False
         frontier = [center]
         for hop in range(1, depth + 1):
@@ -230,19 +233,24 @@ class DuckDBStore(GraphStore):
             if not frontier or take <= 0:
                 truncated = truncated or bool(frontier)
                 break
-            rows = self._con.execute(
-                _HOP, {**params, "frontier": frontier, "visited": list(hops), "take": take}
-            ).fetchall()
+            cap = 4 * (take + len(hops)) + 16
+            sql = _hop_sql(single=len(frontier) == 1, **shape)
+            ends = {"node": frontier[0]} if len(frontier) == 1 else {"frontier": frontier}
+            rows = self._con.execute(sql, {**params, **ends, "cap": cap}).fetchall()
+            truncated = truncated or len(rows) == cap
             frontier = []
             for row in rows:
-                edges[row[0]] = row
                 nbr = row[12]
                 if nbr not in hops:
+                    if len(frontier) == take:
+                        truncated = True
+                        continue
                     hops[nbr] = hop
                     frontier.append(nbr)
-                truncated = truncated or row[13] > take
+                if hops[nbr] == hop:
+                    edges[row[0]] = row
         nodes = self._con.execute(
-            f"SELECT {_NODE_COLS} FROM nodes WHERE nid IN (SELECT unnest($ids))", {"ids": list(hops)}
+            f"SELECT {_NODE_COLS} FROM nodes WHERE list_contains($ids, nid)", {"ids": list(hops)}
         ).fetchall()
         if not any(r[0] == center for r in nodes):
             return Neighbourhood(center=node_id)
