@@ -122,27 +122,28 @@ class DuckDBStore(GraphStore):
     def writer(self, *, bulk: bool | None = None) -> Iterator[BulkWriter]:
         """A bulk writer in one transaction: committed at the end of the block, rolled back on error.
 
-        ``bulk`` (default: when the store holds no edges yet) drops the indexes for the block and builds
-        them again at its end: DuckDB builds an index over a stored table in one pass, but indexes rows
-        appended inside a transaction one at a time. A process that dies in a bulk block leaves no index
-        behind, and opening the store read-write builds them again.
+        ``bulk`` drops the indexes for the block and builds them again at its end (by default, those of the
+        tables that are still empty: a first load): DuckDB builds an index over a stored table in one pass,
+        but indexes rows appended inside a transaction one at a time. A process that dies in a bulk block
+        leaves no index behind, and opening the store read-write builds them again.
         """
-        if bulk is None:
-            bulk = self._one("SELECT count(*) FROM (SELECT 1 FROM edges LIMIT 1)")[0] == 0
-        if bulk:
-            for names in INDEX_NAMES.values():
-                for name in names:
-                    self._con.execute(f"DROP INDEX IF EXISTS {name}")
+        if bulk is None:  # a first load: drop the indexes of the tables that are still empty
+            dropped = [t for t in INDEX_NAMES if self._one(f"SELECT count(*) FROM (SELECT 1 FROM {t} LIMIT 1)")[0] == 0]
+        else:
+            dropped = list(INDEX_NAMES) if bulk else []
+        for table in dropped:
+            for name in INDEX_NAMES[table]:
+                self._con.execute(f"DROP INDEX IF EXISTS {name}")
         try:
             self._con.execute("BEGIN TRANSACTION")
             try:
-                yield DuckDBWriter(self._con, self.schema, bulk=bulk)
+                yield DuckDBWriter(self._con, self.schema, unindexed=frozenset(dropped))
             except BaseException:
                 self._con.execute("ROLLBACK")
                 raise
             self._con.execute("COMMIT")
         finally:
-            if bulk:
+            if dropped:
                 self._create_indexes()
 
     def _one(self, sql: str) -> tuple[Any, ...]:
