@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -50,8 +49,11 @@ def main() -> None:
                 times.append(time.perf_counter() - start)
                 sizes.append(len(hood.nodes))
                 cut += hood.truncated
-            result[f"hops_{depth}"] = {**percentiles(times), "mean_nodes": round(float(np.mean(sizes)), 1),
-                                      "truncated": cut}
+            result[f"hops_{depth}"] = {
+                **percentiles(times),
+                "mean_nodes": round(float(np.mean(sizes)), 1),
+                "truncated": cut,
+            }
     con = duckdb.connect(str(path), read_only=True)
     times = []
     for n in numbers:
@@ -61,7 +63,7 @@ def main() -> None:
     con.close()
     result["baseline_bare_edge_lookup"] = percentiles(times)
     result["targets_p95_ms"] = {"hops_1": 5, "hops_2": 50}
-    result["meets_targets"] = (result["hops_1"]["p95_ms"] < 5 and result["hops_2"]["p95_ms"] < 50)  # type: ignore[index]
+    result["meets_targets"] = result["hops_1"]["p95_ms"] < 5 and result["hops_2"]["p95_ms"] < 50  # type: ignore[index]
     report("neighbours", result)
 
 

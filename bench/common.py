@@ -19,13 +19,21 @@ import pyarrow.parquet as pq
 RESULTS = Path(__file__).parent / "results"
 
 #: (label, share of nodes, key column)
-NODE_MIX = (("Person", 0.5, "person_key"), ("Phone", 0.2, "number"), ("Email", 0.1, "address"),
-            ("Document", 0.2, "number"))
+NODE_MIX = (
+    ("Person", 0.5, "person_key"),
+    ("Phone", 0.2, "number"),
+    ("Email", 0.1, "address"),
+    ("Document", 0.2, "number"),
+)
 #: Labels whose key has a fixed first part in the synthetic graph (Document: issuer, then number).
 KEY_PREFIX = {"Document": ("issuer", "XXA")}
 #: (edge type, share of edges, source label, target label)
-EDGE_MIX = (("USES", 0.4, "Person", "Phone"), ("USES", 0.2, "Person", "Email"),
-            ("HOLDS", 0.2, "Person", "Document"), ("CO_TRAVELLED", 0.2, "Person", "Person"))
+EDGE_MIX = (
+    ("USES", 0.4, "Person", "Phone"),
+    ("USES", 0.2, "Person", "Email"),
+    ("HOLDS", 0.2, "Person", "Document"),
+    ("CO_TRAVELLED", 0.2, "Person", "Person"),
+)
 
 
 def peak_rss_mib() -> float:
@@ -45,8 +53,11 @@ def timed() -> Iterator[list[float]]:
 def percentiles(samples_s: list[float]) -> dict[str, float]:
     """p50/p95/p99 in milliseconds."""
     arr = np.asarray(samples_s) * 1000
-    return {"p50_ms": float(np.percentile(arr, 50)), "p95_ms": float(np.percentile(arr, 95)),
-            "p99_ms": float(np.percentile(arr, 99))}
+    return {
+        "p50_ms": float(np.percentile(arr, 50)),
+        "p95_ms": float(np.percentile(arr, 95)),
+        "p99_ms": float(np.percentile(arr, 99)),
+    }
 
 
 def report(name: str, result: dict[str, Any]) -> None:
@@ -96,13 +107,15 @@ def make_graph(out: Path, nodes: int, edges: int, seed: int = 7) -> dict[str, An
         s, d = pair // len(ids[dst_label]), pair % len(ids[dst_label])
         days = rng.integers(0, 1500, len(s))
         first = (np.datetime64("2020-01-01") + days.astype("timedelta64[D]")).astype("datetime64[us]")
-        table = pa.table({
-            "src": pa.array(ids[src_label][s], pa.string()),
-            "dst": pa.array(ids[dst_label][d], pa.string()),
-            "first_seen": first,
-            "last_seen": first + rng.integers(0, 200, len(s)).astype("timedelta64[D]"),
-            "sources": pa.array(np.char.add("bench.csv:", (s % 100_000).astype(str)), pa.string()),
-        })
+        table = pa.table(
+            {
+                "src": pa.array(ids[src_label][s], pa.string()),
+                "dst": pa.array(ids[dst_label][d], pa.string()),
+                "first_seen": first,
+                "last_seen": first + rng.integers(0, 200, len(s)).astype("timedelta64[D]"),
+                "sources": pa.array(np.char.add("bench.csv:", (s % 100_000).astype(str)), pa.string()),
+            }
+        )
         total += table.num_rows
         pq.write_table(table, out / f"edges_{i}_{etype}.parquet")
     return {"nodes": sum(int(nodes * s) for _, s, _ in NODE_MIX), "edges": total}

@@ -112,9 +112,7 @@ def neighbours(
     try:
         node_id = resolve_ref(node)
         with open_store(_store_uri(store), read_only=True) as st:
-            hood = st.neighbours(
-                node_id, depth=depth, edge_types=edge_type, since=since, until=until, limit=limit
-            )
+            hood = st.neighbours(node_id, depth=depth, edge_types=edge_type, since=since, until=until, limit=limit)
     except ClueGraphError as err:
         raise _fail(err) from err
     if as_json:
@@ -167,17 +165,14 @@ def world(
     persons: Annotated[int, typer.Option(min=10, help="Number of people.")] = 2000,
     days: Annotated[int, typer.Option(min=1, help="Days of upcoming arrivals.")] = 7,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same bytes.")] = 1,
-    noise: Annotated[
-        float, typer.Option(min=0.0, help="Multiply every default noise rate (0 = a clean world).")
-    ] = 1.0,
+    noise: Annotated[float, typer.Option(min=0.0, help="Multiply every default noise rate (0 = a clean world).")] = 1.0,
 ) -> None:
     """Write a synthetic border world (source files + ground truth) into OUT_DIR."""
     from cluegraph.world.command import run_world
     from cluegraph.world.config import NoiseRates
 
     try:
-        run_world(out_dir, persons=persons, days=days, seed=seed, console=console,
-                  noise=NoiseRates().scaled(noise))
+        run_world(out_dir, persons=persons, days=days, seed=seed, console=console, noise=NoiseRates().scaled(noise))
     except ClueGraphError as err:
         raise _fail(err) from err
 

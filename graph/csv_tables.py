@@ -23,7 +23,6 @@ from graph.ids import node_ids, split_ref
 from graph.store.base import GraphStore
 
 
-
 def read_table(path: Path) -> pa.Table:
     """One CSV file as an Arrow table of text columns, with a ``sources`` column if it had none."""
     try:

@@ -154,8 +154,12 @@ def node_ids(label: str, *key_columns: Sequence[object] | pa.Array) -> pa.Array:
     """
     if not key_columns:
         raise InvalidIdError("node ids need at least one key column", field="key", value=label)
-    table = pa.table({f"k{i}": col if isinstance(col, pa.Array | pa.ChunkedArray) else pa.array(col)
-                      for i, col in enumerate(key_columns)})
+    table = pa.table(
+        {
+            f"k{i}": col if isinstance(col, pa.Array | pa.ChunkedArray) else pa.array(col)
+            for i, col in enumerate(key_columns)
+        }
+    )
     canon = " || ".join(f"chr(31) || CAST(k{i} AS VARCHAR)" for i in range(len(key_columns)))
     con = duckdb.connect()
     try:

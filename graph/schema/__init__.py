@@ -28,9 +28,7 @@ NODES_FILE = "nodes.yaml"
 EDGES_FILE = "edges.yaml"
 
 #: Columns every store manages itself; no label may declare a property of these names.
-RESERVED = frozenset(
-    {"id", "label", "src", "dst", "first_seen", "last_seen", "sources", "confidence", "method"}
-)
+RESERVED = frozenset({"id", "label", "src", "dst", "first_seen", "last_seen", "sources", "confidence", "method"})
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
@@ -109,7 +107,9 @@ def _check_fields(body: Any, allowed: set[str], required: set[str], *, path: Pat
     if not isinstance(body, dict):
         raise SchemaError("must be a mapping", file=str(path), field=key, value=body)
     for field in sorted(set(body) - allowed):
-        raise SchemaError(f"unknown field (allowed: {', '.join(sorted(allowed))})", file=str(path), field=f"{key}.{field}")
+        raise SchemaError(
+            f"unknown field (allowed: {', '.join(sorted(allowed))})", file=str(path), field=f"{key}.{field}"
+        )
     for field in sorted(required - set(body)):
         raise SchemaError("required field is missing", file=str(path), field=f"{key}.{field}")
 
@@ -138,12 +138,16 @@ def _edge_type(name: str, body: Any, path: Path, labels: Mapping[str, NodeType])
                 raise SchemaError("names an undeclared node label", file=str(path), field=f"{name}.{end}", value=label)
     key = body.get("key")
     if key is not None and (not isinstance(key, str) or not _NAME.match(key) or key in RESERVED | {"type"}):
-        raise SchemaError("key must be one valid, non-reserved property name", file=str(path), field=f"{name}.key", value=key)
+        raise SchemaError(
+            "key must be one valid, non-reserved property name", file=str(path), field=f"{name}.key", value=key
+        )
     symmetric = body.get("symmetric", False)
     if not isinstance(symmetric, bool):
         raise SchemaError("must be true or false", file=str(path), field=f"{name}.symmetric", value=symmetric)
     if symmetric and ends["from"] != ends["to"]:
-        raise SchemaError("a symmetric edge needs the same labels at both ends", file=str(path), field=f"{name}.symmetric")
+        raise SchemaError(
+            "a symmetric edge needs the same labels at both ends", file=str(path), field=f"{name}.symmetric"
+        )
     return EdgeType(name, ends["from"], ends["to"], key, symmetric, str(body.get("description", "")))
 
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
 import pandas as pd
 import pyarrow as pa
@@ -22,8 +22,8 @@ import pyarrow as pa
 from graph.schema import Schema
 from graph.store.model import Edge, Neighbourhood, Node, StoreStats, Subgraph, WriteResult
 
-Rows = pd.DataFrame | pa.Table
-TimeBound = str | date | datetime | None
+Rows: TypeAlias = "pd.DataFrame | pa.Table"
+TimeBound: TypeAlias = str | date | datetime | None
 
 MAX_DEPTH = 3
 

@@ -40,8 +40,11 @@ def _hop_sql(*, single: bool, types: bool, since: bool, until: bool) -> str:
     looked up by equality, which DuckDB answers from the index fastest. Built from constant fragments:
     every value is a parameter."""
     filters = (_TYPE_FILTER if types else "") + (_SINCE_FILTER if since else "") + (_UNTIL_FILTER if until else "")
-    src, dst = ("e.src = $node", "e.dst = $node") if single else (
-        "list_contains($frontier, e.src)", "list_contains($frontier, e.dst)")
+    src, dst = (
+        ("e.src = $node", "e.dst = $node")
+        if single
+        else ("list_contains($frontier, e.src)", "list_contains($frontier, e.dst)")
+    )
     return f"""
 WITH hits AS MATERIALIZED (
     SELECT {_EDGE_COLS}, e.dst AS nbr FROM edges e WHERE {src}{filters}
@@ -157,8 +160,18 @@ class DuckDBStore(GraphStore):
 
     def _edge(self, row: tuple[Any, ...]) -> Edge:
         eid, etype, src, dst, src_label, dst_label, props, first, last, sources, conf, method = row[:12]
-        return Edge(format_id(etype, eid), etype, format_id(src_label, src), format_id(dst_label, dst),
-                    _props(props), first, last, _sources(sources), conf, method)
+        return Edge(
+            format_id(etype, eid),
+            etype,
+            format_id(src_label, src),
+            format_id(dst_label, dst),
+            _props(props),
+            first,
+            last,
+            _sources(sources),
+            conf,
+            method,
+        )
 
     def get(self, item_id: str) -> Node | Edge | None:
         """The node or edge with this id, or None."""
@@ -293,7 +306,8 @@ class DuckDBStore(GraphStore):
         for lab in labels or ():
             self.schema.node(lab)
         rel = self._con.sql(
-            "SELECT nid, label, first_seen, last_seen FROM nodes WHERE $labels IS NULL OR list_contains($labels, label)",
+            "SELECT nid, label, first_seen, last_seen FROM nodes "
+            "WHERE $labels IS NULL OR list_contains($labels, label)",
             params={"labels": list(labels) if labels else None},
         )
         return rel.to_arrow_table()
@@ -302,4 +316,6 @@ class DuckDBStore(GraphStore):
         """Counts of nodes per label and edges per type."""
         nodes = dict(self._con.execute("SELECT label, count(*) FROM nodes GROUP BY label").fetchall())
         edges = dict(self._con.execute("SELECT type, count(*) FROM edges GROUP BY type").fetchall())
-        return StoreStats(nodes={str(k): int(v) for k, v in nodes.items()}, edges={str(k): int(v) for k, v in edges.items()})
+        return StoreStats(
+            nodes={str(k): int(v) for k, v in nodes.items()}, edges={str(k): int(v) for k, v in edges.items()}
+        )

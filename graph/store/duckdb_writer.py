@@ -27,8 +27,7 @@ from graph.store.model import WriteResult
 
 PROVENANCE = ("first_seen", "last_seen", "sources", "confidence", "method")
 _PROP = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_KEY_TYPES = (pa.types.is_null, pa.types.is_string, pa.types.is_large_string, pa.types.is_integer,
-              pa.types.is_date32)
+_KEY_TYPES = (pa.types.is_null, pa.types.is_string, pa.types.is_large_string, pa.types.is_integer, pa.types.is_date32)
 
 
 @dataclass(frozen=True)
@@ -158,9 +157,7 @@ class DuckDBWriter:
     def _check_key_type(table: pa.Table, column: str, what: str) -> None:
         typ = table.schema.field(column).type
         if not any(test(typ) for test in _KEY_TYPES):
-            raise InvalidValueError(
-                f"{what}: a key column must hold text, integers or dates, not {typ}", field=column
-            )
+            raise InvalidValueError(f"{what}: a key column must hold text, integers or dates, not {typ}", field=column)
 
     @staticmethod
     def _edge_rules(etype: EdgeType) -> list[Rule]:
@@ -169,10 +166,18 @@ class DuckDBWriter:
             col = _q(end)
             rules += [
                 Rule(f"{col} IS NULL", end, "endpoint id is empty", MissingKeyError),
-                Rule(f"length({col}) <> strpos({col}, ':') + 16 OR TRY_CAST('0x' || right({col}, 16) AS BIGINT) "
-                     "IS NULL", end, "not a node id (Label:16 hex digits)", InvalidIdError),
-                Rule(f"NOT ({' OR '.join(f'starts_with({col}, {chr(39)}{lab}:{chr(39)})' for lab in labels)})", end,
-                     f"endpoint label not allowed for {etype.name} (allowed: {', '.join(labels)})", EndpointError),
+                Rule(
+                    f"length({col}) <> strpos({col}, ':') + 16 OR TRY_CAST('0x' || right({col}, 16) AS BIGINT) IS NULL",
+                    end,
+                    "not a node id (Label:16 hex digits)",
+                    InvalidIdError,
+                ),
+                Rule(
+                    f"NOT ({' OR '.join(f'starts_with({col}, {chr(39)}{lab}:{chr(39)})' for lab in labels)})",
+                    end,
+                    f"endpoint label not allowed for {etype.name} (allowed: {', '.join(labels)})",
+                    EndpointError,
+                ),
             ]
         if etype.key:
             rules.append(Rule(_empty(etype.key), etype.key, "key value is empty", MissingKeyError))
@@ -183,14 +188,26 @@ class DuckDBWriter:
         cols, rules = table.column_names, []
         for t in ("first_seen", "last_seen"):
             if t in cols and _is_text(table, t):
-                rules.append(Rule(f"{_q(t)} IS NOT NULL AND TRY_CAST({_q(t)} AS TIMESTAMPTZ) IS NULL", t,
-                                  "not a date or time", InvalidValueError))
+                rules.append(
+                    Rule(
+                        f"{_q(t)} IS NOT NULL AND TRY_CAST({_q(t)} AS TIMESTAMPTZ) IS NULL",
+                        t,
+                        "not a date or time",
+                        InvalidValueError,
+                    )
+                )
         if "first_seen" in cols and "last_seen" in cols:
             first, last = _time_sql(table, "first_seen"), _time_sql(table, "last_seen")
             rules.append(Rule(f"{first} > {last}", "last_seen", "last_seen is before first_seen", InvalidValueError))
         if "confidence" in cols:
-            rules.append(Rule("confidence IS NOT NULL AND coalesce(TRY_CAST(confidence AS DOUBLE) NOT BETWEEN 0 AND 1,"
-                              " true)", "confidence", "confidence must be between 0 and 1", InvalidValueError))
+            rules.append(
+                Rule(
+                    "confidence IS NOT NULL AND coalesce(TRY_CAST(confidence AS DOUBLE) NOT BETWEEN 0 AND 1, true)",
+                    "confidence",
+                    "confidence must be between 0 and 1",
+                    InvalidValueError,
+                )
+            )
         return rules
 
     def _raise_first_broken(self, table: pa.Table, what: str, rules: list[Rule]) -> None:
@@ -201,8 +218,12 @@ class DuckDBWriter:
             first, count = self._one(f"SELECT min(__row), count(*) FROM __pre WHERE (__bad >> {i}) & 1 = 1")
             if count:
                 value = table.column(rule.field)[int(first)].as_py() if rule.field in table.column_names else None
-                raise rule.error(f"{what}: {rule.says} ({count} bad row{'s' if count > 1 else ''}, nothing of "
-                                 "this batch written)", record=f"row {first}", field=rule.field, value=value)
+                raise rule.error(
+                    f"{what}: {rule.says} ({count} bad row{'s' if count > 1 else ''}, nothing of this batch written)",
+                    record=f"row {first}",
+                    field=rule.field,
+                    value=value,
+                )
 
     def _check_endpoints_exist(self, what: str) -> None:
         for end in ("src", "dst"):
@@ -214,11 +235,23 @@ class DuckDBWriter:
                 raise EndpointError(
                     f"{what}: endpoint node does not exist; write nodes before their edges ({count} bad "
                     f"row{'s' if count > 1 else ''}, nothing of this batch written)",
-                    record=f"row {first}", field=end, value=value)
+                    record=f"row {first}",
+                    field=end,
+                    value=value,
+                )
 
     # --------------------------------------------------------------- staging
-    def _stage(self, table: pa.Table, what: str, ids: str, props: Sequence[str], rules: list[Rule],
-               params: dict[str, Any], *, key: str) -> None:
+    def _stage(
+        self,
+        table: pa.Table,
+        what: str,
+        ids: str,
+        props: Sequence[str],
+        rules: list[Rule],
+        params: dict[str, Any],
+        *,
+        key: str,
+    ) -> None:
         """Build ``__stage``: one row per distinct ``key``, provenance parsed, properties as JSON."""
         rules = rules + self._provenance_rules(table)
         cols = table.column_names
@@ -232,17 +265,22 @@ class DuckDBWriter:
             if pa.types.is_list(typ) or pa.types.is_large_list(typ):
                 sources = "to_json(list_sort(list_distinct(coalesce(sources, [])::VARCHAR[])))"
             else:
-                sources = "CASE WHEN sources IS NULL THEN '[]'::JSON ELSE ('[' || to_json(CAST(sources AS VARCHAR)) || ']')::JSON END"
+                one = "('[' || to_json(CAST(sources AS VARCHAR)) || ']')::JSON"
+                sources = f"CASE WHEN sources IS NULL THEN '[]'::JSON ELSE {one} END"
         conf = "TRY_CAST(confidence AS DOUBLE)" if "confidence" in cols else "NULL::DOUBLE"
         method = "CAST(method AS VARCHAR)" if "method" in cols else "NULL::VARCHAR"
         bad = " | ".join(f"(CASE WHEN {r.bad} THEN {1 << i} ELSE 0 END)" for i, r in enumerate(rules)) or "0"
-        select = (f"SELECT __row, {bad}::BIGINT AS __bad, {ids}, {props_sql} AS props, {first} AS first_seen, "
-                  f"{last} AS last_seen, {sources} AS sources, {conf} AS confidence, {method} AS method FROM __in")
+        select = (
+            f"SELECT __row, {bad}::BIGINT AS __bad, {ids}, {props_sql} AS props, {first} AS first_seen, "
+            f"{last} AS last_seen, {sources} AS sources, {conf} AS confidence, {method} AS method FROM __in"
+        )
         if key == "eid":  # mix the edge number from type, ends and key (graph.ids.edge_number)
             select = f"SELECT *, {splitmix64('xor($type_n::UHUGEINT, src::UHUGEINT)')} AS h1 FROM ({select})"
             select = f"SELECT *, {splitmix64('xor(h1, dst::UHUGEINT)')} AS h2 FROM ({select})"
-            select = (f"SELECT * EXCLUDE (h1, h2, key_n), ({splitmix64('xor(h2, key_n::UHUGEINT)')} >> 1)::BIGINT "
-                      f"AS eid FROM ({select})")
+            select = (
+                f"SELECT * EXCLUDE (h1, h2, key_n), ({splitmix64('xor(h2, key_n::UHUGEINT)')} >> 1)::BIGINT "
+                f"AS eid FROM ({select})"
+            )
         self._con.register("__in", table.append_column("__row", pa.array(np.arange(table.num_rows))))
         try:
             self._con.execute("DROP TABLE IF EXISTS __pre")
@@ -282,18 +320,26 @@ class DuckDBWriter:
         text = self._text_sql(kind)
         if table == "nodes":
             cols = "nid, label, props, text, first_seen, last_seen, sources, confidence, method"
-            vals = (f"s.nid, s.label, s.props, {text.format(p='s.props')}, s.first_seen, s.last_seen, s.sources, "
-                    "s.confidence, s.method")
+            vals = (
+                f"s.nid, s.label, s.props, {text.format(p='s.props')}, s.first_seen, s.last_seen, s.sources, "
+                "s.confidence, s.method"
+            )
         else:
-            cols = ("eid, type, src, dst, src_label, dst_label, key, props, first_seen, last_seen, sources, "
-                    "confidence, method")
-            vals = ("s.eid, s.type, s.src, s.dst, s.src_label, s.dst_label, s.key, s.props, s.first_seen, "
-                    "s.last_seen, s.sources, s.confidence, s.method")
+            cols = (
+                "eid, type, src, dst, src_label, dst_label, key, props, first_seen, last_seen, sources, "
+                "confidence, method"
+            )
+            vals = (
+                "s.eid, s.type, s.src, s.dst, s.src_label, s.dst_label, s.key, s.props, s.first_seen, "
+                "s.last_seen, s.sources, s.confidence, s.method"
+            )
         updated = self._changed(table, key, kind.name) if existing else 0
         anti = f"ANTI JOIN {self._scope(table)} t ON t.{key} = s.{key}" if existing else ""
         order = f"ORDER BY s.{'nid' if table == 'nodes' else 'src'}" if table in self._unindexed else ""
-        inserted = self._one(f"INSERT INTO {table} ({cols}) SELECT {vals} FROM __stage s {anti} {order}",
-                             self._params(table, kind) if existing else None)[0]
+        inserted = self._one(
+            f"INSERT INTO {table} ({cols}) SELECT {vals} FROM __stage s {anti} {order}",
+            self._params(table, kind) if existing else None,
+        )[0]
         if updated:
             text_set = f", text = {text.format(p='u.props')}" if table == "nodes" else ""
             con.execute(

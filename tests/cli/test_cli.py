@@ -14,8 +14,13 @@ SAMPLE = Path(__file__).parents[2] / "data" / "sample_graph"
 
 
 def cluegraph(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "cluegraph.cli", *args], capture_output=True, text=True,
-                          env={**os.environ, "COLUMNS": "200", **(env or {})}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "cluegraph.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+        timeout=120,
+    )
 
 
 def test_help_lists_the_commands() -> None:

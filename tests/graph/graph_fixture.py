@@ -36,9 +36,7 @@ def load_fixture(store: GraphStore) -> None:
         w.upsert_nodes("Person", PERSONS)
         w.upsert_nodes("Phone", pd.DataFrame({"number": ["+441632960001"], "sources": ["phones.csv:2"]}))
         w.upsert_nodes("PaymentInstrument", pd.DataFrame({"token": ["tok_4111"], "type": ["CARD"]}))
-        w.upsert_nodes(
-            "Booking", pd.DataFrame({"carrier": ["XX"], "locator": ["ABC123"], "created": ["2024-05-01"]})
-        )
+        w.upsert_nodes("Booking", pd.DataFrame({"carrier": ["XX"], "locator": ["ABC123"], "created": ["2024-05-01"]}))
         w.upsert_nodes("Document", pd.DataFrame({"issuer": ["GBR"], "number": ["123456789"], "doc_type": ["P"]}))
         w.upsert_nodes("Case", pd.DataFrame({"case_id": ["C-17"], "severity": [4]}))
         w.upsert_edges(
@@ -53,10 +51,16 @@ def load_fixture(store: GraphStore) -> None:
                 }
             ),
         )
-        w.upsert_edges("BOOKED", pd.DataFrame({"src": [BORIS, DANA], "dst": [BOOKING, BOOKING],
-                                               "first_seen": ["2024-05-01", "2024-05-01"]}))
+        w.upsert_edges(
+            "BOOKED",
+            pd.DataFrame({"src": [BORIS, DANA], "dst": [BOOKING, BOOKING], "first_seen": ["2024-05-01", "2024-05-01"]}),
+        )
         w.upsert_edges("PAID_BY", pd.DataFrame({"src": [BOOKING], "dst": [CARD], "first_seen": ["2024-05-01"]}))
-        w.upsert_edges("HOLDS", pd.DataFrame({"src": [DANA], "dst": [DOC], "first_seen": ["2020-01-01"],
-                                              "last_seen": ["2025-01-01"]}))
-        w.upsert_edges("INVOLVED_IN", pd.DataFrame({"src": [CHEN], "dst": [CASE], "role": ["ORGANISER"],
-                                                    "first_seen": ["2022-07-01"]}))
+        w.upsert_edges(
+            "HOLDS",
+            pd.DataFrame({"src": [DANA], "dst": [DOC], "first_seen": ["2020-01-01"], "last_seen": ["2025-01-01"]}),
+        )
+        w.upsert_edges(
+            "INVOLVED_IN",
+            pd.DataFrame({"src": [CHEN], "dst": [CASE], "role": ["ORGANISER"], "first_seen": ["2022-07-01"]}),
+        )

@@ -51,7 +51,8 @@ def test_bulk_node_ids_agree_with_the_scalar_function() -> None:
     assert node_ids("Person", keys).to_pylist() == [node_id("Person", k) for k in keys]
     issuers, numbers = ["CHN", "GBR"], ["E1", "0012"]
     assert node_ids("Document", issuers, numbers).to_pylist() == [
-        node_id("Document", i, n) for i, n in zip(issuers, numbers, strict=True)]
+        node_id("Document", i, n) for i, n in zip(issuers, numbers, strict=True)
+    ]
 
 
 def test_the_store_computes_the_same_edge_ids_as_the_scalar_function(store: GraphStore) -> None:
@@ -59,8 +60,12 @@ def test_the_store_computes_the_same_edge_ids_as_the_scalar_function(store: Grap
     with store.writer() as w:
         w.upsert_nodes("Person", pd.DataFrame({"person_key": people}))
         w.upsert_nodes("Case", pd.DataFrame({"case_id": ["C-1"]}))
-        w.upsert_edges("INVOLVED_IN", pd.DataFrame({"src": [node_id("Person", p) for p in people],
-                                                    "dst": node_id("Case", "C-1"), "role": "SUSPECT"}))
+        w.upsert_edges(
+            "INVOLVED_IN",
+            pd.DataFrame(
+                {"src": [node_id("Person", p) for p in people], "dst": node_id("Case", "C-1"), "role": "SUSPECT"}
+            ),
+        )
     for p in people:
         expected = edge_id("INVOLVED_IN", node_id("Person", p), node_id("Case", "C-1"), "SUSPECT")
         found = store.get(expected)

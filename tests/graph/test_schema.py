@@ -9,16 +9,40 @@ import pytest
 from graph.errors import SchemaError, UnknownLabelError
 from graph.schema import SCHEMA_DIR, load_schema
 
-DESIGN_LABELS = {"Person", "Document", "Crossing", "Voyage", "Port", "Booking", "Phone", "Email", "Address",
-                 "Vehicle", "Organization", "PaymentInstrument", "Case", "WatchlistEntry", "SourceRecord"}
+DESIGN_LABELS = {
+    "Person",
+    "Document",
+    "Crossing",
+    "Voyage",
+    "Port",
+    "Booking",
+    "Phone",
+    "Email",
+    "Address",
+    "Vehicle",
+    "Organization",
+    "PaymentInstrument",
+    "Case",
+    "WatchlistEntry",
+    "SourceRecord",
+}
 DESIGN_EDGES = {
-    "HOLDS": ({"Person"}, {"Document"}), "MADE": ({"Person"}, {"Crossing"}), "USED": ({"Crossing"}, {"Document"}),
-    "AT": ({"Crossing"}, {"Port"}), "ON": ({"Crossing", "Booking"}, {"Voyage"}), "BOOKED": ({"Person"}, {"Booking"}),
-    "CONTACT": ({"Booking"}, {"Phone", "Email", "Address"}), "PAID_BY": ({"Booking"}, {"PaymentInstrument"}),
-    "VIA": ({"Booking"}, {"Organization"}), "ANNOUNCED": ({"Person"}, {"Voyage"}),
-    "USES": ({"Person"}, {"Phone", "Email", "PaymentInstrument", "Vehicle"}), "LIVES_AT": ({"Person"}, {"Address"}),
-    "WORKS_FOR": ({"Person"}, {"Organization"}), "INVOLVED_IN": ({"Person"}, {"Case"}),
-    "LISTED_AS": ({"Person"}, {"WatchlistEntry"}), "POSSIBLY_SAME_AS": ({"Person"}, {"Person"}),
+    "HOLDS": ({"Person"}, {"Document"}),
+    "MADE": ({"Person"}, {"Crossing"}),
+    "USED": ({"Crossing"}, {"Document"}),
+    "AT": ({"Crossing"}, {"Port"}),
+    "ON": ({"Crossing", "Booking"}, {"Voyage"}),
+    "BOOKED": ({"Person"}, {"Booking"}),
+    "CONTACT": ({"Booking"}, {"Phone", "Email", "Address"}),
+    "PAID_BY": ({"Booking"}, {"PaymentInstrument"}),
+    "VIA": ({"Booking"}, {"Organization"}),
+    "ANNOUNCED": ({"Person"}, {"Voyage"}),
+    "USES": ({"Person"}, {"Phone", "Email", "PaymentInstrument", "Vehicle"}),
+    "LIVES_AT": ({"Person"}, {"Address"}),
+    "WORKS_FOR": ({"Person"}, {"Organization"}),
+    "INVOLVED_IN": ({"Person"}, {"Case"}),
+    "LISTED_AS": ({"Person"}, {"WatchlistEntry"}),
+    "POSSIBLY_SAME_AS": ({"Person"}, {"Person"}),
     "CO_TRAVELLED": ({"Person"}, {"Person"}),
 }
 
@@ -53,10 +77,18 @@ def _broken(tmp_path: Path, nodes: str | None = None, edges: str | None = None) 
         ("Person:\n  key: [pk]\n  colour: red\n", "", "nodes.yaml", "Person.colour"),
         ("Person:\n  key: [pk]\n", "KNOWS:\n  from: [Person]\n  to: [Ghost]\n", "edges.yaml", "KNOWS.to"),
         ("Person:\n  key: [pk]\n", "KNOWS:\n  from: [Person]\n", "edges.yaml", "KNOWS.to"),
-        ("Person:\n  key: [pk]\nDoc:\n  key: [n]\n", "K:\n  from: [Person]\n  to: [Doc]\n  symmetric: true\n",
-         "edges.yaml", "K.symmetric"),
-        ("Person:\n  key: [pk]\n", "K:\n  from: [Person]\n  to: [Person]\n  symmetric: maybe\n", "edges.yaml",
-         "K.symmetric"),
+        (
+            "Person:\n  key: [pk]\nDoc:\n  key: [n]\n",
+            "K:\n  from: [Person]\n  to: [Doc]\n  symmetric: true\n",
+            "edges.yaml",
+            "K.symmetric",
+        ),
+        (
+            "Person:\n  key: [pk]\n",
+            "K:\n  from: [Person]\n  to: [Person]\n  symmetric: maybe\n",
+            "edges.yaml",
+            "K.symmetric",
+        ),
     ],
 )
 def test_a_broken_schema_names_the_file_and_the_key(

@@ -38,8 +38,17 @@ def test_second_upsert_reports_no_inserts_and_no_updates(store: GraphStore) -> N
 def test_a_repeated_sighting_widens_the_time_span_and_unites_sources(store: GraphStore) -> None:
     load_fixture(store)
     with store.writer() as w:
-        w.upsert_nodes("Person", pd.DataFrame({"person_key": ["P-ANNA"], "first_seen": ["2020-05-05"],
-                                               "last_seen": ["2025-05-05"], "sources": [["pnr.edi:7", "a:1"]]}))
+        w.upsert_nodes(
+            "Person",
+            pd.DataFrame(
+                {
+                    "person_key": ["P-ANNA"],
+                    "first_seen": ["2020-05-05"],
+                    "last_seen": ["2025-05-05"],
+                    "sources": [["pnr.edi:7", "a:1"]],
+                }
+            ),
+        )
     anna = store.get(ANNA)
     assert isinstance(anna, Node)
     assert anna.first_seen == datetime(2020, 5, 5)
@@ -59,13 +68,25 @@ def test_the_latest_non_null_property_wins(store: GraphStore) -> None:
 def test_duplicates_within_one_batch_become_one_item(store: GraphStore) -> None:
     load_fixture(store)
     with store.writer() as w:
-        result = w.upsert_edges("USES", pd.DataFrame({"src": [DANA, DANA], "dst": [PHONE, PHONE],
-                                                      "first_seen": ["2024-01-01", "2024-03-01"],
-                                                      "sources": ["x:1", "x:2"]}))
+        result = w.upsert_edges(
+            "USES",
+            pd.DataFrame(
+                {
+                    "src": [DANA, DANA],
+                    "dst": [PHONE, PHONE],
+                    "first_seen": ["2024-01-01", "2024-03-01"],
+                    "sources": ["x:1", "x:2"],
+                }
+            ),
+        )
     assert (result.rows, result.distinct, result.inserted) == (2, 1, 1)
     edge = store.get(edge_id("USES", DANA, PHONE))
     assert isinstance(edge, Edge)
-    assert (edge.first_seen, edge.last_seen, edge.sources) == (datetime(2024, 1, 1), datetime(2024, 3, 1), ("x:1", "x:2"))
+    assert (edge.first_seen, edge.last_seen, edge.sources) == (
+        datetime(2024, 1, 1),
+        datetime(2024, 3, 1),
+        ("x:1", "x:2"),
+    )
 
 
 def test_a_symmetric_edge_is_one_edge_whichever_way_it_is_written(store: GraphStore) -> None:
@@ -167,7 +188,10 @@ def test_subgraph_holds_the_nodes_and_every_edge_among_them(store: GraphStore) -
     sub = store.subgraph([BORIS, PHONE, BOOKING, DANA, node_id("Person", "nobody")])
     assert sub.node_ids() == {BORIS, PHONE, BOOKING, DANA}
     assert {(e.type, e.src, e.dst) for e in sub.edges} == {
-        ("USES", BORIS, PHONE), ("BOOKED", BORIS, BOOKING), ("BOOKED", DANA, BOOKING)}
+        ("USES", BORIS, PHONE),
+        ("BOOKED", BORIS, BOOKING),
+        ("BOOKED", DANA, BOOKING),
+    }
 
 
 def test_edge_list_agrees_with_what_was_written(store: GraphStore) -> None:
@@ -175,8 +199,15 @@ def test_edge_list_agrees_with_what_was_written(store: GraphStore) -> None:
     table = store.edge_list().to_pylist()
     got = {(r["type"], format_id(r["src_label"], r["src"]), format_id(r["dst_label"], r["dst"])) for r in table}
     assert got == {
-        ("USES", ANNA, PHONE), ("USES", BORIS, PHONE), ("USES", CHEN, CARD), ("BOOKED", BORIS, BOOKING),
-        ("BOOKED", DANA, BOOKING), ("PAID_BY", BOOKING, CARD), ("HOLDS", DANA, DOC), ("INVOLVED_IN", CHEN, CASE)}
+        ("USES", ANNA, PHONE),
+        ("USES", BORIS, PHONE),
+        ("USES", CHEN, CARD),
+        ("BOOKED", BORIS, BOOKING),
+        ("BOOKED", DANA, BOOKING),
+        ("PAID_BY", BOOKING, CARD),
+        ("HOLDS", DANA, DOC),
+        ("INVOLVED_IN", CHEN, CASE),
+    }
     assert {format_id(r["type"], r["eid"]) for r in table} == {e.id for e in store.subgraph(ALL_IDS).edges}
     assert store.edge_list(["HOLDS"]).num_rows == 1
     nodes = store.node_table(["Person"])
@@ -212,11 +243,21 @@ def _assert_untouched(store: GraphStore, before: tuple[object, ...]) -> None:
         ("Passenger", pd.DataFrame({"x": ["1"]}), UnknownLabelError, "label", None),
         ("Person", pd.DataFrame({"surname": ["X"]}), MissingKeyError, "person_key", None),
         ("Person", pd.DataFrame({"person_key": ["a", None, "c"]}), MissingKeyError, "person_key", "row 1"),
-        ("Person", pd.DataFrame({"person_key": ["a", "b"], "first_seen": ["2024-01-01", "yesterday"]}),
-         InvalidValueError, "first_seen", "row 1"),
+        (
+            "Person",
+            pd.DataFrame({"person_key": ["a", "b"], "first_seen": ["2024-01-01", "yesterday"]}),
+            InvalidValueError,
+            "first_seen",
+            "row 1",
+        ),
         ("Person", pd.DataFrame({"person_key": ["a"], "bad name": ["x"]}), InvalidValueError, "bad name", None),
-        ("Person", pd.DataFrame({"person_key": ["a"], "first_seen": ["2024-02-01"], "last_seen": ["2024-01-01"]}),
-         InvalidValueError, "last_seen", "row 0"),
+        (
+            "Person",
+            pd.DataFrame({"person_key": ["a"], "first_seen": ["2024-02-01"], "last_seen": ["2024-01-01"]}),
+            InvalidValueError,
+            "last_seen",
+            "row 0",
+        ),
         ("Person", pd.DataFrame({"person_key": [1.5]}), InvalidValueError, "person_key", None),
     ],
 )
@@ -247,7 +288,11 @@ def test_bad_nodes_raise_a_named_error_and_write_nothing(
     ],
 )
 def test_bad_edges_raise_a_named_error_and_write_nothing(
-    store: GraphStore, edge_type: str, rows: dict[str, list[object]], error: type[Exception], field: str,
+    store: GraphStore,
+    edge_type: str,
+    rows: dict[str, list[object]],
+    error: type[Exception],
+    field: str,
     record: str | None,
 ) -> None:
     load_fixture(store)
