@@ -38,6 +38,8 @@ class Rule:
     field: str
     says: str
     error: type[InvalidInputError]
+    #: A first load may skip this rule before inserting: a row that breaks it fails the checks after.
+    checked_after: bool = False
 
 
 def as_arrow(rows: Rows) -> pa.Table:
@@ -76,6 +78,31 @@ def _label_of(column: str, labels: Sequence[str]) -> str:
     return f"CASE {cases} END"
 
 
+def _insert_columns(table: str, alias: str) -> tuple[str, str]:
+    """The columns an insert into ``table`` writes, and the values it takes from the staged rows ``alias``
+    (``{text}`` stands for the node text expression)."""
+    if table == "nodes":
+        cols = ["nid", "label", "props", "text", "first_seen", "last_seen", "sources", "confidence", "method"]
+    else:
+        cols = [
+            "eid",
+            "type",
+            "src",
+            "dst",
+            "src_label",
+            "dst_label",
+            "key",
+            "props",
+            "first_seen",
+            "last_seen",
+            "sources",
+            "confidence",
+            "method",
+        ]
+    vals = ["{text}" if c == "text" else f"{alias}.{c}" for c in cols]
+    return ", ".join(cols), ", ".join(vals)
+
+
 def _empty(column: str) -> str:
     return f"{_q(column)} IS NULL OR trim(CAST({_q(column)} AS VARCHAR)) = ''"
 
@@ -88,6 +115,7 @@ class DuckDBWriter:
     ) -> None:
         self._con = con
         self._schema = schema
+        self._fresh = WriteResult(0, 0, 0, 0)
         # Tables whose indexes are off for this transaction: rows go in in key order, so the rebuild at
         # the end is one cheap pass and range scans by key touch few row groups.
         self._unindexed = unindexed
@@ -107,7 +135,8 @@ class DuckDBWriter:
         rules = [Rule(_empty(k), k, "key value is empty", MissingKeyError) for k in ntype.key]
         canon = " || ".join(f"{SEP_SQL} || CAST({_q(k)} AS VARCHAR)" for k in ntype.key)
         ids = f"{hash63('$label || ' + canon)} AS nid, $label AS label"
-        self._stage(table, what, ids, props, rules, {"label": label}, key="nid")
+        if self._stage(table, what, ids, props, rules, {"label": label}, key="nid"):
+            return self._fresh
         return self._merge("nodes", "nid", ntype, rows=table.num_rows)
 
     def upsert_edges(self, edge_type: str, rows: Rows) -> WriteResult:
@@ -133,7 +162,8 @@ class DuckDBWriter:
             f"{_label_of(dst, etype.targets)} AS dst_label, {key} AS key, coalesce({hash63(key)}, 0) AS key_n"
         )
         params = {"type": edge_type, "type_n": hash63_py(edge_type)}
-        self._stage(table, what, ids, props, self._edge_rules(etype), params, key="eid")
+        if self._stage(table, what, ids, props, self._edge_rules(etype), params, key="eid"):
+            return self._fresh
         self._check_endpoints_exist(what)
         return self._merge("edges", "eid", etype, rows=table.num_rows)
 
@@ -167,10 +197,17 @@ class DuckDBWriter:
             rules += [
                 Rule(f"{col} IS NULL", end, "endpoint id is empty", MissingKeyError),
                 Rule(
-                    f"length({col}) <> strpos({col}, ':') + 16 OR TRY_CAST('0x' || right({col}, 16) AS BIGINT) IS NULL",
+                    f"length({col}) <> strpos({col}, ':') + 16",
                     end,
                     "not a node id (Label:16 hex digits)",
                     InvalidIdError,
+                ),
+                Rule(
+                    f"TRY_CAST('0x' || right({col}, 16) AS BIGINT) IS NULL",
+                    end,
+                    "not a node id (Label:16 hex digits)",
+                    InvalidIdError,
+                    checked_after=True,
                 ),
                 Rule(
                     f"NOT ({' OR '.join(f'starts_with({col}, {chr(39)}{lab}:{chr(39)})' for lab in labels)})",
@@ -251,8 +288,9 @@ class DuckDBWriter:
         params: dict[str, Any],
         *,
         key: str,
-    ) -> None:
-        """Build ``__stage``: one row per distinct ``key``, provenance parsed, properties as JSON."""
+    ) -> bool:
+        """Build ``__stage``: one row per distinct ``key``, provenance parsed, properties as JSON. True when
+        the fast path of a first load already wrote the batch (its result is in ``self._fresh``)."""
         rules = rules + self._provenance_rules(table)
         cols = table.column_names
         pairs = ", ".join(f"'{p}', {_q(p)}" for p in props)
@@ -283,12 +321,47 @@ class DuckDBWriter:
             )
         self._con.register("__in", table.append_column("__row", pa.array(np.arange(table.num_rows))))
         try:
+            if self._insert_fresh(select, params, rules, key):
+                return True
             self._con.execute("DROP TABLE IF EXISTS __pre")
             self._con.execute(f"CREATE TEMP TABLE __pre AS {select}", params)
         finally:
             self._con.unregister("__in")
         self._raise_first_broken(table, what, rules)
         self._dedupe(key)
+        return False
+
+    def _insert_fresh(self, select: str, params: dict[str, Any], rules: list[Rule], key: str) -> bool:
+        """A first load of a label or edge type with indexes off: insert straight from the input, in key
+        order, then check what was inserted. Saves writing every row twice; if a row breaks a rule, repeats
+        an id or names a missing node, the rows are taken out again and the careful path reports it."""
+        table = "nodes" if key == "nid" else "edges"
+        scope = "label = $name" if table == "nodes" else "type = $name"
+        name = {"name": params["label"] if table == "nodes" else params["type"]}
+        if table not in self._unindexed or self._one(f"SELECT count(*) FROM {table} WHERE {scope}", name)[0]:
+            return False
+        before = [r for r in rules if not r.checked_after]  # an id that does not parse names no node (-1)
+        broken = " OR ".join(f"coalesce({r.bad}, false)" for r in before) or "false"
+        if self._one(f"SELECT count(*) FROM __in WHERE {broken}")[0]:
+            return False
+        cols, vals = _insert_columns(table, "s")
+        text = self._text_sql(self._schema.node(params["label"])) if table == "nodes" else "NULL"
+        vals = vals.replace("{text}", text.format(p="s.props"))
+        order = "s.nid" if table == "nodes" else "s.src"
+        inserted = self._one(f"INSERT INTO {table} ({cols}) SELECT {vals} FROM ({select}) s ORDER BY {order}", params)[
+            0
+        ]
+        n, distinct = self._one(f"SELECT count(*), count(DISTINCT {key}) FROM {table} WHERE {scope}", name)
+        missing = 0
+        if table == "edges":
+            for end in ("src", "dst"):
+                ends = f"(SELECT {end} FROM edges WHERE {scope}) e"
+                missing += self._one(f"SELECT count(*) FROM {ends} ANTI JOIN nodes n ON n.nid = e.{end}", name)[0]
+        if n == distinct and not missing:
+            self._fresh = WriteResult(rows=int(inserted), distinct=int(n), inserted=int(n), updated=0)
+            return True
+        self._con.execute(f"DELETE FROM {table} WHERE {scope}", name)
+        return False
 
     def _dedupe(self, key: str) -> None:
         """Rename ``__pre`` to ``__stage``, merging rows of one id first (earliest/latest times, all sources,
@@ -318,21 +391,8 @@ class DuckDBWriter:
         distinct = self._one("SELECT count(*) FROM __stage")[0]
         existing = self._one(f"SELECT count(*) FROM {self._scope(table)}", self._params(table, kind))[0]
         text = self._text_sql(kind)
-        if table == "nodes":
-            cols = "nid, label, props, text, first_seen, last_seen, sources, confidence, method"
-            vals = (
-                f"s.nid, s.label, s.props, {text.format(p='s.props')}, s.first_seen, s.last_seen, s.sources, "
-                "s.confidence, s.method"
-            )
-        else:
-            cols = (
-                "eid, type, src, dst, src_label, dst_label, key, props, first_seen, last_seen, sources, "
-                "confidence, method"
-            )
-            vals = (
-                "s.eid, s.type, s.src, s.dst, s.src_label, s.dst_label, s.key, s.props, s.first_seen, "
-                "s.last_seen, s.sources, s.confidence, s.method"
-            )
+        cols, vals = _insert_columns(table, "s")
+        vals = vals.replace("{text}", text.format(p="s.props"))
         updated = self._changed(table, key, kind.name) if existing else 0
         anti = f"ANTI JOIN {self._scope(table)} t ON t.{key} = s.{key}" if existing else ""
         order = f"ORDER BY s.{'nid' if table == 'nodes' else 'src'}" if table in self._unindexed else ""
