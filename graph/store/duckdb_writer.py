@@ -340,7 +340,7 @@ class DuckDBWriter:
         name = {"name": params["label"] if table == "nodes" else params["type"]}
         if table not in self._unindexed or self._one(f"SELECT count(*) FROM {table} WHERE {scope}", name)[0]:
             return False
-        before = [r for r in rules if not r.checked_after]  # an id that does not parse names no node (-1)
+        before = [r for r in rules if not r.checked_after]  # an id that does not parse names node 0: none
         broken = " OR ".join(f"coalesce({r.bad}, false)" for r in before) or "false"
         if self._one(f"SELECT count(*) FROM __in WHERE {broken}")[0]:
             return False
