@@ -157,8 +157,9 @@ class DuckDBWriter:
             src, dst = f"least({src}, {dst})", f"greatest({src}, {dst})"
         key = f"CAST({_q(etype.key)} AS VARCHAR)" if etype.key else "NULL::VARCHAR"
         ids = (
-            f"$type AS type, TRY_CAST('0x' || right({src}, 16) AS BIGINT) AS src, "
-            f"TRY_CAST('0x' || right({dst}, 16) AS BIGINT) AS dst, {_label_of(src, etype.sources)} AS src_label, "
+            f"$type AS type, coalesce(TRY_CAST('0x' || right({src}, 16) AS BIGINT), 0) AS src, "
+            f"coalesce(TRY_CAST('0x' || right({dst}, 16) AS BIGINT), 0) AS dst, "
+            f"{_label_of(src, etype.sources)} AS src_label, "
             f"{_label_of(dst, etype.targets)} AS dst_label, {key} AS key, coalesce({hash63(key)}, 0) AS key_n"
         )
         params = {"type": edge_type, "type_n": hash63_py(edge_type)}
