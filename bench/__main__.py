@@ -1,7 +1,7 @@
 """``make bench``: every benchmark, each printing its figure next to a baseline measured in the same run.
 
-    python -m bench            # all, at the sizes the issues name (several minutes, a few GiB)
-    python -m bench --quick    # the same code at a tenth of the size, to check it runs
+python -m bench            # all, at the sizes the issues name (several minutes, a few GiB)
+python -m bench --quick    # the same code at a tenth of the size, to check it runs
 """
 
 from __future__ import annotations
