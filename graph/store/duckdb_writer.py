@@ -115,7 +115,6 @@ class DuckDBWriter:
     ) -> None:
         self._con = con
         self._schema = schema
-        self._fresh = WriteResult(0, 0, 0, 0)
         # Tables whose indexes are off for this transaction: rows go in in key order, so the rebuild at
         # the end is one cheap pass and range scans by key touch few row groups.
         self._unindexed = unindexed
@@ -135,9 +134,8 @@ class DuckDBWriter:
         rules = [Rule(_empty(k), k, "key value is empty", MissingKeyError) for k in ntype.key]
         canon = " || ".join(f"{SEP_SQL} || CAST({_q(k)} AS VARCHAR)" for k in ntype.key)
         ids = f"{hash63('$label || ' + canon)} AS nid, $label AS label"
-        if self._stage(table, what, ids, props, rules, {"label": label}, key="nid"):
-            return self._fresh
-        return self._merge("nodes", "nid", ntype, rows=table.num_rows)
+        fresh = self._stage(table, what, ids, props, rules, {"label": label}, key="nid")
+        return fresh or self._merge("nodes", "nid", ntype, rows=table.num_rows)
 
     def upsert_edges(self, edge_type: str, rows: Rows) -> WriteResult:
         """Upsert edges of ``edge_type`` (see ``BulkWriter.upsert_edges``)."""
@@ -163,8 +161,9 @@ class DuckDBWriter:
             f"{_label_of(dst, etype.targets)} AS dst_label, {key} AS key, coalesce({hash63(key)}, 0) AS key_n"
         )
         params = {"type": edge_type, "type_n": hash63_py(edge_type)}
-        if self._stage(table, what, ids, props, self._edge_rules(etype), params, key="eid"):
-            return self._fresh
+        fresh = self._stage(table, what, ids, props, self._edge_rules(etype), params, key="eid")
+        if fresh:
+            return fresh
         self._check_endpoints_exist(what)
         return self._merge("edges", "eid", etype, rows=table.num_rows)
 
@@ -289,9 +288,9 @@ class DuckDBWriter:
         params: dict[str, Any],
         *,
         key: str,
-    ) -> bool:
-        """Build ``__stage``: one row per distinct ``key``, provenance parsed, properties as JSON. True when
-        the fast path of a first load already wrote the batch (its result is in ``self._fresh``)."""
+    ) -> WriteResult | None:
+        """Build ``__stage``: one row per distinct ``key``, provenance parsed, properties as JSON. When the
+        fast path of a first load has already written the batch, return its result instead."""
         rules = rules + self._provenance_rules(table)
         cols = table.column_names
         pairs = ", ".join(f"'{p}', {_q(p)}" for p in props)
@@ -322,17 +321,18 @@ class DuckDBWriter:
             )
         self._con.register("__in", table.append_column("__row", pa.array(np.arange(table.num_rows))))
         try:
-            if self._insert_fresh(select, params, rules, key):
-                return True
+            fresh = self._insert_fresh(select, params, rules, key)
+            if fresh:
+                return fresh
             self._con.execute("DROP TABLE IF EXISTS __pre")
             self._con.execute(f"CREATE TEMP TABLE __pre AS {select}", params)
         finally:
             self._con.unregister("__in")
         self._raise_first_broken(table, what, rules)
         self._dedupe(key)
-        return False
+        return None
 
-    def _insert_fresh(self, select: str, params: dict[str, Any], rules: list[Rule], key: str) -> bool:
+    def _insert_fresh(self, select: str, params: dict[str, Any], rules: list[Rule], key: str) -> WriteResult | None:
         """A first load of a label or edge type with indexes off: insert straight from the input, in key
         order, then check what was inserted. Saves writing every row twice; if a row breaks a rule, repeats
         an id or names a missing node, the rows are taken out again and the careful path reports it."""
@@ -340,11 +340,11 @@ class DuckDBWriter:
         scope = "label = $name" if table == "nodes" else "type = $name"
         name = {"name": params["label"] if table == "nodes" else params["type"]}
         if table not in self._unindexed or self._one(f"SELECT count(*) FROM {table} WHERE {scope}", name)[0]:
-            return False
+            return None
         before = [r for r in rules if not r.checked_after]  # an id that does not parse names node 0: none
         broken = " OR ".join(f"coalesce({r.bad}, false)" for r in before) or "false"
         if self._one(f"SELECT count(*) FROM __in WHERE {broken}")[0]:
-            return False
+            return None
         cols, vals = _insert_columns(table, "s")
         text = self._text_sql(self._schema.node(params["label"])) if table == "nodes" else "NULL"
         vals = vals.replace("{text}", text.format(p="s.props"))
@@ -359,10 +359,9 @@ class DuckDBWriter:
                 ends = f"(SELECT {end} FROM edges WHERE {scope}) e"
                 missing += self._one(f"SELECT count(*) FROM {ends} ANTI JOIN nodes n ON n.nid = e.{end}", name)[0]
         if n == distinct and not missing:
-            self._fresh = WriteResult(rows=int(inserted), distinct=int(n), inserted=int(n), updated=0)
-            return True
+            return WriteResult(rows=int(inserted), distinct=int(n), inserted=int(n), updated=0)
         self._con.execute(f"DELETE FROM {table} WHERE {scope}", name)
-        return False
+        return None
 
     def _dedupe(self, key: str) -> None:
         """Rename ``__pre`` to ``__stage``, merging rows of one id first (earliest/latest times, all sources,

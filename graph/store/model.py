@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -27,16 +27,7 @@ class Node:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        return {
-            "id": self.id,
-            "label": self.label,
-            "props": self.props,
-            "first_seen": self.first_seen,
-            "last_seen": self.last_seen,
-            "sources": list(self.sources),
-            "confidence": self.confidence,
-            "method": self.method,
-        }
+        return {**asdict(self), "sources": list(self.sources)}
 
 
 @dataclass(frozen=True)
@@ -56,18 +47,7 @@ class Edge:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        return {
-            "id": self.id,
-            "type": self.type,
-            "src": self.src,
-            "dst": self.dst,
-            "props": self.props,
-            "first_seen": self.first_seen,
-            "last_seen": self.last_seen,
-            "sources": list(self.sources),
-            "confidence": self.confidence,
-            "method": self.method,
-        }
+        return {**asdict(self), "sources": list(self.sources)}
 
 
 @dataclass
