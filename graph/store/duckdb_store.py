@@ -87,6 +87,7 @@ class DuckDBStore(GraphStore):
 
     def __init__(self, path: str | Path, *, read_only: bool = False, schema: Schema | None = None) -> None:
         self.path = str(path)
+        self.read_only = read_only
         self.schema = schema or load_schema()
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
             raise StoreUnavailableError(
@@ -142,6 +143,8 @@ class DuckDBStore(GraphStore):
         but indexes rows appended inside a transaction one at a time. A process that dies in a bulk block
         leaves no index behind, and opening the store read-write builds them again.
         """
+        if self.read_only:
+            raise StoreError("the store is open read-only: open it without read_only to write", file=self.path)
         if bulk is None:  # a first load: drop the indexes of the tables that are still empty
             dropped = [t for t in INDEX_NAMES if self._one(f"SELECT count(*) FROM (SELECT 1 FROM {t} LIMIT 1)")[0] == 0]
         else:
