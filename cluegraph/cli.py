@@ -80,12 +80,19 @@ def load_graph(
     store: StoreOption = None,
 ) -> None:
     """Bulk-load a graph kept as CSV tables (one file per label and per edge type), idempotently."""
+    from rich.progress import Progress
+
     from graph.csv_tables import load_csv_tables
     from graph.store import open_store
 
     try:
-        with open_store(_store_uri(store)) as st:
-            loaded = load_csv_tables(st, source)
+        with open_store(_store_uri(store)) as st, Progress(console=console, transient=True) as bar:
+            task = bar.add_task("loading", total=None)
+
+            def advance(name: str, done: int, total: int) -> None:
+                bar.update(task, description=f"loaded {name}", completed=done, total=total)
+
+            loaded = load_csv_tables(st, source, progress=advance)
     except ClueGraphError as err:
         raise _fail(err) from err
     for name, n in loaded.items():

@@ -10,7 +10,7 @@ their leading zeros.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -55,11 +55,13 @@ def resolve_refs(column: pa.ChunkedArray | pa.Array) -> pa.Array:
     return pa.array(out, pa.string())
 
 
-def load_csv_tables(store: GraphStore, folder: Path) -> dict[str, int]:
+def load_csv_tables(
+    store: GraphStore, folder: Path, *, progress: Callable[[str, int, int], None] | None = None
+) -> dict[str, int]:
     """Load ``folder/nodes/*.csv`` then ``folder/edges/*.csv`` into ``store`` in one transaction.
 
     Returns rows read per file. A bad file or row raises an error naming the file (and the row, field and
-    value), and nothing is written.
+    value), and nothing is written. ``progress(name, done, total)`` is called after each file.
     """
     nodes, edges = sorted((folder / "nodes").glob("*.csv")), sorted((folder / "edges").glob("*.csv"))
     if not nodes and not edges:
@@ -71,6 +73,8 @@ def load_csv_tables(store: GraphStore, folder: Path) -> dict[str, int]:
             with _named(path):
                 w.upsert_nodes(path.stem, table)
             loaded[f"nodes/{path.name}"] = table.num_rows
+            if progress:
+                progress(f"nodes/{path.name}", len(loaded), len(nodes) + len(edges))
         for path in edges:
             table = read_table(path)
             for end in ("src", "dst"):
@@ -80,6 +84,8 @@ def load_csv_tables(store: GraphStore, folder: Path) -> dict[str, int]:
             with _named(path):
                 w.upsert_edges(path.stem, table)
             loaded[f"edges/{path.name}"] = table.num_rows
+            if progress:
+                progress(f"edges/{path.name}", len(loaded), len(nodes) + len(edges))
     return loaded
 
 
