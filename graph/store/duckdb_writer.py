@@ -8,74 +8,32 @@ transaction, so a bad batch writes nothing.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
-from graph.errors import EndpointError, InvalidIdError, InvalidInputError, InvalidValueError, MissingKeyError
+from graph.errors import EndpointError, MissingKeyError
 from graph.ids import hash63 as hash63_py
 from graph.schema import EdgeType, NodeType, Schema
 from graph.store.base import Rows
 from graph.store.duckdb_ddl import SEP_SQL, hash63, norm_text, splitmix64
+from graph.store.duckdb_rules import (
+    Rule,
+    as_arrow,
+    check_key_type,
+    edge_rules,
+    empty,
+    label_of,
+    need_column,
+    prop_columns,
+    provenance_rules,
+    q,
+    time_sql,
+)
 from graph.store.model import WriteResult
-
-PROVENANCE = ("first_seen", "last_seen", "sources", "confidence", "method")
-_PROP = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_KEY_TYPES = (pa.types.is_null, pa.types.is_string, pa.types.is_large_string, pa.types.is_integer, pa.types.is_date32)
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One validation rule: SQL true for a bad row, the field it concerns, what it says, the error raised."""
-
-    bad: str
-    field: str
-    says: str
-    error: type[InvalidInputError]
-    #: A first load may skip this rule before inserting: a row that breaks it fails the checks after.
-    checked_after: bool = False
-
-
-def as_arrow(rows: Rows) -> pa.Table:
-    """The rows as an Arrow table (a DataFrame's index is dropped)."""
-    if isinstance(rows, pa.Table):
-        return rows
-    if isinstance(rows, pd.DataFrame):
-        return pa.Table.from_pandas(rows, preserve_index=False)
-    raise InvalidInputError("rows must be a pandas DataFrame or a pyarrow Table", value=type(rows).__name__)
-
-
-def _q(name: str) -> str:
-    return f'"{name}"'
-
-
-def _is_text(table: pa.Table, column: str) -> bool:
-    typ = table.schema.field(column).type
-    return bool(pa.types.is_string(typ) or pa.types.is_large_string(typ))
-
-
-def _time_sql(table: pa.Table, column: str) -> str | None:
-    """SQL reading a provenance time column as a UTC TIMESTAMP: text is parsed (ISO 8601, offsets kept),
-    Arrow dates and times are cast (naive ones are taken as UTC)."""
-    if column not in table.column_names:
-        return None
-    if _is_text(table, column):
-        return f"TRY_CAST({_q(column)} AS TIMESTAMPTZ)::TIMESTAMP"
-    return f"{_q(column)}::TIMESTAMP"
-
-
-def _label_of(column: str, labels: Sequence[str]) -> str:
-    """SQL for the label part of an id column, among the allowed ``labels`` (no string is cut or copied)."""
-    if len(labels) == 1:
-        return f"'{labels[0]}'"
-    cases = " ".join(f"WHEN starts_with({column}, '{lab}:') THEN '{lab}'" for lab in labels)
-    return f"CASE {cases} END"
 
 
 def _insert_columns(table: str, alias: str) -> tuple[str, str]:
@@ -103,10 +61,6 @@ def _insert_columns(table: str, alias: str) -> tuple[str, str]:
     return ", ".join(cols), ", ".join(vals)
 
 
-def _empty(column: str) -> str:
-    return f"{_q(column)} IS NULL OR trim(CAST({_q(column)} AS VARCHAR)) = ''"
-
-
 class DuckDBWriter:
     """Upserts nodes and edges on one DuckDB connection, inside the caller's transaction."""
 
@@ -127,12 +81,12 @@ class DuckDBWriter:
         if table.num_rows == 0:
             return WriteResult(0, 0, 0, 0)
         what = f"{label} nodes"
-        props = self._prop_columns(table, what, reserved=("id", "label"))
+        props = prop_columns(table, what, reserved=("id", "label"))
         for k in ntype.key:
-            self._need_column(table, k, what, "key column is missing")
-            self._check_key_type(table, k, what)
-        rules = [Rule(_empty(k), k, "key value is empty", MissingKeyError) for k in ntype.key]
-        canon = " || ".join(f"{SEP_SQL} || CAST({_q(k)} AS VARCHAR)" for k in ntype.key)
+            need_column(table, k, what, "key column is missing")
+            check_key_type(table, k, what)
+        rules = [Rule(empty(k), k, "key value is empty", MissingKeyError) for k in ntype.key]
+        canon = " || ".join(f"{SEP_SQL} || CAST({q(k)} AS VARCHAR)" for k in ntype.key)
         ids = f"{hash63('$label || ' + canon)} AS nid, $label AS label"
         fresh = self._stage(table, what, ids, props, rules, {"label": label}, key="nid")
         return fresh or self._merge("nodes", "nid", ntype, rows=table.num_rows)
@@ -145,108 +99,29 @@ class DuckDBWriter:
             return WriteResult(0, 0, 0, 0)
         what = f"{edge_type} edges"
         for end in ("src", "dst"):
-            self._need_column(table, end, what, "endpoint column is missing")
+            need_column(table, end, what, "endpoint column is missing")
         if etype.key:
-            self._need_column(table, etype.key, what, "key column is missing")
-            self._check_key_type(table, etype.key, what)
-        props = [c for c in self._prop_columns(table, what, reserved=("id", "type")) if c not in ("src", "dst")]
-        src, dst = _q("src"), _q("dst")
+            need_column(table, etype.key, what, "key column is missing")
+            check_key_type(table, etype.key, what)
+        props = [c for c in prop_columns(table, what, reserved=("id", "type")) if c not in ("src", "dst")]
+        src, dst = q("src"), q("dst")
         if etype.symmetric:
             src, dst = f"least({src}, {dst})", f"greatest({src}, {dst})"
-        key = f"CAST({_q(etype.key)} AS VARCHAR)" if etype.key else "NULL::VARCHAR"
+        key = f"CAST({q(etype.key)} AS VARCHAR)" if etype.key else "NULL::VARCHAR"
         ids = (
             f"$type AS type, coalesce(TRY_CAST('0x' || right({src}, 16) AS BIGINT), 0) AS src, "
             f"coalesce(TRY_CAST('0x' || right({dst}, 16) AS BIGINT), 0) AS dst, "
-            f"{_label_of(src, etype.sources)} AS src_label, "
-            f"{_label_of(dst, etype.targets)} AS dst_label, {key} AS key, coalesce({hash63(key)}, 0) AS key_n"
+            f"{label_of(src, etype.sources)} AS src_label, "
+            f"{label_of(dst, etype.targets)} AS dst_label, {key} AS key, coalesce({hash63(key)}, 0) AS key_n"
         )
         params = {"type": edge_type, "type_n": hash63_py(edge_type)}
-        fresh = self._stage(table, what, ids, props, self._edge_rules(etype), params, key="eid")
+        fresh = self._stage(table, what, ids, props, edge_rules(etype), params, key="eid")
         if fresh:
             return fresh
         self._check_endpoints_exist(what)
         return self._merge("edges", "eid", etype, rows=table.num_rows)
 
     # ------------------------------------------------------------ validation
-    @staticmethod
-    def _need_column(table: pa.Table, column: str, what: str, says: str) -> None:
-        if column not in table.column_names:
-            raise MissingKeyError(f"{what}: {says}", field=column)
-
-    @staticmethod
-    def _prop_columns(table: pa.Table, what: str, *, reserved: tuple[str, ...]) -> list[str]:
-        cols = [c for c in table.column_names if c not in PROVENANCE]
-        for c in cols:
-            if not _PROP.match(c):
-                raise InvalidValueError(f"{what}: a property name must be a plain identifier", field=c)
-            if c in reserved or c.startswith("__"):
-                raise InvalidValueError(f"{what}: reserved column name", field=c)
-        return cols
-
-    @staticmethod
-    def _check_key_type(table: pa.Table, column: str, what: str) -> None:
-        typ = table.schema.field(column).type
-        if not any(test(typ) for test in _KEY_TYPES):
-            raise InvalidValueError(f"{what}: a key column must hold text, integers or dates, not {typ}", field=column)
-
-    @staticmethod
-    def _edge_rules(etype: EdgeType) -> list[Rule]:
-        rules: list[Rule] = []
-        for end, labels in (("src", etype.sources), ("dst", etype.targets)):
-            col = _q(end)
-            rules += [
-                Rule(f"{col} IS NULL", end, "endpoint id is empty", MissingKeyError),
-                Rule(
-                    f"length({col}) <> strpos({col}, ':') + 16",
-                    end,
-                    "not a node id (Label:16 hex digits)",
-                    InvalidIdError,
-                ),
-                Rule(
-                    f"TRY_CAST('0x' || right({col}, 16) AS BIGINT) IS NULL",
-                    end,
-                    "not a node id (Label:16 hex digits)",
-                    InvalidIdError,
-                    checked_after=True,
-                ),
-                Rule(
-                    f"NOT ({' OR '.join(f'starts_with({col}, {chr(39)}{lab}:{chr(39)})' for lab in labels)})",
-                    end,
-                    f"endpoint label not allowed for {etype.name} (allowed: {', '.join(labels)})",
-                    EndpointError,
-                ),
-            ]
-        if etype.key:
-            rules.append(Rule(_empty(etype.key), etype.key, "key value is empty", MissingKeyError))
-        return rules
-
-    @staticmethod
-    def _provenance_rules(table: pa.Table) -> list[Rule]:
-        cols, rules = table.column_names, []
-        for t in ("first_seen", "last_seen"):
-            if t in cols and _is_text(table, t):
-                rules.append(
-                    Rule(
-                        f"{_q(t)} IS NOT NULL AND TRY_CAST({_q(t)} AS TIMESTAMPTZ) IS NULL",
-                        t,
-                        "not a date or time",
-                        InvalidValueError,
-                    )
-                )
-        if "first_seen" in cols and "last_seen" in cols:
-            first, last = _time_sql(table, "first_seen"), _time_sql(table, "last_seen")
-            rules.append(Rule(f"{first} > {last}", "last_seen", "last_seen is before first_seen", InvalidValueError))
-        if "confidence" in cols:
-            rules.append(
-                Rule(
-                    "confidence IS NOT NULL AND coalesce(TRY_CAST(confidence AS DOUBLE) NOT BETWEEN 0 AND 1, true)",
-                    "confidence",
-                    "confidence must be between 0 and 1",
-                    InvalidValueError,
-                )
-            )
-        return rules
-
     def _raise_first_broken(self, table: pa.Table, what: str, rules: list[Rule]) -> None:
         """Raise for the first rule any row breaks, naming its first row, its field and its value."""
         if not self._one("SELECT count(*) FROM __pre WHERE __bad <> 0")[0]:
@@ -291,11 +166,11 @@ class DuckDBWriter:
     ) -> WriteResult | None:
         """Build ``__stage``: one row per distinct ``key``, provenance parsed, properties as JSON. When the
         fast path of a first load has already written the batch, return its result instead."""
-        rules = rules + self._provenance_rules(table)
+        rules = rules + provenance_rules(table)
         cols = table.column_names
-        pairs = ", ".join(f"'{p}', {_q(p)}" for p in props)
+        pairs = ", ".join(f"'{p}', {q(p)}" for p in props)
         props_sql = f"json_merge_patch('{{}}', json_object({pairs}))" if props else "NULL::JSON"
-        first, last = (_time_sql(table, t) for t in ("first_seen", "last_seen"))
+        first, last = (time_sql(table, t) for t in ("first_seen", "last_seen"))
         first, last = first or last or "NULL::TIMESTAMP", last or first or "NULL::TIMESTAMP"
         sources = "'[]'::JSON"  # a JSON array of text, sorted and distinct (see duckdb_ddl)
         if "sources" in cols:
