@@ -1,0 +1,262 @@
+"""UN/EDIFACT tokenizer: service string advice, release characters, segments, elements, components.
+
+Lenient on purpose, because real senders are: text before the interchange (an IATA Type-B envelope) is
+skipped, whitespace and stray CR/LF between segments are ignored, a tail without a terminator is kept out
+and reported, a malformed tag is cleaned and reported. What cannot be read at all raises ``EdifactError``.
+
+Splitting is done by compiled regular expressions (one match per segment and per value), so the work is
+linear in the input and runs at C speed even on a single 50 MB line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import threading
+from dataclasses import dataclass, field
+
+from ingest.errors import Deviation, EdifactError
+
+#: A segment as data: elements, each a tuple of repetitions, each a tuple of components.
+Elements = tuple[tuple[tuple[str, ...], ...], ...]
+
+_TAG = re.compile(r"[A-Z0-9]{3}")
+_START = re.compile(r"UN[ABH]")
+_WS = " \t\r\n\f\v"
+
+
+@dataclass(frozen=True, slots=True)
+class Separators:
+    """The six service characters. ``repetition`` is None when not used (a space in the UNA).
+
+    >>> Separators.from_una(":*.? $")
+    Separators(component=':', element='*', decimal='.', release='?', repetition=None, terminator='$')
+    >>> Separators().una()
+    "UNA:+.? '"
+    """
+
+    component: str = ":"
+    element: str = "+"
+    decimal: str = "."
+    release: str = "?"
+    repetition: str | None = None
+    terminator: str = "'"
+
+    @classmethod
+    def from_una(cls, advice: str, *, file: str | None = None) -> Separators:
+        """Separators from the six characters that follow ``UNA``."""
+        if len(advice) != 6:
+            raise EdifactError("UNA service string advice needs 6 characters", file=file, field="UNA", value=advice)
+        comp, elem, dec, rel, rep, term = advice
+        seps = cls(comp, elem, dec, rel, None if rep in (" ", comp, elem, rel, term) else rep, term)
+        if len({comp, elem, rel, term}) != 4 or (term in _WS and term != " "):
+            raise EdifactError("UNA separators must be four distinct characters", file=file, field="UNA",
+                               value=advice)
+        return seps
+
+    def una(self) -> str:
+        """The UNA segment text that declares these separators."""
+        return "UNA" + self.component + self.element + self.decimal + self.release + (
+            self.repetition or " ") + self.terminator
+
+    def specials(self) -> str:
+        """Every character that must be released inside a value."""
+        return self.component + self.element + self.release + self.terminator + (self.repetition or "")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One segment: its tag, its elements (1-based in ``get``, as in ``NAD+FL`` = element 1), its place.
+
+    ``index`` is the 0-based ordinal of the segment in its file, ``line`` the 1-based line where it starts,
+    ``raw`` its text as sent (release characters kept, terminator dropped).
+
+    >>> seg = tokenize("UNH+1+PAXLST'NAD+FL+++DOE:JOHN:WAYNE'").segments[1]
+    >>> seg.tag, seg.get(1), seg.get(4), seg.element(4)
+    ('NAD', 'FL', 'DOE', ('DOE', 'JOHN', 'WAYNE'))
+    """
+
+    tag: str
+    elements: Elements
+    index: int = 0
+    line: int = 1
+    raw: str = ""
+
+    def repeats(self, e: int) -> tuple[tuple[str, ...], ...]:
+        """All repetitions of data element ``e`` (1-based); empty when absent."""
+        return self.elements[e - 1] if 0 < e <= len(self.elements) else ()
+
+    def element(self, e: int) -> tuple[str, ...]:
+        """The components of the first repetition of element ``e``; empty when absent."""
+        reps = self.repeats(e)
+        return reps[0] if reps else ()
+
+    def get(self, e: int, c: int = 0, default: str = "") -> str:
+        """Component ``c`` (0-based) of element ``e`` (1-based), or ``default`` when absent."""
+        comps = self.element(e)
+        return comps[c] if c < len(comps) else default
+
+
+@dataclass(slots=True)
+class Tokens:
+    """What ``tokenize`` found: the segments, the separators in force, and the deviations."""
+
+    segments: list[Segment]
+    separators: Separators
+    deviations: list[Deviation] = field(default_factory=list)
+
+
+def escape(value: str, seps: Separators) -> str:
+    """Put the release character before every service character in ``value``.
+
+    >>> escape("O'LEARY+?", Separators())
+    "O?'LEARY?+??"
+    """
+    specials = seps.specials()
+    return "".join(seps.release + ch if ch in specials else ch for ch in value)
+
+
+def serialize(segments: list[tuple[str, Elements]], seps: Separators) -> str:
+    """EDIFACT text (with a UNA) for ``(tag, elements)`` pairs; the inverse of ``tokenize``.
+
+    >>> serialize([("RFF", ((("AVF", "A+B"),),))], Separators())
+    "UNA:+.? 'RFF+AVF:A?+B'"
+    """
+    rep = seps.repetition or ""
+    if not rep and any(len(reps) > 1 for _, els in segments for reps in els):
+        raise ValueError("repetitions need a repetition separator")
+    out = [seps.una()]
+    for tag, els in segments:
+        parts = [tag] + [rep.join(seps.component.join(escape(c, seps) for c in comps) for comps in reps)
+                         for reps in els]
+        out.append(seps.element.join(parts) + seps.terminator)
+    return "".join(out)
+
+
+def _find_start(text: str, file: str | None) -> tuple[int, Separators, list[Deviation]]:
+    """Where the EDIFACT content starts and which separators apply."""
+    m = _START.search(text)
+    if m is None:
+        raise EdifactError("no EDIFACT content: no UNA, UNB or UNH segment", file=file)
+    devs = []
+    preamble = text[: m.start()].strip()
+    if preamble:
+        devs.append(Deviation(file, "preamble-skipped", "text before the first service segment was skipped",
+                              line=1, value=preamble[:80]))
+    if m.group() == "UNA":
+        seps = Separators.from_una(text[m.end(): m.end() + 6], file=file)
+        return m.end() + 6, seps, devs
+    syntax4 = re.match(r"UNB\+UNO\w:4", text[m.start(): m.start() + 12]) is not None
+    return m.start(), Separators(repetition="*" if syntax4 else None), devs
+
+
+def _patterns(seps: Separators) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    r, t = re.escape(seps.release), re.escape(seps.terminator)
+    seps_in_value = re.escape(seps.component + seps.element + (seps.repetition or ""))
+    segment = re.compile(f"((?:[^{r}{t}]|{r}.)*){t}", re.DOTALL)
+    value = re.compile(f"(?:[^{r}{seps_in_value}]|{r}.?)*", re.DOTALL)
+    release = re.compile(f"{r}(.?)", re.DOTALL)
+    return segment, value, release
+
+
+def _split(raw: str, seps: Separators, value_re: re.Pattern[str], release_re: re.Pattern[str]) -> Elements:
+    """Elements, repetitions and components of one segment's text (the tag is element 0)."""
+    elements: list[tuple[tuple[str, ...], ...]] = []
+    reps: list[tuple[str, ...]] = []
+    comps: list[str] = []
+    pos, end = 0, len(raw)
+    while True:
+        m = value_re.match(raw, pos)
+        assert m is not None  # the pattern matches the empty string
+        text = m.group()
+        comps.append(release_re.sub(lambda g: g.group(1), text) if seps.release in text else text)
+        pos = m.end()
+        if pos >= end:
+            break
+        sep = raw[pos]
+        pos += 1
+        if sep == seps.component:
+            continue
+        reps.append(tuple(comps))
+        comps = []
+        if sep == seps.element:
+            elements.append(tuple(reps))
+            reps = []
+    reps.append(tuple(comps))
+    elements.append(tuple(reps))
+    return tuple(elements)
+
+
+def tokenize(text: str, *, file: str | None = None) -> Tokens:
+    """Split EDIFACT ``text`` into segments, honouring the UNA (or the defaults when there is none).
+
+    >>> toks = tokenize("UNA:+.? 'UNH+1+PAXLST'NAD+FL+++O?'LEARY:KRIS'\\r\\n  UNT+3+1'garbage")
+    >>> [s.tag for s in toks.segments], toks.segments[1].get(4)
+    (['UNH', 'NAD', 'UNT'], "O'LEARY")
+    >>> [d.rule for d in toks.deviations]
+    ['unterminated-tail']
+    """
+    start, seps, devs = _find_start(text, file)
+    segment_re, value_re, release_re = _patterns(seps)
+    segments: list[Segment] = []
+    line, counted, last = 1, 0, start
+    for m in segment_re.finditer(text, start):
+        body = m.group(1)
+        stripped = body.lstrip(_WS)
+        seg_start = m.start(1) + len(body) - len(stripped)
+        line += text.count("\n", counted, seg_start)
+        counted = seg_start
+        last = m.end()
+        if not stripped.strip(_WS):
+            continue
+        els = _split(stripped, seps, value_re, release_re)
+        tag_raw = els[0][0][0] if els[0] and els[0][0] else ""
+        tag = tag_raw.strip(_WS).upper()
+        if tag != tag_raw or not _TAG.fullmatch(tag) or len(els[0]) > 1 or len(els[0][0]) > 1:
+            devs.append(Deviation(file, "malformed-tag", "segment tag is not three letters or digits",
+                                  line=line, tag=tag, value=tag_raw))
+        segments.append(Segment(tag, els[1:], len(segments), line, stripped))
+    tail = text[last:].strip(_WS)
+    if tail:
+        line += text.count("\n", counted, last)
+        devs.append(Deviation(file, "unterminated-tail", "text after the last segment terminator was ignored",
+                              line=line, value=tail[:80]))
+    return Tokens(segments, seps, devs)
+
+
+def _record_error(err: UnicodeError) -> tuple[str, int]:
+    assert isinstance(err, UnicodeDecodeError)
+    _decode_state.errors.append((err.start, err.end))
+    return "\ufffd", err.end
+
+
+_decode_state = threading.local()
+codecs.register_error("cluegraph-edifact-record", _record_error)
+
+#: At most this many undecodable bytes are reported one by one; the rest are summed up in one deviation.
+MAX_BYTE_DEVIATIONS = 100
+
+
+def decode(data: bytes, encoding: str = "utf-8", *, file: str | None = None) -> tuple[str, list[Deviation]]:
+    """Decode ``data``; bytes the encoding cannot read become U+FFFD and are reported, one deviation each.
+
+    >>> decode(b"NOV\\x87K", "utf-8")[0], decode(b"NOV\\x87K", "utf-8")[1][0].value
+    ('NOV\\ufffdK', '0x87')
+    """
+    _decode_state.errors = []
+    try:
+        text = data.decode(encoding, "cluegraph-edifact-record")
+        bad: list[tuple[int, int]] = _decode_state.errors
+    finally:
+        _decode_state.errors = []
+    devs: list[Deviation] = []
+    line, counted = 1, 0
+    for start, end in bad[:MAX_BYTE_DEVIATIONS]:
+        line += data.count(b"\n", counted, start)
+        counted = start
+        devs.append(Deviation(file, "undecodable-byte", f"bytes not valid in {encoding}, replaced by U+FFFD",
+                              line=line, value=" ".join(f"0x{b:02x}" for b in data[start:end])))
+    if len(bad) > MAX_BYTE_DEVIATIONS:
+        devs.append(Deviation(file, "undecodable-byte", f"{len(bad) - MAX_BYTE_DEVIATIONS} more undecodable byte "
+                              f"sequences not listed one by one", severity="error", value=str(len(bad))))
+    return text, devs
