@@ -174,3 +174,64 @@ def test_gb18030(tmp_path: Path) -> None:
     assert list(res.travellers.surname) == ["江"] and res.deviations == []
     wrong = read_paxlst(_write(tmp_path, text, "gb18030"))
     assert "undecodable-byte" in {d.rule for d in wrong.deviations} and len(wrong.travellers) == 1
+
+
+def _pydifact_segments(text: str) -> list[tuple[str, Any]] | None:
+    """Tags and NAD names as pydifact reads them, or None where pydifact cannot read the file."""
+    import warnings
+
+    from pydifact.segmentcollection import RawSegmentCollection
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            segs = list(RawSegmentCollection.from_str(text).segments)
+        except Exception:  # pydifact's known limits (UNG spacing, leading whitespace, trailing garbage)
+            return None
+    return [(s.tag, s.elements[3] if s.tag == "NAD" and len(s.elements) > 3 else None)
+            for s in segs if s.tag != "UNA"]
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_cross_check_with_pydifact(name: str) -> None:
+    """An independent reader agrees on segment tags and traveller names, on the files it can read."""
+    from ingest.edifact import tokenize
+
+    text = (CORPUS / name).read_text("utf-8", errors="replace")
+    theirs = _pydifact_segments(text)
+    if theirs is None:
+        pytest.skip("pydifact cannot read this file")
+    def name(comps: tuple[str, ...]) -> Any:  # pydifact drops trailing empty components
+        kept = list(comps[: max((i + 1 for i, c in enumerate(comps) if c), default=1)])
+        return kept if len(kept) > 1 else kept[0]
+
+    ours = [(s.tag, name(s.element(4)) if s.tag == "NAD" and len(s.elements) > 3 else None)
+            for s in tokenize(text).segments]
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_corruption_gives_only_named_errors(tmp_path: Path, seed: int) -> None:
+    import random
+
+    from graph.errors import InvalidInputError
+
+    rng = random.Random(seed)
+    data = bytearray((HEAD + "NAD+FL+++A:B'DTM+329:800101'DOC+P+X1'DTM+36:300101'CNT+42:1'UNT+12+1'UNZ+1+1'").encode())
+    for _ in range(rng.randint(1, 8)):
+        pos = rng.randrange(len(data))
+        choice = rng.random()
+        if choice < 0.4:
+            data[pos] = rng.randrange(256)
+        elif choice < 0.7:
+            del data[pos: pos + rng.randint(1, 30)]
+        else:
+            data[pos:pos] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 5)))
+    path = tmp_path / "c.edi"
+    path.write_bytes(bytes(data))
+    try:
+        res = read_paxlst(path)
+    except InvalidInputError:
+        return
+    assert len(res.travellers) + len(res.quarantined) >= 0
