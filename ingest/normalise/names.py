@@ -9,11 +9,12 @@ Keys (for blocking candidate pairs, never for deciding a match):
 * ``name_key``: the tokens of surname and given names, particles (AL, VAN, DE...) dropped when something
   else remains, sorted: order swaps and particle spellings meet (``AL-HARBI SARA`` = ``SARA HARBI``).
 * ``variant_key``: each token reduced to a *transliteration skeleton*, then sorted. The skeleton folds what
-  romanisation systems disagree on: initial Y/I before a vowel dropped (YURIY/IURII, YEVGENIY/EVGENI),
-  digraphs folded (Wade-Giles HS -> X; ZH, CH, DZH, TCH, DJ -> J; KH -> H; SH, SCH, SHCH, TS, TZ -> S;
-  PH -> F; TH -> T; X -> KS),
-  letters grouped like Soundex (B/P/F/V/W, C/G/K/Q, D/T, S/Z), vowels after the first letter dropped, a final
-  H dropped, runs collapsed. ZHANG/CHANG/CHEUNG -> JNK, YURIY/IURII -> AR, MOHAMMED/MUHAMMAD/MOHAMED -> MHMT,
+  romanisation systems disagree on: a leading Arabic article AL/EL/UL on a long token dropped (ALHARBI =
+  AL-HARBI; applied to every long token alike, so ALEXANDER loses it on both sides), initial Y/I before a
+  vowel dropped (YURIY/IURII, YEVGENIY/EVGENI), digraphs folded (Wade-Giles HS -> X; ZH, CH, DZH, TCH, DJ -> J;
+  KH -> H; SH, SCH, SHCH, TS, TZ -> S; PH -> F; TH -> T; X -> KS), letters grouped like Soundex (B/P/F/V/W,
+  C/G/K/Q, D/T, S/Z), vowels after the first letter dropped, a final H dropped, runs collapsed.
+  ZHANG/CHANG/CHEUNG -> JNK, YURIY/IURII -> AR, MOHAMMED/MUHAMMAD/MOHAMED -> MHMT,
   WANG/WONG -> PNK. Arabic through anyascii (``mhmd``) lands on the same skeleton.
 * ``compact_variant_key``: the same on surname and the given names each written as one word, so ``MIN JUN``
   and ``MINJUN`` (or ``XIAO MING`` and ``XIAOMING``) meet.
@@ -92,6 +93,7 @@ def _tokens(latin: str | None) -> list[str]:
 
 
 _SKELETON_RULES = [
+    (re.compile(r"^(?:AL|EL|UL)(?=[A-Z]{4})"), ""),
     (re.compile(r"^[YI](?=[AEOU])"), ""),
     (re.compile(r"^([LN])V(E?)$"), r"\1U\2"),
     (re.compile(r"^HS"), "X"),

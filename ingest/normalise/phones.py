@@ -3,8 +3,8 @@
 A national number needs a region: pass ``region`` (alpha-2 or alpha-3, e.g. the traveller's nationality or
 the booking's country), per value or for the whole column. ``00`` in front is read as the international
 prefix. Numbers that cannot exist (too short, too long, unknown country code) are rejected with
-libphonenumber's reason; numbers that could exist but are not in an assigned range are kept and flagged
-``valid=False`` by :func:`normalise_phones`.
+libphonenumber's reason (a local number without its area code too: it has no E.164 form); numbers that could
+exist but are not in an assigned range are kept and flagged ``valid=False`` by :func:`normalise_phones`.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ _REASONS = {
     ValidationResult.TOO_SHORT: "too short",
     ValidationResult.INVALID_LENGTH: "a length no number of that region has",
     ValidationResult.TOO_LONG: "too long",
+    ValidationResult.IS_POSSIBLE_LOCAL_ONLY: "a local number without its area code",
 }
 
 
@@ -45,7 +46,7 @@ def _parse(text: str, region: str | None, field: str) -> tuple[str, bool]:
         rule = "phone-needs-region" if err.error_type == NumberParseException.INVALID_COUNTRY_CODE else "phone-parse"
         raise InvalidPhoneError(f"{err} (region {region})", field=field, value=text, rule=rule) from None
     result = phonenumbers.is_possible_number_with_reason(number)
-    if result not in (ValidationResult.IS_POSSIBLE, ValidationResult.IS_POSSIBLE_LOCAL_ONLY):
+    if result != ValidationResult.IS_POSSIBLE:
         reason = _REASONS.get(result, str(result))
         raise InvalidPhoneError(f"impossible number: {reason}", field=field, value=text, rule="phone-impossible")
     return phonenumbers.format_number(number, PhoneNumberFormat.E164), phonenumbers.is_valid_number(number)

@@ -66,7 +66,7 @@ def test_vector(row: dict[str, str]) -> None:
 def test_vectorised_agrees_with_scalar() -> None:
     texts = ["\n".join(_lines(r)) for r in ROWS]
     df = parse_mrzs(texts, ref=REF)
-    for text, (_, got) in zip(texts, df.iterrows(), strict=True):
+    for text, got in zip(texts, df.to_dict("records"), strict=True):
         m = parse_mrz(text, ref=REF)
         assert got["document_number"] == m.document_number
         assert got["all_check_digits_ok"] == m.all_checks_ok
