@@ -13,6 +13,7 @@ vectorised form over a pandas Series or an Arrow array that never raises and rep
 from ingest.normalise.countries import alpha2, normalise_countries, normalise_country
 from ingest.normalise.dates import PartialDate, normalise_date, normalise_dates, parse_date
 from ingest.normalise.documents import doc_key, doc_keys, normalise_doc_number, normalise_doc_type
+from ingest.normalise.emails import email_key, normalise_email, normalise_emails
 from ingest.normalise.errors import (
     InvalidCountryError,
     InvalidDateError,
@@ -54,6 +55,7 @@ __all__ = [
     "compact_variant_key",
     "doc_key",
     "doc_keys",
+    "email_key",
     "name_key",
     "name_keys",
     "name_similarity",
@@ -63,6 +65,8 @@ __all__ = [
     "normalise_dates",
     "normalise_doc_number",
     "normalise_doc_type",
+    "normalise_email",
+    "normalise_emails",
     "normalise_name",
     "normalise_names",
     "normalise_phone",
