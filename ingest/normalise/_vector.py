@@ -7,7 +7,7 @@ is one call per *distinct* value plus a numpy take; that is the vectorisation he
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from ingest.normalise.errors import NormaliseError
 
-ArrayLike = pd.Series | pa.Array | pa.ChunkedArray | Sequence[Any]
+ArrayLike: TypeAlias = pd.Series | pa.Array | pa.ChunkedArray | Sequence[Any]
 
 
 def as_series(values: ArrayLike) -> tuple[pd.Series, bool]:

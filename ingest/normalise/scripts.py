@@ -189,7 +189,7 @@ def hangul_rr(text: str, *, surname_first: bool = False) -> str:
 
 
 def _pinyin(text: str) -> str:
-    syllables = lazy_pinyin(text, style=Style.NORMAL, v_to_u=True, errors=lambda s: [s])
+    syllables = lazy_pinyin(text, style=Style.NORMAL, v_to_u=True, errors="default")
     return "".join(syllables).upper().replace("Ü", "YU")
 
 
