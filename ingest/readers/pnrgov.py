@@ -31,23 +31,26 @@ from ingest.readers.pnrgov_fields import pnr_date
 from ingest.readers.pnrgov_text import clean_segments, read_pnr_messages
 
 PROVENANCE = ["file", "message_index", "message_ref", "version", "segment_number", "line", "content_hash"]
-BOOKING_COLUMNS = PROVENANCE + [
-    "locator", "carrier", "other_locators", "created", "last_transaction", "date_booked", "sender",
-    "push_flight", "push_dep_port", "push_arr_port", "push_date", "agency", "agency_iata", "agency_office",
-    "agency_country", "addresses", "phones", "emails", "payments", "tickets", "passenger_count", "segment_count",
-    "seats", "bags", "bag_count", "excess_bags", "ssr_codes", "remarks", "has_history", "history_count",
+BOOKING_COLUMNS = [
+    *PROVENANCE,
+    "locator", "carrier", "other_locators", "created", "last_transaction", "date_booked", "sender", "push_flight",
+    "push_dep_port", "push_arr_port", "push_date", "agency", "agency_iata", "agency_office", "agency_country",
+    "addresses", "phones", "emails", "payments", "tickets", "passenger_count", "segment_count", "seats", "bags",
+    "bag_count", "excess_bags", "ssr_codes", "remarks", "has_history", "history_count",
 ]
-PASSENGER_COLUMNS = PROVENANCE + [
+PASSENGER_COLUMNS = [
+    *PROVENANCE,
     "locator", "booking_carrier", "traveller_ref", "reservation_ref", "passenger_type", "is_infant",
     "with_infant", "accompanied_by_ref", "surname", "given_names", "sex", "birth_date", "nationality", "doc_type",
     "doc_number", "doc_issuer", "doc_expiry", "doc_surname", "doc_given_names", "documents", "visas",
     "doc_addresses", "addresses", "phones", "emails", "frequent_flyer", "tickets", "payments", "seats", "bags",
     "bag_count", "excess_bags", "ssr_codes", "co_travellers",
 ]
-SEGMENT_COLUMNS = PROVENANCE + [
+SEGMENT_COLUMNS = [
+    *PROVENANCE,
     "locator", "seq", "carrier", "flight_number", "flight", "booking_class", "dep_port", "arr_port", "dep_time",
     "arr_time", "operating_carrier", "operating_flight_number", "codeshare", "status", "pax_count", "equipment",
-    "air", "is_push_flight",
+    "cabin", "air", "is_push_flight",
 ]
 
 
@@ -193,7 +196,8 @@ def read_pnrgov(path: str | Path | Sequence[str | Path], *, encoding: str = "utf
     >>> import tempfile, os
     >>> text = ("UNB+IATA:1+UA++180928:1120+1'UNH+1+PNRGOV:13:1:IA+1'MSG+:22'ORG+UA:DJE'TVL+280918:1220:1505"
     ...         "+FRA+IAD+UA+988'EQN+1'SRC'RCI+UA:7C789A:230818:1220'TIF+LOBB+MOLLYMRS:A:1'"
-    ...         "IFT+4:28::YY+CTCE MOLLY..LOBB//GMAIL.COM'SSR+DOCS:HK::DL:::::/P/GBR/79642//13AUG54/F/26APR25/LOBB/MOLLY'"
+    ...         "IFT+4:28::YY+CTCE MOLLY..LOBB//GMAIL.COM'"
+    ...         "SSR+DOCS:HK::DL:::::/P/GBR/79642//13AUG54/F/26APR25/LOBB/MOLLY'"
     ...         "TVL+280918:1220::1505+FRA+IAD+UA+988:B'UNT+12+1'UNZ+1+1'")
     >>> with tempfile.TemporaryDirectory() as d:
     ...     p = os.path.join(d, "a.edi")
@@ -219,6 +223,11 @@ def read_pnrgov(path: str | Path | Sequence[str | Path], *, encoding: str = "utf
     out: dict[str, list[dict[str, Any]]] = {"bookings": [], "passengers": [], "segments": []}
     for lm in logical:
         _read_logical(lm, devs, quarantine, out)
-    return PnrgovResult(pd.DataFrame(out["bookings"], columns=BOOKING_COLUMNS),
-                        pd.DataFrame(out["passengers"], columns=PASSENGER_COLUMNS),
-                        pd.DataFrame(out["segments"], columns=SEGMENT_COLUMNS), devs, quarantine)
+    return PnrgovResult(_frame(out["bookings"], BOOKING_COLUMNS), _frame(out["passengers"], PASSENGER_COLUMNS),
+                        _frame(out["segments"], SEGMENT_COLUMNS), devs, quarantine)
+
+
+def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    """Rows as a DataFrame of Python objects, absent values as None (not NaN)."""
+    df = pd.DataFrame(rows, columns=columns).astype(object)
+    return df.where(df.notna(), None)

@@ -234,7 +234,7 @@ class BookingReader:
                     "dep_time": self._date(seg, d[0], d[1]),
                     "arr_time": self._date(seg, arr_date, arr_time) if d[0] or d[2] else None,
                     "operating_carrier": seg.get(4, 1).strip() or None, "operating_flight_number": None,
-                    "status": None, "pax_count": None, "equipment": None, "air": self.state != "other",
+                    "status": None, "pax_count": None, "equipment": None, "cabin": None, "air": self.state != "other",
                     "is_push_flight": (marketing, (number or "").lstrip("0")) == self.push_flight,
                     "_segments": [seg]}
         self.legs.append(self.leg)
@@ -258,6 +258,8 @@ class BookingReader:
 
     def _ssd(self, seg: Segment) -> None:
         raw = seg.get(1, 0).strip().upper()
+        if self.leg is not None and self.leg["cabin"] is None:
+            self.leg["cabin"] = seg.get(5, 0).strip() or None
         if raw and raw != "XXX":
             seat = f.seats(Segment("SSR", ((("SSD",),), ((raw, "", self.tri_ref or ""),))))[0]
             seat.update({"dep_port": (self.leg or {}).get("dep_port"), "arr_port": (self.leg or {}).get("arr_port"),
@@ -303,17 +305,17 @@ class BookingReader:
             if code == "DOCA":
                 owner["doc_addresses"].append(d)
                 continue
+            fields = (("issued", True),) if code == "DOCO" else (("birth", True), ("expiry", False))
             try:
-                if code == "DOCO":
-                    d["issued"] = f.ssr_date(d["issued"], ref_year=self.ref_year, past=True)
-                else:
-                    d["birth"] = f.ssr_date(d["birth"], ref_year=self.ref_year, past=True)
-                    d["expiry"] = f.ssr_date(d["expiry"], ref_year=self.ref_year, past=False)
-            except ValueError as err:
-                owner["_bad"] = (seg, f"SSR {code}", str(err))
+                for name, past in fields:
+                    value = d[name]
+                    d[name] = f.ssr_date(value, ref_year=self.ref_year, past=past)
+            except ValueError:
+                owner["_bad"] = (seg, f"SSR {code} {name}", value)
                 continue
             target = owner["visas"] if code == "DOCO" else owner["documents"]
-            if d not in target:
+            key = tuple(d.get(k) for k in ("type", "number", "birth", "expiry", "issued"))
+            if all(tuple(t.get(k) for k in ("type", "number", "birth", "expiry", "issued")) != key for t in target):
                 target.append(d)
 
     def _assign_seats(self) -> None:

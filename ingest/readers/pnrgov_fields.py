@@ -13,7 +13,8 @@ from typing import Any
 
 from ingest.edifact.tokens import Segment
 
-_MONTHS = {m: i + 1 for i, m in enumerate("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split())}
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"])}
 _CTC = re.compile(r"(?:^|\s)CTC ?([A-Z])\b ?(.*)|(?:^|\s)CTC([A-Z])(.*)", re.DOTALL)
 _PHONE = re.compile(r"\+?\d[\d \-./()]*\d")
 #: CTC remark letters (IATA AIRIMP) and what they mean.
@@ -108,7 +109,7 @@ def address(seg: Segment) -> dict[str, Any]:
     """ADD: purpose code, street, city, region, country, postcode, and the phone/free text of the last field.
 
     >>> from ingest.edifact.tokens import tokenize
-    >>> address(tokenize("ADD++702:8095 KIRBY AVENUE:RIO:::BR::8675309'").segments[0])["phone"]
+    >>> address(tokenize("UNA:+.? 'ADD++702:8095 KIRBY AVENUE:RIO:::BR::8675309'").segments[0])["phone"]
     '8675309'
     """
     c = [seg.get(2, i).strip() for i in range(8)]
@@ -143,7 +144,7 @@ def seats(seg: Segment) -> list[dict[str, Any]]:
     """Seat SSRs (SEAT, NSST, RQST...): one dict per element with a seat; ``074E`` read as ``74E``.
 
     >>> from ingest.edifact.tokens import tokenize
-    >>> [s["seat"] for s in seats(tokenize("SSR+NSST:HK:1:YY:::SFO:IAD+074E::1+XXX::2'").segments[0])]
+    >>> [s["seat"] for s in seats(tokenize("UNA:+.? 'SSR+NSST:HK:1:YY:::SFO:IAD+074E::1+XXX::2'").segments[0])]
     ['74E']
     """
     out = []

@@ -91,7 +91,7 @@ def _unglue(seg: Segment) -> list[Segment] | None:
             continue
         m = _GLUED.fullmatch(reps[0][0])
         if m:
-            first = Segment(seg.tag, seg.elements[:e] + (((m.group(1),),),), seg.index, seg.line, seg.raw)
+            first = Segment(seg.tag, (*seg.elements[:e], ((m.group(1),),)), seg.index, seg.line, seg.raw)
             second = Segment(m.group(2), seg.elements[e + 1:], seg.index, seg.line, seg.raw)
             return [first, *(_unglue(second) or [second])]
     return None
