@@ -1,0 +1,587 @@
+"""Shared reading of the tabular sources (``crossings`` and the associated CSV families): CSV or Parquet in,
+every column as text, one row per record with its line number, raw text and content hash.
+
+Why a module of its own: crossings and the ten associated kinds share everything but their column lists, so
+the reading (encodings, quoting, broken lines), the reconciliation (read = loaded + quarantined + duplicates)
+and the result type live here once, and so do the column checks (``Field``, ``validate``).
+
+Two CSV paths. The fast one parses with pyarrow (multi-threaded) and takes line numbers and raw text from
+the newline offsets of the buffer; it applies when every physical non-empty line is one record. A file with
+quoted newlines, rows of the wrong width or bytes that do not decode takes the careful path (Python's
+``csv`` module, line by line), which quarantines the broken lines and keeps the rest.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from graph.errors import InvalidInputError
+from ingest.errors import Deviation, Quarantined
+
+_BOM = b"\xef\xbb\xbf"
+
+
+class MissingColumnError(InvalidInputError):
+    """A file lacks a column its kind requires (a file-level error: nothing of it is read).
+
+    >>> str(MissingColumnError("required column missing", file="crossings.csv", field="mode"))
+    'required column missing [file crossings.csv, field mode]'
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class ReadCounts:
+    """Record counts of one file; ``read == loaded + quarantined + duplicates`` always holds.
+
+    >>> ReadCounts(read=5, loaded=3, quarantined=1, duplicates=1).reconciles
+    True
+    """
+
+    read: int
+    loaded: int
+    quarantined: int
+    duplicates: int
+
+    @property
+    def reconciles(self) -> bool:
+        """Whether every record read is accounted for exactly once."""
+        return self.read == self.loaded + self.quarantined + self.duplicates
+
+    def to_dict(self) -> dict[str, int]:
+        """A plain dict (for the JSON ingest report)."""
+        return {"read": self.read, "loaded": self.loaded, "quarantined": self.quarantined,
+                "duplicates": self.duplicates}
+
+
+@dataclass(slots=True)
+class ReadResult:
+    """What a tabular reader returns: the loaded ``records`` (normalised, with provenance columns ``file,
+    line, content_hash``), the file-level ``deviations`` and per-rule findings, the ``quarantined`` rows
+    (each with its raw text) and the ``counts``."""
+
+    records: pd.DataFrame
+    deviations: list[Deviation] = field(default_factory=list)
+    quarantined: list[Quarantined] = field(default_factory=list)
+    counts: ReadCounts = field(default_factory=lambda: ReadCounts(0, 0, 0, 0))
+    kind: str = ""
+    file: str = ""
+
+
+@dataclass(slots=True)
+class RawTable:
+    """A file as text: ``frame`` (every column ``str``, names stripped and lower-cased), the 1-based ``lines``
+    of its rows, their ``hashes`` (16 hex digits of SHA-256 over the raw UTF-8 text), the rows that could
+    not be parsed at all (``quarantined``) and ``raw(i)``, the raw text of row ``i``."""
+
+    file: str
+    frame: pd.DataFrame
+    lines: np.ndarray
+    hashes: np.ndarray
+    raw: Callable[[int], str]
+    quarantined: list[Quarantined] = field(default_factory=list)
+    deviations: list[Deviation] = field(default_factory=list)
+
+    @property
+    def read(self) -> int:
+        """Records seen: parsed rows plus rows that could not be parsed."""
+        return len(self.frame) + len(self.quarantined)
+
+
+def row_hash(raw: bytes | memoryview) -> str:
+    """The content hash of a raw row (its UTF-8 bytes, no line end): 16 hex digits of SHA-256.
+
+    >>> row_hash(b"X1,2023-03-02T07:36:58+08:00")
+    '4892da68af5448be'
+    """
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def read_table(path: str | Path, *, encoding: str = "utf-8") -> RawTable:
+    """Read a CSV (in ``encoding``) or Parquet file into a :class:`RawTable` of text columns.
+
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "t.csv")
+    >>> _ = open(p, "w").write('a,b\\n1,"x, y"\\n\\n2,z\\n')
+    >>> t = read_table(p); t.frame["b"].tolist(), t.lines.tolist(), t.raw(0)
+    (['x, y', 'z'], [2, 4], '1,"x, y"')
+    """
+    path = Path(path)
+    if path.suffix.lower() in (".parquet", ".pq"):
+        return _read_parquet(path)
+    data = path.read_bytes()
+    enc = codecs.lookup(encoding).name
+    if enc == "utf-8":
+        buf = data[len(_BOM):] if data.startswith(_BOM) else data
+    else:
+        try:
+            buf = data.decode(enc).encode("utf-8")
+        except UnicodeDecodeError:
+            return _read_csv_careful(path, data, enc)
+    return _read_csv_fast(path, buf) or _read_csv_careful(path, data, enc)
+
+
+def _clean_names(names: list[str]) -> list[str]:
+    return [n.replace("\ufeff", "").strip().lower() for n in names]
+
+
+def _read_csv_fast(path: Path, buf: bytes) -> RawTable | None:
+    """pyarrow parse of a UTF-8 buffer; ``None`` when the careful path is needed."""
+    arr = np.frombuffer(buf, dtype=np.uint8)
+    newlines = np.flatnonzero(arr == 10)
+    starts = np.concatenate(([0], newlines + 1))
+    ends = np.concatenate((newlines, [len(buf)]))
+    has_cr = np.zeros(len(ends), dtype=bool)
+    nonzero = ends > starts
+    has_cr[nonzero] = arr[ends[nonzero] - 1] == 13
+    ends = ends - has_cr
+    used = np.flatnonzero(ends > starts)
+    if len(used) == 0:
+        raise InvalidInputError("empty file: no header line", file=str(path))
+    invalid: list[Any] = []
+
+    def on_invalid(row: Any) -> str:
+        invalid.append(row)
+        return "skip"
+
+    header = buf[starts[used[0]]: ends[used[0]]]
+    try:
+        names = next(csv.reader([header.decode("utf-8")]))
+        opts = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False)
+        table = pacsv.read_csv(pa.py_buffer(buf), read_options=pacsv.ReadOptions(block_size=1 << 24),
+                               parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid),
+                               convert_options=opts)
+    except (pa.ArrowInvalid, UnicodeDecodeError, StopIteration):
+        return None
+    rows = used[1:]
+    if invalid or table.num_rows != len(rows) or len(set(names)) != len(names):
+        return None
+    frame = table.to_pandas()
+    frame.columns = _clean_names(list(frame.columns))
+    view = memoryview(buf)
+    row_starts, row_ends = starts[rows].tolist(), ends[rows].tolist()
+    hashes = np.array([row_hash(view[s:e]) for s, e in zip(row_starts, row_ends, strict=True)], dtype=object)
+
+    def raw(i: int) -> str:
+        return bytes(view[row_starts[i]: row_ends[i]]).decode("utf-8", "backslashreplace")
+
+    return RawTable(str(path), frame, rows + 1, hashes, raw)
+
+
+def _consume(lines: list[str | None], taken: list[int]) -> Iterator[str]:
+    """Feed decodable lines to ``csv.reader`` and note which physical line each came from."""
+    for i, text in enumerate(lines):
+        if text is not None:
+            taken.append(i)
+            yield text + "\n"
+
+
+def _read_csv_careful(path: Path, data: bytes, enc: str) -> RawTable:
+    """Line-tracking parse with the ``csv`` module; undecodable lines and rows of the wrong width are
+    quarantined, everything else is kept."""
+    file = str(path)
+    if enc == "utf-8" and data.startswith(_BOM):
+        data = data[len(_BOM):]
+    physical = data.split(b"\n")
+    if physical and physical[-1] == b"":
+        physical.pop()
+    quarantine: list[Quarantined] = []
+    lines: list[str | None] = []
+    for i, b in enumerate(physical):
+        b = b.removesuffix(b"\r")
+        try:
+            lines.append(b.decode(enc))
+        except UnicodeDecodeError as err:
+            lines.append(None)
+            guess = _guess_encoding(b, enc)
+            quarantine.append(Quarantined(file, "encoding", f"not valid {enc}: {err.reason}{guess}",
+                                          b.decode(enc, "backslashreplace"), line=i + 1,
+                                          value=b[max(err.start - 8, 0): err.end + 8].hex()))
+    taken: list[int] = []
+    reader = csv.reader(_consume(lines, taken))
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    row_lines: list[int] = []
+    raws: list[str] = []
+    seen = 0
+    for rec in reader:
+        first, seen = taken[seen], len(taken)
+        if not rec or (len(rec) == 1 and not rec[0].strip() and header is not None):
+            continue
+        if header is None:
+            header = _clean_names(rec)
+            continue
+        text = "\n".join(t for t in lines[first: taken[-1] + 1] if t is not None)
+        if len(rec) != len(header):
+            quarantine.append(Quarantined(file, "field-count", f"{len(rec)} fields, the header has {len(header)}",
+                                          text, line=first + 1, value=str(len(rec))))
+            continue
+        rows.append(rec)
+        row_lines.append(first + 1)
+        raws.append(text)
+    if header is None:
+        raise InvalidInputError("no header line (empty or undecodable file)", file=file)
+    if len(set(header)) != len(header):
+        dup = next(h for h in header if header.count(h) > 1)
+        raise InvalidInputError("duplicate column in the header", file=file, field=dup)
+    frame = pd.DataFrame(rows, columns=header, dtype="str") if rows else pd.DataFrame(
+        {h: pd.Series([], dtype="str") for h in header})
+    hashes = np.array([row_hash(r.encode("utf-8")) for r in raws], dtype=object)
+    devs = []
+    bad = [q for q in quarantine if q.rule == "encoding"]
+    if bad:
+        hint = _guess_encoding(b"", enc, physical=[physical[q.line - 1] for q in bad[:50] if q.line])
+        devs.append(Deviation(file, "encoding", f"{len(bad)} lines are not valid {enc}{hint}", "error",
+                              line=bad[0].line))
+    return RawTable(file, frame, np.array(row_lines, dtype=np.int64), hashes, raws.__getitem__, quarantine, devs)
+
+
+def _guess_encoding(b: bytes, enc: str, physical: list[bytes] | None = None) -> str:
+    """A hint when the undecodable bytes read as GB18030 (the usual cause: an export in the region's code)."""
+    if enc == "gb18030":
+        return ""
+    try:
+        for line in physical if physical is not None else [b]:
+            line.decode("gb18030")
+    except UnicodeDecodeError:
+        return ""
+    return " (it decodes as gb18030: try --encoding gb18030)"
+
+
+def _read_parquet(path: Path) -> RawTable:
+    """Parquet: every column cast to text, null as empty; ``line`` is the 1-based row number, the raw text
+    the row as JSON."""
+    table = pq.read_table(path)
+    cols = [pc.fill_null(pc.cast(c, pa.string()), "") for c in table.columns]
+    names = _clean_names(table.column_names)
+    table = pa.table(cols, names=names)
+    frame = table.to_pandas()
+    for c in frame.columns:
+        frame[c] = frame[c].astype("str")
+    joined = pc.binary_join_element_wise(*cols, "\x1f") if cols else pa.array([""] * table.num_rows)
+    hashes = np.array([row_hash(v.encode("utf-8")) for v in joined.to_pylist()], dtype=object)
+
+    def raw(i: int) -> str:
+        return json.dumps({n: frame[n].iat[i] for n in names}, ensure_ascii=False)
+
+    return RawTable(str(path), frame, np.arange(1, table.num_rows + 1, dtype=np.int64), hashes, raw)
+
+
+# ---------------------------------------------------------------- validation: column checks over whole columns
+
+#: What a check gives back: output columns, a per-row error (``"rule: detail"`` or missing; the row is
+#: quarantined) and a per-row finding (kept on the record).
+Checked = tuple[dict[str, pd.Series], pd.Series | None, pd.Series | None]
+Checker = Callable[[pd.Series, "Field", pd.DataFrame], Checked]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One column of a kind: its name, the check it gets (a name from ``CHECKS`` or a function), whether a
+    value is required on every row, whether the column may be absent from the file, and allowed values
+    (``enum``)."""
+
+    name: str
+    check: str | Checker = "text"
+    required: bool = False
+    optional_column: bool = False
+    values: tuple[str, ...] = ()
+
+
+#: The person reference of DESIGN.md section 4: the document when known, else name, birth date, nationality.
+PERSON_REF_FIELDS = (
+    Field("doc_issuer", "country"), Field("doc_number", "doc_number"), Field("surname", "name"),
+    Field("given_names", "name"), Field("birth_date", "birth_date"), Field("nationality", "country"),
+)
+
+
+def _blank_to_na(s: pd.Series) -> pd.Series:
+    return s.mask(s.eq(""))
+
+
+def _on_uniques(s: pd.Series, fn: Callable[[pd.Series], pd.DataFrame]) -> pd.DataFrame:
+    """Run a vectorised normaliser once per distinct value of ``s`` and spread the result back."""
+    codes, uniques = pd.factorize(s)
+    res = fn(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
+    res = pd.DataFrame(res).reset_index(drop=True)
+    none_row = pd.DataFrame([[None] * res.shape[1]], columns=res.columns, dtype=object)
+    res = pd.concat([res.astype(object), none_row], ignore_index=True)
+    return res.take(np.where(codes < 0, len(res) - 1, codes)).set_index(s.index)
+
+
+def _scalar(fn: Callable[[Any], Any], column: str) -> Callable[[pd.Series], pd.DataFrame]:
+    """A scalar normaliser that raises ``NormaliseError`` as a vectorised one with an ``error`` column."""
+    from ingest.normalise._vector import map_unique
+
+    def run(values: pd.Series) -> pd.DataFrame:
+        return pd.DataFrame(map_unique(values, fn, [column]))
+
+    return run
+
+
+def _text(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
+    return {f.name: _blank_to_na(s)}, None, None
+
+
+def _code(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
+    return {f.name: _blank_to_na(s.str.upper())}, None, None
+
+
+def _enum(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
+    up = s.str.upper()
+    bad = up.ne("") & ~up.isin(f.values)
+    err = "enum: not one of " + "|".join(f.values)
+    return {f.name: _blank_to_na(up)}, pd.Series(np.where(bad, err, None), index=s.index, dtype=object), None
+
+
+def _normalised(column: str, out_suffix: str = "") -> Checker:
+    """A check through a vectorised normaliser of :mod:`ingest.normalise` (by name, resolved lazily)."""
+
+    def check(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
+        import ingest.normalise as n
+
+        fns: dict[str, Callable[[pd.Series], pd.DataFrame]] = {
+            "name": lambda v: pd.DataFrame(n.normalise_names(v, field=f.name)),
+            "birth_date": lambda v: pd.DataFrame(n.normalise_dates(v, kind="birth", field=f.name)),
+            "expiry": lambda v: pd.DataFrame(n.normalise_dates(v, kind="expiry", field=f.name)),
+            "date": lambda v: pd.DataFrame(n.normalise_dates(v, field=f.name)),
+            "country": lambda v: pd.DataFrame(n.normalise_countries(v, field=f.name)),
+            "doc_type": _scalar(lambda v: n.normalise_doc_type(v, field=f.name), "code"),
+            "doc_number": _scalar(lambda v: n.normalise_doc_number(v, field=f.name), "number"),
+        }
+        res = _on_uniques(s, fns[f.check if isinstance(f.check, str) else "name"])
+        cols = {f.name + out_suffix: res[column].astype("str")}
+        if out_suffix:
+            cols = {f.name: _blank_to_na(s), **cols}
+        return cols, res["error"], None
+
+    return check
+
+
+def _doc_number(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
+    """Document numbers: values already in MRZ form pass by a regex; the rest go through the normaliser."""
+    from ingest.normalise.documents import MAX_LENGTH, PLACEHOLDERS
+
+    canonical = s.str.fullmatch(f"[A-Z0-9]{{1,{MAX_LENGTH}}}") & ~s.isin(PLACEHOLDERS) & ~s.str.fullmatch("0+")
+    out = s.mask(~canonical)
+    err = pd.Series(None, index=s.index, dtype=object)
+    rest = ~canonical & s.ne("")
+    if rest.any():
+        cols, e, _ = _normalised("number")(s[rest], f, frame)
+        out = out.astype(object)
+        out[rest] = cols[f.name].astype(object)
+        err[rest] = e
+    return {f.name: out.astype("str")}, err, None
+
+
+_ISO_TIME = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
+
+
+def _time(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
+    """ISO 8601 date-time with a UTC offset; gives the text as written and ``<name>_utc``."""
+    full = s.str.fullmatch(_ISO_TIME + r"(?:Z|[+-]\d{2}:?\d{2})")
+    naive = s.str.fullmatch(_ISO_TIME)
+    utc = pd.to_datetime(s.where(full).str.replace(",", ".", regex=False), format="ISO8601", utc=True,
+                         errors="coerce")
+    err = np.select([s.eq(""), naive, ~full, utc.isna()],
+                    [None, "time-offset: no UTC offset (ISO 8601 with +hh:mm or Z required)",
+                     "time-format: not an ISO 8601 date-time (YYYY-MM-DDThh:mm:ss+hh:mm)",
+                     "calendar: not a date-time in the calendar"], None)
+    return {f.name: _blank_to_na(s), f"{f.name}_utc": utc}, pd.Series(err, index=s.index, dtype=object), None
+
+
+def _region_of(frame: pd.DataFrame) -> pd.Series:
+    """Phone region per row: nationality, else the document issuer (alpha-3, mapped by the normaliser)."""
+    empty = pd.Series("", index=frame.index, dtype="str")
+    nat = frame["nationality"].str.strip() if "nationality" in frame else empty
+    iss = frame["doc_issuer"].str.strip() if "doc_issuer" in frame else empty
+    return nat.where(nat.ne(""), iss).str.upper()
+
+
+def _phone(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
+    """Phones to E.164 with the region taken from the person's country; a number that does not parse or is
+    not in an assigned range is flagged (``<name>_valid`` False and a finding), never dropped."""
+    from ingest.normalise import alpha2, normalise_phones
+
+    key = s + "\x1f" + _region_of(frame)
+
+    def run(keys: pd.Series) -> pd.DataFrame:
+        parts = keys.str.split("\x1f", n=1, expand=True)
+        regions = parts[1].map(lambda r: alpha2(r) if isinstance(r, str) and len(r) == 3 else (r or None))
+        return pd.DataFrame(normalise_phones(parts[0], region=regions, field=f.name))
+
+    res = _on_uniques(key.mask(s.eq("")), run)
+    valid = res["valid"].astype("boolean")
+    finding = res["error"].where(res["error"].notna(),
+                                 pd.Series(np.where(valid.eq(False).fillna(False),
+                                                    "phone-unassigned: not in a range its country assigned", None),
+                                           index=s.index, dtype=object))
+    return ({f.name: _blank_to_na(s), f"{f.name}_e164": res["e164"].astype("str"),
+             f"{f.name}_valid": valid.fillna(False).where(s.ne(""), pd.NA)}, None, finding)
+
+
+def _email(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
+    """E-mail addresses lower-cased with a mailbox key; a malformed one is flagged, not dropped."""
+    from ingest.normalise import normalise_emails
+
+    res = _on_uniques(s, lambda v: pd.DataFrame(normalise_emails(v, field=f.name)))
+    return ({f.name: _blank_to_na(s), f"{f.name}_norm": res["email"].astype("str"),
+             f"{f.name}_key": res["email_key"].astype("str")}, None, res["error"])
+
+
+def _native(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
+    """A name in its native script, kept as written, with its ICAO/pinyin romanisation beside it."""
+    from ingest.normalise import normalise_names
+
+    res = _on_uniques(s, lambda v: pd.DataFrame(normalise_names(v, field=f.name)))
+    return {f.name: _blank_to_na(s), f"{f.name}_latin": res["latin"].astype("str")}, None, res["error"]
+
+
+CHECKS: dict[str, Checker] = {
+    "text": _text, "code": _code, "enum": _enum, "time": _time, "phone": _phone, "email": _email,
+    "native": _native, "doc_number": _doc_number, "name": _normalised("latin", "_norm"),
+    "birth_date": _normalised("iso"), "expiry": _normalised("iso"), "date": _normalised("iso"),
+    "country": _normalised("code"), "doc_type": _normalised("code"),
+}
+
+
+# ---------------------------------------------------------------- validation: rows, person references, result
+
+
+def person_refs(cols: dict[str, pd.Series], index: pd.Index) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """``person_ref`` (``DOC:ISSUER:NUMBER`` when issuer and number are known, else
+    ``NAME:SURNAME|GIVEN NAMES|BIRTH DATE|NATIONALITY`` from the normalised name), ``doc_key`` and an error
+    where neither can be made.
+
+    >>> c = {"doc_issuer": pd.Series(["CHN", None]), "doc_number": pd.Series(["E1", None]),
+    ...      "surname_norm": pd.Series([None, "LIU"]), "given_names_norm": pd.Series([None, "WEILAN"]),
+    ...      "birth_date": pd.Series([None, "1982-07-00"]), "nationality": pd.Series([None, "CHN"])}
+    >>> person_refs(c, pd.RangeIndex(2))[0].tolist()
+    ['DOC:CHN:E1', 'NAME:LIU|WEILAN|1982-07-00|CHN']
+    """
+    none = pd.Series(np.nan, index=index, dtype="str")
+
+    def col(name: str) -> pd.Series:
+        return cols[name].astype("str") if name in cols else none
+
+    doc_key = col("doc_issuer") + ":" + col("doc_number")
+    name = ("NAME:" + col("surname_norm") + "|" + col("given_names_norm").fillna("") + "|"
+            + col("birth_date").fillna("") + "|" + col("nationality").fillna(""))
+    ref = ("DOC:" + doc_key).where(doc_key.notna(), name)
+    err = pd.Series(np.where(ref.isna(), "person-ref: neither a document (doc_issuer and doc_number) nor a "
+                             "surname names the person", None), index=index, dtype=object)
+    return ref, doc_key, err
+
+
+def _split(error: str) -> tuple[str, str]:
+    """``"rule: detail [field f, value 'v']"`` -> ``(rule, detail)``."""
+    rule, _, detail = str(error).partition(": ")
+    return rule, detail.split(" [field ", 1)[0]
+
+
+def _join(a: pd.Series | None, b: pd.Series) -> pd.Series:
+    if a is None:
+        return b.astype(object)
+    av, bv = a.to_numpy(dtype=object), b.to_numpy(dtype=object)
+    an, bn = pd.isna(av), pd.isna(bv)
+    both = np.where(an | bn, None, av.astype(str) + "; " + bv.astype(str))
+    return pd.Series(np.where(an, bv, np.where(bn, av, both)), index=a.index, dtype=object)
+
+
+def validate(raw: RawTable, fields: tuple[Field, ...], *, kind: str, person: bool = False) -> ReadResult:
+    """Check every column of ``raw`` against ``fields`` as whole-column operations; quarantine the rows that
+    break a rule (with their raw text), count exact duplicates, and return the normalised records.
+
+    A required column that is absent raises :class:`MissingColumnError` (nothing of the file is read); a
+    required value that is empty, an enum value outside its set, a time, date or country that does not
+    parse, or (``person=True``) a row naming nobody, quarantines the row. Findings (a broken MRZ check
+    digit, a phone outside the assigned ranges) stay on the record in ``findings``.
+    """
+    frame, file = raw.frame, raw.file
+    for f in fields:
+        if f.name not in frame.columns:
+            if not f.optional_column:
+                raise MissingColumnError(f"{kind}: required column {f.name!r} is missing", file=file, field=f.name)
+            frame[f.name] = pd.Series("", index=frame.index, dtype="str")
+    known = {f.name for f in fields}
+    extra = [c for c in frame.columns if c not in known]
+    devs = list(raw.deviations)
+    if extra:
+        devs.append(Deviation(file, "unknown-column", f"columns kept as text: {', '.join(extra)}", "info"))
+    n = len(frame)
+    dup = pd.Series(raw.hashes, dtype=object).duplicated().to_numpy() if n else np.zeros(0, dtype=bool)
+    cols: dict[str, pd.Series] = {"file": pd.Series(file, index=frame.index, dtype="str"),
+                                  "line": pd.Series(raw.lines, index=frame.index),
+                                  "content_hash": pd.Series(raw.hashes, index=frame.index, dtype="str")}
+    errors: list[tuple[str, pd.Series]] = []
+    findings: list[tuple[str, pd.Series]] = []
+    for f in fields:
+        s = frame[f.name].astype("str").str.strip()
+        check = f.check if callable(f.check) else CHECKS[f.check]
+        out, err, finding = check(s, f, frame)
+        cols.update(out)
+        if f.required:
+            errors.append((f.name, pd.Series(np.where(s.eq(""), "required: no value", None), index=s.index)))
+        if err is not None:
+            errors.append((f.name, err))
+        if finding is not None:
+            findings.append((f.name, finding.map(lambda t, name=f.name: t if pd.isna(t) else f"{name} {t}")))
+    if person:
+        cols["person_ref"], cols["doc_key"], err = person_refs(cols, frame.index)
+        errors.append(("person_ref", err))
+    found: pd.Series | None = None
+    for _, fs in findings:
+        found = _join(found, fs)
+    cols["findings"] = (found if found is not None else pd.Series(None, index=frame.index, dtype=object)
+                        ).astype("str")
+    for c in extra:
+        cols[c] = frame[c]
+    bad = np.zeros(n, dtype=bool)
+    for _, e in errors:
+        bad |= e.notna().to_numpy()
+    quarantined = list(raw.quarantined)
+    for i in np.flatnonzero(bad & ~dup):
+        hits = [(name, str(e.iat[i])) for name, e in errors if pd.notna(e.iat[i])]
+        rule, _ = _split(hits[0][1])
+        detail = "; ".join(f"{name}: {_split(t)[1]} ({_split(t)[0]})" for name, t in hits)
+        name = hits[0][0]
+        value = frame[name].iat[i] if name in frame.columns else None
+        quarantined.append(Quarantined(file, rule, detail, raw.raw(int(i)), line=int(raw.lines[i]), field=name,
+                                       value=value))
+    keep = ~bad & ~dup
+    records = pd.DataFrame(cols).loc[keep].reset_index(drop=True)
+    devs.extend(_finding_deviations(file, findings, keep, raw.lines, frame))
+    if dup.any():
+        devs.append(Deviation(file, "duplicate-row", f"{int(dup.sum())} exact duplicate rows counted, not loaded",
+                              "info", line=int(raw.lines[np.flatnonzero(dup)[0]])))
+    counts = ReadCounts(raw.read, int(keep.sum()), len(quarantined), int(dup.sum()))
+    return ReadResult(records, devs, quarantined, counts, kind, file)
+
+
+def _finding_deviations(file: str, findings: list[tuple[str, pd.Series]], keep: np.ndarray, lines: np.ndarray,
+                        frame: pd.DataFrame) -> list[Deviation]:
+    """One deviation per field and rule of the findings on loaded rows: how many, where first, an example."""
+    devs = []
+    for name, fs in findings:
+        fs = fs[keep & fs.notna().to_numpy()]
+        if fs.empty:
+            continue
+        rules = fs.str.split(" ", n=1).str[1].str.split(":", n=1).str[0]
+        for rule, group in fs.groupby(rules, sort=True):
+            first = group.index[0]
+            devs.append(Deviation(file, str(rule), f"{len(group)} records: {group.iat[0]}", "warning",
+                                  line=int(lines[first]), field=name, value=str(frame[name].iat[first])))
+    return devs
