@@ -19,7 +19,7 @@ from graph.errors import EndpointError, MissingKeyError
 from graph.ids import hash63 as hash63_py
 from graph.schema import EdgeType, NodeType, Schema
 from graph.store.base import Rows
-from graph.store.duckdb_ddl import SEP_SQL, hash63, norm_text, splitmix64
+from graph.store.duckdb_ddl import SEP_SQL, hash63, id_string, norm_text, splitmix64
 from graph.store.duckdb_rules import (
     Rule,
     as_arrow,
@@ -61,6 +61,10 @@ def _insert_columns(table: str, alias: str) -> tuple[str, str]:
     return ", ".join(cols), ", ".join(vals)
 
 
+def _prop_sql(name: str) -> str:
+    return f"json_extract_string(props, '$.{name}')"
+
+
 class DuckDBWriter:
     """Upserts nodes and edges on one DuckDB connection, inside the caller's transaction."""
 
@@ -80,16 +84,11 @@ class DuckDBWriter:
         table = as_arrow(rows)
         if table.num_rows == 0:
             return WriteResult(0, 0, 0, 0)
-        what = f"{label} nodes"
-        props = prop_columns(table, what, reserved=("id", "label"))
-        for k in ntype.key:
-            need_column(table, k, what, "key column is missing")
-            check_key_type(table, k, what)
-        rules = [Rule(empty(k), k, "key value is empty", MissingKeyError) for k in ntype.key]
-        canon = " || ".join(f"{SEP_SQL} || CAST({q(k)} AS VARCHAR)" for k in ntype.key)
-        ids = f"{hash63('$label || ' + canon)} AS nid, $label AS label"
-        fresh = self._stage(table, what, ids, props, rules, {"label": label}, key="nid")
-        return fresh or self._merge("nodes", "nid", ntype, rows=table.num_rows)
+        try:
+            fresh = self._stage_nodes(ntype, table)
+            return fresh or self._merge("nodes", "nid", ntype, rows=table.num_rows)
+        finally:
+            self._cleanup()
 
     def upsert_edges(self, edge_type: str, rows: Rows) -> WriteResult:
         """Upsert edges of ``edge_type`` (see ``BulkWriter.upsert_edges``)."""
@@ -97,7 +96,63 @@ class DuckDBWriter:
         table = as_arrow(rows)
         if table.num_rows == 0:
             return WriteResult(0, 0, 0, 0)
-        what = f"{edge_type} edges"
+        try:
+            fresh = self._stage_edges(etype, table)
+            if fresh:
+                return fresh
+            self._check_endpoints_exist(f"{edge_type} edges")
+            return self._merge("edges", "eid", etype, rows=table.num_rows)
+        finally:
+            self._cleanup()
+
+    def staged(self, kind: NodeType | EdgeType, rows: Rows) -> pa.Table:
+        """Check a batch and merge its duplicates without writing it: the rows another store (Neo4j) writes.
+
+        Node rows: ``id, props`` (JSON), provenance, ``__row`` (first input row) and one ``_t_<prop>`` column
+        of normalised search text per text property. Edge rows: ``id, src, dst`` (ids), ``src_label``,
+        ``dst_label``, ``key``, ``props``, provenance, ``__row``. Endpoints are not checked here.
+        """
+        table = as_arrow(rows)
+        try:
+            if isinstance(kind, NodeType):
+                self._stage_nodes(kind, table)
+                texts = "".join(f", {norm_text(_prop_sql(t))} AS _t_{t}" for t in kind.text)
+                select = f"SELECT {id_string('label', 'nid')} AS id, nid AS n{texts}"
+            else:
+                self._stage_edges(kind, table)
+                select = (
+                    f"SELECT {id_string('type', 'eid')} AS id, eid AS n, {id_string('src_label', 'src')} AS src, "
+                    f"{id_string('dst_label', 'dst')} AS dst, src_label, dst_label, key"
+                )
+            rel = self._con.sql(
+                f"{select}, props, first_seen, last_seen, from_json(sources, '[\"VARCHAR\"]') AS sources, "
+                "confidence, method, __row FROM __stage ORDER BY __row"
+            )
+            return rel.to_arrow_table()
+        finally:
+            self._cleanup()
+
+    def _cleanup(self) -> None:
+        """Drop the batch's scratch tables (after an error the transaction is aborted: its rollback does)."""
+        try:
+            for name in ("__pre", "__stage", "__upd"):
+                self._con.execute(f"DROP TABLE IF EXISTS {name}")
+        except duckdb.TransactionException:
+            pass
+
+    def _stage_nodes(self, ntype: NodeType, table: pa.Table) -> WriteResult | None:
+        what = f"{ntype.name} nodes"
+        props = prop_columns(table, what, reserved=("id", "label"))
+        for k in ntype.key:
+            need_column(table, k, what, "key column is missing")
+            check_key_type(table, k, what)
+        rules = [Rule(empty(k), k, "key value is empty", MissingKeyError) for k in ntype.key]
+        canon = " || ".join(f"{SEP_SQL} || CAST({q(k)} AS VARCHAR)" for k in ntype.key)
+        ids = f"{hash63('$label || ' + canon)} AS nid, $label AS label"
+        return self._stage(table, what, ids, props, rules, {"label": ntype.name}, key="nid")
+
+    def _stage_edges(self, etype: EdgeType, table: pa.Table) -> WriteResult | None:
+        what = f"{etype.name} edges"
         for end in ("src", "dst"):
             need_column(table, end, what, "endpoint column is missing")
         if etype.key:
@@ -114,12 +169,8 @@ class DuckDBWriter:
             f"{label_of(src, etype.sources)} AS src_label, "
             f"{label_of(dst, etype.targets)} AS dst_label, {key} AS key, coalesce({hash63(key)}, 0) AS key_n"
         )
-        params = {"type": edge_type, "type_n": hash63_py(edge_type)}
-        fresh = self._stage(table, what, ids, props, edge_rules(etype), params, key="eid")
-        if fresh:
-            return fresh
-        self._check_endpoints_exist(what)
-        return self._merge("edges", "eid", etype, rows=table.num_rows)
+        params = {"type": etype.name, "type_n": hash63_py(etype.name)}
+        return self._stage(table, what, ids, props, edge_rules(etype), params, key="eid")
 
     # ------------------------------------------------------------ validation
     def _raise_first_broken(self, table: pa.Table, what: str, rules: list[Rule]) -> None:
