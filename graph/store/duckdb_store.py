@@ -23,6 +23,7 @@ from graph.schema import Schema, load_schema
 from graph.store.base import MAX_DEPTH, BulkWriter, GraphStore, TimeBound
 from graph.store.duckdb_ddl import FORMAT_VERSION, INDEX_NAMES, INDEXES, TABLES, norm_text
 from graph.store.duckdb_writer import DuckDBWriter
+from graph.store.expand import Row, by_recency, expand
 from graph.store.model import Edge, Neighbourhood, Node, StoreStats, Subgraph
 
 _NODE_COLS = "nid, label, props, first_seen, last_seen, sources, confidence, method"
@@ -53,12 +54,6 @@ def _hop_sql(*, single: bool, ordered: bool, types: bool, since: bool, until: bo
         return hits
     order = "ORDER BY last_seen DESC NULLS LAST, nbr, eid"
     return f"WITH hits AS MATERIALIZED ({hits})\nSELECT * FROM hits {order} LIMIT $cap"
-
-
-def _by_recency(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """Rows of a hop in the order the ordered hop query gives: last seen first (unknown last), then ids."""
-    rows = sorted(rows, key=lambda r: (r[12], r[0]))
-    return sorted(rows, key=lambda r: r[8] or datetime.min, reverse=True)
 
 
 def _time(value: TimeBound, field: str) -> datetime | None:
@@ -269,38 +264,21 @@ class DuckDBStore(GraphStore):
         }
         params = {k: v for k, v in params.items() if v is not None}
         shape = {"types": "types" in params, "since": "since" in params, "until": "until" in params}
-        hops, edges, truncated = {center: 0}, {}, False
-        frontier = [center]
-        for hop in range(1, depth + 1):
-            take = limit - (len(hops) - 1)
-            if not frontier or take <= 0:
-                truncated = truncated or bool(frontier)
-                break
-            cap = 4 * (take + len(hops)) + 16
+
+        def hop(frontier: list[int], cap: int) -> tuple[list[Row], bool]:
             ends = {"node": frontier[0]} if len(frontier) == 1 else {"frontier": frontier}
             # Most nodes have fewer links than the cap: stream them unordered (cheapest) and order them here.
             # A hub fills the cap: stop its stream and let SQL pick the most recent links.
-            result = self._con.execute(_hop_sql(single=len(frontier) == 1, ordered=False, **shape), {**params, **ends})
-            rows = result.fetchmany(cap)
+            sql = _hop_sql(single=len(frontier) == 1, ordered=False, **shape)
+            rows = self._con.execute(sql, {**params, **ends}).fetchmany(cap)
             if len(rows) < cap:
                 self._con.complete()
-                rows = _by_recency(rows)
-            else:
-                self._con.abort()
-                truncated = True
-                sql = _hop_sql(single=len(frontier) == 1, ordered=True, **shape)
-                rows = self._con.execute(sql, {**params, **ends, "cap": cap}).fetchall()
-            frontier = []
-            for row in rows:
-                nbr = row[12]
-                if nbr not in hops:
-                    if len(frontier) == take:
-                        truncated = True
-                        continue
-                    hops[nbr] = hop
-                    frontier.append(nbr)
-                if hops[nbr] == hop:
-                    edges[row[0]] = row
+                return by_recency(rows), False
+            self._con.abort()
+            sql = _hop_sql(single=len(frontier) == 1, ordered=True, **shape)
+            return self._con.execute(sql, {**params, **ends, "cap": cap}).fetchall(), True
+
+        hops, edges, truncated = expand(center, depth=depth, limit=limit, hop=hop)
         nodes = self._con.execute(
             f"SELECT {_NODE_COLS} FROM nodes WHERE list_contains($ids, nid)", {"ids": list(hops)}
         ).fetchall()
