@@ -167,7 +167,7 @@ def _read_logical(lm: LogicalMessage, devs: list[Deviation], quarantine: list[Qu
     for msg in lm.parts:
         segs, cdevs = clean_segments(msg)
         devs.extend(cdevs)
-        push.home.update({id(s): msg for s in segs})
+        push.home.update({id(s): msg for s in (*msg.segments, *segs)})
         if msg.type != "PNRGOV":
             push.dev(msg.unh, "not-pnrgov", "message is not a PNRGOV; skipped", "UNH", msg.type)
             return

@@ -167,8 +167,10 @@ def bags(seg: Segment) -> dict[str, Any]:
     for e in range(4, len(seg.elements) + 1):
         comps = [c.strip() for c in seg.element(e)] + [""] * 5
         if len(seg.element(e)) >= 2 and comps[1]:
-            tags.append({"carrier": comps[0] or None, "tag": comps[1], "consecutive": comps[2] or None,
-                         "destination": comps[3] or None, "prefix": comps[4] or None})
+            numeric = comps[0].isdigit()  # v11 sends the airline's numeric prefix first, v13 its code
+            tags.append({"carrier": None if numeric else comps[0] or None, "tag": comps[1],
+                         "consecutive": comps[2] or None, "destination": comps[3] or None,
+                         "prefix": comps[0] if numeric else comps[4] or None})
     return {"count": int(count) if count.isdigit() else None, "weight": seg.get(2, 1).strip() or None,
             "unit": seg.get(2, 2).strip() or None, "tags": tags}
 

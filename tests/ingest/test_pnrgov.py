@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from ingest.errors import EdifactError
 from ingest.readers.pnrgov import BOOKING_COLUMNS, PASSENGER_COLUMNS, SEGMENT_COLUMNS, read_pnrgov
 
 CORPUS = Path(__file__).parents[2].parent / "shared" / "corpus" / "pnrgov"
@@ -263,6 +264,35 @@ def test_multipart_push_in_two_files(tmp_path: Path) -> None:
     assert res.bookings["locator"].tolist() == ["BBB222", "AAA111"] or res.bookings["locator"].tolist() == [
         "AAA111", "BBB222"]
     assert not {"part-missing", "eqn-count"} & {d.rule for d in res.deviations}
+
+
+def test_not_a_pnrgov_and_not_edifact(tmp_path: Path) -> None:
+    res = read_pnrgov(write(tmp_path, "UNH+1+PAXLST:D:02B:UN'BGM+745'UNT+3+1'"))
+    assert res.bookings.empty and [d.rule for d in res.deviations] == ["not-pnrgov"]
+    with pytest.raises(EdifactError):
+        read_pnrgov(write(tmp_path, "\x00\x01 binary garbage, no segments at all"))
+
+
+@needs_corpus
+def test_random_damage_gives_only_named_errors(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(4)
+    small = [CORPUS / n for n in FILES if (CORPUS / n).stat().st_size < 10_000]
+    for _ in range(300):
+        data = bytearray(rng.choice(small).read_bytes())
+        if rng.random() < 0.5:
+            data = data[: rng.randrange(len(data))]
+        else:
+            for _ in range(rng.randint(1, 10)):
+                data[rng.randrange(len(data))] = rng.choice(b"+:'?*\\\n AZ09\xff")
+        path = tmp_path / "damaged.edi"
+        path.write_bytes(bytes(data))
+        try:
+            res = read_pnrgov(path)
+        except EdifactError:
+            continue
+        assert res.bookings["locator"].notna().all()
 
 
 # ---------------------------------------------------------------- the synthetic world
