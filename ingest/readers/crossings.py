@@ -61,8 +61,11 @@ def td3_checks(mrzs: list[str]) -> tuple[np.ndarray, list[str | None]]:
         ok = ((digit >= 48) & (digit <= 57) & (calc == digit - 48)) | filler
         failed[:, k] = ~ok & (~visa if k >= 3 else True)
     names = [c[0] for c in _TD3_CHECKS]
-    bad = [", ".join(n for n, f in zip(names, row, strict=True) if f) or None for row in failed.tolist()]
-    return ~failed.any(axis=1), bad
+    any_failed = failed.any(axis=1)
+    bad: list[str | None] = [None] * len(mrzs)
+    for i in np.flatnonzero(any_failed):
+        bad[i] = ", ".join(n for n, f in zip(names, failed[i], strict=True) if f)
+    return ~any_failed, bad
 
 
 def _mrz_uniques(values: pd.Series) -> pd.DataFrame:
@@ -90,9 +93,9 @@ def _mrz_uniques(values: pd.Series) -> pd.DataFrame:
 
 def _mrz(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
     """The MRZ as written, its format and whether every check digit holds; failures are findings."""
-    compact = s.str.upper().str.replace(r"\s+", "", regex=True)
-    codes, uniques = pd.factorize(compact.mask(compact.eq("")))
-    res = _mrz_uniques(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
+    codes, uniques = pd.factorize(s.mask(s.eq("")))
+    compact = pd.Series(np.asarray(uniques, dtype=object), dtype=object).map(lambda t: "".join(t.upper().split()))
+    res = _mrz_uniques(compact)
     res = pd.concat([res, pd.DataFrame([[None, None, None]], columns=res.columns)], ignore_index=True)
     res = res.take(np.where(codes < 0, len(res) - 1, codes)).set_index(s.index)
     return ({f.name: s.mask(s.eq("")), "mrz_format": res["format"].astype("str"),

@@ -90,7 +90,7 @@ class RawTable:
     file: str
     frame: pd.DataFrame
     lines: np.ndarray
-    hashes: np.ndarray
+    hashes: pd.Series
     raw: Callable[[int], str]
     quarantined: list[Quarantined] = field(default_factory=list)
     deviations: list[Deviation] = field(default_factory=list)
@@ -138,16 +138,41 @@ def _clean_names(names: list[str]) -> list[str]:
     return [n.replace("\ufeff", "").strip().lower() for n in names]
 
 
+def _newlines(arr: np.ndarray, chunk: int = 1 << 26) -> np.ndarray:
+    """Offsets of every ``\\n`` byte, found in chunks (no whole-file temporary)."""
+    parts = [np.flatnonzero(arr[i: i + chunk] == 10) + i for i in range(0, len(arr), chunk)]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+
+
+def _hex16(digests: bytes, n: int) -> pd.Series:
+    """8-byte digests (concatenated) as 16 hex digits each, vectorised."""
+    raw = np.frombuffer(digests, dtype=np.uint8).reshape(n, 8)
+    out = np.empty((n, 16), dtype=np.uint8)
+    out[:, 0::2], out[:, 1::2] = _HEX[raw >> 4], _HEX[raw & 15]
+    fixed = pa.Array.from_buffers(pa.binary(16), n, [None, pa.py_buffer(out.tobytes())])
+    return pd.Series(pc.cast(fixed, pa.string()).to_pandas(), dtype="str")
+
+
+def _hashes(view: memoryview, starts: list[int], ends: list[int]) -> pd.Series:
+    sha = hashlib.sha256
+    digests = b"".join([sha(view[a:b]).digest()[:8] for a, b in zip(starts, ends, strict=True)])
+    return _hex16(digests, len(starts))
+
+
 def _read_csv_fast(path: Path, buf: bytes) -> RawTable | None:
     """pyarrow parse of a UTF-8 buffer; ``None`` when the careful path is needed."""
     arr = np.frombuffer(buf, dtype=np.uint8)
-    newlines = np.flatnonzero(arr == 10)
+    newlines = _newlines(arr)
     starts = np.concatenate(([0], newlines + 1))
     ends = np.concatenate((newlines, [len(buf)]))
-    has_cr = np.zeros(len(ends), dtype=bool)
+    del newlines
     nonzero = ends > starts
+    has_cr = np.zeros(len(ends), dtype=bool)
     has_cr[nonzero] = arr[ends[nonzero] - 1] == 13
-    ends = ends - has_cr
+    ends -= has_cr
     used = np.flatnonzero(ends > starts)
     if len(used) == 0:
         raise InvalidInputError("empty file: no header line", file=str(path))
@@ -170,13 +195,14 @@ def _read_csv_fast(path: Path, buf: bytes) -> RawTable | None:
     if invalid or table.num_rows != len(rows) or len(set(names)) != len(names):
         return None
     frame = table.to_pandas()
+    del table
     frame.columns = _clean_names(list(frame.columns))
     view = memoryview(buf)
-    row_starts, row_ends = starts[rows].tolist(), ends[rows].tolist()
-    hashes = np.array([row_hash(view[s:e]) for s, e in zip(row_starts, row_ends, strict=True)], dtype=object)
+    row_starts, row_ends = starts[rows], ends[rows]
+    hashes = _hashes(view, row_starts.tolist(), row_ends.tolist())
 
     def raw(i: int) -> str:
-        return bytes(view[row_starts[i]: row_ends[i]]).decode("utf-8", "backslashreplace")
+        return bytes(view[int(row_starts[i]): int(row_ends[i])]).decode("utf-8", "backslashreplace")
 
     return RawTable(str(path), frame, rows + 1, hashes, raw)
 
@@ -239,7 +265,7 @@ def _read_csv_careful(path: Path, data: bytes, enc: str) -> RawTable:
         raise InvalidInputError("duplicate column in the header", file=file, field=dup)
     frame = pd.DataFrame(rows, columns=header, dtype="str") if rows else pd.DataFrame(
         {h: pd.Series([], dtype="str") for h in header})
-    hashes = np.array([row_hash(r.encode("utf-8")) for r in raws], dtype=object)
+    hashes = pd.Series([row_hash(r.encode("utf-8")) for r in raws], dtype="str")
     devs = []
     bad = [q for q in quarantine if q.rule == "encoding"]
     if bad:
@@ -272,7 +298,7 @@ def _read_parquet(path: Path) -> RawTable:
     for c in frame.columns:
         frame[c] = frame[c].astype("str")
     joined = pc.binary_join_element_wise(*cols, "\x1f") if cols else pa.array([""] * table.num_rows)
-    hashes = np.array([row_hash(v.encode("utf-8")) for v in joined.to_pylist()], dtype=object)
+    hashes = pd.Series([row_hash(v.encode("utf-8")) for v in joined.to_pylist()], dtype="str")
 
     def raw(i: int) -> str:
         return json.dumps({n: frame[n].iat[i] for n in names}, ensure_ascii=False)
@@ -486,6 +512,15 @@ def person_refs(cols: dict[str, pd.Series], index: pd.Index) -> tuple[pd.Series,
     return ref, doc_key, err
 
 
+def _prefix(name: str, finding: pd.Series) -> pd.Series:
+    """``"rule: detail"`` -> ``"field rule: detail"`` on the (few) rows that have a finding."""
+    out = finding.astype(object).copy()
+    has = out.notna().to_numpy()
+    if has.any():
+        out[has] = [f"{name} {t}" for t in out[has]]
+    return out
+
+
 def _split(error: str) -> tuple[str, str]:
     """``"rule: detail [field f, value 'v']"`` -> ``(rule, detail)``."""
     rule, _, detail = str(error).partition(": ")
@@ -522,10 +557,10 @@ def validate(raw: RawTable, fields: tuple[Field, ...], *, kind: str, person: boo
     if extra:
         devs.append(Deviation(file, "unknown-column", f"columns kept as text: {', '.join(extra)}", "info"))
     n = len(frame)
-    dup = pd.Series(raw.hashes, dtype=object).duplicated().to_numpy() if n else np.zeros(0, dtype=bool)
+    dup = raw.hashes.duplicated().to_numpy() if n else np.zeros(0, dtype=bool)
     cols: dict[str, pd.Series] = {"file": pd.Series(file, index=frame.index, dtype="str"),
                                   "line": pd.Series(raw.lines, index=frame.index),
-                                  "content_hash": pd.Series(raw.hashes, index=frame.index, dtype="str")}
+                                  "content_hash": raw.hashes.set_axis(frame.index)}
     errors: list[tuple[str, pd.Series]] = []
     findings: list[tuple[str, pd.Series]] = []
     for f in fields:
@@ -538,7 +573,7 @@ def validate(raw: RawTable, fields: tuple[Field, ...], *, kind: str, person: boo
         if err is not None:
             errors.append((f.name, err))
         if finding is not None:
-            findings.append((f.name, finding.map(lambda t, name=f.name: t if pd.isna(t) else f"{name} {t}")))
+            findings.append((f.name, _prefix(f.name, finding)))
     if person:
         cols["person_ref"], cols["doc_key"], err = person_refs(cols, frame.index)
         errors.append(("person_ref", err))
@@ -562,7 +597,9 @@ def validate(raw: RawTable, fields: tuple[Field, ...], *, kind: str, person: boo
         quarantined.append(Quarantined(file, rule, detail, raw.raw(int(i)), line=int(raw.lines[i]), field=name,
                                        value=value))
     keep = ~bad & ~dup
-    records = pd.DataFrame(cols).loc[keep].reset_index(drop=True)
+    records = pd.DataFrame(cols, copy=False)
+    if not keep.all():
+        records = records.loc[keep].reset_index(drop=True)
     devs.extend(_finding_deviations(file, findings, keep, raw.lines, frame))
     if dup.any():
         devs.append(Deviation(file, "duplicate-row", f"{int(dup.sum())} exact duplicate rows counted, not loaded",
