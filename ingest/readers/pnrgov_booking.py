@@ -104,7 +104,8 @@ class BookingReader:
         handler = getattr(self, f"_{tag.lower()}", None)
         if handler is not None:
             handler(seg)
-        if self.cur is not None and self.state == "pax" and tag not in ("TIF", "SSR"):
+        if self.cur is not None and self.state == "pax" and tag != "TIF" and not (
+                tag == "SSR" and seg.get(1, 0).strip().upper() in ("DOCS", "DOCO", "DOCA")):
             self.cur["_segments"].append(seg)
         elif self.leg is not None and self.state in ("tvl", "other") and tag != "TVL":
             self.leg["_segments"].append(seg)

@@ -261,8 +261,9 @@ def test_multipart_push_in_two_files(tmp_path: Path) -> None:
     two = ("UNB+IATA:1+XX++260101:1200+2'UNH+2+PNRGOV:11:1:IA+REF+02:F'" + booking("BBB222", "LI") +
            "UNT+7+2'UNZ+1+2'")
     res = read_pnrgov([write(tmp_path, two, "b.edi"), write(tmp_path, one, "a.edi")])
-    assert res.bookings["locator"].tolist() == ["BBB222", "AAA111"] or res.bookings["locator"].tolist() == [
-        "AAA111", "BBB222"]
+    assert res.bookings["locator"].tolist() == ["AAA111", "BBB222"]  # in part order, each with its own file
+    assert [Path(f).name for f in res.bookings["file"]] == ["a.edi", "b.edi"]
+    assert res.bookings["push_flight"].tolist() == ["XX100", "XX100"]
     assert not {"part-missing", "eqn-count"} & {d.rule for d in res.deviations}
 
 
