@@ -437,16 +437,26 @@ def _region_of(frame: pd.DataFrame) -> pd.Series:
     return nat.where(nat.ne(""), iss).str.upper()
 
 
+def _phone_region(country: object) -> str | None:
+    """The ISO alpha-2 region of a country as written (``D``, ``DE``, ``DEU``, ``Germany``), else ``None``."""
+    from ingest.normalise import NormaliseError, alpha2, normalise_country
+
+    try:
+        return alpha2(normalise_country(country)) if isinstance(country, str) and country else None
+    except NormaliseError:
+        return None
+
+
 def _phone(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
     """Phones to E.164 with the region taken from the person's country; a number that does not parse or is
     not in an assigned range is flagged (``<name>_valid`` False and a finding), never dropped."""
-    from ingest.normalise import alpha2, normalise_phones
+    from ingest.normalise import normalise_phones
 
     key = s + "\x1f" + _region_of(frame)
 
     def run(keys: pd.Series) -> pd.DataFrame:
         parts = keys.str.split("\x1f", n=1, expand=True)
-        regions = parts[1].map(lambda r: alpha2(r) if isinstance(r, str) and len(r) == 3 else (r or None))
+        regions = parts[1].map(_phone_region)
         return pd.DataFrame(normalise_phones(parts[0], region=regions, field=f.name))
 
     res = _on_uniques(key.mask(s.eq("")), run)
