@@ -19,7 +19,7 @@ demo: $(STAMP)
 	bash scripts/demo.sh
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not slow"
+	bash scripts/test.sh
 
 test-all: $(STAMP)
 	$(BIN)/python -m pytest -q

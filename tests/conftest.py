@@ -1,7 +1,12 @@
-"""Shared fixtures: every contract test runs once per store backend."""
+"""Shared fixtures: every contract test runs once per store backend.
+
+The Neo4j backend runs when ``CLUEGRAPH_TEST_NEO4J_URI`` names a server (``make test`` starts one); each
+test starts from an empty database there.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,8 +14,16 @@ import pytest
 
 from graph.store import GraphStore, open_store
 
-#: Backends the contract suite runs on. The Neo4j store joins this list when it exists.
-BACKENDS = ["duckdb"]
+NEO4J_URI = os.environ.get("CLUEGRAPH_TEST_NEO4J_URI", "")
+#: Backends the contract suite runs on.
+BACKENDS = ["duckdb", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+
+
+def _empty_neo4j(uri: str) -> None:
+    from neo4j import GraphDatabase
+
+    with GraphDatabase.driver(uri, auth=None) as driver:
+        driver.execute_query("MATCH (n) DETACH DELETE n")
 
 
 @pytest.fixture(params=BACKENDS)
@@ -18,7 +31,10 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore
     """An empty store of each backend."""
     if request.param == "duckdb":
         st = open_store(tmp_path / "contract.duckdb")
-    else:  # pragma: no cover - future backends
-        raise AssertionError(request.param)
+    else:
+        if not NEO4J_URI:
+            pytest.skip("no Neo4j server: run `make test` (it starts one) or set CLUEGRAPH_TEST_NEO4J_URI=bolt://...")
+        _empty_neo4j(NEO4J_URI)
+        st = open_store(NEO4J_URI)
     with st:
         yield st

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.errors import StoreUnavailableError
 from graph.store.base import BulkWriter, GraphStore
 from graph.store.model import Edge, Neighbourhood, Node, StoreStats, Subgraph, WriteResult
 
@@ -32,9 +31,9 @@ def open_store(uri: str | Path, *, read_only: bool = False) -> GraphStore:
     """Open the store at ``uri``: a DuckDB file path (or ``duckdb:PATH``, or ``:memory:``), or a Neo4j URI."""
     text = str(uri)
     if text.startswith(SERVER_SCHEMES):
-        raise StoreUnavailableError(
-            "the Neo4j store is not part of this version yet; use a DuckDB file path", value=text
-        )
+        from graph.store.neo4j_store import Neo4jStore
+
+        return Neo4jStore(text, read_only=read_only)
     if text.startswith("duckdb:"):
         text = text.removeprefix("duckdb:").removeprefix("//")
     from graph.store.duckdb_store import DuckDBStore

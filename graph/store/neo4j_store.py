@@ -1,0 +1,507 @@
+"""The shared graph store: a Neo4j server, over Bolt, with the official driver.
+
+A batch is checked and its duplicates merged exactly as the embedded store does it (an in-memory DuckDB
+stages it: ids, rules, merging), then written with ``UNWIND $rows`` and ``MERGE`` on constrained ids.
+Cypher is built once per label and edge type from the schema (labels cannot be parameters); every value
+is a ``$param``. Internal properties start with ``_``: ``_n`` (the 63-bit number of the id), ``_key``
+(an edge's discriminating key), ``_t_<prop>`` (normalised search text).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import duckdb
+import pyarrow as pa
+from neo4j import Driver, GraphDatabase, Transaction
+from neo4j import exceptions as neo4j_errors
+
+from graph.errors import EndpointError, InvalidValueError, StoreError, StoreUnavailableError
+from graph.ids import format_id, node_id, parse_id
+from graph.schema import Schema, load_schema
+from graph.store.base import MAX_DEPTH, BulkWriter, GraphStore, Rows, TimeBound
+from graph.store.duckdb_ddl import TABLES, norm_text
+from graph.store.duckdb_store import _time
+from graph.store.duckdb_writer import DuckDBWriter
+from graph.store.expand import Row, by_recency, expand
+from graph.store.model import Edge, Neighbourhood, Node, StoreStats, Subgraph, WriteResult
+
+INTERNAL = ("id", "_n", "_key", "first_seen", "last_seen", "sources", "confidence", "method")
+_FIRST = (
+    "CASE WHEN x.first_seen IS NULL OR row.first_seen < x.first_seen "
+    "THEN coalesce(row.first_seen, x.first_seen) ELSE x.first_seen END"
+)
+_LAST = (
+    "CASE WHEN x.last_seen IS NULL OR row.last_seen > x.last_seen "
+    "THEN coalesce(row.last_seen, x.last_seen) ELSE x.last_seen END"
+)
+_MERGE_TAIL = f"""
+SET x.first_seen = {_FIRST}, x.last_seen = {_LAST},
+    x.confidence = coalesce(row.confidence, x.confidence), x.method = coalesce(row.method, x.method)
+WITH x, row, created, before
+CALL (x, row) {{
+    UNWIND coalesce(x.sources, []) + row.sources AS s
+    WITH DISTINCT s ORDER BY s
+    RETURN collect(s) AS merged
+}}
+SET x.sources = merged
+WITH created, before, properties(x) AS after
+RETURN sum(CASE WHEN created THEN 1 ELSE 0 END) AS inserted,
+       sum(CASE WHEN NOT created AND before <> after THEN 1 ELSE 0 END) AS updated"""
+
+
+def _node_cypher(label: str) -> str:
+    return (
+        f"""
+UNWIND $rows AS row
+OPTIONAL MATCH (old:`{label}` {{id: row.id}})
+WITH row, old IS NULL AS created, CASE WHEN old IS NULL THEN {{}} ELSE properties(old) END AS before
+MERGE (x:`{label}` {{id: row.id}})
+SET x._n = row.n, x += row.props, x += row.text"""
+        + _MERGE_TAIL
+    )
+
+
+def _edge_cypher(edge_type: str, src: str, dst: str) -> str:
+    return (
+        f"""
+UNWIND $rows AS row
+MATCH (a:`{src}` {{id: row.src}})
+MATCH (b:`{dst}` {{id: row.dst}})
+OPTIONAL MATCH (a)-[old:`{edge_type}` {{id: row.id}}]->(b)
+WITH row, a, b, old IS NULL AS created, CASE WHEN old IS NULL THEN {{}} ELSE properties(old) END AS before
+MERGE (a)-[x:`{edge_type}` {{id: row.id}}]->(b)
+SET x._n = row.n, x._key = row.key, x += row.props"""
+        + _MERGE_TAIL
+    )
+
+
+def _missing_cypher(src: str, dst: str) -> str:
+    return f"""
+UNWIND $rows AS row
+OPTIONAL MATCH (a:`{src}` {{id: row.src}})
+OPTIONAL MATCH (b:`{dst}` {{id: row.dst}})
+WITH row, a IS NULL AS no_src, b IS NULL AS no_dst WHERE no_src OR no_dst
+RETURN row.row AS row, no_src, no_dst, row.src AS src, row.dst AS dst ORDER BY row"""
+
+
+def _value(v: Any) -> Any:
+    """A property value Neo4j can hold: maps and mixed lists become JSON text."""
+    if isinstance(v, dict) or (isinstance(v, list) and any(isinstance(x, dict | list) for x in v)):
+        return json.dumps(v, ensure_ascii=False, sort_keys=True)
+    return v
+
+
+def _native(v: Any) -> Any:
+    return v.to_native() if hasattr(v, "to_native") else v
+
+
+def _split(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _native(v) for k, v in props.items() if k not in INTERNAL and not k.startswith("_t_")}
+
+
+class Neo4jWriter:
+    """Upserts in one explicit Neo4j transaction; the batch is staged by an in-memory DuckDB."""
+
+    def __init__(self, tx: Transaction, schema: Schema, stager: DuckDBWriter) -> None:
+        self._tx = tx
+        self._schema = schema
+        self._stager = stager
+
+    def upsert_nodes(self, label: str, rows: Rows) -> WriteResult:
+        """Upsert nodes of ``label`` (see ``BulkWriter.upsert_nodes``)."""
+        ntype = self._schema.node(label)
+        staged = self._stager.staged(ntype, rows)
+        params = [
+            {
+                "id": r["id"],
+                "n": r["n"],
+                "props": {k: _value(v) for k, v in json.loads(r["props"] or "{}").items()},
+                "text": {f"_t_{t}": r[f"_t_{t}"] for t in ntype.text},
+                "first_seen": r["first_seen"],
+                "last_seen": r["last_seen"],
+                "sources": r["sources"],
+                "confidence": r["confidence"],
+                "method": r["method"],
+            }
+            for r in staged.to_pylist()
+        ]
+        return self._write(_node_cypher(label), params, rows)
+
+    def upsert_edges(self, edge_type: str, rows: Rows) -> WriteResult:
+        """Upsert edges of ``edge_type`` (see ``BulkWriter.upsert_edges``)."""
+        etype = self._schema.edge(edge_type)
+        staged = self._stager.staged(etype, rows).to_pylist()
+        groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for r in staged:
+            groups.setdefault((r["src_label"], r["dst_label"]), []).append(
+                {
+                    "id": r["id"],
+                    "n": r["n"],
+                    "src": r["src"],
+                    "dst": r["dst"],
+                    "key": r["key"],
+                    "row": r["__row"],
+                    "props": {k: _value(v) for k, v in json.loads(r["props"] or "{}").items()},
+                    "first_seen": r["first_seen"],
+                    "last_seen": r["last_seen"],
+                    "sources": r["sources"],
+                    "confidence": r["confidence"],
+                    "method": r["method"],
+                }
+            )
+        self._check_ends(edge_type, groups)
+        total = WriteResult(_count(rows), len(staged), 0, 0)
+        for (src, dst), params in groups.items():
+            done = self._write(_edge_cypher(edge_type, src, dst), params, rows)
+            total = WriteResult(
+                total.rows, total.distinct, total.inserted + done.inserted, total.updated + done.updated
+            )
+        return total
+
+    def _check_ends(self, edge_type: str, groups: Mapping[tuple[str, str], list[dict[str, Any]]]) -> None:
+        missing: list[tuple[int, str, str]] = []
+        for (src, dst), params in groups.items():
+            for rec in self._tx.run(_missing_cypher(src, dst), rows=params):
+                if rec["no_src"]:
+                    missing.append((0, rec["row"], rec["src"]))
+                if rec["no_dst"]:
+                    missing.append((1, rec["row"], rec["dst"]))
+        if missing:
+            end, row, value = min(missing)
+            count = sum(1 for m in missing if m[0] == end)
+            raise EndpointError(
+                f"{edge_type} edges: endpoint node does not exist; write nodes before their edges ({count} bad "
+                f"row{'s' if count > 1 else ''}, nothing of this batch written)",
+                record=f"row {row}",
+                field=("src", "dst")[end],
+                value=value,
+            )
+
+    def _write(self, cypher: str, params: list[dict[str, Any]], rows: Rows) -> WriteResult:
+        if not params:
+            return WriteResult(_count(rows), 0, 0, 0)
+        rec = self._tx.run(cypher, rows=params).single()
+        inserted, updated = (int(rec["inserted"]), int(rec["updated"])) if rec else (0, 0)
+        return WriteResult(_count(rows), len(params), inserted, updated)
+
+
+def _count(rows: Rows) -> int:
+    return int(rows.num_rows) if isinstance(rows, pa.Table) else len(rows)
+
+
+class Neo4jStore(GraphStore):
+    """A graph on a Neo4j server: ``neo4j://user:pass@host:port`` or ``bolt://host:port`` (no auth)."""
+
+    def __init__(self, uri: str, *, read_only: bool = False, schema: Schema | None = None) -> None:
+        self.schema = schema or load_schema()
+        self.read_only = read_only
+        parts = urlsplit(uri)
+        auth = (parts.username or "", parts.password or "") if parts.username else None
+        netloc = parts.hostname or "" if not parts.port else f"{parts.hostname}:{parts.port}"
+        self.uri = urlunsplit((parts.scheme, netloc, "", "", ""))
+        self._database = parts.path.strip("/") or None
+        try:
+            self._driver: Driver = GraphDatabase.driver(self.uri, auth=auth)
+            self._driver.verify_connectivity()
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError, ValueError) as err:
+            raise StoreUnavailableError(f"cannot reach the Neo4j store: {err}", file=self.uri) from err
+        self._staging = duckdb.connect()
+        self._staging.execute("SET TimeZone = 'UTC'")
+        for ddl in TABLES:
+            self._staging.execute(ddl)
+        if not read_only:
+            self._create_constraints()
+
+    def _run(self, cypher: str, **params: Any) -> list[Any]:
+        with self._driver.session(database=self._database) as session:
+            return list(session.run(cypher, **params))
+
+    def _create_constraints(self) -> None:
+        for label in self.schema.nodes:
+            self._run(f"CREATE CONSTRAINT cg_{label}_id IF NOT EXISTS FOR (n:`{label}`) REQUIRE n.id IS UNIQUE")
+        for edge_type in self.schema.edges:
+            self._run(f"CREATE INDEX cg_{edge_type}_id IF NOT EXISTS FOR ()-[r:`{edge_type}`]-() ON (r.id)")
+
+    def close(self) -> None:
+        """Close the driver."""
+        self._driver.close()
+        self._staging.close()
+
+    @contextmanager
+    def writer(self, *, bulk: bool | None = None) -> Iterator[BulkWriter]:
+        """A bulk writer in one explicit transaction: committed at the end of the block, rolled back on error."""
+        if self.read_only:
+            raise StoreError("the store is open read-only: open it without read_only to write", file=self.uri)
+        with self._driver.session(database=self._database) as session:
+            tx = session.begin_transaction()
+            try:
+                yield Neo4jWriter(tx, self.schema, DuckDBWriter(self._staging, self.schema))
+            except BaseException:
+                if not tx.closed():
+                    tx.rollback()
+                raise
+            tx.commit()
+
+    # ---------------------------------------------------------------- reads
+    @staticmethod
+    def _node(n: Any) -> Node:
+        props = dict(n)
+        label = next(iter(n.labels))
+        return Node(
+            props["id"],
+            label,
+            _split(props),
+            _native(props.get("first_seen")),
+            _native(props.get("last_seen")),
+            tuple(props.get("sources") or ()),
+            props.get("confidence"),
+            props.get("method"),
+        )
+
+    @staticmethod
+    def _edge(r: Any, src: str, dst: str) -> Edge:
+        props = dict(r)
+        return Edge(
+            props["id"],
+            r.type,
+            src,
+            dst,
+            _split(props),
+            _native(props.get("first_seen")),
+            _native(props.get("last_seen")),
+            tuple(props.get("sources") or ()),
+            props.get("confidence"),
+            props.get("method"),
+        )
+
+    def get(self, item_id: str) -> Node | Edge | None:
+        """The node or edge with this id, or None."""
+        label, _ = parse_id(item_id)
+        if label in self.schema.nodes:
+            recs = self._run(f"MATCH (n:`{label}` {{id: $id}}) RETURN n", id=item_id)
+            return self._node(recs[0]["n"]) if recs else None
+        if label in self.schema.edges:
+            recs = self._run(f"MATCH (a)-[r:`{label}` {{id: $id}}]->(b) RETURN r, a.id AS a, b.id AS b", id=item_id)
+            return self._edge(recs[0]["r"], recs[0]["a"], recs[0]["b"]) if recs else None
+        return None
+
+    def _normalised_words(self, text: str) -> list[str]:
+        words = []
+        for word in text.split():
+            rows = self._staging.execute(f"SELECT {norm_text('$w')}", {"w": word}).fetchall()
+            if rows and rows[0][0]:
+                words.append(str(rows[0][0]))
+        return words
+
+    def find(
+        self,
+        label: str | None = None,
+        *,
+        key: Mapping[str, Any] | Sequence[Any] | None = None,
+        props: Mapping[str, Any] | None = None,
+        text: str | None = None,
+        limit: int = 100,
+    ) -> list[Node]:
+        """Nodes by key, by property equality, or by normalised text (see ``GraphStore.find``)."""
+        if label is not None:
+            self.schema.node(label)
+        if key is not None:
+            if label is None:
+                raise InvalidValueError("find by key needs a label", field="label")
+            ntype = self.schema.node(label)
+            values = [key[k] for k in ntype.key] if isinstance(key, Mapping) else list(key)
+            item = self.get(node_id(label, *values))
+            return [item] if isinstance(item, Node) else []
+        words = self._normalised_words(text or "")
+        found: list[tuple[str, int, Node]] = []
+        for ntype in [self.schema.node(label)] if label else list(self.schema.nodes.values()):
+            if words and not ntype.text:
+                continue
+            conds = [f"toString(n[$p{i}]) = toString($v{i})" for i in range(len(props or {}))]
+            params: dict[str, Any] = {"limit": limit, "words": words}
+            for i, (name, value) in enumerate(sorted((props or {}).items())):
+                params[f"p{i}"], params[f"v{i}"] = name, value
+            if words:
+                joined = " + ' ' + ".join(f"coalesce(n._t_{t}, '')" for t in ntype.text)
+                conds.append(f"all(w IN $words WHERE ({joined}) CONTAINS w)")
+            where = f"WHERE {' AND '.join(conds)}" if conds else ""
+            recs = self._run(f"MATCH (n:`{ntype.name}`) {where} RETURN n ORDER BY n._n LIMIT $limit", **params)
+            found += [(ntype.name, r["n"]["_n"], self._node(r["n"])) for r in recs]
+        return [n for _, _, n in sorted(found, key=lambda t: (t[0], t[1]))[:limit]]
+
+    def neighbours(
+        self,
+        node_id: str,
+        *,
+        depth: int = 1,
+        edge_types: Sequence[str] | None = None,
+        since: TimeBound = None,
+        until: TimeBound = None,
+        limit: int = 100,
+    ) -> Neighbourhood:
+        """Nodes within ``depth`` hops of ``node_id`` (see ``GraphStore.neighbours``)."""
+        if not 1 <= depth <= MAX_DEPTH:
+            raise InvalidValueError(f"depth must be 1 to {MAX_DEPTH}", field="depth", value=depth)
+        if limit < 1:
+            raise InvalidValueError("limit must be at least 1", field="limit", value=limit)
+        for t in edge_types or ():
+            self.schema.edge(t)
+        label, center = parse_id(node_id)
+        params = {
+            "types": list(edge_types) if edge_types else None,
+            "since": _time(since, "since"),
+            "until": _time(until, "until"),
+        }
+        labels: dict[int, str] = {center: label}
+
+        def hop(frontier: list[int], cap: int) -> tuple[list[Row], bool]:
+            rows: list[Row] = []
+            for lab in sorted({labels[n] for n in frontier}):
+                ids = [format_id(lab, n) for n in frontier if labels[n] == lab]
+                for rec in self._run(_HOP.replace("$LABEL", lab), ids=ids, cap=cap, **params):
+                    r = rec["r"]
+                    row = (
+                        r["_n"],
+                        r.type,
+                        rec["s"],
+                        rec["d"],
+                        rec["sl"],
+                        rec["dl"],
+                        _split(dict(r)),
+                        _native(r.get("first_seen")),
+                        _native(r.get("last_seen")),
+                        tuple(r.get("sources") or ()),
+                        r.get("confidence"),
+                        r.get("method"),
+                        rec["nbr"],
+                    )
+                    labels[rec["nbr"]] = rec["nl"]
+                    rows.append(row)
+            rows = by_recency(rows)
+            return rows[:cap], len(rows) >= cap
+
+        hops, edges, truncated = expand(center, depth=depth, limit=limit, hop=hop)
+        nodes = self._fetch({format_id(labels[n], n) for n in hops})
+        if node_id not in {n.id for n in nodes}:
+            return Neighbourhood(center=node_id)
+        by_number = {parse_id(n.id)[1]: n.id for n in nodes}
+        edge_list = [
+            Edge(
+                format_id(r[1], r[0]),
+                r[1],
+                format_id(r[4], r[2]),
+                format_id(r[5], r[3]),
+                r[6],
+                r[7],
+                r[8],
+                r[9],
+                r[10],
+                r[11],
+            )
+            for r in edges.values()
+        ]
+        return Neighbourhood(
+            nodes=nodes,
+            edges=edge_list,
+            center=node_id,
+            hops={by_number[n]: h for n, h in hops.items() if n in by_number},
+            truncated=truncated,
+        )
+
+    def _fetch(self, ids: set[str]) -> list[Node]:
+        by_label: dict[str, list[str]] = {}
+        for i in ids:
+            by_label.setdefault(parse_id(i)[0], []).append(i)
+        nodes = []
+        for lab, group in by_label.items():
+            if lab in self.schema.nodes:
+                recs = self._run(f"UNWIND $ids AS id MATCH (n:`{lab}` {{id: id}}) RETURN n", ids=group)
+                nodes += [self._node(r["n"]) for r in recs]
+        return nodes
+
+    def subgraph(self, node_ids: Sequence[str]) -> Subgraph:
+        """These nodes (those that exist) and every edge among them."""
+        nodes = self._fetch(set(node_ids))
+        ids = [n.id for n in nodes]
+        edges: list[Edge] = []
+        for lab in sorted({n.label for n in nodes}):
+            recs = self._run(
+                f"UNWIND $mine AS id MATCH (a:`{lab}` {{id: id}})-[r]->(b) WHERE b.id IN $ids "
+                "RETURN r, a.id AS a, b.id AS b",
+                mine=[n.id for n in nodes if n.label == lab],
+                ids=ids,
+            )
+            edges += [self._edge(r["r"], r["a"], r["b"]) for r in recs]
+        return Subgraph(nodes=nodes, edges=edges)
+
+    def edge_list(self, edge_types: Sequence[str] | None = None) -> pa.Table:
+        """Every edge (of these types) as Arrow, for analytics."""
+        for t in edge_types or ():
+            self.schema.edge(t)
+        recs = self._run(
+            "MATCH (a)-[r]->(b) WHERE $types IS NULL OR type(r) IN $types "
+            "RETURN a._n AS src, b._n AS dst, labels(a)[0] AS src_label, labels(b)[0] AS dst_label, type(r) AS type, "
+            "r._n AS eid, r.first_seen AS first_seen, r.last_seen AS last_seen",
+            types=list(edge_types) if edge_types else None,
+        )
+        return _arrow(recs, EDGE_SCHEMA)
+
+    def node_table(self, labels: Sequence[str] | None = None) -> pa.Table:
+        """Every node (of these labels) as Arrow, for analytics."""
+        for lab in labels or ():
+            self.schema.node(lab)
+        recs = self._run(
+            "MATCH (n) WHERE $labels IS NULL OR labels(n)[0] IN $labels "
+            "RETURN n._n AS nid, labels(n)[0] AS label, n.first_seen AS first_seen, n.last_seen AS last_seen",
+            labels=list(labels) if labels else None,
+        )
+        return _arrow(recs, NODE_SCHEMA)
+
+    def stats(self) -> StoreStats:
+        """Counts of nodes per label and edges per type."""
+        nodes = {r["l"]: int(r["c"]) for r in self._run("MATCH (n) RETURN labels(n)[0] AS l, count(*) AS c")}
+        edges = {r["t"]: int(r["c"]) for r in self._run("MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c")}
+        return StoreStats(nodes=nodes, edges=edges)
+
+
+_HOP = """
+UNWIND $ids AS id
+MATCH (a:`$LABEL` {id: id})-[r]-(b)
+WHERE ($types IS NULL OR type(r) IN $types)
+  AND ($since IS NULL OR r.last_seen IS NULL OR r.last_seen >= $since)
+  AND ($until IS NULL OR r.first_seen IS NULL OR r.first_seen <= $until)
+RETURN r, startNode(r)._n AS s, endNode(r)._n AS d, labels(startNode(r))[0] AS sl, labels(endNode(r))[0] AS dl,
+       b._n AS nbr, labels(b)[0] AS nl
+ORDER BY r.last_seen IS NULL, r.last_seen DESC, b._n, r._n
+LIMIT $cap"""
+
+EDGE_SCHEMA = pa.schema(
+    [
+        ("src", pa.int64()),
+        ("dst", pa.int64()),
+        ("src_label", pa.string()),
+        ("dst_label", pa.string()),
+        ("type", pa.string()),
+        ("eid", pa.int64()),
+        ("first_seen", pa.timestamp("us")),
+        ("last_seen", pa.timestamp("us")),
+    ]
+)
+NODE_SCHEMA = pa.schema(
+    [("nid", pa.int64()), ("label", pa.string()), ("first_seen", pa.timestamp("us")), ("last_seen", pa.timestamp("us"))]
+)
+
+
+def _arrow(records: list[Any], schema: pa.Schema) -> pa.Table:
+    columns: dict[str, list[Any]] = {f.name: [] for f in schema}
+    for rec in records:
+        for name in columns:
+            value = _native(rec[name])
+            columns[name].append(value.replace(tzinfo=None) if isinstance(value, datetime) else value)
+    return pa.table(columns, schema=schema)
