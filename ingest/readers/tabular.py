@@ -339,13 +339,27 @@ def _blank_to_na(s: pd.Series) -> pd.Series:
 
 
 def _on_uniques(s: pd.Series, fn: Callable[[pd.Series], pd.DataFrame]) -> pd.DataFrame:
-    """Run a vectorised normaliser once per distinct value of ``s`` and spread the result back."""
+    """Run a vectorised normaliser once per distinct value of ``s`` and spread the result back (an Arrow
+    take: text results come back as ``str`` columns without a Python object per row)."""
     codes, uniques = pd.factorize(s)
-    res = fn(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
-    res = pd.DataFrame(res).reset_index(drop=True)
-    none_row = pd.DataFrame([[None] * res.shape[1]], columns=res.columns, dtype=object)
-    res = pd.concat([res.astype(object), none_row], ignore_index=True)
-    return res.take(np.where(codes < 0, len(res) - 1, codes)).set_index(s.index)
+    res = pd.DataFrame(fn(pd.Series(np.asarray(uniques, dtype=object), dtype=object))).reset_index(drop=True)
+    missing = codes < 0
+    idx = pa.array(np.where(missing, 0, codes), mask=missing)
+    out: dict[str, Any] = {}
+    for name in res.columns:
+        values = res[name].astype(object)
+        try:
+            arr = pa.array(values.tolist(), from_pandas=True) if len(values) else pa.nulls(0)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            arr = None
+        if arr is None or name == "error" or not (pa.types.is_string(arr.type) or pa.types.is_boolean(arr.type)):
+            taken = np.append(values.to_numpy(dtype=object), None)[np.where(missing, len(values), codes)]
+            out[name] = pd.Series(taken, index=s.index, dtype=object)
+        elif pa.types.is_string(arr.type):
+            out[name] = pd.Series(pc.take(arr, idx).to_pandas(), dtype="str").set_axis(s.index)
+        else:
+            out[name] = pd.Series(pd.array(pc.take(arr, idx).to_pandas(), dtype="boolean"), index=s.index)
+    return pd.DataFrame(out, index=s.index)
 
 
 def _scalar(fn: Callable[[Any], Any], column: str) -> Callable[[pd.Series], pd.DataFrame]:
