@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -191,6 +191,13 @@ class Neo4jWriter:
         return WriteResult(_count(rows), len(params), inserted, updated)
 
 
+def _rollback(tx: Transaction) -> None:
+    """Roll back what is still open; a transaction the server or the network already ended has nothing left."""
+    if not tx.closed():
+        with suppress(neo4j_errors.Neo4jError, neo4j_errors.DriverError):
+            tx.rollback()
+
+
 def _count(rows: Rows) -> int:
     return int(rows.num_rows) if isinstance(rows, pa.Table) else len(rows)
 
@@ -242,11 +249,15 @@ class Neo4jStore(GraphStore):
             tx = session.begin_transaction()
             try:
                 yield Neo4jWriter(tx, self.schema, DuckDBWriter(self._staging, self.schema))
+                tx.commit()
+            except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as err:
+                _rollback(tx)
+                raise StoreError(
+                    f"the write was interrupted and nothing of it was written; write it again: {err}", file=self.uri
+                ) from err
             except BaseException:
-                if not tx.closed():
-                    tx.rollback()
+                _rollback(tx)
                 raise
-            tx.commit()
 
     # ---------------------------------------------------------------- reads
     @staticmethod

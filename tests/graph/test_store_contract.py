@@ -373,3 +373,31 @@ def test_a_first_load_with_an_id_that_does_not_parse_names_it(store: GraphStore)
         )
     assert (info.value.record, info.value.field) == ("row 1", "src")
     assert store.stats().to_dict()["total_nodes"] == 0
+
+
+def test_a_writer_whose_transaction_dies_leaves_nothing_and_a_retry_writes_once(store: GraphStore) -> None:
+    """A batch interrupted before its commit (here by an error, as a dropped connection would) leaves no
+    partial data; writing it again gives exactly one copy."""
+    people = pd.DataFrame({"person_key": [f"P{i}" for i in range(500)]})
+    uses = pd.DataFrame({"src": [node_id("Person", f"P{i}") for i in range(500)], "dst": node_id("Phone", "+1")})
+
+    class Interrupted(Exception):
+        pass
+
+    with pytest.raises(Interrupted), store.writer() as w:
+        w.upsert_nodes("Person", people)
+        w.upsert_nodes("Phone", pd.DataFrame({"number": ["+1"]}))
+        w.upsert_edges("USES", uses)
+        raise Interrupted
+    assert store.stats().to_dict()["total_nodes"] == 0
+    for _ in range(2):
+        with store.writer() as w:
+            w.upsert_nodes("Person", people)
+            w.upsert_nodes("Phone", pd.DataFrame({"number": ["+1"]}))
+            w.upsert_edges("USES", uses)
+    assert store.stats().to_dict() == {
+        "nodes": {"Person": 500, "Phone": 1},
+        "edges": {"USES": 500},
+        "total_nodes": 501,
+        "total_edges": 500,
+    }

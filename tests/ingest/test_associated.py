@@ -18,23 +18,58 @@ BY_NAME = {"surname": "Liu", "given_names": "Wei Lan", "birth_date": "1982-07-16
 
 #: One good row per kind.
 GOOD: dict[str, dict[str, str]] = {
-    "phones": {**BY_DOC, "phone": "+852 9123 4567", "first_seen": "2023-03-02", "last_seen": "2026-03-01",
-               "source": "TELECOM_SUBSCRIBER"},
-    "emails": {**BY_NAME, "email": "Wei.Lan@Example.COM", "first_seen": "2023-03-02", "last_seen": "2026-03-01",
-               "source": "AIRLINE_PROFILE"},
-    "addresses": {**BY_DOC, "address_line1": "FLAT 3C", "address_line2": "70 MAIN STREET", "city": "SHANGHAI",
-                  "country": "CHN", "source": "LAND_REGISTRY"},
+    "phones": {
+        **BY_DOC,
+        "phone": "+852 9123 4567",
+        "first_seen": "2023-03-02",
+        "last_seen": "2026-03-01",
+        "source": "TELECOM_SUBSCRIBER",
+    },
+    "emails": {
+        **BY_NAME,
+        "email": "Wei.Lan@Example.COM",
+        "first_seen": "2023-03-02",
+        "last_seen": "2026-03-01",
+        "source": "AIRLINE_PROFILE",
+    },
+    "addresses": {
+        **BY_DOC,
+        "address_line1": "FLAT 3C",
+        "address_line2": "70 MAIN STREET",
+        "city": "SHANGHAI",
+        "country": "CHN",
+        "source": "LAND_REGISTRY",
+    },
     "vehicles": {"plate": "AA0715", "plate_country": "HKG", **BY_DOC, "role": "OWNER"},
-    "companies": {"company_id": "C000001", "name": "GOLDEN JADE TRAVEL", "country": "HKG",
-                  "registration_no": "00009208"},
+    "companies": {
+        "company_id": "C000001",
+        "name": "GOLDEN JADE TRAVEL",
+        "country": "HKG",
+        "registration_no": "00009208",
+    },
     "employment": {**BY_DOC, "company_id": "C000001", "role": "WORKER"},
     "payments": {"instrument": "453201XXXXXX1234", "type": "VI", **BY_NAME},
-    "cases": {"case_id": "CASE-1", "case_type": "SMUGGLING", "opened": "2024-03-31", "status": "CLOSED",
-              "severity": "HIGH"},
+    "cases": {
+        "case_id": "CASE-1",
+        "case_type": "SMUGGLING",
+        "opened": "2024-03-31",
+        "status": "CLOSED",
+        "severity": "HIGH",
+    },
     "case_subjects": {"case_id": "CASE-1", **BY_NAME, "role": "SUSPECT"},
-    "watchlist": {"entry_id": "WL-1", "list": "NATIONAL", "surname": "SATOH", "given_names": "AKIKO",
-                  "native_name": "佐藤明子", "birth_date": "1981-11-00", "nationality": "JPN", "doc_number": "",
-                  "reason": "SUSPECTED TRAFFICKING", "severity": "HIGH", "listed_on": "2026-01-28"},
+    "watchlist": {
+        "entry_id": "WL-1",
+        "list": "NATIONAL",
+        "surname": "SATOH",
+        "given_names": "AKIKO",
+        "native_name": "佐藤明子",
+        "birth_date": "1981-11-00",
+        "nationality": "JPN",
+        "doc_number": "",
+        "reason": "SUSPECTED TRAFFICKING",
+        "severity": "HIGH",
+        "listed_on": "2026-01-28",
+    },
 }
 
 
@@ -42,8 +77,9 @@ def columns(kind: str) -> list[str]:
     return [f.name for f in KINDS[kind][0]]
 
 
-def write(path: Path, kind: str, rows: list[dict[str, str]], *, cols: list[str] | None = None,
-          encoding: str = "utf-8") -> Path:
+def write(
+    path: Path, kind: str, rows: list[dict[str, str]], *, cols: list[str] | None = None, encoding: str = "utf-8"
+) -> Path:
     cols = cols or columns(kind)
     frame = pd.DataFrame([{c: r.get(c, "") for c in cols} for r in rows], columns=cols, dtype=str)
     path.write_bytes(frame.to_csv(index=False, lineterminator="\n").encode(encoding))
@@ -64,11 +100,17 @@ def test_good_row_of_each_kind_loads(tmp_path: Path, kind: str) -> None:
 
 
 def test_person_ref_by_document_and_by_name(tmp_path: Path) -> None:
-    rows = [GOOD["phones"], {**GOOD["phones"], "doc_issuer": "", "doc_number": "", **BY_NAME},
-            {**GOOD["phones"], "doc_issuer": "", **BY_NAME, "birth_date": "1982-07-00"}]
+    rows = [
+        GOOD["phones"],
+        {**GOOD["phones"], "doc_issuer": "", "doc_number": "", **BY_NAME},
+        {**GOOD["phones"], "doc_issuer": "", **BY_NAME, "birth_date": "1982-07-00"},
+    ]
     r = read_associated(write(tmp_path / "phones.csv", "phones", rows))
-    assert r.records["person_ref"].tolist() == ["DOC:HKG:K1234567", "NAME:LIU|WEI LAN|1982-07-16|CHN",
-                                                "NAME:LIU|WEI LAN|1982-07-00|CHN"]
+    assert r.records["person_ref"].tolist() == [
+        "DOC:HKG:K1234567",
+        "NAME:LIU|WEI LAN|1982-07-16|CHN",
+        "NAME:LIU|WEI LAN|1982-07-00|CHN",
+    ]
 
 
 # ---------------------------------------------------------------- one bad row per rule
@@ -102,8 +144,9 @@ BAD_ROWS = [
 
 
 @pytest.mark.parametrize(("kind", "change", "field", "rule"), BAD_ROWS)
-def test_bad_row_is_quarantined_with_its_place(tmp_path: Path, kind: str, change: dict[str, str], field: str,
-                                               rule: str) -> None:
+def test_bad_row_is_quarantined_with_its_place(
+    tmp_path: Path, kind: str, change: dict[str, str], field: str, rule: str
+) -> None:
     other = {**GOOD[kind], **({"case_id": "CASE-2"} if "case_id" in GOOD[kind] else {})}
     path = write(tmp_path / f"{kind}.csv", kind, [GOOD[kind], {**GOOD[kind], **change}, other])
     r = read_associated(path)
@@ -121,8 +164,12 @@ def test_case_roles_are_the_design_roles() -> None:
 
 
 def test_invalid_phones_are_flagged_not_dropped(tmp_path: Path) -> None:
-    rows = [GOOD["phones"], {**GOOD["phones"], "phone": "12"}, {**GOOD["phones"], "phone": "+8605640747"},
-            {**GOOD["phones"], "phone": "0151 2345 6789", "doc_issuer": "D"}]
+    rows = [
+        GOOD["phones"],
+        {**GOOD["phones"], "phone": "12"},
+        {**GOOD["phones"], "phone": "+8605640747"},
+        {**GOOD["phones"], "phone": "0151 2345 6789", "doc_issuer": "D"},
+    ]
     r = read_associated(write(tmp_path / "phones.csv", "phones", rows))
     assert r.quarantined == [] and len(r.records) == 4
     assert r.records["phone_valid"].tolist() == [True, False, False, True]
@@ -165,10 +212,18 @@ def test_duplicates_reconcile(tmp_path: Path) -> None:
 
 
 def test_gb18030_watchlist_with_native_names(tmp_path: Path) -> None:
-    rows = [GOOD["watchlist"], {**GOOD["watchlist"], "entry_id": "WL-2", "surname": "CHAN", "given_names": "TAI MAN",
-                                "native_name": "陳大文", "nationality": "HKG"}]
-    r = read_associated(write(tmp_path / "watchlist.csv", "watchlist", rows, encoding="gb18030"),
-                        encoding="gb18030")
+    rows = [
+        GOOD["watchlist"],
+        {
+            **GOOD["watchlist"],
+            "entry_id": "WL-2",
+            "surname": "CHAN",
+            "given_names": "TAI MAN",
+            "native_name": "陳大文",
+            "nationality": "HKG",
+        },
+    ]
+    r = read_associated(write(tmp_path / "watchlist.csv", "watchlist", rows, encoding="gb18030"), encoding="gb18030")
     assert r.quarantined == [] and r.records["native_name"].tolist() == ["佐藤明子", "陳大文"]
     assert r.records["person_ref"].iat[0] == "NAME:SATOH|AKIKO|1981-11-00|JPN"
 
@@ -179,15 +234,15 @@ def test_gb18030_watchlist_with_native_names(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("world") / "w"
-    subprocess.run([sys.executable, "-m", "cluegraph.cli", "world", str(out), "--persons", "300"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "cluegraph.cli", "world", str(out), "--persons", "300"], check=True, capture_output=True
+    )
     return out
 
 
 def test_world_associated_files_load_without_quarantine(world: Path) -> None:
     noise = pd.read_csv(world / "truth" / "noise.csv", dtype=str, keep_default_na=False)
-    unreadable = {"typo", "swap", "translit", "partial_dob", "missing", "split_id", "duplicate_message",
-                  "late_advance"}
+    unreadable = {"typo", "swap", "translit", "partial_dob", "missing", "split_id", "duplicate_message", "late_advance"}
     assert set(noise["kind"]) <= unreadable, "a new noise kind: decide whether it is readable"
     truth = pd.read_csv(world / "truth" / "associated_rows.csv", dtype=str, keep_default_na=False)
     files = sorted((world / "associated").glob("*.csv"))

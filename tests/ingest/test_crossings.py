@@ -31,12 +31,26 @@ def td3(surname: str, given: str, number: str, state: str, birth: str, sex: str,
 
 
 GOOD = {
-    "crossing_id": "X1", "crossing_time": "2023-03-02T07:36:58+08:00", "port": "HKG", "direction": "IN",
-    "mode": "AIR", "conveyance": "CX101", "surname": "ERIKSSON", "given_names": "ANNA MARIA", "native_name": "",
-    "sex": "F", "birth_date": "1974-08-12", "nationality": "SWE", "doc_type": "P", "doc_number": "L898902C3",
-    "doc_issuer": "SWE", "doc_expiry": "2032-04-15",
+    "crossing_id": "X1",
+    "crossing_time": "2023-03-02T07:36:58+08:00",
+    "port": "HKG",
+    "direction": "IN",
+    "mode": "AIR",
+    "conveyance": "CX101",
+    "surname": "ERIKSSON",
+    "given_names": "ANNA MARIA",
+    "native_name": "",
+    "sex": "F",
+    "birth_date": "1974-08-12",
+    "nationality": "SWE",
+    "doc_type": "P",
+    "doc_number": "L898902C3",
+    "doc_issuer": "SWE",
+    "doc_expiry": "2032-04-15",
     "mrz": td3("ERIKSSON", "ANNA MARIA", "L898902C3", "SWE", "740812", "F", "320415"),
-    "outcome": "CLEARED", "outcome_reason": "", "source": "EGATE",
+    "outcome": "CLEARED",
+    "outcome_reason": "",
+    "source": "EGATE",
 }
 
 
@@ -46,8 +60,9 @@ def line(row: dict[str, str], columns: list[str] = COLUMNS) -> str:
     return buf.getvalue()[:-1]
 
 
-def write(path: Path, rows: list[dict[str, str]], *, columns: list[str] = COLUMNS, encoding: str = "utf-8",
-          end: str = "\n") -> Path:
+def write(
+    path: Path, rows: list[dict[str, str]], *, columns: list[str] = COLUMNS, encoding: str = "utf-8", end: str = "\n"
+) -> Path:
     text = end.join([",".join(columns), *(line(r, columns) for r in rows)]) + end
     path.write_bytes(text.encode(encoding))
     return path
@@ -90,8 +105,9 @@ BAD_ROWS = [
 
 
 @pytest.mark.parametrize(("field", "value", "rule"), BAD_ROWS)
-def test_bad_row_is_quarantined_with_its_place_and_neighbours_load(tmp_path: Path, field: str, value: str,
-                                                                   rule: str) -> None:
+def test_bad_row_is_quarantined_with_its_place_and_neighbours_load(
+    tmp_path: Path, field: str, value: str, rule: str
+) -> None:
     bad = good(2, **{field: value})
     path = write(tmp_path / "crossings.csv", [good(1), bad, good(3)])
     r = read_crossings(path)
@@ -109,21 +125,24 @@ def test_all_errors_of_a_row_are_in_the_detail(tmp_path: Path) -> None:
     assert q.field == "mode" and "sex:" in q.detail and "(enum)" in q.detail
 
 
-@pytest.mark.parametrize(("field", "value", "expected"), [
-    ("birth_date", "1974-08-00", "1974-08-00"),
-    ("birth_date", "1974-00-00", "1974-00-00"),
-    ("birth_date", "", None),
-    ("sex", "", None),
-    ("sex", "x", "X"),
-    ("nationality", "", None),
-    ("nationality", "D", "DEU"),
-    ("nationality", "cn", "CHN"),
-    ("doc_expiry", "", None),
-    ("doc_number", "l898-902 c3", "L898902C3"),
-    ("direction", " out ", "OUT"),
-    ("crossing_time", "2023-03-02T07:36:58Z", "2023-03-02T07:36:58Z"),
-    ("doc_type", "passport", "P"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("birth_date", "1974-08-00", "1974-08-00"),
+        ("birth_date", "1974-00-00", "1974-00-00"),
+        ("birth_date", "", None),
+        ("sex", "", None),
+        ("sex", "x", "X"),
+        ("nationality", "", None),
+        ("nationality", "D", "DEU"),
+        ("nationality", "cn", "CHN"),
+        ("doc_expiry", "", None),
+        ("doc_number", "l898-902 c3", "L898902C3"),
+        ("direction", " out ", "OUT"),
+        ("crossing_time", "2023-03-02T07:36:58Z", "2023-03-02T07:36:58Z"),
+        ("doc_type", "passport", "P"),
+    ],
+)
 def test_readable_variations_load(tmp_path: Path, field: str, value: str, expected: str | None) -> None:
     r = read_crossings(write(tmp_path / "crossings.csv", [good(1, **{field: value})]))
     assert not r.quarantined
@@ -166,7 +185,7 @@ def test_td3_checks_agree_with_the_scalar_parser() -> None:
     mrzs = [base]
     for _ in range(300):
         i = int(rng.integers(44, 88))
-        mrzs.append(base[:i] + str(rng.choice(list("0123456789<AZ"))) + base[i + 1:])
+        mrzs.append(base[:i] + str(rng.choice(list("0123456789<AZ"))) + base[i + 1 :])
     ok, _ = td3_checks(mrzs)
     assert ok.tolist() == [parse_mrz(m).all_checks_ok for m in mrzs]
 
@@ -198,8 +217,13 @@ def test_counts_reconcile_with_duplicates_and_quarantine(tmp_path: Path) -> None
 
 def test_wrong_field_count_and_quoted_newline_take_the_careful_path(tmp_path: Path) -> None:
     path = tmp_path / "crossings.csv"
-    rows = [line(good(1)), "X2,2023-03-02T07:36:58+08:00,HKG,IN", line(good(3, outcome_reason="LINE ONE\nLINE TWO")),
-            "", line(good(4))]
+    rows = [
+        line(good(1)),
+        "X2,2023-03-02T07:36:58+08:00,HKG,IN",
+        line(good(3, outcome_reason="LINE ONE\nLINE TWO")),
+        "",
+        line(good(4)),
+    ]
     path.write_text("\n".join([",".join(COLUMNS), *rows]) + "\n", encoding="utf-8")
     r = read_crossings(path)
     assert r.records["crossing_id"].tolist() == ["X1", "X3", "X4"]
@@ -215,8 +239,10 @@ def test_crlf_bom_and_blank_lines(tmp_path: Path) -> None:
     path.write_bytes(text.encode("utf-8"))
     r = read_crossings(path)
     assert r.records["line"].tolist() == [2, 4] and not r.quarantined
-    assert r.records["content_hash"].iat[0] == read_crossings(write(tmp_path / "b.csv", [good(1)])).records[
-        "content_hash"].iat[0]
+    assert (
+        r.records["content_hash"].iat[0]
+        == read_crossings(write(tmp_path / "b.csv", [good(1)])).records["content_hash"].iat[0]
+    )
 
 
 def test_parquet(tmp_path: Path) -> None:
@@ -262,14 +288,14 @@ def test_gb18030_read_as_utf8_quarantines_the_lines_and_says_why(tmp_path: Path)
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("world") / "w"
-    subprocess.run([sys.executable, "-m", "cluegraph.cli", "world", str(out), "--persons", "300"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "cluegraph.cli", "world", str(out), "--persons", "300"], check=True, capture_output=True
+    )
     return out
 
 
 #: Noise the generator injects that a reader must read (none of its kinds makes a row unreadable).
-READABLE_NOISE = {"typo", "swap", "translit", "partial_dob", "missing", "split_id", "duplicate_message",
-                  "late_advance"}
+READABLE_NOISE = {"typo", "swap", "translit", "partial_dob", "missing", "split_id", "duplicate_message", "late_advance"}
 
 
 def test_world_crossings_load_without_quarantine(world: Path) -> None:

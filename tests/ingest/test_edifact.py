@@ -14,8 +14,13 @@ from ingest.edifact import Separators, assemble, serialize, split_messages, toke
 from ingest.edifact.tokens import decode
 from ingest.errors import EdifactError
 
-MODULES = ["ingest.errors", "ingest.edifact.tokens", "ingest.edifact.structure", "ingest.edifact.dates",
-           "ingest.readers.paxlst"]
+MODULES = [
+    "ingest.errors",
+    "ingest.edifact.tokens",
+    "ingest.edifact.structure",
+    "ingest.edifact.dates",
+    "ingest.readers.paxlst",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -64,8 +69,10 @@ def test_whitespace_and_lines() -> None:
 def test_truncated_tail_and_preamble_reported() -> None:
     toks = tokenize("junk\nUNH+1+PAXLST'BGM+745'UNT+2+1'NAD+FL+++DO")
     assert [s.tag for s in toks.segments] == ["UNH", "BGM", "UNT"]
-    assert [(d.rule, d.value) for d in toks.deviations] == [("preamble-skipped", "junk"),
-                                                             ("unterminated-tail", "NAD+FL+++DO")]
+    assert [(d.rule, d.value) for d in toks.deviations] == [
+        ("preamble-skipped", "junk"),
+        ("unterminated-tail", "NAD+FL+++DO"),
+    ]
 
 
 def test_malformed_tag_is_cleaned() -> None:
@@ -88,14 +95,22 @@ def test_decode_reports_bad_bytes() -> None:
 
 
 def test_structure_counts_and_truncation() -> None:
-    text = ("UNB+UNOA:4+S+R+200101:1200+REF1'UNG+PAXLST+S+R+200101:1200+G1+UN+D:02B'"
-            "UNH+M1+PAXLST:D:02B:UN:IATA'BGM+745'UNT+5+M1'"
-            "UNH+M2+PAXLST:D:02B:UN:IATA'BGM+745'UNT+3+XX'UNE+3+G1'UNZ+2+REF9'"
-            "UNH+M3+PAXLST:D:02B:UN:IATA'BGM+745'")
+    text = (
+        "UNB+UNOA:4+S+R+200101:1200+REF1'UNG+PAXLST+S+R+200101:1200+G1+UN+D:02B'"
+        "UNH+M1+PAXLST:D:02B:UN:IATA'BGM+745'UNT+5+M1'"
+        "UNH+M2+PAXLST:D:02B:UN:IATA'BGM+745'UNT+3+XX'UNE+3+G1'UNZ+2+REF9'"
+        "UNH+M3+PAXLST:D:02B:UN:IATA'BGM+745'"
+    )
     msgs, devs = split_messages(tokenize(text).segments, file="f")
     assert [(m.ref, m.complete) for m in msgs] == [("M1", True), ("M2", True), ("M3", False)]
-    assert [d.rule for d in devs] == ["unt-count", "unt-reference", "une-count", "unz-count", "unz-reference",
-                                      "message-truncated"]
+    assert [d.rule for d in devs] == [
+        "unt-count",
+        "unt-reference",
+        "une-count",
+        "unz-count",
+        "unz-reference",
+        "message-truncated",
+    ]
     assert devs[0].message_index == 0 and devs[0].segment_number == 3
     assert msgs[0].interchange_date == "200101" and msgs[0].charset == "UNOA"
 

@@ -21,30 +21,47 @@ FILES = sorted(p.name for p in CORPUS.iterdir() if p.name != "SOURCES.md") if CO
 # must be reported); files not listed here are still read by test_every_file_reads.
 CASES: dict[str, dict[str, Any]] = {
     "gtas_parsers_pnrMessagePg75.txt": dict(
-        bookings=2, pax=2, locators=["2LS6KP", "X49V9U"], names=[("PARK", "SEJOONMR"), ("KIM", "KONG CHUN MRS")],
-        devs={"curly-terminator", "terminator-missing", "value-line-break", "unt-count"}),
-    "gtas_parsers_pnrMessagePg76.txt": dict(bookings=1, pax=2, locators=["35K2IO"],
-                                            devs={"unterminated-tail", "unz-missing"}),
-    "gtas_parsers_pnrMessagePg77.txt": dict(bookings=1, pax=1, locators=["W9TEND"],
-                                            names=[("VANDENBERG", "KEVINMICHAELMR")],
-                                            devs={"terminator-missing", "value-line-break", "unterminated-tail"}),
-    "gtas_parsers_modifyPnr77ForCodeShare.txt": dict(bookings=1, pax=1, locators=["W9TEND"],
-                                                     devs={"date-invalid"}),
+        bookings=2,
+        pax=2,
+        locators=["2LS6KP", "X49V9U"],
+        names=[("PARK", "SEJOONMR"), ("KIM", "KONG CHUN MRS")],
+        devs={"curly-terminator", "terminator-missing", "value-line-break", "unt-count"},
+    ),
+    "gtas_parsers_pnrMessagePg76.txt": dict(
+        bookings=1, pax=2, locators=["35K2IO"], devs={"unterminated-tail", "unz-missing"}
+    ),
+    "gtas_parsers_pnrMessagePg77.txt": dict(
+        bookings=1,
+        pax=1,
+        locators=["W9TEND"],
+        names=[("VANDENBERG", "KEVINMICHAELMR")],
+        devs={"terminator-missing", "value-line-break", "unterminated-tail"},
+    ),
+    "gtas_parsers_modifyPnr77ForCodeShare.txt": dict(bookings=1, pax=1, locators=["W9TEND"], devs={"date-invalid"}),
     "gtas_parsers_pnrBadFormat.txt": dict(bookings=1, pax=2, devs={"unterminated-tail"}),
-    "gtas_parsers_pnrMessage.txt": dict(bookings=1, pax=2, locators=["MFN4TI"],
-                                        names=[("SMITHJR", "JOHNMR"), ("JONES", "WILLIAMMR")], devs={"eqn-count"}),
+    "gtas_parsers_pnrMessage.txt": dict(
+        bookings=1,
+        pax=2,
+        locators=["MFN4TI"],
+        names=[("SMITHJR", "JOHNMR"), ("JONES", "WILLIAMMR")],
+        devs={"eqn-count"},
+    ),
     "gtas_loader_pnr1.txt": dict(bookings=1, pax=2),
     "gtas_loader_pnr2.txt": dict(bookings=1, pax=2),
-    "gtas_loader_2_pnrs_basic.edi": dict(bookings=2, pax=4, names=[("SMITHJR", "JOHNMR"), ("JONES", "WILLIAMMR"),
-                                                                   ("WAYNE", "JOHNMR"), ("COOPER", "GARYMR")]),
+    "gtas_loader_2_pnrs_basic.edi": dict(
+        bookings=2,
+        pax=4,
+        names=[("SMITHJR", "JOHNMR"), ("JONES", "WILLIAMMR"), ("WAYNE", "JOHNMR"), ("COOPER", "GARYMR")],
+    ),
     "gtas_loader_3_pnrs.edi": dict(bookings=3, locators=["W9TEND", "D1RGHI", "GBFKSK"]),
     "gtas_loader_adult_and_infant.edi": dict(bookings=1, pax=2),
     "gtas_loader_pnr_split.edi": dict(bookings=2, pax=3),
     "gtas_loader_codeshare.edi": dict(bookings=2, pax=2, locators=["2LS6KP", "X49V9U"], devs={"una-repaired"}),
     "gtas_loader_infant.edi": dict(bookings=1, pax=2, locators=["3PGZOV"], devs={"una-repaired"}),
     "gtas_loader_no_pnr_history.edi": dict(bookings=3, pax=4),
-    "gtas_parsers_pnrMessageExample.txt": dict(bookings=1, pax=5, locators=["7C789A"],
-                                               names=[("LOBB", "MOLLYMRS"), ("PHILIPPS", "MATTHIASMR")]),
+    "gtas_parsers_pnrMessageExample.txt": dict(
+        bookings=1, pax=5, locators=["7C789A"], names=[("LOBB", "MOLLYMRS"), ("PHILIPPS", "MATTHIASMR")]
+    ),
     "gtas_parsers_bigMessagePnr.txt": dict(bookings=1),
     "gtas_parsers_bigbigPnr.txt": dict(bookings=47),
     "gtas_parsers_pnrWithBags.txt": dict(bookings=127),
@@ -126,19 +143,28 @@ def test_message_example_origin_cabin_bags_emails_payment() -> None:
     assert "Y" in res.segments["cabin"].tolist()
     assert b.bag_count == 18
     assert b.emails[:2] == ["MOLLY_LOBB@GMAIL.COM", "MATTHIAS_PHILIPPS@GMAIL.COM"]
-    assert res.passengers.iloc[0].payments[0] == {"type": "CC", "amount": "800.00", "vendor": "AX",
-                                                   "card": "372395XXXXX9581", "expiry": "0318",
-                                                   "holder": "MOLLY LOBB 99 GANDER AVENUE KOLKATA GBR O2070 "
-                                                             "678171055264"}
+    assert res.passengers.iloc[0].payments[0] == {
+        "type": "CC",
+        "amount": "800.00",
+        "vendor": "AX",
+        "card": "372395XXXXX9581",
+        "expiry": "0318",
+        "holder": "MOLLY LOBB 99 GANDER AVENUE KOLKATA GBR O2070 678171055264",
+    }
     assert res.passengers.iloc[0].tickets[0]["number"] == "10862010862010"
     assert res.passengers.iloc[0].co_travellers[0] == "PHILIPPS/MATTHIASMR"
     assert b.agency_iata == "70379193"
 
 
 @needs_corpus
-@pytest.mark.parametrize("name, second", [("gtas_parsers_pnrPhoneCTCM.txt", "123456789"),
-                                          ("gtas_parsers_pnrPhoneCTC_M.txt", "123456789"),
-                                          ("gtas_parsers_pnrAddressPhoneCTCM.txt", "5432109876")])
+@pytest.mark.parametrize(
+    "name, second",
+    [
+        ("gtas_parsers_pnrPhoneCTCM.txt", "123456789"),
+        ("gtas_parsers_pnrPhoneCTC_M.txt", "123456789"),
+        ("gtas_parsers_pnrAddressPhoneCTCM.txt", "5432109876"),
+    ],
+)
 def test_phone_variants(name: str, second: str) -> None:
     phones = read(name).bookings.iloc[0].phones
     assert [p["value"] for p in phones][:2] == ["8675309", second]
@@ -161,7 +187,11 @@ def test_seat_formats() -> None:
 def test_doco_visa() -> None:
     visa = read("gtas_parsers_pnrWithDoco.txt").passengers.iloc[0].visas[0]
     assert (visa["number"], visa["type"], visa["place_of_issue"], visa["issued"]) == (
-        "8675309", "V", "OTHER PLACE", "2006-12-22")
+        "8675309",
+        "V",
+        "OTHER PLACE",
+        "2006-12-22",
+    )
     assert "expiry" not in visa
 
 
@@ -170,8 +200,7 @@ def test_bags_with_prefixes() -> None:
     b = read("gtas_parsers_pnrWithPrefixesAndBookingDetailBags.txt").bookings.iloc[0]
     assert b.bag_count == 4
     first = b.bags[0]
-    assert (first["tags"][0]["carrier"], first["tags"][0]["destination"], first["prime_flight"]) == (
-        "UA", "KWI", False)
+    assert (first["tags"][0]["carrier"], first["tags"][0]["destination"], first["prime_flight"]) == ("UA", "KWI", False)
 
 
 @needs_corpus
@@ -201,14 +230,18 @@ def test_volume_files() -> None:
 
 # ---------------------------------------------------------------- inline cases
 
-HEAD = ("UNA:+.? 'UNB+IATA:1+XX++260101:1200+1'UNH+1+PNRGOV:11:1:IA+1'MSG+:22'ORG+XX:HKG'"
-        "TVL+020126:1000:020126:1400+PEK+HKG+XX+100'EQN+{n}'")
+HEAD = (
+    "UNA:+.? 'UNB+IATA:1+XX++260101:1200+1'UNH+1+PNRGOV:11:1:IA+1'MSG+:22'ORG+XX:HKG'"
+    "TVL+020126:1000:020126:1400+PEK+HKG+XX+100'EQN+{n}'"
+)
 
 
 def booking(locator: str, surname: str, birth: str = "01JAN80") -> str:
-    return (f"SRC'RCI+XX:{locator}:011225:0900'TIF+{surname}+ANNA:A:1'"
-            f"SSR+DOCS:HK::XX:::::/P/CHN/E1234/CHN/{birth}/F/01JAN30/{surname}/ANNA'"
-            "TVL+020126:1000:020126:1400+PEK+HKG+XX+100:Y'")
+    return (
+        f"SRC'RCI+XX:{locator}:011225:0900'TIF+{surname}+ANNA:A:1'"
+        f"SSR+DOCS:HK::XX:::::/P/CHN/E1234/CHN/{birth}/F/01JAN30/{surname}/ANNA'"
+        "TVL+020126:1000:020126:1400+PEK+HKG+XX+100:Y'"
+    )
 
 
 def write(tmp_path: Path, text: str, name: str = "p.edi", encoding: str = "utf-8") -> Path:
@@ -218,8 +251,12 @@ def write(tmp_path: Path, text: str, name: str = "p.edi", encoding: str = "utf-8
 
 
 def test_quarantine_beside_good_bookings(tmp_path: Path) -> None:
-    body = booking("AAA111", "WANG") + booking("BBB222", "LI", birth="31FEB80") + "SRC'TIF+ZHAO+BO:A:1'" + \
-        booking("CCC333", "ZHANG")
+    body = (
+        booking("AAA111", "WANG")
+        + booking("BBB222", "LI", birth="31FEB80")
+        + "SRC'TIF+ZHAO+BO:A:1'"
+        + booking("CCC333", "ZHANG")
+    )
     text = HEAD.format(n=4) + body + "UNT+30+1'UNZ+1+1'"
     res = read_pnrgov(write(tmp_path, text))
     assert res.bookings["locator"].tolist() == ["AAA111", "BBB222", "CCC333"]
@@ -227,8 +264,12 @@ def test_quarantine_beside_good_bookings(tmp_path: Path) -> None:
     rules = {q.rule: q for q in res.quarantined}
     assert set(rules) == {"date-invalid", "locator-missing"}
     bad = rules["date-invalid"]
-    assert (bad.file, bad.message_index, bad.field, bad.value) == (str(tmp_path / "p.edi"), 0, "SSR DOCS birth",
-                                                                   "31FEB80")
+    assert (bad.file, bad.message_index, bad.field, bad.value) == (
+        str(tmp_path / "p.edi"),
+        0,
+        "SSR DOCS birth",
+        "31FEB80",
+    )
     assert "31FEB80" in bad.raw and bad.tag == "SSR" and bad.segment_number == 14
     assert rules["locator-missing"].raw.startswith("SRC")
     assert "unt-count" in {d.rule for d in res.deviations}
@@ -258,8 +299,7 @@ def test_gb18030(tmp_path: Path) -> None:
 
 def test_multipart_push_in_two_files(tmp_path: Path) -> None:
     one = HEAD.replace("IA+1'", "IA+REF+01:C'").format(n=2) + booking("AAA111", "WANG") + "UNT+9+1'UNZ+1+1'"
-    two = ("UNB+IATA:1+XX++260101:1200+2'UNH+2+PNRGOV:11:1:IA+REF+02:F'" + booking("BBB222", "LI") +
-           "UNT+7+2'UNZ+1+2'")
+    two = "UNB+IATA:1+XX++260101:1200+2'UNH+2+PNRGOV:11:1:IA+REF+02:F'" + booking("BBB222", "LI") + "UNT+7+2'UNZ+1+2'"
     res = read_pnrgov([write(tmp_path, two, "b.edi"), write(tmp_path, one, "a.edi")])
     assert res.bookings["locator"].tolist() == ["AAA111", "BBB222"]  # in part order, each with its own file
     assert [Path(f).name for f in res.bookings["file"]] == ["a.edi", "b.edi"]

@@ -61,9 +61,7 @@ def test_name_and_field_noise_in_crossings(noisy_world: Path) -> None:
     forged = docs.loc[t["doc_id"], "role"].to_numpy() == "FORGED"
     changed = ((x["surname"].to_numpy() != sur) | (x["given_names"].to_numpy() != giv)) & ~forged
     n = len(x)
-    eligible = (persons["surname_variant"] != persons["surname"]) | (
-        persons["given_variant"] != persons["given_names"]
-    )
+    eligible = (persons["surname_variant"] != persons["surname"]) | (persons["given_variant"] != persons["given_names"])
     share = eligible.loc[t["person_id"]].to_numpy().mean()
     expected = NOISY.typo + NOISY.swap + NOISY.translit * share
     assert close(int(changed.sum()), n, expected), (changed.mean(), expected)
@@ -90,9 +88,7 @@ def test_duplicates_and_late_advance(noisy_world: Path) -> None:
                 continue
             inter = Interchange.from_str(f.read_text(encoding="utf-8"))
             sent = "".join(inter.get_header_segment().elements[3])
-            arrival = [
-                s.elements[0][1] for s in inter.segments if s.tag == "DTM" and s.elements[0][0] == "232"
-            ][-1]
+            arrival = [s.elements[0][1] for s in inter.segments if s.tag == "DTM" and s.elements[0][0] == "232"][-1]
             late[m.group(0)] = late.get(m.group(0), False) or sent > arrival  # one draw per flight
     assert len(late) > 50
     assert close(sum(late.values()), len(late), NOISY.late_advance)

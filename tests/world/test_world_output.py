@@ -39,9 +39,7 @@ def digest(folder: Path) -> dict[str, str]:
     }
 
 
-def test_same_seed_same_bytes_different_seed_different_world(
-    small_world: tuple[Path, float], tmp_path: Path
-) -> None:
+def test_same_seed_same_bytes_different_seed_different_world(small_world: tuple[Path, float], tmp_path: Path) -> None:
     first, _ = small_world
     again, other = tmp_path / "again", tmp_path / "other"
     generate(WorldConfig(persons=2000, days=7, seed=1), again)

@@ -42,9 +42,7 @@ def test_scheme_counts_and_roles(small_world: tuple[Path, float]) -> None:
 
 def test_ring_links_visible_in_bookings(small_world: tuple[Path, float]) -> None:
     out, _ = small_world
-    ring = next(
-        s for s in json.loads((out / "truth" / "schemes.json").read_text()) if s["scheme_type"] == "RING"
-    )
+    ring = next(s for s in json.loads((out / "truth" / "schemes.json").read_text()) if s["scheme_type"] == "RING")
     phones = _read(out / "associated" / "phones.csv")
     assert (phones["phone"] == ring["phone"]).sum() >= 2
     parties = _read(out / "truth" / "parties.csv")
@@ -56,13 +54,10 @@ def test_ring_links_visible_in_bookings(small_world: tuple[Path, float]) -> None
 
 def test_document_fraud_in_crossings(small_world: tuple[Path, float]) -> None:
     out, _ = small_world
-    fraud = next(
-        s for s in json.loads((out / "truth" / "schemes.json").read_text()) if s["scheme_type"] == "DOC_FRAUD"
-    )
+    fraud = next(s for s in json.loads((out / "truth" / "schemes.json").read_text()) if s["scheme_type"] == "DOC_FRAUD")
     docs = _read(out / "truth" / "documents.csv")
     shared = docs[
-        (docs["doc_number"] == fraud["shared_doc_number"])
-        & (docs["doc_issuer"] == fraud["shared_doc_issuer"])
+        (docs["doc_number"] == fraud["shared_doc_number"]) & (docs["doc_issuer"] == fraud["shared_doc_issuer"])
     ]
     assert shared["person_id"].nunique() == 2
     broken = docs[docs["doc_id"] == fraud["broken_doc_id"]].iloc[0]
@@ -71,11 +66,7 @@ def test_document_fraud_in_crossings(small_world: tuple[Path, float]) -> None:
 
 def test_facilitator_pays_many(small_world: tuple[Path, float]) -> None:
     out, _ = small_world
-    fac = next(
-        s
-        for s in json.loads((out / "truth" / "schemes.json").read_text())
-        if s["scheme_type"] == "FACILITATOR"
-    )
+    fac = next(s for s in json.loads((out / "truth" / "schemes.json").read_text()) if s["scheme_type"] == "FACILITATOR")
     parties = _read(out / "truth" / "parties.csv")
     paid = parties[parties["payer"] == str(fac["payment_instrument"])]
     assert len(paid) >= 20
@@ -98,9 +89,7 @@ def test_watchlist_overstay_new_intel(small_world: tuple[Path, float]) -> None:
         )
         assert differs  # listed under a variant, never exactly as the document prints it
     m = _read(out / "truth" / "scheme_members.csv")
-    tx = _read(out / "truth" / "crossings.csv").merge(
-        _read(out / "crossings.csv")[["crossing_id", "direction"]]
-    )
+    tx = _read(out / "truth" / "crossings.csv").merge(_read(out / "crossings.csv")[["crossing_id", "direction"]])
     over = set(m.loc[m["scheme_type"] == "OVERSTAY", "person_id"])
     ov = tx[tx["person_id"].isin(over) & (tx["party_kind"] == "OVERSTAY")]
     assert len(ov) and (ov["direction"] == "IN").all()

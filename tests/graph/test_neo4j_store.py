@@ -1,0 +1,54 @@
+"""What is particular to the server store: a transaction killed mid-batch, URIs with credentials."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from neo4j import GraphDatabase
+
+from graph.errors import StoreError, StoreUnavailableError
+from graph.ids import node_id
+from graph.store import open_store
+from tests.conftest import NEO4J_URI, _empty_neo4j
+
+pytestmark = [
+    pytest.mark.neo4j,
+    pytest.mark.skipif(not NEO4J_URI, reason="no Neo4j server: set CLUEGRAPH_TEST_NEO4J_URI or run `make test`"),
+]
+
+PEOPLE = pd.DataFrame({"person_key": [f"P{i}" for i in range(2000)]})
+USES = pd.DataFrame({"src": [node_id("Person", f"P{i}") for i in range(2000)], "dst": node_id("Phone", "+1")})
+
+
+def _kill_other_transactions() -> int:
+    with GraphDatabase.driver(NEO4J_URI, auth=None) as driver:
+        records, _, _ = driver.execute_query(
+            "SHOW TRANSACTIONS YIELD transactionId AS id, currentQuery AS q WHERE NOT q STARTS WITH 'SHOW' RETURN id"
+        )
+        ids = [r["id"] for r in records]
+        if ids:
+            driver.execute_query("TERMINATE TRANSACTIONS $ids", ids=ids)
+        return len(ids)
+
+
+def test_a_transaction_killed_mid_batch_leaves_nothing_and_the_retry_writes_once() -> None:
+    _empty_neo4j(NEO4J_URI)
+    with open_store(NEO4J_URI) as store:
+        with pytest.raises(StoreError, match="interrupted"), store.writer() as w:
+            w.upsert_nodes("Person", PEOPLE)
+            w.upsert_nodes("Phone", pd.DataFrame({"number": ["+1"]}))
+            assert _kill_other_transactions() >= 1
+            w.upsert_edges("USES", USES)
+        assert store.stats().to_dict()["total_nodes"] == 0
+        for _ in range(2):  # the retry, and once more: still one copy
+            with store.writer() as w:
+                w.upsert_nodes("Person", PEOPLE)
+                w.upsert_nodes("Phone", pd.DataFrame({"number": ["+1"]}))
+                w.upsert_edges("USES", USES)
+        stats = store.stats().to_dict()
+        assert (stats["nodes"], stats["edges"]) == ({"Person": 2000, "Phone": 1}, {"USES": 2000})
+
+
+def test_a_server_that_does_not_answer_is_a_clear_error() -> None:
+    with pytest.raises(StoreUnavailableError, match="cannot reach"):
+        open_store("bolt://127.0.0.1:9")
