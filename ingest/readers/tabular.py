@@ -301,7 +301,7 @@ def _read_parquet(path: Path) -> RawTable:
     hashes = pd.Series([row_hash(v.encode("utf-8")) for v in joined.to_pylist()], dtype="str")
 
     def raw(i: int) -> str:
-        return json.dumps({n: frame[n].iat[i] for n in names}, ensure_ascii=False)
+        return json.dumps(table.slice(i, 1).to_pylist()[0], ensure_ascii=False)
 
     return RawTable(str(path), frame, np.arange(1, table.num_rows + 1, dtype=np.int64), hashes, raw)
 
@@ -443,12 +443,12 @@ def _time(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
     return {f.name: _blank_to_na(s), f"{f.name}_utc": utc}, pd.Series(err, index=s.index, dtype=object), None
 
 
-def _region_of(frame: pd.DataFrame) -> pd.Series:
-    """Phone region per row: nationality, else the document issuer (alpha-3, mapped by the normaliser)."""
-    empty = pd.Series("", index=frame.index, dtype="str")
-    nat = frame["nationality"].str.strip() if "nationality" in frame else empty
-    iss = frame["doc_issuer"].str.strip() if "doc_issuer" in frame else empty
-    return nat.where(nat.ne(""), iss).str.upper()
+def _region_of(done: pd.DataFrame | dict[str, pd.Series], index: pd.Index) -> pd.Series:
+    """Phone region per row: the normalised nationality, else the document issuer (alpha-3)."""
+    empty = pd.Series("", index=index, dtype="str")
+    nat = done["nationality"].fillna("") if "nationality" in done else empty
+    iss = done["doc_issuer"].fillna("") if "doc_issuer" in done else empty
+    return nat.where(nat.ne(""), iss)
 
 
 def _phone_region(country: object) -> str | None:
@@ -466,7 +466,7 @@ def _phone(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
     not in an assigned range is flagged (``<name>_valid`` False and a finding), never dropped."""
     from ingest.normalise import normalise_phones
 
-    key = s + "\x1f" + _region_of(frame)
+    key = s + "\x1f" + _region_of(frame, s.index)
 
     def run(keys: pd.Series) -> pd.DataFrame:
         parts = keys.str.split("\x1f", n=1, expand=True)
@@ -536,28 +536,25 @@ def person_refs(cols: dict[str, pd.Series], index: pd.Index) -> tuple[pd.Series,
     return ref, doc_key, err
 
 
-def _prefix(name: str, finding: pd.Series) -> pd.Series:
-    """``"rule: detail"`` -> ``"field rule: detail"`` on the (few) rows that have a finding."""
-    out = finding.astype(object).copy()
-    has = out.notna().to_numpy()
-    if has.any():
-        out[has] = [f"{name} {t}" for t in out[has]]
-    return out
-
-
 def _split(error: str) -> tuple[str, str]:
     """``"rule: detail [field f, value 'v']"`` -> ``(rule, detail)``."""
     rule, _, detail = str(error).partition(": ")
     return rule, detail.split(" [field ", 1)[0]
 
 
-def _join(a: pd.Series | None, b: pd.Series) -> pd.Series:
-    if a is None:
-        return b.astype(object)
-    av, bv = a.to_numpy(dtype=object), b.to_numpy(dtype=object)
-    an, bn = pd.isna(av), pd.isna(bv)
-    both = np.where(an | bn, None, av.astype(str) + "; " + bv.astype(str))
-    return pd.Series(np.where(an, bv, np.where(bn, av, both)), index=a.index, dtype=object)
+@dataclass(slots=True)
+class _Marks:
+    """Sparse per-row marks of one field (errors or findings): the rows, their texts and the raw values."""
+
+    field: str
+    rows: np.ndarray
+    texts: list[str]
+    values: list[Any]
+
+
+def _marks(name: str, texts: pd.Series, values: pd.Series) -> _Marks:
+    rows = np.flatnonzero(texts.notna().to_numpy())
+    return _Marks(name, rows, [str(t) for t in texts.iloc[rows]], values.iloc[rows].tolist())
 
 
 def validate(raw: RawTable, fields: tuple[Field, ...], *, kind: str, person: bool = False) -> ReadResult:
@@ -567,7 +564,8 @@ def validate(raw: RawTable, fields: tuple[Field, ...], *, kind: str, person: boo
     A required column that is absent raises :class:`MissingColumnError` (nothing of the file is read); a
     required value that is empty, an enum value outside its set, a time, date or country that does not
     parse, or (``person=True``) a row naming nobody, quarantines the row. Findings (a broken MRZ check
-    digit, a phone outside the assigned ranges) stay on the record in ``findings``.
+    digit, a phone outside the assigned ranges) stay on the record in ``findings``. Checks see the
+    normalised columns before them (a phone's region comes from the normalised nationality).
     """
     frame, file = raw.frame, raw.file
     for f in fields:
@@ -580,51 +578,43 @@ def validate(raw: RawTable, fields: tuple[Field, ...], *, kind: str, person: boo
     devs = list(raw.deviations)
     if extra:
         devs.append(Deviation(file, "unknown-column", f"columns kept as text: {', '.join(extra)}", "info"))
-    n = len(frame)
+    n, index = len(frame), frame.index
     dup = raw.hashes.duplicated().to_numpy() if n else np.zeros(0, dtype=bool)
-    cols: dict[str, pd.Series] = {"file": pd.Series(file, index=frame.index, dtype="str"),
-                                  "line": pd.Series(raw.lines, index=frame.index),
-                                  "content_hash": raw.hashes.set_axis(frame.index)}
-    errors: list[tuple[str, pd.Series]] = []
-    findings: list[tuple[str, pd.Series]] = []
+    cols: dict[str, pd.Series] = {
+        "file": pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [file]), index=index),
+        "line": pd.Series(raw.lines, index=index), "content_hash": raw.hashes.set_axis(index)}
+    errors: list[_Marks] = []
+    findings: list[_Marks] = []
     for f in fields:
-        s = frame[f.name].astype("str").str.strip()
+        s = frame.pop(f.name).astype("str").str.strip()
         check = f.check if callable(f.check) else CHECKS[f.check]
-        out, err, finding = check(s, f, frame)
+        out, err, finding = check(s, f, cols)  # type: ignore[arg-type]
         cols.update(out)
         if f.required:
-            errors.append((f.name, pd.Series(np.where(s.eq(""), "required: no value", None), index=s.index)))
+            errors.append(_marks(f.name, pd.Series(np.where(s.eq(""), "required: no value", None), index=index), s))
         if err is not None:
-            errors.append((f.name, err))
+            errors.append(_marks(f.name, err, s))
         if finding is not None:
-            findings.append((f.name, _prefix(f.name, finding)))
+            findings.append(_marks(f.name, finding, s))
     if person:
-        cols["person_ref"], cols["doc_key"], err = person_refs(cols, frame.index)
-        errors.append(("person_ref", err))
-    found: pd.Series | None = None
-    for _, fs in findings:
-        found = _join(found, fs)
-    cols["findings"] = (found if found is not None else pd.Series(None, index=frame.index, dtype=object)
-                        ).astype("str")
+        cols["person_ref"], cols["doc_key"], err = person_refs(cols, index)
+        errors.append(_marks("person_ref", err, cols["person_ref"]))
+    found = np.full(n, None, dtype=object)
+    for m in findings:
+        for i, t in zip(m.rows.tolist(), m.texts, strict=True):
+            found[i] = f"{m.field} {t}" if found[i] is None else f"{found[i]}; {m.field} {t}"
+    cols["findings"] = pd.Series(found, index=index, dtype="str")
     for c in extra:
-        cols[c] = frame[c]
+        cols[c] = frame.pop(c)
     bad = np.zeros(n, dtype=bool)
-    for _, e in errors:
-        bad |= e.notna().to_numpy()
-    quarantined = list(raw.quarantined)
-    for i in np.flatnonzero(bad & ~dup):
-        hits = [(name, str(e.iat[i])) for name, e in errors if pd.notna(e.iat[i])]
-        rule, _ = _split(hits[0][1])
-        detail = "; ".join(f"{name}: {_split(t)[1]} ({_split(t)[0]})" for name, t in hits)
-        name = hits[0][0]
-        value = frame[name].iat[i] if name in frame.columns else None
-        quarantined.append(Quarantined(file, rule, detail, raw.raw(int(i)), line=int(raw.lines[i]), field=name,
-                                       value=value))
+    for m in errors:
+        bad[m.rows] = True
+    quarantined = list(raw.quarantined) + _quarantine(file, raw, errors, np.flatnonzero(bad & ~dup))
     keep = ~bad & ~dup
     records = pd.DataFrame(cols, copy=False)
     if not keep.all():
         records = records.loc[keep].reset_index(drop=True)
-    devs.extend(_finding_deviations(file, findings, keep, raw.lines, frame))
+    devs.extend(_finding_deviations(file, findings, keep, raw.lines))
     if dup.any():
         devs.append(Deviation(file, "duplicate-row", f"{int(dup.sum())} exact duplicate rows counted, not loaded",
                               "info", line=int(raw.lines[np.flatnonzero(dup)[0]])))
@@ -632,17 +622,32 @@ def validate(raw: RawTable, fields: tuple[Field, ...], *, kind: str, person: boo
     return ReadResult(records, devs, quarantined, counts, kind, file)
 
 
-def _finding_deviations(file: str, findings: list[tuple[str, pd.Series]], keep: np.ndarray, lines: np.ndarray,
-                        frame: pd.DataFrame) -> list[Deviation]:
+def _quarantine(file: str, raw: RawTable, errors: list[_Marks], rows: np.ndarray) -> list[Quarantined]:
+    """One quarantined record per bad row: the first rule it broke, every error in the detail, the raw text."""
+    hits: dict[int, list[tuple[str, str, Any]]] = {int(i): [] for i in rows}
+    for m in errors:
+        for i, t, v in zip(m.rows.tolist(), m.texts, m.values, strict=True):
+            if i in hits:
+                hits[i].append((m.field, t, v))
+    out = []
+    for i, found in hits.items():
+        name, text, value = found[0]
+        detail = "; ".join(f"{f}: {_split(t)[1]} ({_split(t)[0]})" for f, t, _ in found)
+        out.append(Quarantined(file, _split(text)[0], detail, raw.raw(i), line=int(raw.lines[i]), field=name,
+                               value=None if pd.isna(value) else str(value)))
+    return out
+
+
+def _finding_deviations(file: str, findings: list[_Marks], keep: np.ndarray, lines: np.ndarray) -> list[Deviation]:
     """One deviation per field and rule of the findings on loaded rows: how many, where first, an example."""
     devs = []
-    for name, fs in findings:
-        fs = fs[keep & fs.notna().to_numpy()]
-        if fs.empty:
-            continue
-        rules = fs.str.split(" ", n=1).str[1].str.split(":", n=1).str[0]
-        for rule, group in fs.groupby(rules, sort=True):
-            first = group.index[0]
-            devs.append(Deviation(file, str(rule), f"{len(group)} records: {group.iat[0]}", "warning",
-                                  line=int(lines[first]), field=name, value=str(frame[name].iat[first])))
+    for m in findings:
+        groups: dict[str, list[int]] = {}
+        for k, (i, t) in enumerate(zip(m.rows.tolist(), m.texts, strict=True)):
+            if keep[i]:
+                groups.setdefault(_split(t)[0], []).append(k)
+        for rule, ks in sorted(groups.items()):
+            k = ks[0]
+            devs.append(Deviation(file, rule, f"{len(ks)} records, first: {_split(m.texts[k])[1]}", "warning",
+                                  line=int(lines[m.rows[k]]), field=m.field, value=str(m.values[k])))
     return devs
