@@ -167,6 +167,34 @@ def find(
 
 
 @app.command()
+def sync(
+    source: Annotated[str, typer.Option("--from", help="The store to copy from (a DuckDB file or a URI).")],
+    target: Annotated[str, typer.Option("--to", help="The store to copy into, e.g. neo4j://user:pass@host:7687.")],
+    batch: Annotated[int, typer.Option(min=1, help="Rows per transaction on the target.")] = 50_000,
+) -> None:
+    """Copy a graph into another store (an embedded file to a team's Neo4j server); safe to run again."""
+    from rich.progress import Progress
+
+    from graph.store import open_store
+    from graph.sync import sync as copy_graph
+
+    try:
+        with (
+            open_store(source, read_only=True) as src,
+            open_store(target) as dst,
+            Progress(console=console, transient=True) as bar,
+        ):
+            task = bar.add_task("syncing", total=None)
+            copied = copy_graph(
+                src, dst, batch=batch, progress=lambda name, n: bar.update(task, description=f"{name}: {n:,}")
+            )
+    except ClueGraphError as err:
+        raise _fail(err) from err
+    for name, n in copied.items():
+        console.print(f"copied {n:>10,} {name}")
+
+
+@app.command()
 def world(
     out_dir: Annotated[Path, typer.Argument(help="Folder to write the synthetic world into.")],
     persons: Annotated[int, typer.Option(min=10, help="Number of people.")] = 2000,

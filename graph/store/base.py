@@ -10,7 +10,7 @@ whole-graph analytics take ``edge_list()`` (Arrow) rather than walking the store
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from types import TracebackType
@@ -101,6 +101,16 @@ class GraphStore(ABC):
         """Every node (of these labels) as an Arrow table: ``nid``, ``label``, ``first_seen``, ``last_seen``."""
 
     @abstractmethod
+    def export_nodes(self, label: str, *, batch: int = 50_000) -> Iterator[pa.Table]:
+        """Every node of ``label`` in batches shaped for ``upsert_nodes`` (key columns, properties,
+        provenance), so another store can take them as they are (``graph.sync``)."""
+
+    @abstractmethod
+    def export_edges(self, edge_type: str, *, batch: int = 50_000) -> Iterator[pa.Table]:
+        """Every edge of ``edge_type`` in batches shaped for ``upsert_edges`` (``src``, ``dst``, properties,
+        provenance)."""
+
+    @abstractmethod
     def stats(self) -> StoreStats:
         """Counts of nodes per label and edges per type."""
 
@@ -115,3 +125,8 @@ class GraphStore(ABC):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def export_table(records: list[dict[str, Any]]) -> pa.Table:
+    """Exported rows as Arrow, types inferred per column (integers stay integers where values are missing)."""
+    return pa.Table.from_pylist(records)

@@ -24,9 +24,9 @@ from neo4j import exceptions as neo4j_errors
 from graph.errors import EndpointError, InvalidValueError, StoreError, StoreUnavailableError
 from graph.ids import format_id, node_id, parse_id
 from graph.schema import Schema, load_schema
-from graph.store.base import MAX_DEPTH, BulkWriter, GraphStore, Rows, TimeBound
+from graph.store.base import MAX_DEPTH, BulkWriter, GraphStore, Rows, TimeBound, export_table
 from graph.store.duckdb_ddl import TABLES, norm_text
-from graph.store.duckdb_store import _time
+from graph.store.duckdb_store import _provenance, _time
 from graph.store.duckdb_writer import DuckDBWriter
 from graph.store.expand import Row, by_recency, expand
 from graph.store.model import Edge, Neighbourhood, Node, StoreStats, Subgraph, WriteResult
@@ -473,6 +473,29 @@ class Neo4jStore(GraphStore):
             labels=list(labels) if labels else None,
         )
         return _arrow(recs, NODE_SCHEMA)
+
+    def export_nodes(self, label: str, *, batch: int = 50_000) -> Iterator[pa.Table]:
+        """Every node of ``label`` in batches shaped for ``upsert_nodes``."""
+        self.schema.node(label)
+        cypher = f"MATCH (n:`{label}`) WHERE n._n > $after RETURN n ORDER BY n._n LIMIT $batch"
+        after = -1
+        while recs := self._run(cypher, after=after, batch=batch):
+            nodes = [self._node(r["n"]) for r in recs]
+            after = recs[-1]["n"]["_n"]
+            yield export_table([{**n.props, **_provenance(n)} for n in nodes])
+
+    def export_edges(self, edge_type: str, *, batch: int = 50_000) -> Iterator[pa.Table]:
+        """Every edge of ``edge_type`` in batches shaped for ``upsert_edges``."""
+        self.schema.edge(edge_type)
+        cypher = (
+            f"MATCH (a)-[r:`{edge_type}`]->(b) WHERE r._n > $after "
+            "RETURN r, a.id AS a, b.id AS b ORDER BY r._n LIMIT $batch"
+        )
+        after = -1
+        while recs := self._run(cypher, after=after, batch=batch):
+            edges = [self._edge(r["r"], r["a"], r["b"]) for r in recs]
+            after = recs[-1]["r"]["_n"]
+            yield export_table([{"src": e.src, "dst": e.dst, **e.props, **_provenance(e)} for e in edges])
 
     def stats(self) -> StoreStats:
         """Counts of nodes per label and edges per type."""
