@@ -237,13 +237,42 @@ def _read_csv_careful(path: Path, data: bytes, enc: str) -> RawTable:
                                           b.decode(enc, "backslashreplace"), line=i + 1,
                                           value=b[max(err.start - 8, 0): err.end + 8].hex()))
     taken: list[int] = []
+    limit = csv.field_size_limit(1 << 30)  # as pyarrow: a huge field is read, then judged by the checks
+    try:
+        frame, row_lines, raws, rest = _parse_lines(file, lines, taken)
+    finally:
+        csv.field_size_limit(limit)
+    quarantine.extend(rest)
+    hashes = pd.Series([row_hash(r.encode("utf-8")) for r in raws], dtype="str")
+    devs = []
+    bad = [q for q in quarantine if q.rule == "encoding"]
+    if bad:
+        hint = _guess_encoding(b"", enc, physical=[physical[q.line - 1] for q in bad[:50] if q.line])
+        devs.append(Deviation(file, "encoding", f"{len(bad)} lines are not valid {enc}{hint}", "error",
+                              line=bad[0].line))
+    return RawTable(file, frame, np.array(row_lines, dtype=np.int64), hashes, raws.__getitem__, quarantine, devs)
+
+
+def _parse_lines(file: str, lines: list[str | None], taken: list[int]
+                 ) -> tuple[pd.DataFrame, list[int], list[str], list[Quarantined]]:
+    """Records of decoded lines: the frame, each row's first line and raw text, and the rows set aside."""
+    quarantine: list[Quarantined] = []
     reader = csv.reader(_consume(lines, taken))
     header: list[str] | None = None
     rows: list[list[str]] = []
     row_lines: list[int] = []
     raws: list[str] = []
     seen = 0
-    for rec in reader:
+    while True:
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            first, seen = taken[seen], len(taken)
+            text = "\n".join(t for t in lines[first: taken[-1] + 1] if t is not None)
+            quarantine.append(Quarantined(file, "csv-syntax", str(err), text, line=first + 1))
+            continue
         first, seen = taken[seen], len(taken)
         if not rec or (len(rec) == 1 and not rec[0].strip() and header is not None):
             continue
@@ -265,14 +294,7 @@ def _read_csv_careful(path: Path, data: bytes, enc: str) -> RawTable:
         raise InvalidInputError("duplicate column in the header", file=file, field=dup)
     frame = pd.DataFrame(rows, columns=header, dtype="str") if rows else pd.DataFrame(
         {h: pd.Series([], dtype="str") for h in header})
-    hashes = pd.Series([row_hash(r.encode("utf-8")) for r in raws], dtype="str")
-    devs = []
-    bad = [q for q in quarantine if q.rule == "encoding"]
-    if bad:
-        hint = _guess_encoding(b"", enc, physical=[physical[q.line - 1] for q in bad[:50] if q.line])
-        devs.append(Deviation(file, "encoding", f"{len(bad)} lines are not valid {enc}{hint}", "error",
-                              line=bad[0].line))
-    return RawTable(file, frame, np.array(row_lines, dtype=np.int64), hashes, raws.__getitem__, quarantine, devs)
+    return frame, row_lines, raws, quarantine
 
 
 def _guess_encoding(b: bytes, enc: str, physical: list[bytes] | None = None) -> str:
@@ -610,6 +632,7 @@ def validate(raw: RawTable, fields: tuple[Field, ...], *, kind: str, person: boo
     for m in errors:
         bad[m.rows] = True
     quarantined = list(raw.quarantined) + _quarantine(file, raw, errors, np.flatnonzero(bad & ~dup))
+    quarantined.sort(key=lambda q: q.line or 0)
     keep = ~bad & ~dup
     records = pd.DataFrame(cols, copy=False)
     if not keep.all():

@@ -334,3 +334,28 @@ def test_five_million_rows_read_well_under_a_minute(world: Path, tmp_path: Path)
     took = time.perf_counter() - start
     assert r.counts.loaded == reps * len(body) and r.counts.reconciles
     assert took < 60, f"{took:.1f} s"
+
+
+def test_header_only_empty_and_huge_field(tmp_path: Path) -> None:
+    from graph.errors import InvalidInputError
+
+    r = read_crossings(write(tmp_path / "crossings.csv", []))
+    assert len(r.records) == 0 and r.counts.to_dict() == {"read": 0, "loaded": 0, "quarantined": 0, "duplicates": 0}
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(InvalidInputError, match="no header"):
+        read_crossings(empty)
+    for broken in ([], ["X9,only,four,fields"]):  # the fast path, then the careful one
+        huge = tmp_path / "huge.csv"
+        rows = [line(good(1)), line(good(2, doc_number="Z" * 300_000)), *broken, line(good(3))]
+        huge.write_text("\n".join([",".join(COLUMNS), *rows]) + "\n", encoding="utf-8")
+        r = read_crossings(huge)
+        assert r.records["crossing_id"].tolist() == ["X1", "X3"] and r.counts.reconciles
+        assert [(q.rule, q.line) for q in r.quarantined] == [("doc-length", 3)] + [("field-count", 4)] * len(broken)
+        assert len(r.quarantined[0].raw) > 300_000
+
+
+def test_unknown_columns_are_kept_and_reported(tmp_path: Path) -> None:
+    r = read_crossings(write(tmp_path / "crossings.csv", [{**good(1), "gate": "E12"}], columns=[*COLUMNS, "gate"]))
+    assert r.records["gate"].tolist() == ["E12"]
+    assert any(d.rule == "unknown-column" and "gate" in d.detail for d in r.deviations)
