@@ -32,53 +32,45 @@ from graph.store.expand import Row, by_recency, expand
 from graph.store.model import Edge, Neighbourhood, Node, StoreStats, Subgraph, WriteResult
 
 INTERNAL = ("id", "_n", "_key", "first_seen", "last_seen", "sources", "confidence", "method")
-_FIRST = (
-    "CASE WHEN x.first_seen IS NULL OR row.first_seen < x.first_seen "
-    "THEN coalesce(row.first_seen, x.first_seen) ELSE x.first_seen END"
-)
-_LAST = (
-    "CASE WHEN x.last_seen IS NULL OR row.last_seen > x.last_seen "
-    "THEN coalesce(row.last_seen, x.last_seen) ELSE x.last_seen END"
-)
-_MERGE_TAIL = f"""
-SET x.first_seen = {_FIRST}, x.last_seen = {_LAST},
-    x.confidence = coalesce(row.confidence, x.confidence), x.method = coalesce(row.method, x.method)
-WITH x, row, created, before
-CALL (x, row) {{
-    UNWIND coalesce(x.sources, []) + row.sources AS s
-    WITH DISTINCT s ORDER BY s
-    RETURN collect(s) AS merged
-}}
-SET x.sources = merged
-WITH created, before, properties(x) AS after
-RETURN sum(CASE WHEN created THEN 1 ELSE 0 END) AS inserted,
-       sum(CASE WHEN NOT created AND before <> after THEN 1 ELSE 0 END) AS updated"""
 
 
 def _node_cypher(label: str) -> str:
-    return (
-        f"""
-UNWIND $rows AS row
-OPTIONAL MATCH (old:`{label}` {{id: row.id}})
-WITH row, old IS NULL AS created, CASE WHEN old IS NULL THEN {{}} ELSE properties(old) END AS before
-MERGE (x:`{label}` {{id: row.id}})
-SET x._n = row.n, x += row.props, x += row.text"""
-        + _MERGE_TAIL
-    )
+    return f"UNWIND $rows AS row MERGE (x:`{label}` {{id: row.id}}) SET x += row.set"
 
 
 def _edge_cypher(edge_type: str, src: str, dst: str) -> str:
-    return (
-        f"""
+    return f"""
 UNWIND $rows AS row
 MATCH (a:`{src}` {{id: row.src}})
 MATCH (b:`{dst}` {{id: row.dst}})
-OPTIONAL MATCH (a)-[old:`{edge_type}` {{id: row.id}}]->(b)
-WITH row, a, b, old IS NULL AS created, CASE WHEN old IS NULL THEN {{}} ELSE properties(old) END AS before
 MERGE (a)-[x:`{edge_type}` {{id: row.id}}]->(b)
-SET x._n = row.n, x._key = row.key, x += row.props"""
-        + _MERGE_TAIL
-    )
+SET x += row.set"""
+
+
+def _stored_cypher(label_or_type: str, *, edge: bool) -> str:
+    if edge:
+        return f"UNWIND $ids AS id MATCH ()-[x:`{label_or_type}` {{id: id}}]->() RETURN x"
+    return f"UNWIND $ids AS id MATCH (x:`{label_or_type}` {{id: id}}) RETURN x"
+
+
+def _merged(new: dict[str, Any], old: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The properties to set so the stored item holds the merge of ``old`` and ``new`` (earliest first
+    sighting, latest last, all sources, latest non-null properties); None when nothing would change."""
+    old = {k: _native(v) for k, v in (old or {}).items()}
+    out = {k: v for k, v in new["values"].items() if v is not None}
+    firsts = [t for t in (old.get("first_seen"), new["first_seen"]) if t is not None]
+    lasts = [t for t in (old.get("last_seen"), new["last_seen"]) if t is not None]
+    if firsts:
+        out["first_seen"] = min(firsts)
+    if lasts:
+        out["last_seen"] = max(lasts)
+    out["sources"] = sorted(set(old.get("sources") or ()) | set(new["sources"] or ()))
+    for name in ("confidence", "method"):
+        if new[name] is not None:
+            out[name] = new[name]
+    if old and all(old.get(k) == v for k, v in out.items()):
+        return None
+    return out
 
 
 def _missing_cypher(src: str, dst: str) -> str:
@@ -116,22 +108,16 @@ class Neo4jWriter:
     def upsert_nodes(self, label: str, rows: Rows) -> WriteResult:
         """Upsert nodes of ``label`` (see ``BulkWriter.upsert_nodes``)."""
         ntype = self._schema.node(label)
-        staged = self._stager.staged(ntype, rows)
-        params = [
+        staged = self._stager.staged(ntype, rows).to_pylist()
+        items = [
             {
                 "id": r["id"],
-                "n": r["n"],
-                "props": {k: _value(v) for k, v in json.loads(r["props"] or "{}").items()},
-                "text": {f"_t_{t}": r[f"_t_{t}"] for t in ntype.text},
-                "first_seen": r["first_seen"],
-                "last_seen": r["last_seen"],
-                "sources": r["sources"],
-                "confidence": r["confidence"],
-                "method": r["method"],
+                "values": {"_n": r["n"], **_props(r["props"]), **{f"_t_{t}": r[f"_t_{t}"] for t in ntype.text}},
+                **_prov(r),
             }
-            for r in staged.to_pylist()
+            for r in staged
         ]
-        return self._write(_node_cypher(label), params, rows)
+        return self._write(label, False, _node_cypher(label), items, rows)
 
     def upsert_edges(self, edge_type: str, rows: Rows) -> WriteResult:
         """Upsert edges of ``edge_type`` (see ``BulkWriter.upsert_edges``)."""
@@ -142,23 +128,17 @@ class Neo4jWriter:
             groups.setdefault((r["src_label"], r["dst_label"]), []).append(
                 {
                     "id": r["id"],
-                    "n": r["n"],
                     "src": r["src"],
                     "dst": r["dst"],
-                    "key": r["key"],
                     "row": r["__row"],
-                    "props": {k: _value(v) for k, v in json.loads(r["props"] or "{}").items()},
-                    "first_seen": r["first_seen"],
-                    "last_seen": r["last_seen"],
-                    "sources": r["sources"],
-                    "confidence": r["confidence"],
-                    "method": r["method"],
+                    "values": {"_n": r["n"], "_key": r["key"], **_props(r["props"])},
+                    **_prov(r),
                 }
             )
         self._check_ends(edge_type, groups)
         total = WriteResult(_count(rows), len(staged), 0, 0)
-        for (src, dst), params in groups.items():
-            done = self._write(_edge_cypher(edge_type, src, dst), params, rows)
+        for (src, dst), items in groups.items():
+            done = self._write(edge_type, True, _edge_cypher(edge_type, src, dst), items, rows)
             total = WriteResult(
                 total.rows, total.distinct, total.inserted + done.inserted, total.updated + done.updated
             )
@@ -183,12 +163,33 @@ class Neo4jWriter:
                 value=value,
             )
 
-    def _write(self, cypher: str, params: list[dict[str, Any]], rows: Rows) -> WriteResult:
-        if not params:
+    def _write(self, name: str, edge: bool, cypher: str, items: list[dict[str, Any]], rows: Rows) -> WriteResult:
+        """Read what is stored of these items, merge in Python, write only what is new or changed."""
+        if not items:
             return WriteResult(_count(rows), 0, 0, 0)
-        rec = self._tx.run(cypher, rows=params).single()
-        inserted, updated = (int(rec["inserted"]), int(rec["updated"])) if rec else (0, 0)
-        return WriteResult(_count(rows), len(params), inserted, updated)
+        stored = {
+            rec["x"]["id"]: dict(rec["x"])
+            for rec in self._tx.run(_stored_cypher(name, edge=edge), ids=[i["id"] for i in items])
+        }
+        writes, inserted, updated = [], 0, 0
+        for item in items:
+            old = stored.get(item["id"])
+            merged = _merged(item, old)
+            if merged is None:
+                continue
+            inserted, updated = (inserted + 1, updated) if old is None else (inserted, updated + 1)
+            writes.append({"id": item["id"], "src": item.get("src"), "dst": item.get("dst"), "set": merged})
+        for start in range(0, len(writes), 10_000):
+            self._tx.run(cypher, rows=writes[start : start + 10_000]).consume()
+        return WriteResult(_count(rows), len(items), inserted, updated)
+
+
+def _props(raw: str | None) -> dict[str, Any]:
+    return {k: _value(v) for k, v in json.loads(raw or "{}").items()}
+
+
+def _prov(r: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: r[k] for k in ("first_seen", "last_seen", "sources", "confidence", "method")}
 
 
 def _rollback(tx: Transaction) -> None:
