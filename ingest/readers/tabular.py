@@ -153,7 +153,7 @@ def _hex16(digests: bytes, n: int) -> pd.Series:
     out = np.empty((n, 16), dtype=np.uint8)
     out[:, 0::2], out[:, 1::2] = _HEX[raw >> 4], _HEX[raw & 15]
     fixed = pa.Array.from_buffers(pa.binary(16), n, [None, pa.py_buffer(out.tobytes())])
-    return pd.Series(pc.cast(fixed, pa.string()).to_pandas(), dtype="str")
+    return pd.Series(pc.cast(fixed, pa.large_string()).to_pandas(), dtype="str")
 
 
 def _hashes(view: memoryview, starts: list[int], ends: list[int]) -> pd.Series:
@@ -185,7 +185,8 @@ def _read_csv_fast(path: Path, buf: bytes) -> RawTable | None:
     header = buf[starts[used[0]]: ends[used[0]]]
     try:
         names = next(csv.reader([header.decode("utf-8")]))
-        opts = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False)
+        opts = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.large_string()),
+                                    strings_can_be_null=False)
         table = pacsv.read_csv(pa.py_buffer(buf), read_options=pacsv.ReadOptions(block_size=1 << 24),
                                parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid),
                                convert_options=opts)
@@ -378,7 +379,8 @@ def _on_uniques(s: pd.Series, fn: Callable[[pd.Series], pd.DataFrame]) -> pd.Dat
             taken = np.append(values.to_numpy(dtype=object), None)[np.where(missing, len(values), codes)]
             out[name] = pd.Series(taken, index=s.index, dtype=object)
         elif pa.types.is_string(arr.type):
-            out[name] = pd.Series(pc.take(arr, idx).to_pandas(), dtype="str").set_axis(s.index)
+            taken = pc.take(arr.cast(pa.large_string()), idx)
+            out[name] = pd.Series(taken.to_pandas(), dtype="str").set_axis(s.index)
         else:
             out[name] = pd.Series(pd.array(pc.take(arr, idx).to_pandas(), dtype="boolean"), index=s.index)
     return pd.DataFrame(out, index=s.index)
