@@ -17,7 +17,7 @@ import codecs
 import csv
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,6 +92,7 @@ class RawTable:
     lines: np.ndarray
     hashes: pd.Series
     raw: Callable[[int], str]
+    digests: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
     quarantined: list[Quarantined] = field(default_factory=list)
     deviations: list[Deviation] = field(default_factory=list)
 
@@ -156,10 +157,12 @@ def _hex16(digests: bytes, n: int) -> pd.Series:
     return pd.Series(pc.cast(fixed, pa.large_string()).to_pandas(), dtype="str")
 
 
-def _hashes(view: memoryview, starts: list[int], ends: list[int]) -> pd.Series:
+def _digests(rows: Iterable[bytes | memoryview]) -> tuple[pd.Series, np.ndarray]:
+    """Content hashes of raw rows: the hex column and the same 64 bits as integers (for duplicates)."""
     sha = hashlib.sha256
-    digests = b"".join([sha(view[a:b]).digest()[:8] for a, b in zip(starts, ends, strict=True)])
-    return _hex16(digests, len(starts))
+    digests = b"".join([sha(r).digest()[:8] for r in rows])
+    n = len(digests) // 8
+    return _hex16(digests, n), np.frombuffer(digests, dtype="<u8")
 
 
 def _read_csv_fast(path: Path, buf: bytes) -> RawTable | None:
@@ -200,12 +203,17 @@ def _read_csv_fast(path: Path, buf: bytes) -> RawTable | None:
     frame.columns = _clean_names(list(frame.columns))
     view = memoryview(buf)
     row_starts, row_ends = starts[rows], ends[rows]
-    hashes = _hashes(view, row_starts.tolist(), row_ends.tolist())
+    if has_cr.any():
+        hashes, digests = _digests(view[a:b] for a, b in zip(row_starts.tolist(), row_ends.tolist(), strict=True))
+    else:
+        parts = buf.split(b"\n")
+        hashes, digests = _digests([parts[i] for i in rows.tolist()])
+        del parts
 
     def raw(i: int) -> str:
         return bytes(view[int(row_starts[i]): int(row_ends[i])]).decode("utf-8", "backslashreplace")
 
-    return RawTable(str(path), frame, rows + 1, hashes, raw)
+    return RawTable(str(path), frame, rows + 1, hashes, raw, digests=digests)
 
 
 def _consume(lines: list[str | None], taken: list[int]) -> Iterator[str]:
@@ -244,14 +252,15 @@ def _read_csv_careful(path: Path, data: bytes, enc: str) -> RawTable:
     finally:
         csv.field_size_limit(limit)
     quarantine.extend(rest)
-    hashes = pd.Series([row_hash(r.encode("utf-8")) for r in raws], dtype="str")
+    hashes, digests = _digests([r.encode("utf-8") for r in raws])
     devs = []
     bad = [q for q in quarantine if q.rule == "encoding"]
     if bad:
         hint = _guess_encoding(b"", enc, physical=[physical[q.line - 1] for q in bad[:50] if q.line])
         devs.append(Deviation(file, "encoding", f"{len(bad)} lines are not valid {enc}{hint}", "error",
                               line=bad[0].line))
-    return RawTable(file, frame, np.array(row_lines, dtype=np.int64), hashes, raws.__getitem__, quarantine, devs)
+    return RawTable(file, frame, np.array(row_lines, dtype=np.int64), hashes, raws.__getitem__, digests,
+                    quarantine, devs)
 
 
 def _parse_lines(file: str, lines: list[str | None], taken: list[int]
@@ -321,12 +330,13 @@ def _read_parquet(path: Path) -> RawTable:
     for c in frame.columns:
         frame[c] = frame[c].astype("str")
     joined = pc.binary_join_element_wise(*cols, "\x1f") if cols else pa.array([""] * table.num_rows)
-    hashes = pd.Series([row_hash(v.encode("utf-8")) for v in joined.to_pylist()], dtype="str")
+    hashes, digests = _digests([v.encode("utf-8") for v in joined.to_pylist()])
 
     def raw(i: int) -> str:
         return json.dumps(table.slice(i, 1).to_pylist()[0], ensure_ascii=False)
 
-    return RawTable(str(path), frame, np.arange(1, table.num_rows + 1, dtype=np.int64), hashes, raw)
+    return RawTable(str(path), frame, np.arange(1, table.num_rows + 1, dtype=np.int64), hashes, raw,
+                    digests=digests)
 
 
 # ---------------------------------------------------------------- validation: column checks over whole columns
@@ -603,7 +613,7 @@ def validate(raw: RawTable, fields: tuple[Field, ...], *, kind: str, person: boo
     if extra:
         devs.append(Deviation(file, "unknown-column", f"columns kept as text: {', '.join(extra)}", "info"))
     n, index = len(frame), frame.index
-    dup = raw.hashes.duplicated().to_numpy() if n else np.zeros(0, dtype=bool)
+    dup = pd.Series(raw.digests).duplicated().to_numpy() if n else np.zeros(0, dtype=bool)
     cols: dict[str, pd.Series] = {
         "file": pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [file]), index=index),
         "line": pd.Series(raw.lines, index=index), "content_hash": raw.hashes.set_axis(index)}
