@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ingest.readers.tabular import PERSON_REF_FIELDS, Checked, Field, ReadResult, read_table, validate
+from ingest.readers.tabular import PERSON_REF_FIELDS, Checked, Done, Field, ReadResult, read_table, validate
 
 DIRECTIONS = ("IN", "OUT")
 MODES = ("AIR", "SEA", "LAND")
@@ -93,7 +93,7 @@ def _mrz_uniques(values: pd.Series) -> pd.DataFrame:
     return out
 
 
-def _mrz(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
+def _mrz(s: pd.Series, f: Field, done: Done) -> Checked:
     """The MRZ as written, its format and whether every check digit holds; failures are findings."""
     codes, uniques = pd.factorize(s.mask(s.eq("")))
     compact = pd.Series(np.asarray(uniques, dtype=object), dtype=object).map(lambda t: "".join(t.upper().split()))

@@ -344,7 +344,10 @@ def _read_parquet(path: Path) -> RawTable:
 #: What a check gives back: output columns, a per-row error (``"rule: detail"`` or missing; the row is
 #: quarantined) and a per-row finding (kept on the record).
 Checked = tuple[dict[str, pd.Series], pd.Series | None, pd.Series | None]
-Checker = Callable[[pd.Series, "Field", pd.DataFrame], Checked]
+#: The normalised columns of the fields checked so far: the context a check may use.
+Done = dict[str, pd.Series]
+#: A check: the stripped column, its field and the columns done before it.
+Checker = Callable[[pd.Series, "Field", Done], Checked]
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,15 +409,15 @@ def _scalar(fn: Callable[[Any], Any], column: str) -> Callable[[pd.Series], pd.D
     return run
 
 
-def _text(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
+def _text(s: pd.Series, f: Field, done: Done) -> Checked:
     return {f.name: _blank_to_na(s)}, None, None
 
 
-def _code(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
+def _code(s: pd.Series, f: Field, done: Done) -> Checked:
     return {f.name: _blank_to_na(s.str.upper())}, None, None
 
 
-def _enum(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
+def _enum(s: pd.Series, f: Field, done: Done) -> Checked:
     up = s.str.upper()
     bad = up.ne("") & ~up.isin(f.values)
     err = "enum: not one of " + "|".join(f.values)
@@ -424,7 +427,7 @@ def _enum(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
 def _normalised(column: str, out_suffix: str = "") -> Checker:
     """A check through a vectorised normaliser of :mod:`ingest.normalise` (by name, resolved lazily)."""
 
-    def check(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
+    def check(s: pd.Series, f: Field, done: Done) -> Checked:
         import ingest.normalise as n
 
         fns: dict[str, Callable[[pd.Series], pd.DataFrame]] = {
@@ -445,7 +448,7 @@ def _normalised(column: str, out_suffix: str = "") -> Checker:
     return check
 
 
-def _doc_number(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
+def _doc_number(s: pd.Series, f: Field, done: Done) -> Checked:
     """Document numbers: values already in MRZ form pass by a regex; the rest go through the normaliser."""
     from ingest.normalise.documents import MAX_LENGTH, PLACEHOLDERS
 
@@ -454,7 +457,7 @@ def _doc_number(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
     err = pd.Series(None, index=s.index, dtype=object)
     rest = ~canonical & s.ne("")
     if rest.any():
-        cols, e, _ = _normalised("number")(s[rest], f, frame)
+        cols, e, _ = _normalised("number")(s[rest], f, done)
         out = out.astype(object)
         out[rest] = cols[f.name].astype(object)
         err[rest] = e
@@ -464,7 +467,7 @@ def _doc_number(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
 _ISO_TIME = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
 
 
-def _time(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
+def _time(s: pd.Series, f: Field, done: Done) -> Checked:
     """ISO 8601 date-time with a UTC offset; gives the text as written and ``<name>_utc``."""
     full = s.str.fullmatch(_ISO_TIME + r"(?:Z|[+-]\d{2}:?\d{2})")
     naive = s.str.fullmatch(_ISO_TIME)
@@ -477,7 +480,7 @@ def _time(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
     return {f.name: _blank_to_na(s), f"{f.name}_utc": utc}, pd.Series(err, index=s.index, dtype=object), None
 
 
-def _region_of(done: pd.DataFrame | dict[str, pd.Series], index: pd.Index) -> pd.Series:
+def _region_of(done: Done, index: pd.Index) -> pd.Series:
     """Phone region per row: the normalised nationality, else the document issuer (alpha-3)."""
     empty = pd.Series("", index=index, dtype="str")
     nat = done["nationality"].fillna("") if "nationality" in done else empty
@@ -495,12 +498,12 @@ def _phone_region(country: object) -> str | None:
         return None
 
 
-def _phone(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
+def _phone(s: pd.Series, f: Field, done: Done) -> Checked:
     """Phones to E.164 with the region taken from the person's country; a number that does not parse or is
     not in an assigned range is flagged (``<name>_valid`` False and a finding), never dropped."""
     from ingest.normalise import normalise_phones
 
-    key = s + "\x1f" + _region_of(frame, s.index)
+    key = s + "\x1f" + _region_of(done, s.index)
 
     def run(keys: pd.Series) -> pd.DataFrame:
         parts = keys.str.split("\x1f", n=1, expand=True)
@@ -517,7 +520,7 @@ def _phone(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
              f"{f.name}_valid": valid.fillna(False).where(s.ne(""), pd.NA)}, None, finding)
 
 
-def _email(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
+def _email(s: pd.Series, f: Field, done: Done) -> Checked:
     """E-mail addresses lower-cased with a mailbox key; a malformed one is flagged, not dropped."""
     from ingest.normalise import normalise_emails
 
@@ -526,7 +529,7 @@ def _email(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
              f"{f.name}_key": res["email_key"].astype("str")}, None, res["error"])
 
 
-def _native(s: pd.Series, f: Field, frame: pd.DataFrame) -> Checked:
+def _native(s: pd.Series, f: Field, done: Done) -> Checked:
     """A name in its native script, kept as written, with its ICAO/pinyin romanisation beside it."""
     from ingest.normalise import normalise_names
 
@@ -622,7 +625,7 @@ def validate(raw: RawTable, fields: tuple[Field, ...], *, kind: str, person: boo
     for f in fields:
         s = frame.pop(f.name).astype("str").str.strip()
         check = f.check if callable(f.check) else CHECKS[f.check]
-        out, err, finding = check(s, f, cols)  # type: ignore[arg-type]
+        out, err, finding = check(s, f, cols)
         cols.update(out)
         if f.required:
             errors.append(_marks(f.name, pd.Series(np.where(s.eq(""), "required: no value", None), index=index), s))
