@@ -67,7 +67,7 @@ def td3_checks(mrzs: list[str]) -> tuple[np.ndarray, list[str | None]]:
     bad: list[str | None] = [None] * len(mrzs)
     for i in np.flatnonzero(any_failed):
         bad[i] = ", ".join(n for n, f in zip(names, failed[i], strict=True) if f)
-    return ~any_failed, bad
+    return np.asarray(~any_failed, dtype=bool), bad
 
 
 def _mrz_uniques(values: pd.Series) -> pd.DataFrame:

@@ -370,6 +370,13 @@ PERSON_REF_FIELDS = (
 )
 
 
+def _where_text(mask: pd.Series, text: str) -> pd.Series:
+    """``text`` where ``mask`` holds, ``None`` elsewhere (an object column of per-row errors)."""
+    out = np.full(len(mask), None, dtype=object)
+    out[mask.to_numpy(dtype=bool, na_value=False)] = text
+    return pd.Series(out, index=mask.index)
+
+
 def _blank_to_na(s: pd.Series) -> pd.Series:
     return s.mask(s.eq(""))
 
@@ -389,7 +396,8 @@ def _on_uniques(s: pd.Series, fn: Callable[[pd.Series], pd.DataFrame]) -> pd.Dat
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             arr = None
         if arr is None or name == "error" or not (pa.types.is_string(arr.type) or pa.types.is_boolean(arr.type)):
-            taken = np.append(values.to_numpy(dtype=object), None)[np.where(missing, len(values), codes)]
+            padded = np.concatenate([values.to_numpy(dtype=object), np.array([None], dtype=object)])
+            taken = padded[np.where(missing, len(values), codes)]
             out[name] = pd.Series(taken, index=s.index, dtype=object)
         elif pa.types.is_string(arr.type):
             taken = pc.take(arr.cast(pa.large_string()), idx)
@@ -421,7 +429,7 @@ def _enum(s: pd.Series, f: Field, done: Done) -> Checked:
     up = s.str.upper()
     bad = up.ne("") & ~up.isin(f.values)
     err = "enum: not one of " + "|".join(f.values)
-    return {f.name: _blank_to_na(up)}, pd.Series(np.where(bad, err, None), index=s.index, dtype=object), None
+    return {f.name: _blank_to_na(up)}, _where_text(bad, err), None
 
 
 def _normalised(column: str, out_suffix: str = "") -> Checker:
@@ -473,11 +481,10 @@ def _time(s: pd.Series, f: Field, done: Done) -> Checked:
     naive = s.str.fullmatch(_ISO_TIME)
     utc = pd.to_datetime(s.where(full).str.replace(",", ".", regex=False), format="ISO8601", utc=True,
                          errors="coerce")
-    err = np.select([s.eq(""), naive, ~full, utc.isna()],
-                    [None, "time-offset: no UTC offset (ISO 8601 with +hh:mm or Z required)",
-                     "time-format: not an ISO 8601 date-time (YYYY-MM-DDThh:mm:ss+hh:mm)",
-                     "calendar: not a date-time in the calendar"], None)
-    return {f.name: _blank_to_na(s), f"{f.name}_utc": utc}, pd.Series(err, index=s.index, dtype=object), None
+    err = _where_text(s.ne("") & utc.isna(), "calendar: not a date-time in the calendar")
+    err = err.mask(s.ne("") & ~full, "time-format: not an ISO 8601 date-time (YYYY-MM-DDThh:mm:ss+hh:mm)")
+    err = err.mask(naive, "time-offset: no UTC offset (ISO 8601 with +hh:mm or Z required)")
+    return {f.name: _blank_to_na(s), f"{f.name}_utc": utc}, err, None
 
 
 def _region_of(done: Done, index: pd.Index) -> pd.Series:
@@ -512,10 +519,8 @@ def _phone(s: pd.Series, f: Field, done: Done) -> Checked:
 
     res = _on_uniques(key.mask(s.eq("")), run)
     valid = res["valid"].astype("boolean")
-    finding = res["error"].where(res["error"].notna(),
-                                 pd.Series(np.where(valid.eq(False).fillna(False),
-                                                    "phone-unassigned: not in a range its country assigned", None),
-                                           index=s.index, dtype=object))
+    finding = res["error"].where(res["error"].notna(), _where_text(
+        valid.eq(False).fillna(False), "phone-unassigned: not in a range its country assigned"))
     return ({f.name: _blank_to_na(s), f"{f.name}_e164": res["e164"].astype("str"),
              f"{f.name}_valid": valid.fillna(False).where(s.ne(""), pd.NA)}, None, finding)
 
@@ -568,8 +573,8 @@ def person_refs(cols: dict[str, pd.Series], index: pd.Index) -> tuple[pd.Series,
     name = ("NAME:" + col("surname_norm") + "|" + col("given_names_norm").fillna("") + "|"
             + col("birth_date").fillna("") + "|" + col("nationality").fillna(""))
     ref = ("DOC:" + doc_key).where(doc_key.notna(), name)
-    err = pd.Series(np.where(ref.isna(), "person-ref: neither a document (doc_issuer and doc_number) nor a "
-                             "surname names the person", None), index=index, dtype=object)
+    err = _where_text(ref.isna(), "person-ref: neither a document (doc_issuer and doc_number) nor a surname "
+                      "names the person")
     return ref, doc_key, err
 
 
@@ -618,7 +623,8 @@ def validate(raw: RawTable, fields: tuple[Field, ...], *, kind: str, person: boo
     n, index = len(frame), frame.index
     dup = pd.Series(raw.digests).duplicated().to_numpy() if n else np.zeros(0, dtype=bool)
     cols: dict[str, pd.Series] = {
-        "file": pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [file]), index=index),
+        "file": pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=pd.Index([file])),
+                          index=index),
         "line": pd.Series(raw.lines, index=index), "content_hash": raw.hashes.set_axis(index)}
     errors: list[_Marks] = []
     findings: list[_Marks] = []
@@ -628,7 +634,7 @@ def validate(raw: RawTable, fields: tuple[Field, ...], *, kind: str, person: boo
         out, err, finding = check(s, f, cols)
         cols.update(out)
         if f.required:
-            errors.append(_marks(f.name, pd.Series(np.where(s.eq(""), "required: no value", None), index=index), s))
+            errors.append(_marks(f.name, _where_text(s.eq(""), "required: no value"), s))
         if err is not None:
             errors.append(_marks(f.name, err, s))
         if finding is not None:
