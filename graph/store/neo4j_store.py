@@ -146,8 +146,9 @@ class Neo4jWriter:
 
     def _check_ends(self, edge_type: str, groups: Mapping[tuple[str, str], list[dict[str, Any]]]) -> None:
         missing: list[tuple[int, str, str]] = []
-        for (src, dst), params in groups.items():
-            for rec in self._tx.run(_missing_cypher(src, dst), rows=params):
+        for (src, dst), items in groups.items():
+            ends = [{"row": i["row"], "src": i["src"], "dst": i["dst"]} for i in items]
+            for rec in self._tx.run(_missing_cypher(src, dst), rows=ends):
                 if rec["no_src"]:
                     missing.append((0, rec["row"], rec["src"]))
                 if rec["no_dst"]:
