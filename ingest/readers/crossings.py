@@ -76,12 +76,14 @@ def _mrz_uniques(values: pd.Series) -> pd.DataFrame:
 
     text = values.astype(str)
     fast = text.str.fullmatch(r"[A-Z0-9<]{88}") & ~text.str[0].isin(["I", "A", "C"])
-    out = pd.DataFrame({"format": None, "ok": None, "finding": None}, index=values.index, dtype=object)
+    out = pd.DataFrame({"format": None, "ok": None, "finding": None, "number": None}, index=values.index,
+                       dtype=object)
     if fast.any():
         ok, bad = td3_checks(text[fast].tolist())
         out.loc[fast, "format"] = np.where(text[fast].str[0].eq("V"), "MRVA", "TD3")
         out.loc[fast, "ok"] = ok
         out.loc[fast, "finding"] = [None if b is None else f"mrz-check: {b} check digit wrong" for b in bad]
+        out.loc[fast, "number"] = text[fast].str[44:53].str.replace("<", "", regex=False)
     rest = ~fast
     if rest.any():
         res = pd.DataFrame(parse_mrzs(values[rest], field="mrz"))
@@ -90,18 +92,30 @@ def _mrz_uniques(values: pd.Series) -> pd.DataFrame:
         out.loc[rest, "ok"] = res["all_check_digits_ok"].where(res["error"].isna(), None)
         unreadable = res["error"].map(lambda e: None if pd.isna(e) else f"mrz-unreadable: {str(e).split(': ', 1)[-1]}")
         out.loc[rest, "finding"] = res["findings"].where(res["findings"].notna(), unreadable)
+        out.loc[rest, "number"] = res["document_number"]
     return out
 
 
 def _mrz(s: pd.Series, f: Field, done: Done) -> Checked:
-    """The MRZ as written, its format and whether every check digit holds; failures are findings."""
+    """The MRZ as written, its format and whether every check digit holds; failures are findings, and so is
+    an MRZ whose document number is not the row's ``doc_number`` (a swapped or altered data page)."""
     codes, uniques = pd.factorize(s.mask(s.eq("")))
     compact = pd.Series(np.asarray(uniques, dtype=object), dtype=object).map(lambda t: "".join(t.upper().split()))
     res = _mrz_uniques(compact)
-    res = pd.concat([res, pd.DataFrame([[None, None, None]], columns=res.columns)], ignore_index=True)
+    res = pd.concat([res, pd.DataFrame([[None] * res.shape[1]], columns=res.columns)], ignore_index=True)
     res = res.take(np.where(codes < 0, len(res) - 1, codes)).set_index(s.index)
+    finding = res["finding"]
+    if "doc_number" in done:
+        number, printed = res["number"], done["doc_number"]
+        differs = (number.notna() & number.ne("") & printed.notna() & number.ne(printed)).to_numpy(dtype=bool)
+        if differs.any():
+            values = finding.to_numpy(dtype=object).copy()
+            for i in np.flatnonzero(differs).tolist():
+                text = f"mrz-doc-number: the MRZ says {number.iat[i]}, doc_number is {printed.iat[i]}"
+                values[i] = f"{values[i]}; mrz {text}" if isinstance(values[i], str) else text
+            finding = pd.Series(values, index=s.index)
     return ({f.name: s.mask(s.eq("")), "mrz_format": res["format"].astype("str"),
-             "mrz_checks_ok": res["ok"].astype("boolean")}, None, res["finding"])
+             "mrz_checks_ok": res["ok"].astype("boolean")}, None, finding)
 
 
 FIELDS: tuple[Field, ...] = (

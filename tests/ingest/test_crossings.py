@@ -177,6 +177,13 @@ def test_broken_mrz_check_digit_is_a_finding_not_a_rejection(tmp_path: Path) -> 
     assert {"mrz-check", "mrz-unreadable"} <= rules
 
 
+def test_mrz_with_another_document_number_is_a_finding(tmp_path: Path) -> None:
+    r = read_crossings(write(tmp_path / "crossings.csv", [good(1, doc_number="L898902C4")]))
+    assert not r.quarantined and bool(r.records["mrz_checks_ok"].iat[0])
+    assert "mrz-doc-number" in r.records["findings"].iat[0] and "L898902C3" in r.records["findings"].iat[0]
+    assert any(d.rule == "mrz-doc-number" for d in r.deviations)
+
+
 def test_td3_checks_agree_with_the_scalar_parser() -> None:
     from ingest.normalise import parse_mrz
 
