@@ -4,7 +4,7 @@ Why vectorised: a national export is millions of rows. Reading is pyarrow, every
 operation (regexes, ``pd.to_datetime``, normalisers run once per distinct value) and MRZ check digits of
 the common TD3/MRV-A shape are computed with numpy over all rows at once; only odd MRZ shapes go through
 the scalar :func:`ingest.normalise.parse_mrz`. Measured on the shared 2-core development machine: the
-4,859,949 crossings of a 1,000,000-person world in 39.5 s (about 123,000 rows/s), peak RSS 4.55 GiB
+4,859,949 crossings of a 1,000,000-person world in 40-43 s (about 115,000 rows/s), peak RSS 4.55 GiB
 (``tests/ingest/test_crossings.py::test_five_million_rows_read_well_under_a_minute``, marked slow).
 
 A row that breaks a rule (a required value missing, an enum value outside its set, a time without a UTC

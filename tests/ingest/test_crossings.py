@@ -328,7 +328,7 @@ def test_world_crossings_load_without_quarantine(world: Path) -> None:
 @pytest.mark.slow
 def test_five_million_rows_read_well_under_a_minute(world: Path, tmp_path: Path) -> None:
     """Measured on the shared 2-core development machine (load ~2 from other work): the 4,859,949 crossings
-    of a 1,000,000-person world read in 39.5 s wall, 38.8 s CPU, peak RSS 4.55 GiB (~123,000 rows/s)."""
+    of a 1,000,000-person world read in 40-43 s wall (39-42 s CPU), peak RSS 4.55 GiB (~115,000 rows/s)."""
     base = (world / "crossings.csv").read_text(encoding="utf-8").splitlines()
     header, body = base[0], base[1:]
     reps = -(-5_000_000 // len(body))
