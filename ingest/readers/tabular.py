@@ -123,8 +123,11 @@ def read_table(path: str | Path, *, encoding: str = "utf-8") -> RawTable:
     path = Path(path)
     if path.suffix.lower() in (".parquet", ".pq"):
         return _read_parquet(path)
+    try:
+        enc = codecs.lookup(encoding).name
+    except LookupError:
+        raise InvalidInputError("unknown text encoding", file=str(path), value=encoding) from None
     data = path.read_bytes()
-    enc = codecs.lookup(encoding).name
     if enc == "utf-8":
         buf = data[len(_BOM):] if data.startswith(_BOM) else data
     else:

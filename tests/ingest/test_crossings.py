@@ -278,6 +278,13 @@ def test_gb18030_file_with_native_names(tmp_path: Path) -> None:
     assert r.records["content_hash"].tolist() == utf8.records["content_hash"].tolist()
 
 
+def test_unknown_encoding_is_a_named_error(tmp_path: Path) -> None:
+    from graph.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="unknown text encoding"):
+        read_crossings(write(tmp_path / "crossings.csv", [good(1)]), encoding="klingon-8")
+
+
 def test_gb18030_read_as_utf8_quarantines_the_lines_and_says_why(tmp_path: Path) -> None:
     rows = [good(1), good(2, native_name="刘芳军"), good(3)]
     r = read_crossings(write(tmp_path / "crossings.csv", rows, encoding="gb18030"))
