@@ -19,6 +19,8 @@ from typing import Any, Protocol, TypeAlias
 import pandas as pd
 import pyarrow as pa
 
+from graph.errors import InvalidValueError
+from graph.ids import node_id
 from graph.schema import Schema
 from graph.store.model import Edge, Neighbourhood, Node, StoreStats, Subgraph, WriteResult
 
@@ -118,6 +120,32 @@ class GraphStore(ABC):
     def close(self) -> None:
         """Release the store."""
 
+    # ------------------------------------------------ argument checks both stores share
+    def _key_id(self, label: str | None, key: Mapping[str, Any] | Sequence[Any]) -> str:
+        """The id a find-by-key names (the label is required, the key in the schema's order or by name)."""
+        if label is None:
+            raise InvalidValueError("find by key needs a label", field="label")
+        ntype = self.schema.node(label)
+        values = [key[k] for k in ntype.key] if isinstance(key, Mapping) else list(key)
+        return node_id(label, *values)
+
+    def _walk_params(
+        self, depth: int, limit: int, edge_types: Sequence[str] | None, since: TimeBound, until: TimeBound
+    ) -> dict[str, Any]:
+        """Checked ``neighbours`` arguments: the filters that apply (types, since, until), None ones left out."""
+        if not 1 <= depth <= MAX_DEPTH:
+            raise InvalidValueError(f"depth must be 1 to {MAX_DEPTH}", field="depth", value=depth)
+        if limit < 1:
+            raise InvalidValueError("limit must be at least 1", field="limit", value=limit)
+        for t in edge_types or ():
+            self.schema.edge(t)
+        params = {
+            "types": list(edge_types) if edge_types else None,
+            "since": as_time(since, "since"),
+            "until": as_time(until, "until"),
+        }
+        return {k: v for k, v in params.items() if v is not None}
+
     def __enter__(self) -> GraphStore:
         return self
 
@@ -125,6 +153,18 @@ class GraphStore(ABC):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def as_time(value: TimeBound, field: str) -> datetime | None:
+    """A time bound as a naive UTC datetime (dates at midnight); ``InvalidValueError`` if it is not one."""
+    if value is None or isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise InvalidValueError("not an ISO date or time", field=field, value=value) from None
 
 
 def export_table(records: list[dict[str, Any]]) -> pa.Table:

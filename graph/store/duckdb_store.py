@@ -10,17 +10,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from graph.errors import InvalidValueError, StoreError, StoreUnavailableError
-from graph.ids import format_id, node_id, parse_id
+from graph.errors import StoreError, StoreUnavailableError
+from graph.ids import format_id, parse_id
 from graph.schema import Schema, load_schema
-from graph.store.base import MAX_DEPTH, BulkWriter, GraphStore, TimeBound, export_table
+from graph.store.base import BulkWriter, GraphStore, TimeBound, export_table
 from graph.store.duckdb_ddl import FORMAT_VERSION, INDEX_NAMES, INDEXES, TABLES, norm_text
 from graph.store.duckdb_writer import DuckDBWriter
 from graph.store.expand import Row, by_recency, expand
@@ -54,17 +53,6 @@ def _hop_sql(*, single: bool, ordered: bool, types: bool, since: bool, until: bo
         return hits
     order = "ORDER BY last_seen DESC NULLS LAST, nbr, eid"
     return f"WITH hits AS MATERIALIZED ({hits})\nSELECT * FROM hits {order} LIMIT $cap"
-
-
-def _time(value: TimeBound, field: str) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    try:
-        return datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise InvalidValueError("not an ISO date or time", field=field, value=value) from None
 
 
 def _props(raw: Any) -> dict[str, Any]:
@@ -229,11 +217,7 @@ class DuckDBStore(GraphStore):
         if label is not None:
             self.schema.node(label)
         if key is not None:
-            if label is None:
-                raise InvalidValueError("find by key needs a label", field="label")
-            ntype = self.schema.node(label)
-            values = [key[k] for k in ntype.key] if isinstance(key, Mapping) else list(key)
-            found = self.get(node_id(label, *values))
+            found = self.get(self._key_id(label, key))
             return [found] if isinstance(found, Node) else []
         where, params = ["($label IS NULL OR label = $label)"], {"label": label, "limit": limit}
         for i, (name, value) in enumerate(sorted((props or {}).items())):
@@ -260,19 +244,8 @@ class DuckDBStore(GraphStore):
         limit: int = 100,
     ) -> Neighbourhood:
         """Nodes within ``depth`` hops of ``node_id`` (see ``GraphStore.neighbours``)."""
-        if not 1 <= depth <= MAX_DEPTH:
-            raise InvalidValueError(f"depth must be 1 to {MAX_DEPTH}", field="depth", value=depth)
-        if limit < 1:
-            raise InvalidValueError("limit must be at least 1", field="limit", value=limit)
-        for t in edge_types or ():
-            self.schema.edge(t)
+        params = self._walk_params(depth, limit, edge_types, since, until)
         _, center = parse_id(node_id)
-        params: dict[str, Any] = {
-            "types": list(edge_types) if edge_types else None,
-            "since": _time(since, "since"),
-            "until": _time(until, "until"),
-        }
-        params = {k: v for k, v in params.items() if v is not None}
         shape = {"types": "types" in params, "since": "since" in params, "until": "until" in params}
 
         def hop(frontier: list[int], cap: int) -> tuple[list[Row], bool]:
