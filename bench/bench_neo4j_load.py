@@ -28,7 +28,7 @@ OUT = Path("out/bench")
 
 def _empty(uri: str) -> None:
     with GraphDatabase.driver(uri, auth=None) as driver, driver.session() as session:
-        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 50000 ROWS").consume()
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
 
 
 def load(uri: str, folder: Path, batch: int) -> dict[str, Any]:
