@@ -34,7 +34,8 @@ $BIN/cluegraph neighbours "Person=P-0001" --depth 3 --edge-type BOOKED --edge-ty
 cat <<MSG
 
 Done. What ran: the world generator, the embedded DuckDB graph store, search and link expansion.
-Not yet part of cluegraph (open issues): ingest of the world's files (#4), the Neo4j store (#5),
-risk analytics (#6), batch runs (#7), the investigator dashboard (#8) and clue packets (#9).
+Also there: the Neo4j store for a team server (\`cluegraph sync\`, see the README) and the readers of
+the world's files (ingest/). Not yet part of cluegraph (open issues): the ingest pipeline into the graph
+(#4), risk analytics (#6), batch runs (#7), the investigator dashboard (#8) and clue packets (#9).
 Try it yourself:  .venv/bin/cluegraph --help   (store: $STORE)
 MSG
