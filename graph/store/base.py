@@ -61,7 +61,6 @@ class GraphStore(ABC):
     def get(self, item_id: str) -> Node | Edge | None:
         """The node or edge with this id, or None."""
 
-    @abstractmethod
     def find(
         self,
         label: str | None = None,
@@ -73,6 +72,16 @@ class GraphStore(ABC):
     ) -> list[Node]:
         """Nodes by key (needs ``label``), by property equality, or by normalised text (every word of
         ``text`` must occur in the label's text properties, ignoring case, accents and spacing)."""
+        if label is not None:
+            self.schema.node(label)
+        if key is not None:
+            found = self.get(self._key_id(label, key))
+            return [found] if isinstance(found, Node) else []
+        return self._find(label, props or {}, text or "", limit)
+
+    @abstractmethod
+    def _find(self, label: str | None, props: Mapping[str, Any], text: str, limit: int) -> list[Node]:
+        """``find`` by property equality and text, the label already checked."""
 
     @abstractmethod
     def neighbours(

@@ -204,26 +204,13 @@ class DuckDBStore(GraphStore):
             return self._edge(rows[0]) if rows and rows[0][1] == label else None
         return None
 
-    def find(
-        self,
-        label: str | None = None,
-        *,
-        key: Mapping[str, Any] | Sequence[Any] | None = None,
-        props: Mapping[str, Any] | None = None,
-        text: str | None = None,
-        limit: int = 100,
-    ) -> list[Node]:
-        """Nodes by key, by property equality, or by normalised text (see ``GraphStore.find``)."""
-        if label is not None:
-            self.schema.node(label)
-        if key is not None:
-            found = self.get(self._key_id(label, key))
-            return [found] if isinstance(found, Node) else []
+    def _find(self, label: str | None, props: Mapping[str, Any], text: str, limit: int) -> list[Node]:
+        """Nodes by property equality and normalised text (see ``GraphStore.find``)."""
         where, params = ["($label IS NULL OR label = $label)"], {"label": label, "limit": limit}
-        for i, (name, value) in enumerate(sorted((props or {}).items())):
+        for i, (name, value) in enumerate(sorted(props.items())):
             where.append(f"json_extract_string(props, $path{i}) = CAST($value{i} AS VARCHAR)")
             params[f"path{i}"], params[f"value{i}"] = f'$."{name}"', value
-        for i, word in enumerate((text or "").split()):
+        for i, word in enumerate(text.split()):
             where.append(f"contains(text, {norm_text(f'$word{i}')})")
             params[f"word{i}"] = word
         with self._parallel():  # a search scans every node of the label

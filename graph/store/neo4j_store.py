@@ -150,29 +150,16 @@ class Neo4jStore(GraphStore):
                 words.append(str(rows[0][0]))
         return words
 
-    def find(
-        self,
-        label: str | None = None,
-        *,
-        key: Mapping[str, Any] | Sequence[Any] | None = None,
-        props: Mapping[str, Any] | None = None,
-        text: str | None = None,
-        limit: int = 100,
-    ) -> list[Node]:
-        """Nodes by key, by property equality, or by normalised text (see ``GraphStore.find``)."""
-        if label is not None:
-            self.schema.node(label)
-        if key is not None:
-            item = self.get(self._key_id(label, key))
-            return [item] if isinstance(item, Node) else []
-        words = self._normalised_words(text or "")
+    def _find(self, label: str | None, props: Mapping[str, Any], text: str, limit: int) -> list[Node]:
+        """Nodes by property equality and normalised text (see ``GraphStore.find``)."""
+        words = self._normalised_words(text)
         found: list[tuple[str, int, Node]] = []
         for ntype in [self.schema.node(label)] if label else list(self.schema.nodes.values()):
             if words and not ntype.text:
                 continue
-            conds = [f"toString(n[$p{i}]) = toString($v{i})" for i in range(len(props or {}))]
+            conds = [f"toString(n[$p{i}]) = toString($v{i})" for i in range(len(props))]
             params: dict[str, Any] = {"limit": limit, "words": words}
-            for i, (name, value) in enumerate(sorted((props or {}).items())):
+            for i, (name, value) in enumerate(sorted(props.items())):
                 params[f"p{i}"], params[f"v{i}"] = name, value
             if words:
                 joined = " + ' ' + ".join(f"coalesce(n._t_{t}, '')" for t in ntype.text)
