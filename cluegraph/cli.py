@@ -212,6 +212,10 @@ def world(
         raise _fail(err) from err
 
 
+# Command families in their own modules (cluegraph/commands/); each registers its commands on ``app``.
+# One import line per family, added by the module's author.
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

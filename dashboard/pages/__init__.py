@@ -1,0 +1,1 @@
+"""Dash pages of the investigator dashboard, one module a page."""

@@ -1,0 +1,1 @@
+"""The ingest pipeline: discover source files, read, validate, normalise, resolve, load, report."""

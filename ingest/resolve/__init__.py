@@ -1,0 +1,1 @@
+"""Identity resolution: person-bearing records -> Person identities, candidates and findings."""
