@@ -1,0 +1,101 @@
+"""Search: one box for names in any script and transliteration, document numbers, phones, e-mails, cards,
+bookings and plates.
+
+Candidates come from the store's text search (``store.find(text=...)``) on the query as typed, on its Latin
+form (ICAO 9303 transliteration of Cyrillic, Arabic, Han...), and on the leading letters of each word; people
+among them are then ranked by ``ingest.normalise.names``: equal transliteration skeletons (``variant_key``:
+YURIY IVANOV = IURII IVANOV, CHANG WEI = ZHANG WEI) and fuzzy similarity. Phones and e-mails are also looked
+up by their normalised key (E.164, lower case).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dashboard.elements import caption, risk_of
+from graph.errors import ClueGraphError
+from graph.store import GraphStore, Node
+from ingest.normalise.emails import normalise_email
+from ingest.normalise.names import name_similarity, normalise_name, variant_key
+from ingest.normalise.phones import normalise_phone
+
+MIN_NAME_SCORE = 0.72
+_PER_FIND = 200
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: the node, how well it matched (0-1) and why."""
+
+    id: str
+    label: str
+    caption: str
+    detail: str
+    score: float
+    why: str
+    risk: float
+
+
+def _person_name(node: Node) -> str:
+    return f"{node.props.get('surname') or ''} {node.props.get('given_names') or ''}".strip()
+
+
+def _detail(node: Node) -> str:
+    p = node.props
+    if node.label == "Person":
+        bits = [p.get("native_name"), p.get("birth_date"), p.get("nationality")]
+        return " · ".join(str(b) for b in bits if b)
+    return node.summary()
+
+
+def _latin(query: str) -> str:
+    try:
+        n = normalise_name(query)
+    except ClueGraphError:
+        return ""
+    return n.latin if n else ""
+
+
+def _key_lookups(store: GraphStore, query: str) -> list[Node]:
+    """Phones and e-mails by their normalised key."""
+    found: list[Node] = []
+    for label, norm in (("Phone", normalise_phone), ("Email", normalise_email)):
+        try:
+            key = norm(query)
+        except ClueGraphError:
+            continue
+        if key:
+            found += store.find(label, key=[key])
+    return found
+
+
+def _name_hit(node: Node, latin: str, vkey: str) -> Hit | None:
+    name = _person_name(node)
+    same_skeleton = bool(vkey) and variant_key(node.props.get("surname"), node.props.get("given_names")) == vkey
+    score = max(name_similarity(latin, name), 0.97 if same_skeleton else 0.0)
+    if score < MIN_NAME_SCORE:
+        return None
+    why = "same transliteration skeleton" if same_skeleton and score == 0.97 else f"name similarity {score:.2f}"
+    return Hit(node.id, node.label, caption(node), _detail(node), round(score, 3), why, risk_of(node.props))
+
+
+def search(store: GraphStore, query: str, *, limit: int = 30) -> list[Hit]:
+    """The best matches for ``query``, best first (exact text matches, then people by name).
+
+    Example (on a store holding IVANOV IURII): ``search(store, "Юрий Иванов")`` and
+    ``search(store, "Yuriy Ivanov")`` both find him (``tests/dashboard/test_search.py``)."""
+    query = " ".join(query.split())
+    if not query:
+        return []
+    hits: dict[str, Hit] = {}
+    for node in [*_key_lookups(store, query), *store.find(text=query, limit=limit)]:
+        hits[node.id] = Hit(node.id, node.label, caption(node), _detail(node), 1.0, "text match", risk_of(node.props))
+    latin = _latin(query)
+    vkey = variant_key(latin) if latin else ""
+    words = {latin} | {w[:4] for w in latin.split() if len(w) >= 3} if latin else set()
+    for word in sorted(words):
+        for node in store.find("Person", text=word, limit=_PER_FIND):
+            hit = _name_hit(node, latin, vkey)
+            if hit and (node.id not in hits or hits[node.id].score < hit.score):
+                hits[node.id] = hit
+    return sorted(hits.values(), key=lambda h: (-h.score, -h.risk, h.caption))[:limit]
