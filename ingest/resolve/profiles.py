@@ -1,0 +1,98 @@
+"""Profiles: the distinct identity tuples among the records, with the keys blocking and comparison need.
+
+A million crossings of a few hundred thousand people hold far fewer distinct (name, birth date, sex,
+nationality, document) tuples than records; resolution works on these *profiles* and maps records back by
+their profile code. Profiles are sorted by their values, so everything after is independent of row order.
+
+Keys are computed per distinct token, not per record: ``variant`` (sorted transliteration skeletons of the
+name tokens, :func:`ingest.normalise.skeleton`), ``name_key`` (sorted tokens), ``compact`` (skeletons of
+surname and given names each as one word), and ``first_token`` skeletons of surname and given names.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ingest.normalise import normalise_names, skeleton
+from ingest.normalise.names import PARTICLES
+from ingest.resolve.config import ResolveError
+
+IDENTITY_COLUMNS = ["surname", "given_names", "native_name", "sex", "birth_date", "nationality", "doc_type",
+                    "doc_issuer", "doc_number"]  # fmt: skip
+REQUIRED = ["record_ref", *IDENTITY_COLUMNS]
+
+
+def _clean(col: pd.Series) -> pd.Series:
+    return col.fillna("").astype(str).str.strip()
+
+
+def check_records(records: pd.DataFrame, extra: list[str]) -> None:
+    """Raise :class:`ResolveError` when a column is missing or a ``record_ref`` repeats."""
+    for name in [*REQUIRED, *extra]:
+        if name not in records.columns:
+            raise ResolveError("records lack a column identity resolution needs", field=name)
+    dup = records["record_ref"].duplicated()
+    if dup.any():
+        raise ResolveError(
+            "record_ref must be unique", field="record_ref", value=str(records["record_ref"][dup].iloc[0])
+        )
+
+
+def profile_codes(records: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
+    """Distinct value tuples of ``columns`` (sorted) and, per record, the position of its tuple."""
+    frame = pd.DataFrame({c: _clean(records[c]) for c in columns})
+    codes = frame.groupby(columns, sort=True).ngroup().to_numpy()
+    _, first = np.unique(codes, return_index=True)
+    return frame.iloc[first].reset_index(drop=True), codes
+
+
+def _latin(values: pd.Series) -> pd.Series:
+    """Upper-case ASCII names; values that are not already so go through the normaliser (once each)."""
+    plain = values.str.fullmatch(r"[A-Z ]*")
+    if plain.all():
+        return values
+    out = values.copy()
+    todo = values[~plain]
+    latin = normalise_names(todo)["latin"]
+    out[~plain] = pd.Series(latin.to_numpy(), index=todo.index).fillna("")
+    return out
+
+
+def _token_keys(full: pd.Series) -> pd.DataFrame:
+    """Sorted tokens and sorted skeletons of each full name, computed per distinct token."""
+    toks = full.str.split().explode()
+    toks = toks[toks.notna() & (toks != "")]
+    particle = toks.isin(PARTICLES)
+    others = (~particle).groupby(level=0).sum()
+    keep = ~particle | (others.reindex(toks.index).to_numpy() == 0)
+    toks = toks[keep]
+    uniq = pd.unique(toks.to_numpy())
+    skel = pd.Series([skeleton(t) for t in uniq], index=uniq)
+    frame = pd.DataFrame({"row": toks.index, "tok": toks.to_numpy(), "skel": skel.reindex(toks.to_numpy()).to_numpy()})
+    name_key = frame.sort_values(["row", "tok"]).groupby("row")["tok"].agg(" ".join)
+    variant = frame.sort_values(["row", "skel"]).groupby("row")["skel"].agg(" ".join)
+    return pd.DataFrame({"name_key": name_key, "variant": variant}).reindex(full.index).fillna("")
+
+
+def _compact(part: pd.Series) -> pd.Series:
+    squeezed = part.str.replace(" ", "", regex=False)
+    uniq = pd.unique(squeezed.to_numpy())
+    return squeezed.map(dict(zip(uniq, (skeleton(u) if u else "" for u in uniq), strict=True)))
+
+
+def add_keys(p: pd.DataFrame) -> pd.DataFrame:
+    """Add name, date and document keys to the profiles frame (in place) and return it."""
+    p["surname_l"] = _latin(p["surname"])
+    p["given_l"] = _latin(p["given_names"])
+    p["full"] = (p["surname_l"] + " " + p["given_l"]).str.strip()
+    p[["name_key", "variant"]] = _token_keys(p["full"])
+    cs, cg = _compact(p["surname_l"]), _compact(p["given_l"])
+    p["compact"] = np.where(cs < cg, cs + " " + cg, cg + " " + cs)
+    p["surname_sk"], p["given_sk"] = cs, cg
+    dob = p["birth_date"].str.extract(r"^(\d{4})-(\d{2})-(\d{2})$").fillna("0").astype(int)
+    p["dob_y"], p["dob_m"], p["dob_d"] = dob[0].to_numpy(), dob[1].to_numpy(), dob[2].to_numpy()
+    p["dob_full"] = (p["dob_y"] > 0) & (p["dob_m"] > 0) & (p["dob_d"] > 0)
+    p["year"] = np.where(p["dob_y"] > 0, p["dob_y"].astype(str), "")
+    p["doc_key"] = np.where(p["doc_number"] != "", p["doc_issuer"] + ":" + p["doc_number"], "")
+    return p

@@ -1,0 +1,99 @@
+"""``resolve_identities``: person-bearing records -> persons, candidate pairs and document findings.
+
+Steps (all whole-array): distinct profiles of the records (:mod:`.profiles`); candidate pairs by blocking
+(:mod:`.blocking`); comparison levels and Fellegi-Sunter scores (:mod:`.compare`, :mod:`.model`); the
+deterministic rule (same document issuer + number, name and birth date compatible) and the probabilistic
+one (match probability at or above the threshold) give edges; persons are their connected components, with
+partial-date profiles attached only where unambiguous (:mod:`.cluster`); candidates and findings last
+(:mod:`.findings`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ingest.resolve import cluster, findings, model
+from ingest.resolve.blocking import PERSON_RULES, candidate_pairs
+from ingest.resolve.config import ASSIGNMENT_COLUMNS, PERSON_COLUMNS, Resolution, ResolveConfig
+from ingest.resolve.profiles import IDENTITY_COLUMNS, add_keys, check_records, profile_codes
+
+#: name levels (and birth date levels) under which a shared document joins two profiles.
+DOC_NAME_OK, DOC_DATE_OK = 3, 2
+
+
+def resolve_identities(records: pd.DataFrame, *, config: ResolveConfig | None = None) -> Resolution:
+    """Resolve records (one row per person-bearing record) into persons.
+
+    >>> recs = pd.DataFrame({"record_ref": ["r1", "r2", "r3"], "surname": ["ZHANG", "CHANG", "ZHANG"],
+    ...     "given_names": ["WEI", "WEI", "WEI"], "native_name": ["", "", ""], "sex": ["M", "M", "M"],
+    ...     "birth_date": ["1980-05-01", "1980-05-01", "1981-02-11"], "nationality": ["CHN"] * 3,
+    ...     "doc_type": ["P"] * 3, "doc_issuer": ["CHN"] * 3, "doc_number": ["E1", "E2", "E3"],
+    ...     "seen": ["2025-01-01T00:00:00"] * 3})
+    >>> res = resolve_identities(recs)
+    >>> res.assignments["person_key"].nunique()
+    2
+    """
+    config = config or ResolveConfig()
+    extra = [e.column for e in config.extra if e.column not in IDENTITY_COLUMNS]
+    check_records(records, extra)
+    columns = IDENTITY_COLUMNS + extra
+    p, codes = profile_codes(records, columns)
+    add_keys(p)
+    counts = np.bincount(codes, minlength=len(p))
+    comps = model.build_model(config)
+    i, j = candidate_pairs(p, PERSON_RULES + config.blocking, max_block=config.max_block)
+    levels = model.level_matrix(comps, p, i, j)
+    prior = config.prior_log2
+    if config.train and len(i):
+        comps = model.estimate_u(comps, p, counts.astype(float), n=200_000, seed=config.seed)
+        comps, lam = model.estimate_m(comps, levels, prior)
+        prior = float(np.log2(lam / (1 - lam)))
+    score = model.scores(comps, levels, prior)
+    labels, method, conf, ambiguous = _cluster(p, i, j, levels, score, config)
+    keys = cluster.person_keys(p, labels, columns)
+    assignments = pd.DataFrame(
+        {
+            "record_ref": records["record_ref"].astype(str).to_numpy(),
+            "person_key": keys[codes],
+            "method": method[codes],
+            "confidence": conf[codes],
+        }
+    )[ASSIGNMENT_COLUMNS]
+    persons = cluster.representatives(p, keys, counts, PERSON_COLUMNS[1:])[PERSON_COLUMNS]
+    cands = findings.candidates(comps, levels, score, i, j, keys, ambiguous, config)
+    found = findings.document_findings(p, keys, config)
+    return Resolution(assignments=assignments, persons=persons, candidates=cands, findings=found)
+
+
+def _cluster(
+    p: pd.DataFrame, i: np.ndarray, j: np.ndarray, levels: np.ndarray, score: np.ndarray, config: ResolveConfig
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]:
+    n = len(p)
+    name_lv, date_lv, doc_lv = levels[:, 0], levels[:, 1], levels[:, 4]
+    same_doc = doc_lv == 0
+    compatible = (name_lv <= DOC_NAME_OK) & (date_lv <= DOC_DATE_OK)  # -1 (missing) counts as compatible
+    doc_edge = same_doc & compatible
+    prob = model.probability(score)
+    match = (prob >= config.match_probability) & ~same_doc
+    full = p["dob_full"].to_numpy()
+    strong = doc_edge | (match & full[i] & full[j])
+    labels = cluster.components(n, i[strong], j[strong])
+    weak = match & ~strong
+    labels, ambiguous = cluster.attach(labels, ~full, i[weak], j[weak], score[weak])
+    method = np.full(n, "single", dtype=object)
+    conf = np.ones(n)
+    joined = strong | weak
+    ok = joined & (labels[i] == labels[j])
+    pr = pd.DataFrame(
+        {
+            "x": np.concatenate([i[ok], j[ok]]),
+            "p": np.concatenate([prob[ok], prob[ok]]),
+            "d": np.concatenate([doc_edge[ok], doc_edge[ok]]),
+        }
+    )
+    by = pr.groupby("x").agg(p=("p", "max"), d=("d", "max"))
+    idx = by.index.to_numpy()
+    method[idx] = np.where(by["d"].to_numpy(), "document", "probabilistic")
+    conf[idx] = np.where(by["d"].to_numpy(), 1.0, by["p"].to_numpy())
+    return labels, method, conf, ambiguous
