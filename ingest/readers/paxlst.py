@@ -444,6 +444,12 @@ def read_paxlst(path: str | Path | Sequence[str | Path], *, encoding: str = "utf
         found, found_devs = read_messages(p, encoding=encoding)
         messages.extend(found)
         devs.extend(found_devs)
+    return paxlst_from_messages(messages, devs)
+
+
+def paxlst_from_messages(messages: Sequence[Message], devs: list[Deviation]) -> PaxlstResult:
+    """Travellers of messages already split (``read_messages`` per file, so that one unreadable file does
+    not stop the others): multi-part messages reassembled, ``devs`` extended with what is found."""
     logical, part_devs = assemble(messages)
     devs.extend(part_devs)
     quarantine: list[Quarantined] = []

@@ -217,6 +217,12 @@ def read_pnrgov(path: str | Path | Sequence[str | Path], *, encoding: str = "utf
         found, found_devs = read_pnr_messages(p, encoding=encoding)
         messages.extend(found)
         devs.extend(found_devs)
+    return pnrgov_from_messages(messages, devs)
+
+
+def pnrgov_from_messages(messages: Sequence[Message], devs: list[Deviation]) -> PnrgovResult:
+    """Bookings of messages already split (``read_pnr_messages`` per file, so that one unreadable file does
+    not stop the others): multi-part pushes reassembled, ``devs`` extended with what is found."""
     logical, part_devs = assemble(messages)
     devs.extend(part_devs)
     quarantine: list[Quarantined] = []

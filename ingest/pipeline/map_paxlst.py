@@ -1,0 +1,91 @@
+"""PAXLST travellers -> Voyage, Port, Document nodes; ANNOUNCED (role PASSENGER or CREW, with the document
+presented, seat and ports) and HOLDS from the person; one person-bearing record per traveller.
+
+A traveller announced again by a retransmitted list (same segments, same flight and time) is counted as a
+duplicate and not loaded twice. A traveller flies every leg of a progressive flight between their own
+embarkation and debarkation ports: one ANNOUNCED edge per leg.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from ingest.pipeline.batch import GraphBatch
+from ingest.pipeline.keys import edi_refs, flight_numbers, ids, text, utc
+from ingest.pipeline.people import normalise_people
+
+#: Where a problem found while mapping goes: (file name, message index, segment number, field, value, rule,
+#: detail).
+Problem = Callable[[str, int | None, int | None, str, str, str, str], None]
+
+
+def _legs(trav: pd.DataFrame) -> pd.DataFrame:
+    """One row per traveller and leg: ``pos`` (the traveller's row), carrier, flight, ports, times."""
+    rows = []
+    for pos, legs in enumerate(trav["legs"].tolist()):
+        for leg in legs if isinstance(legs, list) and legs else [{}]:
+            rows.append({"pos": pos, **{k: leg.get(k) for k in ("carrier", "flight", "dep_port", "dep_time",
+                                                                 "arr_port", "arr_time")}})
+    legs = pd.DataFrame(rows, columns=["pos", "carrier", "flight", "dep_port", "dep_time", "arr_port", "arr_time"])
+    flight = flight_numbers(legs["flight"])
+    carrier = text(legs["carrier"]).fillna(flight.str[:2])
+    when = text(legs["arr_time"]).fillna(text(legs["dep_time"]))
+    legs["voyage"] = ids("Voyage", carrier, flight, when.str[:10])
+    legs["carrier"], legs["number"], legs["date"] = carrier, flight, when.str[:10]
+    return legs
+
+
+def duplicates(trav: pd.DataFrame) -> pd.Series:
+    """Travellers already announced earlier in this run (same content, flight and departure)."""
+    key = trav[["content_hash", "flight", "dep_time", "list_type"]].astype(str).agg("|".join, axis=1)
+    return key.duplicated()
+
+
+def map_paxlst(trav: pd.DataFrame, names: pd.Series, batch: GraphBatch, problem: Problem) -> None:
+    """Add the nodes, edges and person records of PAXLST travellers (``names``: their files as named in
+    record references)."""
+    if trav.empty:
+        return
+    trav = trav.reset_index(drop=True)
+    names = names.reset_index(drop=True)
+    ref = edi_refs(names, trav["message_index"], trav["segment_number"])
+    people, problems = normalise_people(trav)
+    for pos, fld, value, err in problems:
+        problem(names.iat[pos], trav["message_index"].iat[pos], trav["segment_number"].iat[pos], fld, value,
+                "normalise-" + fld, err)
+    legs = _legs(trav)
+    t_leg = utc(text(legs["arr_time"]).fillna(text(legs["dep_time"])))
+    leg_ref = ref.iloc[legs["pos"]].reset_index(drop=True)
+    base_leg = {"t": t_leg, "ref": leg_ref}
+    batch.node("Voyage", pd.DataFrame({"carrier": legs["carrier"], "number": legs["number"], "date": legs["date"],
+                                       "mode": "AIR", "dep_port": text(legs["dep_port"]),
+                                       "arr_port": text(legs["arr_port"]), "dep_time": text(legs["dep_time"]),
+                                       "arr_time": text(legs["arr_time"]), **base_leg}))
+    for end in ("dep_port", "arr_port"):
+        batch.node("Port", pd.DataFrame({"code": text(legs[end]).str.upper(), "mode": "AIR", **base_leg}))
+    role = text(trav["traveller_type"]).str.upper().fillna("PASSENGER")
+    t = utc(text(trav["arr_time"]).fillna(text(trav["dep_time"])))
+    doc = ids("Document", people["doc_issuer"], people["doc_number"])
+    pick = legs["pos"].to_numpy()
+    batch.person_edge("ANNOUNCED", pd.DataFrame({
+        "record_ref": leg_ref, "dst": legs["voyage"], "role": role.iloc[pick].to_numpy(),
+        "doc_issuer": people["doc_issuer"].iloc[pick].to_numpy(),
+        "doc_number": people["doc_number"].iloc[pick].to_numpy(),
+        "seat": text(trav["seat"]).iloc[pick].to_numpy(), "embark_port": text(trav["embark_port"]).iloc[pick].to_numpy(),
+        "debark_port": text(trav["debark_port"]).iloc[pick].to_numpy(),
+        "reservation_ref": text(trav["reservation_ref"]).iloc[pick].to_numpy(), **base_leg}))
+    base = {"t": t, "ref": ref}
+    batch.node("Document", pd.DataFrame({"issuer": people["doc_issuer"], "number": people["doc_number"],
+                                         "type": people["doc_type"], "expiry": text(trav["doc_expiry"]), **base}))
+    batch.person_edge("HOLDS", pd.DataFrame({"record_ref": ref, "dst": doc, **base}))
+    first_voyage = legs.drop_duplicates("pos").set_index("pos")["voyage"].reindex(range(len(trav)))
+    locator = text(trav["reservation_ref"])
+    carrier = text(trav["carrier"])
+    batch.record(pd.DataFrame({
+        "record_ref": ref, **{c: people[c] for c in ("surname", "given_names", "sex", "birth_date", "nationality",
+                                                      "doc_type", "doc_issuer", "doc_number")},
+        "native_name": None, "seen": t.dt.strftime("%Y-%m-%dT%H:%M:%S"), "kind": "api",
+        "voyage": first_voyage.to_numpy(), "booking": (carrier + ":" + locator).where(locator.notna()),
+        "seat": text(trav["seat"]).str.upper()}))

@@ -1,0 +1,161 @@
+"""Read every discovered file of one family and map its records into a :class:`GraphBatch`, filling in the
+file's report (records read, loaded, quarantined, duplicates; deviations with their place).
+
+A file that cannot be read at all (no header, no EDIFACT, a required column missing) gets its error in the
+report and the other files go on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from graph.errors import ClueGraphError
+from ingest.edifact.structure import Message, read_messages
+from ingest.errors import Deviation, Quarantined
+from ingest.pipeline.batch import GraphBatch
+from ingest.pipeline.discover import SourceFile
+from ingest.pipeline.map_associated import map_associated
+from ingest.pipeline.map_crossings import map_crossings
+from ingest.pipeline.map_paxlst import duplicates, map_paxlst
+from ingest.pipeline.map_pnrgov import map_bookings, map_passengers
+from ingest.pipeline.report import FileReport, deviation_entry
+from ingest.readers.associated import read_associated
+from ingest.readers.crossings import read_crossings
+from ingest.readers.paxlst import paxlst_from_messages
+from ingest.readers.pnrgov import pnrgov_from_messages
+from ingest.readers.pnrgov_text import read_pnr_messages
+
+Step = Callable[[str], None]
+
+
+class Reading:
+    """The state of one run's reading: the batch, the reports by file, the quarantined records by file."""
+
+    def __init__(self, batch: GraphBatch, step: Step, companies: dict[str, str]) -> None:
+        self.batch = batch
+        self.step = step
+        self.companies = companies
+        self.reports: dict[str, FileReport] = {}
+        self.quarantine: dict[str, list[Quarantined]] = {}
+        self._by_path: dict[str, str] = {}
+
+    def start(self, f: SourceFile) -> FileReport:
+        self._by_path[str(f.path)] = f.name
+        rep = self.reports[f.name] = FileReport(f.name, f.family, f.kind)
+        self.quarantine[f.name] = []
+        return rep
+
+    def name_of(self, path: Any) -> str:
+        return self._by_path.get(str(path), str(path))
+
+    def deviations(self, devs: Sequence[Deviation]) -> None:
+        for d in devs:
+            name = self.name_of(d.file)
+            if name in self.reports:
+                self.reports[name].add_deviation(deviation_entry(name, d))
+
+    def quarantined(self, items: Sequence[Quarantined]) -> None:
+        for q in items:
+            name = self.name_of(q.file)
+            if name in self.reports:
+                self.quarantine[name].append(q)
+                self.reports[name].quarantined += 1
+                self.reports[name].read += 1
+
+    def problem(self, name: str, message: int | None, segment: int | None, field: str, value: str, rule: str,
+                detail: str) -> None:
+        """A value that did not normalise (the record is kept): a deviation with its place."""
+        if name in self.reports:
+            self.reports[name].add_deviation({"file": name, "rule": rule, "detail": detail, "severity": "warning",
+                                              "message": None if message is None else int(message) + 1,
+                                              "segment": None if segment is None else int(segment),
+                                              "field": field, "value": value})
+
+    # ------------------------------------------------------------------ families
+    def tabular(self, f: SourceFile, encoding: str) -> None:
+        rep = self.start(f)
+        self.step(f"read {f.name}")
+        try:
+            res = read_crossings(f.path, encoding=encoding) if f.family == "crossings" else read_associated(
+                f.path, f.kind, encoding=encoding)
+        except (ClueGraphError, ValueError) as err:
+            rep.error = str(err)
+            return
+        rep.read, rep.loaded = res.counts.read, res.counts.loaded
+        rep.quarantined, rep.duplicates = res.counts.quarantined, res.counts.duplicates
+        self.quarantine[f.name] = list(res.quarantined)
+        for d in res.deviations:
+            rep.add_deviation(deviation_entry(f.name, d))
+        self.step(f"map {f.name}")
+        if f.family == "crossings":
+            map_crossings(res.records, f.name, self.batch)
+        else:
+            map_associated(res.records, f.kind, f.name, self.batch, self.companies)
+
+    def _messages(self, files: Sequence[SourceFile], encoding: str,
+                  reader: Callable[..., tuple[list[Message], list[Deviation]]]) -> tuple[list[Message], list[Deviation]]:
+        messages: list[Message] = []
+        devs: list[Deviation] = []
+        for f in files:
+            rep = self.start(f)
+            self.step(f"read {f.name}")
+            try:
+                found, found_devs = reader(f.path, encoding=encoding)
+            except ClueGraphError as err:
+                rep.error = str(err)
+                continue
+            messages.extend(found)
+            devs.extend(found_devs)
+        return messages, devs
+
+    def paxlst(self, files: Sequence[SourceFile], encoding: str) -> None:
+        messages, devs = self._messages(files, encoding, read_messages)
+        if not messages:
+            self.deviations(devs)
+            return
+        self.step("map PAXLST travellers")
+        res = paxlst_from_messages(messages, devs)
+        self.deviations(res.deviations)
+        self.quarantined(res.quarantined)
+        trav = res.travellers
+        if trav.empty:
+            return
+        dup = duplicates(trav).to_numpy()
+        names = trav["file"].map(self.name_of)
+        self._count(names, dup)
+        map_paxlst(trav[~dup], names[~dup], self.batch, self.problem)
+
+    def pnrgov(self, files: Sequence[SourceFile], encoding: str) -> None:
+        messages, devs = self._messages(files, encoding, read_pnr_messages)
+        if not messages:
+            self.deviations(devs)
+            return
+        self.step("map PNRGOV bookings")
+        res = pnrgov_from_messages(messages, devs)
+        self.deviations(res.deviations)
+        self.quarantined(res.quarantined)
+        book, pax = res.bookings, res.passengers
+        bdup = book.duplicated(["content_hash", "locator", "push_date"]).to_numpy() if len(book) else None
+        if len(book):
+            self._count(book["file"].map(self.name_of), bdup)
+        pdup = pax.duplicated(["content_hash", "locator"]).to_numpy() if len(pax) else None
+        if len(pax):
+            self._count(pax["file"].map(self.name_of), pdup)
+        names = {p: self.name_of(p) for p in set(book["file"]) | set(pax["file"]) | set(res.segments["file"])}
+        by_booking = map_bookings(book[~bdup] if len(book) else book, res.segments, names, self.batch)
+        if len(pax):
+            map_passengers(pax[~pdup], by_booking, names, self.batch, self.problem)
+
+    def _count(self, names: pd.Series, dup: Any) -> None:
+        for name, d in zip(names.tolist(), dup.tolist(), strict=True):
+            rep = self.reports.get(name)
+            if rep is None:
+                continue
+            rep.read += 1
+            if d:
+                rep.duplicates += 1
+            else:
+                rep.loaded += 1
