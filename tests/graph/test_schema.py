@@ -25,6 +25,7 @@ DESIGN_LABELS = {
     "Case",
     "WatchlistEntry",
     "SourceRecord",
+    "Cluster",
 }
 DESIGN_EDGES = {
     "HOLDS": ({"Person"}, {"Document"}),
@@ -44,6 +45,10 @@ DESIGN_EDGES = {
     "LISTED_AS": ({"Person"}, {"WatchlistEntry"}),
     "POSSIBLY_SAME_AS": ({"Person"}, {"Person"}),
     "CO_TRAVELLED": ({"Person"}, {"Person"}),
+    "IN_CLUSTER": (
+        {"Person", "Phone", "Email", "PaymentInstrument", "Address", "Document", "Vehicle", "Organization"},
+        {"Cluster"},
+    ),
 }
 
 

@@ -1,0 +1,229 @@
+"""Risk paths: for one person, the k strongest chains of links to known risk, each link in words and sources.
+
+The search is local: a breadth-first walk on the projection's CSR matrix from the person, at most
+``max_hops`` deep and ``neighbourhood_limit`` nodes wide, that does not pass through unspecific hubs (a
+hotel phone, an airport); then ``networkx.shortest_simple_paths`` on that small subgraph, with a link's cost
+``-log(weight)`` (type x decay x specificity of both ends, as propagation weighs it) and a virtual end
+behind every seed costing ``-log(seed weight)``. Only the few nodes and edges on the chosen paths are read
+from the store (``subgraph``), for their names and the source records behind each link.
+
+A ``PathContext`` (projection, specificity, seeds) is built once per graph and reused for many people
+(``path_context``); ``risk_paths`` builds one when it is not given.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from itertools import islice
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from analytics.config import RunConfig
+from analytics.explain import describe, link_text
+from analytics.projection import Projection, project
+from analytics.seeds import find_seeds
+from analytics.specificity import specificity
+from graph.errors import NotFoundError
+from graph.ids import resolve_ref
+from graph.store import Edge, GraphStore, Node
+
+_SINK = -1
+HUB_SPECIFICITY = 0.3  # nodes below this are not walked through (they may still be seeds at a path's end)
+
+
+@dataclass(frozen=True)
+class PathLink:
+    """One hop of a risk path: the edge, what it says, and the source records behind it."""
+
+    src: str
+    dst: str
+    edge_id: str
+    edge_type: str
+    text: str
+    weight: float
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RiskPath:
+    """A chain of links from a person to a seed: its score (product of link weights x seed weight), the
+    nodes, the links, the seed's reason, and the whole in one sentence."""
+
+    person_id: str
+    seed_id: str
+    seed_kind: str
+    seed_reason: str
+    score: float
+    nodes: tuple[str, ...]
+    links: tuple[PathLink, ...]
+    text: str
+    seed_sources: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        data = asdict(self)
+        data["nodes"] = list(self.nodes)
+        data["links"] = [{**asdict(link), "sources": list(link.sources)} for link in self.links]
+        data["seed_sources"] = list(self.seed_sources)
+        return data
+
+
+@dataclass
+class PathContext:
+    """What path searches share: the projection, its specificity-weighted matrix and the seeds by node."""
+
+    proj: Projection
+    spec: np.ndarray
+    matrix: sp.csr_matrix
+    seeds: pd.DataFrame
+    seed_weight: np.ndarray
+    config: RunConfig
+
+
+def path_context(store: GraphStore, config: RunConfig | None = None) -> PathContext:
+    """Project the graph and find its seeds once, for many ``risk_paths`` calls."""
+    config = config or RunConfig()
+    proj = project(store, config)
+    spec = specificity(proj, config)
+    seeds = find_seeds(store, proj, config, spec=spec)
+    return context_from(proj, spec, seeds, config)
+
+
+def context_from(proj: Projection, spec: np.ndarray, seeds: pd.DataFrame, config: RunConfig) -> PathContext:
+    """A ``PathContext`` from parts already computed (a propagation run's)."""
+    weight = np.zeros(proj.n_nodes)
+    if len(seeds):
+        np.maximum.at(weight, seeds["index"].to_numpy(dtype=np.int64), seeds["weight"].to_numpy(dtype=float))
+    return PathContext(proj, spec, proj.matrix(spec), seeds, weight, config)
+
+
+def local_nodes(ctx: PathContext, start: int, *, max_hops: int, limit: int) -> np.ndarray:
+    """Nodes within ``max_hops`` of ``start`` (a breadth-first walk on the CSR matrix), not walking through
+    hubs, at most ``limit`` (strongest links first when a hop would overflow)."""
+    m, seen = ctx.matrix, {start}
+    frontier = np.array([start])
+    for _ in range(max_hops):
+        walkable = frontier[(ctx.spec[frontier] >= HUB_SPECIFICITY) | (frontier == start)]
+        if not len(walkable):
+            break
+        sub = m[walkable]
+        cand, w = sub.indices, sub.data
+        fresh = ~np.isin(cand, np.fromiter(seen, dtype=np.int64))
+        cand, w = cand[fresh], w[fresh]
+        order = np.argsort(-w, kind="stable")
+        cand = pd.unique(cand[order])[: max(limit - len(seen), 0)]
+        if not len(cand):
+            break
+        seen.update(int(c) for c in cand)
+        frontier = cand
+    return np.array(sorted(seen), dtype=np.int64)
+
+
+def _local_graph(ctx: PathContext, nodes: np.ndarray) -> nx.Graph:
+    sub = ctx.matrix[nodes][:, nodes].tocoo()
+    graph = nx.Graph()
+    graph.add_nodes_from(nodes.tolist())
+    keep = sub.row < sub.col
+    for r, c, w in zip(sub.row[keep], sub.col[keep], sub.data[keep], strict=True):
+        graph.add_edge(int(nodes[r]), int(nodes[c]), weight=float(w), cost=-math.log(min(float(w), 1.0)))
+    for i in nodes[ctx.seed_weight[nodes] > 0]:
+        graph.add_edge(int(i), _SINK, weight=1.0, cost=-math.log(min(ctx.seed_weight[i], 1.0)))
+    return graph
+
+
+def _index_paths(ctx: PathContext, start: int, k: int, max_hops: int) -> list[list[int]]:
+    limit = ctx.config.paths.neighbourhood_limit
+    nodes = local_nodes(ctx, start, max_hops=max_hops, limit=limit)
+    graph = _local_graph(ctx, nodes)
+    if _SINK not in graph or not nx.has_path(graph, start, _SINK):
+        return []
+    found: list[list[int]] = []
+    for path in islice(nx.shortest_simple_paths(graph, start, _SINK, weight="cost"), 20 * k):
+        hops = path[:-1]
+        if len(hops) - 1 <= max_hops:
+            found.append(hops)
+        if len(found) == k:
+            break
+    return found
+
+
+def _best_edge(edges: list[Edge], a: str, b: str, ctx: PathContext) -> Edge | None:
+    between = [e for e in edges if {e.src, e.dst} == {a, b}]
+    return max(between, key=lambda e: (ctx.config.edge_weights.get(e.type, 0.0), e.id), default=None)
+
+
+def _seed_row(ctx: PathContext, index: int) -> dict[str, Any]:
+    rows = ctx.seeds[ctx.seeds["index"] == index]
+    return rows.sort_values("weight", ascending=False).iloc[0].to_dict()
+
+
+def _explain(ctx: PathContext, person: str, hops: list[int], nodes: dict[str, Node], edges: list[Edge]) -> RiskPath:
+    ids = ctx.proj.ids(np.array(hops, dtype=np.int64))
+    links, score = [], 1.0
+    for a, b, ia, ib in zip(ids, ids[1:], hops, hops[1:], strict=False):
+        edge = _best_edge(edges, a, b, ctx)
+        w = float(ctx.matrix[ia, ib])
+        score *= w
+        forward = edge is None or edge.src == a
+        kind = edge.type if edge else "LINK"
+        words = link_text(kind, a.split(":")[0], b.split(":")[0], forward=forward)
+        text = f"{describe(nodes.get(a), a)} {words} {describe(nodes.get(b), b)}"
+        links.append(PathLink(a, b, edge.id if edge else "", kind, text, round(w, 6), edge.sources if edge else ()))
+    seed = _seed_row(ctx, hops[-1])
+    score *= float(seed["weight"])
+    chain = "; ".join(link.text for link in links)
+    sentence = f"{chain}; {seed['reason']}" if chain else str(seed["reason"])
+    return RiskPath(
+        person,
+        ids[-1],
+        str(seed["kind"]),
+        str(seed["reason"]),
+        score,
+        tuple(ids),
+        tuple(links),
+        sentence,
+        tuple(seed["sources"]) + tuple(seed["edges"]),
+    )
+
+
+def risk_paths(
+    store: GraphStore,
+    person_id: str,
+    *,
+    k: int = 3,
+    max_hops: int = 4,
+    context: PathContext | None = None,
+) -> list[RiskPath]:
+    """The ``k`` strongest paths (at most ``max_hops`` links) from a person to known risk, strongest first.
+
+    ``person_id`` is an id or a ``Person=KEY`` reference. A person who is a seed gets a path of no links
+    first. Empty when no seed is within reach.
+    """
+    ctx = context or path_context(store)
+    pid = resolve_ref(person_id)
+    try:
+        start = int(ctx.proj.index([pid])[0])
+    except Exception:
+        raise NotFoundError("no such node in the graph", field="person", value=person_id) from None
+    found = _index_paths(ctx, start, k, max_hops)
+    if not found:
+        return []
+    every = sorted({i for path in found for i in path})
+    sub = store.subgraph(ctx.proj.ids(np.array(every, dtype=np.int64)))
+    nodes = {n.id: n for n in sub.nodes}
+    paths = [_explain(ctx, pid, hops, nodes, sub.edges) for hops in found]
+    return sorted(paths, key=lambda p: (-p.score, len(p.links), p.seed_id))
+
+
+def iter_risk_paths(
+    store: GraphStore, person_ids: list[str], *, context: PathContext, k: int = 3, max_hops: int = 4
+) -> Iterator[tuple[str, list[RiskPath]]]:
+    """``risk_paths`` for many people with one context."""
+    for pid in person_ids:
+        yield pid, risk_paths(store, pid, k=k, max_hops=max_hops, context=context)

@@ -1,0 +1,244 @@
+"""Seeds: the known risk that propagation starts from, found in the graph, each with its reason.
+
+Four kinds, weighted by the run configuration (``seeds``, ``case_roles``, ``case_severity``):
+
+- **watchlist**: a screening hit (``LISTED_AS`` Person -> WatchlistEntry, its ``score`` in 0..1 or 0..100);
+- **case subject**: a person ``INVOLVED_IN`` a case, by role and the case's severity (``HIGH``/``MEDIUM``/
+  ``LOW``, or a number on a 1-5 scale); roles the configuration does not name weigh 0.5;
+- **flagged identifier**: a phone, e-mail or card a case subject uses, or that pays for or is the contact of
+  a booking of a case subject, times its specificity (a hotel phone a suspect once gave is no lead);
+- **document conflict**: one document held by two or more different people.
+
+``find_seeds`` returns one row per (node, reason): ``id``, ``index`` (in the projection), ``kind``,
+``weight``, ``reason`` (words), ``edges`` (the edge ids behind it) and ``sources`` (their source records,
+where the store keeps them on the edge).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analytics.config import RunConfig
+from analytics.explain import describe, role_text
+from analytics.projection import Projection
+from analytics.specificity import specificity
+from graph.ids import node_id
+from graph.store import GraphStore, Node
+
+SEED_COLUMNS = ["id", "index", "kind", "weight", "reason", "edges", "sources"]
+UNKNOWN_ROLE_WEIGHT = 0.5
+
+
+def _export(store: GraphStore, kind: str, *, edge: bool) -> pd.DataFrame:
+    if kind not in (store.schema.edges if edge else store.schema.nodes):
+        return pd.DataFrame()
+    batches = store.export_edges(kind) if edge else store.export_nodes(kind)
+    frames = [b.to_pandas() for b in batches]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _names(store: GraphStore, ids: Iterable[str]) -> dict[str, Node]:
+    wanted = sorted(set(ids))
+    found: dict[str, Node] = {}
+    for i in range(0, len(wanted), 20_000):
+        found.update({n.id: n for n in store.subgraph(wanted[i : i + 20_000]).nodes})
+    return found
+
+
+def severity_weight(value: Any, config: RunConfig) -> float:
+    """The weight of a case severity: by name from the configuration, or a 1-5 number scaled to 0.2-1.
+
+    >>> severity_weight("HIGH", RunConfig()), severity_weight(4, RunConfig()), severity_weight(None, RunConfig())
+    (1.0, 0.8, 0.6)
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool) and not np.isnan(value):
+        return float(min(max(value / 5.0, 0.0), 1.0))
+    text = str(value).strip().upper() if value is not None else ""
+    if text.replace(".", "", 1).isdigit():
+        return severity_weight(float(text), config)
+    return config.case_severity.get(text, config.case_severity.get("MEDIUM", 0.6))
+
+
+def _sources(value: Any) -> list[str]:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    return [str(v) for v in value] if isinstance(value, list | tuple | np.ndarray) else [str(value)]
+
+
+def _score(value: Any) -> float:
+    try:
+        score = float(value)
+    except (TypeError, ValueError):
+        return 1.0
+    if np.isnan(score):
+        return 1.0
+    return min(max(score / 100.0 if score > 1.0 else score, 0.0), 1.0)
+
+
+def watchlist_seeds(store: GraphStore, proj: Projection, config: RunConfig) -> pd.DataFrame:
+    """People with a screening hit, weighted by the hit's score."""
+    hits = _export(store, "LISTED_AS", edge=True)
+    if hits.empty:
+        return pd.DataFrame(columns=SEED_COLUMNS)
+    entries = _export(store, "WatchlistEntry", edge=False)
+    entry_names = {node_id("WatchlistEntry", r["list"], r["entry_id"]): r for r in entries.to_dict("records")}
+    people = _names(store, hits["src"])
+    rows = []
+    for hit in hits.to_dict("records"):
+        entry = entry_names.get(hit["dst"], {})
+        score = _score(hit.get("score"))
+        what = f"{entry.get('list', '')} {entry.get('entry_id', hit['dst'])}".strip()
+        reason = f"{describe(people.get(hit['src']), hit['src'])} matches watchlist entry {what} (score {score:.2f})"
+        rows.append([hit["src"], config.seeds.watchlist * score, reason, [_hit_id(hit)], _sources(hit.get("sources"))])
+    return _frame(proj, "watchlist", rows)
+
+
+def _hit_id(row: dict[str, Any]) -> str:
+    from graph.ids import edge_id
+
+    return edge_id("LISTED_AS", row["src"], row["dst"])
+
+
+def _case_rows(store: GraphStore, config: RunConfig) -> pd.DataFrame:
+    links = _export(store, "INVOLVED_IN", edge=True)
+    if links.empty:
+        return links
+    cases = _export(store, "Case", edge=False)
+    cases["dst"] = [node_id("Case", c) for c in cases["case_id"]]
+    links = links.merge(cases[["dst", "case_id", *[c for c in ("case_type", "severity") if c in cases]]], on="dst")
+    role_w = links["role"].map(lambda r: config.case_roles.get(str(r).upper(), UNKNOWN_ROLE_WEIGHT))
+    sev = links["severity"] if "severity" in links else pd.Series([None] * len(links))
+    links["w"] = role_w * sev.map(lambda s: severity_weight(s, config)).to_numpy()
+    links["severity"] = sev.to_numpy()
+    return links[links["w"] > 0].reset_index(drop=True)
+
+
+def case_seeds(store: GraphStore, proj: Projection, config: RunConfig, links: pd.DataFrame) -> pd.DataFrame:
+    """Case subjects, by role and case severity."""
+    if links.empty:
+        return pd.DataFrame(columns=SEED_COLUMNS)
+    from graph.ids import edge_id
+
+    people = _names(store, links["src"])
+    rows = []
+    for link in links.to_dict("records"):
+        kind = f"{link.get('case_type') or ''}, severity {link.get('severity')}".strip(", ")
+        reason = (
+            f"{describe(people.get(link['src']), link['src'])} is {role_text(link['role'])} "
+            f"in case {link['case_id']} ({kind})"
+        )
+        eid = edge_id("INVOLVED_IN", link["src"], link["dst"], link["role"])
+        rows.append([link["src"], config.seeds.case_subject * link["w"], reason, [eid], _sources(link.get("sources"))])
+    return _frame(proj, "case_subject", rows)
+
+
+def _subject_links(proj: Projection, subj_w: np.ndarray) -> pd.DataFrame:
+    """(identifier, person, edge positions) for identifiers used by case subjects or on their bookings."""
+    parts = []
+    uses = proj.edges_of("USES")
+    hit = uses[subj_w[proj.src[uses]] > 0]
+    parts.append(pd.DataFrame({"ident": proj.dst[hit], "person": proj.src[hit], "e1": hit, "e2": -1}))
+    booked = proj.edges_of("BOOKED")
+    booked = booked[subj_w[proj.src[booked]] > 0]
+    by_booking = pd.DataFrame({"booking": proj.dst[booked], "person": proj.src[booked], "e1": booked})
+    for edge_type in ("PAID_BY", "CONTACT"):
+        pos = proj.edges_of(edge_type)
+        pay = pd.DataFrame({"booking": proj.src[pos], "ident": proj.dst[pos], "e2": pos})
+        parts.append(by_booking.merge(pay, on="booking")[["ident", "person", "e1", "e2"]])
+    return pd.concat(parts, ignore_index=True)
+
+
+def flagged_identifier_seeds(
+    store: GraphStore, proj: Projection, config: RunConfig, links: pd.DataFrame, spec: np.ndarray
+) -> pd.DataFrame:
+    """Identifiers of case subjects (used, or on their bookings), weighted by the subject and specificity."""
+    if links.empty:
+        return pd.DataFrame(columns=SEED_COLUMNS)
+    subj = links.sort_values("w", ascending=False).drop_duplicates("src")
+    idx = proj.index(list(subj["src"]))
+    subj_w = np.zeros(proj.n_nodes)
+    subj_w[idx] = subj["w"].to_numpy()
+    found = _subject_links(proj, subj_w)
+    if found.empty:
+        return pd.DataFrame(columns=SEED_COLUMNS)
+    found["w"] = config.seeds.flagged_identifier * subj_w[found["person"]] * spec[found["ident"]]
+    found = found[found["w"] >= 1e-3].sort_values("w", ascending=False).drop_duplicates("ident")
+    case_of = dict(zip(idx, subj.to_dict("records"), strict=True))
+    ident_ids, person_ids = proj.ids(found["ident"].to_numpy()), proj.ids(found["person"].to_numpy())
+    names = _names(store, ident_ids + person_ids)
+    rows = []
+    for rec, ident, person in zip(found.to_dict("records"), ident_ids, person_ids, strict=True):
+        case = case_of[rec["person"]]
+        how = "uses" if rec["e2"] < 0 else "booked with"
+        reason = (
+            f"{describe(names.get(ident), ident)}: {describe(names.get(person), person)}, {role_text(case['role'])} "
+            f"in case {case['case_id']}, {how} it"
+        )
+        edges = proj.edge_ids([e for e in (rec["e1"], rec["e2"]) if e >= 0])
+        rows.append([ident, float(rec["w"]), reason, edges, []])
+    return _frame(proj, "flagged_identifier", rows)
+
+
+def document_conflict_seeds(store: GraphStore, proj: Projection, config: RunConfig) -> pd.DataFrame:
+    """Documents held by two or more different people."""
+    holds = proj.edges_of("HOLDS")
+    table = pd.DataFrame({"doc": proj.dst[holds], "person": proj.src[holds], "e": holds}).drop_duplicates(
+        ["doc", "person"]
+    )
+    counts = table.groupby("doc")["person"].transform("size")
+    table = table[counts >= 2]
+    if table.empty:
+        return pd.DataFrame(columns=SEED_COLUMNS)
+    grouped = table.groupby("doc").agg(people=("person", list), edges=("e", list))
+    doc_ids = proj.ids(grouped.index.to_numpy())
+    shown = [p for people in grouped["people"] for p in people[:3]]
+    names = _names(store, doc_ids + proj.ids(np.array(shown, dtype=np.int64)))
+    rows = []
+    for doc, (people, edges) in zip(doc_ids, grouped.itertuples(index=False), strict=True):
+        who = ", ".join(describe(names.get(p), p) for p in proj.ids(np.array(people[:3], dtype=np.int64)))
+        more = f" and {len(people) - 3} more" if len(people) > 3 else ""
+        reason = f"{describe(names.get(doc), doc)} is held by {len(people)} different people: {who}{more}"
+        rows.append([doc, config.seeds.document_conflict, reason, proj.edge_ids(edges), []])
+    return _frame(proj, "document_conflict", rows)
+
+
+def _frame(proj: Projection, kind: str, rows: list[list[Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["id", "weight", "reason", "edges", "sources"])
+    frame = frame[frame["weight"] > 0]
+    frame.insert(1, "index", proj.index(list(frame["id"])) if len(frame) else np.zeros(0, dtype=np.int64))
+    frame.insert(2, "kind", kind)
+    return frame[SEED_COLUMNS].reset_index(drop=True)
+
+
+def find_seeds(
+    store: GraphStore, proj: Projection, config: RunConfig | None = None, *, spec: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Every seed of the graph, one row per (node, reason), strongest first (see the module doc)."""
+    config = config or RunConfig()
+    spec = specificity(proj, config) if spec is None else spec
+    links = _case_rows(store, config)
+    parts = [
+        watchlist_seeds(store, proj, config),
+        case_seeds(store, proj, config, links),
+        flagged_identifier_seeds(store, proj, config, links, spec),
+        document_conflict_seeds(store, proj, config),
+    ]
+    seeds = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(len(p) for p in parts) else None
+    if seeds is None:
+        return pd.DataFrame(columns=SEED_COLUMNS)
+    return seeds.sort_values(["weight", "id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def seed_vector(seeds: pd.DataFrame, n_nodes: int) -> np.ndarray:
+    """The restart distribution: each node's summed seed weight, normalised to sum 1 (zeros if no seed).
+
+    >>> seed_vector(pd.DataFrame({"index": [0, 2, 2], "weight": [1.0, 0.5, 0.5]}), 3).tolist()
+    [0.5, 0.0, 0.5]
+    """
+    vec = np.bincount(seeds["index"].to_numpy(dtype=np.int64), weights=seeds["weight"], minlength=n_nodes)
+    total = vec.sum()
+    return vec / total if total > 0 else vec
