@@ -124,6 +124,12 @@ def read_graph(packet: VerifiedPacket, schema: Schema, file: str) -> dict[str, A
     return doc
 
 
+def _table(rows: list[dict[str, Any]]) -> pa.Table:
+    """Rows as Arrow, every column any row has (``from_pylist`` alone takes the first row's keys only)."""
+    names = list(dict.fromkeys(k for row in rows for k in row))
+    return pa.table({name: [row.get(name) for row in rows] for name in names})
+
+
 def _tables(doc: dict[str, Any], source: str, file: str) -> tuple[dict[str, pa.Table], dict[str, pa.Table]]:
     nodes: dict[str, list[dict[str, Any]]] = {}
     edges: dict[str, list[dict[str, Any]]] = {}
@@ -134,8 +140,7 @@ def _tables(doc: dict[str, Any], source: str, file: str) -> tuple[dict[str, pa.T
         row = {"src": e["src"], "dst": e["dst"], **e["props"], **_row(e, source, {"file": file, "record": f"edges[{i}]"})}
         edges.setdefault(e["type"], []).append(row)
     try:
-        return ({k: pa.Table.from_pylist(v) for k, v in sorted(nodes.items())},
-                {k: pa.Table.from_pylist(v) for k, v in sorted(edges.items())})
+        return ({k: _table(v) for k, v in sorted(nodes.items())}, {k: _table(v) for k, v in sorted(edges.items())})
     except (pa.ArrowInvalid, pa.ArrowTypeError) as err:
         raise PacketFormatError(f"a property mixes kinds of values: {err}", file=file, record=GRAPH) from err
 
