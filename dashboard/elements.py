@@ -118,10 +118,22 @@ def group_element(center: str, edge_type: str, label: str, count: int, *, more: 
     noun = _NOUNS.get((edge_type, label), f"{label} via {edge_type.replace('_', ' ').lower()}")
     gid = f"group:{center}:{edge_type}:{label}"
     text = f"+{count:,}{'+' if more else ''} {noun}"
-    node = {"data": {"id": gid, "label": text, "type": "Group", "count": count, "of": center, "risk": 0},
-            "classes": "Group"}  # fmt: skip
-    edge = {"data": {"id": f"{gid}:edge", "source": center, "target": gid, "type": edge_type, "label": "",
-                     "first_seen": None, "last_seen": None}, "classes": f"{edge_type} grouped"}  # fmt: skip
+    node = {
+        "data": {"id": gid, "label": text, "type": "Group", "count": count, "of": center, "risk": 0},
+        "classes": "Group",
+    }
+    edge = {
+        "data": {
+            "id": f"{gid}:edge",
+            "source": center,
+            "target": gid,
+            "type": edge_type,
+            "label": "",
+            "first_seen": None,
+            "last_seen": None,
+        },
+        "classes": f"{edge_type} grouped",
+    }
     return [node, edge]
 
 
@@ -268,8 +280,11 @@ def visible(
     """What the canvas shows of a scene: edges of ``edge_types`` whose time span meets [since, until]
     (ISO text), and the nodes they touch, plus the nodes in ``keep`` (the centre, the selection)."""
     types = set(edge_types) if edge_types is not None else None
-    edges = [e for e in scene if "source" in e["data"]
-             and (types is None or e["data"]["type"] in types) and _meets(e["data"], since, until)]  # fmt: skip
+    edges = [
+        e
+        for e in scene
+        if "source" in e["data"] and (types is None or e["data"]["type"] in types) and _meets(e["data"], since, until)
+    ]
     touched = {x for e in edges for x in (e["data"]["source"], e["data"]["target"])} | set(keep)
     nodes = [e for e in scene if "source" not in e["data"] and e["data"]["id"] in touched]
     return nodes + edges

@@ -42,12 +42,31 @@ RISK = {"high": ("#b00020", 6, 46), "medium": ("#f28e2b", 4, 38), "low": ("#edc9
 def stylesheet() -> list[dict[str, Any]]:
     """The cytoscape stylesheet (a list of selector/style rules)."""
     rules: list[dict[str, Any]] = [
-        {"selector": "node", "style": {"label": "data(label)", "font-size": 9, "text-valign": "bottom",
-                                       "text-margin-y": 3, "color": "#222", "border-color": "#fff"}},
-        {"selector": "edge", "style": {"width": 1.5, "line-color": "#9aa5b1", "curve-style": "bezier",
-                                       "target-arrow-shape": "triangle", "target-arrow-color": "#9aa5b1",
-                                       "arrow-scale": 0.7, "font-size": 7, "color": "#666"}},
-    ]  # fmt: skip
+        {
+            "selector": "node",
+            "style": {
+                "label": "data(label)",
+                "font-size": 9,
+                "text-valign": "bottom",
+                "text-margin-y": 3,
+                "color": "#222",
+                "border-color": "#fff",
+            },
+        },
+        {
+            "selector": "edge",
+            "style": {
+                "width": 1.5,
+                "line-color": "#9aa5b1",
+                "curve-style": "bezier",
+                "target-arrow-shape": "triangle",
+                "target-arrow-color": "#9aa5b1",
+                "arrow-scale": 0.7,
+                "font-size": 7,
+                "color": "#666",
+            },
+        },
+    ]
     for label, (colour, shape) in LABELS.items():
         rules.append({"selector": f".{label}", "style": {"background-color": colour, "shape": shape}})
     for etype, colour in EDGES.items():
@@ -56,16 +75,28 @@ def stylesheet() -> list[dict[str, Any]]:
         style = {"border-color": colour, "border-width": border, "width": size, "height": size}
         rules.append({"selector": f"node.risk-{band}", "style": style})
     rules += [
-        {"selector": "node.Group", "style": {"shape": "round-rectangle", "width": "label", "padding": 6,
-                                             "text-valign": "center", "font-size": 10, "border-width": 1,
-                                             "border-color": "#999", "border-style": "dashed"}},
+        {
+            "selector": "node.Group",
+            "style": {
+                "shape": "round-rectangle",
+                "width": "label",
+                "padding": 6,
+                "text-valign": "center",
+                "font-size": 10,
+                "border-width": 1,
+                "border-color": "#999",
+                "border-style": "dashed",
+            },
+        },
         {"selector": "edge.grouped", "style": {"line-style": "dashed"}},
         {"selector": "node.center", "style": {"border-color": "#1f4e79", "border-width": 5}},
         {"selector": "node.flagged", "style": {"border-color": "#b00020", "border-width": 5}},
-        {"selector": ".path", "style": {"line-color": "#b00020", "target-arrow-color": "#b00020", "width": 4,
-                                        "z-index": 10}},
+        {
+            "selector": ".path",
+            "style": {"line-color": "#b00020", "target-arrow-color": "#b00020", "width": 4, "z-index": 10},
+        },
         {"selector": "node.path", "style": {"overlay-color": "#b00020", "overlay-opacity": 0.15}},
         {"selector": ":selected", "style": {"overlay-color": "#1f4e79", "overlay-opacity": 0.25}},
         {"selector": "edge:selected", "style": {"label": "data(label)"}},
-    ]  # fmt: skip
+    ]
     return rules

@@ -44,8 +44,13 @@ def _range(first: str, last: str) -> list[str]:
 
 def months(scene: Sequence[dict[str, Any]]) -> list[str]:
     """Every month from the earliest to the latest time seen on the scene's links (``YYYY-MM``)."""
-    seen = [m for e in scene if "source" in e["data"] for m in (_month(e["data"].get("first_seen")),
-                                                                _month(e["data"].get("last_seen"))) if m]  # fmt: skip
+    seen = [
+        m
+        for e in scene
+        if "source" in e["data"]
+        for m in (_month(e["data"].get("first_seen")), _month(e["data"].get("last_seen")))
+        if m
+    ]
     return _range(min(seen), max(seen)) if seen else []
 
 
@@ -67,8 +72,13 @@ def window(bins: Sequence[str], value: Sequence[int] | None) -> tuple[str | None
 def figure(bins: Sequence[str], values: Sequence[int]) -> go.Figure:
     """The histogram above the slider."""
     fig = go.Figure(go.Bar(x=list(bins), y=list(values), marker_color="#4e79a7"))
-    fig.update_layout(height=110, margin={"l": 30, "r": 10, "t": 5, "b": 25}, bargap=0.1,
-                      xaxis={"type": "category", "tickfont": {"size": 9}}, yaxis={"tickfont": {"size": 9}})  # fmt: skip
+    fig.update_layout(
+        height=110,
+        margin={"l": 30, "r": 10, "t": 5, "b": 25},
+        bargap=0.1,
+        xaxis={"type": "category", "tickfont": {"size": 9}},
+        yaxis={"tickfont": {"size": 9}},
+    )
     return fig
 
 
@@ -76,3 +86,20 @@ def marks(bins: Sequence[str]) -> dict[int, str]:
     """Slider marks: about eight month labels along the range."""
     step = max(1, len(bins) // 8)
     return {i: b for i, b in enumerate(bins) if i % step == 0 or i == len(bins) - 1}
+
+
+def remap(old_bins: Sequence[str], new_bins: Sequence[str], value: Sequence[int] | None) -> list[int]:
+    """Keep the chosen months when the bins change (a window covering all of the old range covers all of
+    the new one).
+
+    >>> remap(["2024-01", "2024-02"], ["2023-12", "2024-01", "2024-02", "2024-03"], [1, 1])
+    [2, 2]
+    >>> remap(["2024-01", "2024-02"], ["2023-12", "2024-01", "2024-02", "2024-03"], [0, 1])
+    [0, 3]
+    """
+    full = [0, max(0, len(new_bins) - 1)]
+    if not value or not old_bins or not new_bins or (min(value) <= 0 and max(value) >= len(old_bins) - 1):
+        return full
+    lo, hi = old_bins[max(0, min(value))], old_bins[min(len(old_bins) - 1, max(value))]
+    idx = {b: i for i, b in enumerate(new_bins)}
+    return [idx.get(lo, 0), idx.get(hi, full[1])]

@@ -1,0 +1,89 @@
+"""The analytics the dashboard calls, each optional until its part of analytics exists: risk paths,
+cluster members, and the clue-packet writer. Every page works without them and says what is missing.
+
+>>> path_nodes({"nodes": ["Person:01", {"id": "Phone:02"}], "steps": [{"src": "Phone:02", "dst": "Case:03"}]})
+['Person:01', 'Phone:02', 'Case:03']
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from graph.store import GraphStore
+
+
+def optional(module: str, name: str) -> Any:
+    """``module.name`` if that part of analytics is installed, else None."""
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        return None
+
+
+def _plain(obj: Any) -> dict[str, Any]:
+    if hasattr(obj, "to_dict"):
+        return dict(obj.to_dict())
+    if isinstance(obj, dict):
+        return dict(obj)
+    if isinstance(obj, list | tuple):
+        return {"nodes": list(obj)}
+    return dict(vars(obj))
+
+
+def path_nodes(path: dict[str, Any]) -> list[str]:
+    """The node ids along a risk path, in order (from ``nodes`` or the ends of ``steps``/``links``)."""
+    ids = [n if isinstance(n, str) else n.get("id", "") for n in path.get("nodes", [])]
+    for step in path.get("steps", path.get("links", [])):
+        if isinstance(step, dict):
+            ids += [step.get(k, "") for k in ("src", "dst", "source", "target")]
+    return [i for i in dict.fromkeys(ids) if isinstance(i, str) and ":" in i]
+
+
+@dataclass(frozen=True)
+class RiskPath:
+    """One chain from a person to known risk: node ids, its strength, and its explanation in words."""
+
+    nodes: list[str]
+    score: float | None
+    text: str
+
+
+def risk_paths(store: GraphStore, person_id: str, *, k: int = 3) -> list[RiskPath] | None:
+    """The person's strongest risk paths, or None while ``analytics.paths`` does not exist."""
+    fn = optional("analytics.paths", "risk_paths")
+    if fn is None:
+        return None
+    out = []
+    for raw in fn(store, person_id, k=k):
+        d = _plain(raw)
+        text = d.get("explanation") or d.get("text") or d.get("reason") or ""
+        score = d.get("score", d.get("strength"))
+        out.append(RiskPath(path_nodes(d), float(score) if score is not None else None, str(text)))
+    return out
+
+
+def cluster_members(store: GraphStore, cluster_id: str) -> list[str] | None:
+    """Node ids of a clue cluster, or None while ``analytics.clusters`` does not exist."""
+    fn = optional("analytics.clusters", "cluster_members")
+    if fn is None:
+        return None
+    return [m if isinstance(m, str) else m.id for m in fn(store, cluster_id)]
+
+
+def packets_available() -> bool:
+    """Whether the clue-packet writer is installed."""
+    return optional("analytics.packets", "export_packet") is not None
+
+
+def export_packet(store: GraphStore, kind: str, ids: list[str], *, note: str, creator: str, out_dir: Path) -> Path:
+    """Write a clue packet of a lead (``kind``: person, cluster or nodes) into ``out_dir``; its path."""
+    export = optional("analytics.packets", "export_packet")
+    selection_cls = optional("analytics.packets.select", "Selection")
+    if export is None or selection_cls is None:
+        raise RuntimeError("the clue-packet writer (analytics.packets) is not installed yet")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    selection = selection_cls(kind, tuple(ids))
+    return Path(export(store, selection, note=note, creator=creator, redact=False, sign_key=None, out=out_dir))
