@@ -24,6 +24,8 @@ import pandas as pd
 from ingest.pipeline.keys import ids
 
 MAX_GROUP = 30
+#: Seat letters in cabin order (no ``I``).
+LETTERS = "ABCDEFGHJKLMNOPQRSTUVWXYZ"
 
 
 def co_travelled(records: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataFrame:
@@ -49,7 +51,8 @@ def co_travelled(records: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataFra
             by_seat AS (
                 SELECT least(x.p, y.p), greatest(x.p, y.p), x.voyage, 'seat', least(x.t, y.t), greatest(x.t, y.t), x.ref
                 FROM x JOIN x y ON x.voyage = y.voyage AND x.seat_row = y.seat_row AND x.p <> y.p
-                WHERE abs(instr('ABCDEFGHJKLMNOPQRSTUVWXYZ', x.seat_col) - instr('ABCDEFGHJKLMNOPQRSTUVWXYZ', y.seat_col)) = 1 AND x.seat_col <> '' AND y.seat_col <> ''),
+                WHERE abs(instr('{LETTERS}', x.seat_col) - instr('{LETTERS}', y.seat_col)) = 1
+                  AND x.seat_col <> '' AND y.seat_col <> ''),
             allp AS (SELECT * FROM by_booking UNION ALL SELECT * FROM by_seat)
             SELECT p1, p2, count(DISTINCT trip) AS count, min(t1) AS first, max(t2) AS last,
                    array_to_string(list_sort(list_distinct(list(reason))), ',') AS reasons,

@@ -69,7 +69,7 @@ def _header(path: Path) -> list[str]:
 
         try:
             return [c.lower() for c in pq.read_schema(path).names]
-        except Exception:  # noqa: BLE001 - an unreadable Parquet file is not a source; it is skipped
+        except Exception:  # an unreadable Parquet file is not a source: it is skipped
             return []
     with path.open("rb") as fh:
         head = fh.read(_SNIFF).split(b"\n", 1)[0].removeprefix(b"\xef\xbb\xbf")

@@ -48,7 +48,8 @@ def stored_records(store: GraphStore) -> pd.DataFrame:
 def source_record_nodes(records: pd.DataFrame) -> pa.Table:
     """This run's records as ``SourceRecord`` nodes (key ``ref``, the resolver's columns as properties)."""
     t = utc(records["seen"].where(records["seen"].ne(""), None))
-    frame = records.rename(columns={"record_ref": "ref"}).assign(first_seen=t, last_seen=t, sources=records["record_ref"])
+    frame = records.rename(columns={"record_ref": "ref"})
+    frame = frame.assign(first_seen=t, last_seen=t, sources=records["record_ref"])
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
@@ -78,7 +79,7 @@ def resolve(batch: GraphBatch, store: GraphStore) -> Identities:
         out.edges["CO_TRAVELLED"] = pa.Table.from_pandas(pairs, preserve_index=False)
     found = res.findings
     out.report = {"records": len(every), "new_records": len(new), "persons": int(res.persons.shape[0]),
-                  "candidates": int(res.candidates.shape[0]), "co_travelled_pairs": int(len(pairs)),
+                  "candidates": int(res.candidates.shape[0]), "co_travelled_pairs": len(pairs),
                   "findings_count": int(found.shape[0]),
                   "findings": found.head(MAX_FINDINGS).astype(str).to_dict("records")}
     return out

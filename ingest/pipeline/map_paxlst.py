@@ -73,7 +73,8 @@ def map_paxlst(trav: pd.DataFrame, names: pd.Series, batch: GraphBatch, problem:
         "record_ref": leg_ref, "dst": legs["voyage"], "role": role.iloc[pick].to_numpy(),
         "doc_issuer": people["doc_issuer"].iloc[pick].to_numpy(),
         "doc_number": people["doc_number"].iloc[pick].to_numpy(),
-        "seat": text(trav["seat"]).iloc[pick].to_numpy(), "embark_port": text(trav["embark_port"]).iloc[pick].to_numpy(),
+        "seat": text(trav["seat"]).iloc[pick].to_numpy(),
+        "embark_port": text(trav["embark_port"]).iloc[pick].to_numpy(),
         "debark_port": text(trav["debark_port"]).iloc[pick].to_numpy(),
         "reservation_ref": text(trav["reservation_ref"]).iloc[pick].to_numpy(), **base_leg}))
     base = {"t": t, "ref": ref}

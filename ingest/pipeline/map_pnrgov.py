@@ -120,7 +120,8 @@ def _contacts(book: pd.DataFrame, bid: pd.Series, base: dict[str, Any], batch: G
         sub = {k: pd.Series(v).iloc[pay["pos"]].reset_index(drop=True) for k, v in base.items()}
         batch.node("PaymentInstrument", pd.DataFrame({"token": token, "type": text(_field(pay["payments"], "vendor")),
                                                       **sub}))
-        batch.edge("PAID_BY", pd.DataFrame({"src": bid.iloc[pay["pos"]].to_numpy(), "dst": ids("PaymentInstrument", token),
+        batch.edge("PAID_BY", pd.DataFrame({"src": bid.iloc[pay["pos"]].to_numpy(),
+                                            "dst": ids("PaymentInstrument", token),
                                             "form": text(_field(pay["payments"], "type")), **sub}))
     iata = text(book["agency_iata"])
     org = ("REG:" + iata).where(iata.notna())

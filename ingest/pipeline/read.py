@@ -29,6 +29,7 @@ from ingest.readers.pnrgov import pnrgov_from_messages
 from ingest.readers.pnrgov_text import read_pnr_messages
 
 Step = Callable[[str], None]
+Split = tuple[list[Message], list[Deviation]]
 
 
 class Reading:
@@ -95,8 +96,7 @@ class Reading:
         else:
             map_associated(res.records, f.kind, f.name, self.batch, self.companies)
 
-    def _messages(self, files: Sequence[SourceFile], encoding: str,
-                  reader: Callable[..., tuple[list[Message], list[Deviation]]]) -> tuple[list[Message], list[Deviation]]:
+    def _messages(self, files: Sequence[SourceFile], encoding: str, reader: Callable[..., Split]) -> Split:
         messages: list[Message] = []
         devs: list[Deviation] = []
         for f in files:
