@@ -1,0 +1,160 @@
+"""Screening input preparation and blocking: which (person, watchlist entry) pairs are worth scoring.
+
+Why blocking: comparing every person with every entry is 1,000,000 x 200 name comparisons; most pairs share
+nothing. A pair is scored only when the two records share at least one *blocking key*:
+
+* ``v:`` the order-insensitive transliteration skeleton of the whole name (``variant_key`` of
+  :mod:`ingest.normalise.names`: ZHANG WEI / CHANG WEI, IURII / YURIY, MOHAMMED / MUHAMMAD, swapped order);
+* ``c:`` the same with the given names written as one word (``compact_variant_key``: MIN JUN / MINJUN);
+* the same two keys of the native-script name romanised (张伟 -> ZHANG WEI), so a record known only in
+  native script meets its Latin form;
+* ``t:`` birth year and the skeleton of any one name token: a typo that changes one token's skeleton still
+  leaves the other token and the year to meet on;
+* ``d:`` the document number (MRZ form).
+
+Transliteration itself is not re-implemented here: the keys come from ``ingest.normalise``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ingest.normalise import normalise_doc_number, normalise_name, skeleton
+from ingest.normalise.names import compact_variant_key, variant_key
+
+#: Text a reader may leave for "no value".
+_MISSING = {"", "NONE", "NAN", "NAT", "NULL", "<NA>"}
+#: The columns screening reads from each side (missing ones are taken as empty).
+COLUMNS = ("id", "surname", "given_names", "native_name", "birth_date", "nationality", "doc_number")
+
+
+def clean(frame: pd.DataFrame) -> pd.DataFrame:
+    """The screening columns as clean text (``None`` for missing), plus ``latin``, ``native_latin``,
+    ``year``/``month``/``day`` (0 when unknown) and ``docs`` (a list of normalised document numbers).
+
+    >>> c = clean(pd.DataFrame({"id": ["p1"], "surname": ["Zhang"], "given_names": ["Wei"],
+    ...                         "native_name": ["张伟"], "birth_date": ["1980-05-00"]}))
+    >>> [str(v) for v in c.loc[0, ["latin", "native_latin", "year", "month", "day"]]]
+    ['ZHANG WEI', 'ZHANG WEI', '1980', '5', '0']
+    """
+    out = pd.DataFrame(index=frame.index)
+    for col in COLUMNS:
+        vals = frame[col] if col in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+        text = vals.astype(object).where(vals.notna(), None).map(lambda v: None if v is None else str(v).strip())
+        out[col] = text.where(~text.fillna("").str.upper().isin(_MISSING), None)
+    out["id"] = frame["id"].astype(str)
+    out["latin"] = _map(out["surname"].fillna("") + "|" + out["given_names"].fillna(""), _latin_full)
+    out["native_latin"] = _map(out["native_name"], _native_latin)
+    dob = out["birth_date"].fillna("").str.extract(r"^(\d{4})-?(\d{2})?-?(\d{2})?")
+    for i, part in enumerate(("year", "month", "day")):
+        out[part] = pd.to_numeric(dob[i], errors="coerce").fillna(0).astype(np.int64)
+    out["docs"] = out["doc_number"].map(_docs)
+    return out.reset_index(drop=True)
+
+
+def _map(values: pd.Series, fn: object) -> pd.Series:
+    """``fn`` once per distinct value (names repeat a lot), ``None`` for missing."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = np.array([fn(v) for v in uniques] + [None], dtype=object)  # type: ignore[operator]
+    return pd.Series(mapped[np.where(codes < 0, len(uniques), codes)], index=values.index, dtype=object)
+
+
+def _latin_full(pair: str) -> str | None:
+    sur, _, giv = pair.partition("|")
+    parts = [normalise_name(p) for p in (sur, giv) if p.strip()]
+    text = " ".join(p.latin for p in parts if p is not None)
+    return text or None
+
+
+def _native_latin(native: str | None) -> str | None:
+    if native is None:
+        return None
+    try:
+        n = normalise_name(native, surname_first=True)
+    except ValueError:
+        return None
+    return n.latin if n is not None and n.native is not None else None
+
+
+def _docs(text: str | None) -> tuple[str, ...]:
+    if not text:
+        return ()
+    found = []
+    for part in str(text).replace(",", ";").split(";"):
+        try:
+            num = normalise_doc_number(part)
+        except ValueError:
+            continue
+        if num:
+            found.append(num)
+    return tuple(found)
+
+
+def _name_keys(latin: str | None, surname: str | None, given: str | None) -> list[str]:
+    if not latin:
+        return []
+    keys = [f"v:{variant_key(latin)}"]
+    if surname or given:
+        keys.append(f"c:{compact_variant_key(surname or '', given or '')}")
+    else:
+        first, _, rest = latin.partition(" ")
+        keys.append(f"c:{compact_variant_key(first, rest)}")
+    return keys
+
+
+def _record_keys(row: tuple) -> list[str]:  # type: ignore[type-arg]
+    latin, native_latin, surname, given, year, docs = row
+    keys = _name_keys(latin, surname, given) + _name_keys(native_latin, None, None)
+    if year:
+        for name in (latin, native_latin):
+            keys += [f"t:{year}:{skeleton(tok)}" for tok in (name or "").split() if len(tok) > 1]
+    keys += [f"d:{d}" for d in docs]
+    return keys
+
+
+def blocking_keys(clean_frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per (record position ``pos``, blocking ``key``), computed once per distinct record shape.
+
+    >>> c = clean(pd.DataFrame({"id": ["a"], "surname": ["CHANG"], "given_names": ["WEI"],
+    ...                         "birth_date": ["1980-01-02"]}))
+    >>> sorted(blocking_keys(c)["key"])
+    ['c:JNK P', 't:1980:JNK', 't:1980:P', 'v:JNK P']
+    """
+    cols = ["latin", "native_latin", "surname", "given_names", "year", "docs"]
+    shapes = clean_frame[cols].astype(str)
+    codes, _uniques = pd.factorize(pd.Series(list(map(tuple, shapes.to_numpy())), dtype=object))
+    first = pd.Series(np.arange(len(codes))).groupby(codes).first().to_numpy()
+    firsts = clean_frame[cols].iloc[first]
+    per_shape = [_record_keys(row) for row in zip(*(firsts[c].tolist() for c in cols), strict=True)]
+    lens = np.array([len(k) for k in per_shape], dtype=np.int64)
+    flat = np.array([k for ks in per_shape for k in ks], dtype=object)
+    starts = np.r_[0, np.cumsum(lens)[:-1]]
+    rec_lens = lens[codes]
+    pos = np.repeat(np.arange(len(codes)), rec_lens)
+    offsets = np.arange(rec_lens.sum()) - np.repeat(np.cumsum(rec_lens) - rec_lens, rec_lens)
+    keys = flat[np.repeat(starts[codes], rec_lens) + offsets] if len(flat) else np.array([], dtype=object)
+    return pd.DataFrame({"pos": pos, "key": keys}).drop_duplicates(ignore_index=True)
+
+
+def candidate_pairs(people: pd.DataFrame, entries: pd.DataFrame, *, max_block: int = 5000) -> pd.DataFrame:
+    """Pairs (``p``, ``w``: positions in the two clean frames) sharing a blocking key, with the keys they
+    share (``keys``, ``;``-joined). A key shared by more than ``max_block`` people (a hub of homonyms) is
+    not used on its own; the other keys of the same pair still are.
+
+    >>> a = clean(pd.DataFrame({"id": ["p1", "p2"], "surname": ["ZHANG", "SMITH"], "given_names": ["WEI", "JO"]}))
+    >>> b = clean(pd.DataFrame({"id": ["w1"], "surname": ["CHANG"], "given_names": ["WEI"]}))
+    >>> candidate_pairs(a, b)[["p", "w"]].values.tolist()
+    [[0, 0]]
+    """
+    pk, wk = blocking_keys(people), blocking_keys(entries)
+    wk = wk[wk["key"].isin(set(pk["key"]))]
+    pk = pk[pk["key"].isin(set(wk["key"]))]
+    sizes = pk.groupby("key")["pos"].transform("size")
+    pk = pk[sizes <= max_block]
+    pairs = pk.merge(wk, on="key", suffixes=("_p", "_w"))
+    if pairs.empty:
+        return pd.DataFrame({"p": pd.Series(dtype=np.int64), "w": pd.Series(dtype=np.int64), "keys": []})
+    grouped = pairs.groupby(["pos_p", "pos_w"], sort=True)["key"].agg(lambda k: ";".join(sorted(set(k))))
+    out = grouped.reset_index()
+    return out.rename(columns={"pos_p": "p", "pos_w": "w", "key": "keys"})
