@@ -289,3 +289,21 @@ def write_csv(result: Clusters, out_dir: Path, doc_keys: dict[str, list[str]]) -
     path = out_dir / "clusters.csv"
     frame[CSV_COLUMNS].to_csv(path, index=False)
     return path
+
+
+def doc_keys(store: GraphStore, proj: Projection, result: Clusters) -> dict[str, list[str]]:
+    """Per cluster: the documents its people hold, as ``ISSUER:NUMBER``, sorted."""
+    people = result.members[result.members["person"]]
+    holds = proj.edges_of("HOLDS")
+    held = pd.DataFrame({"index": proj.src[holds], "doc": proj.dst[holds]}).merge(people[["index", "cluster_id"]])
+    if held.empty:
+        return {}
+    docs = np.unique(held["doc"].to_numpy())
+    ids = proj.ids(docs)
+    found: dict[str, str] = {}
+    for i in range(0, len(ids), 20_000):
+        for n in store.subgraph(ids[i : i + 20_000]).nodes:
+            found[n.id] = f"{n.props.get('issuer', '')}:{n.props.get('number', '')}"
+    key_of = dict(zip(docs.tolist(), (found.get(i, i) for i in ids), strict=True))
+    held["key"] = held["doc"].map(key_of)
+    return {cid: sorted(set(keys)) for cid, keys in held.groupby("cluster_id")["key"]}

@@ -214,8 +214,11 @@ def world(
 
 # Command families in their own modules (cluegraph/commands/); each registers its commands on ``app``.
 # One import line per family, added by the module's author.
+from cluegraph.commands import analytics as _analytics  # noqa: E402, F401
 from cluegraph.commands import ingest as _ingest  # noqa: E402, F401
 from cluegraph.commands import packets as _packets  # noqa: E402, F401
+from cluegraph.commands import serve as _serve  # noqa: E402, F401
+from cluegraph.commands import users as _users  # noqa: E402, F401
 
 
 def main() -> None:

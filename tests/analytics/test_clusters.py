@@ -1,0 +1,71 @@
+"""Clue clusters: found on shared specific identifiers, scored with reasons, ids stable across runs."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from analytics.clusters import CSV_COLUMNS, cluster_members, doc_keys, find_clusters, write_clusters, write_csv
+from analytics.projection import project
+from graph.store import GraphStore, open_store
+from tests.analytics.risk_fixture import RING, P, load_risk_graph
+
+
+def _ids(store: GraphStore) -> dict[str, list[str]]:
+    result = find_clusters(store)
+    return dict(zip(result.table["cluster_id"], result.table["person_ids"], strict=True))
+
+
+def test_the_ring_is_one_cluster_and_every_cluster_carries_reasons(store: GraphStore) -> None:
+    load_risk_graph(store)
+    result = find_clusters(store)
+    ring = {P(r) for r in RING}
+    assert any(set(p) == ring for p in result.table["person_ids"])
+    assert all(result.table["reasons"].map(len) > 0)
+    assert list(result.table["rank"]) == list(range(1, len(result.table) + 1))
+    assert list(result.table["score"]) == sorted(result.table["score"], reverse=True)
+    top = result.table.iloc[0]
+    assert P("P-SEED") in top["person_ids"] and top["reasons"][0]["feature"] == "seeds"
+
+
+def test_cluster_ids_are_stable_across_runs_and_row_order(tmp_path: Path) -> None:
+    with open_store(tmp_path / "a.duckdb") as a, open_store(tmp_path / "b.duckdb") as b:
+        load_risk_graph(a)
+        load_risk_graph(b, shuffle=11)
+        assert _ids(a) == _ids(a) == _ids(b)
+
+
+def test_a_stored_cluster_keeps_its_id_when_a_member_joins(store: GraphStore) -> None:
+    load_risk_graph(store)
+    first = find_clusters(store, run_id="c1")
+    write_clusters(store, first)
+    ring_id = next(c for c, p in zip(first.table["cluster_id"], first.table["person_ids"], strict=True) if P("R1") in p)
+    members = cluster_members(store, ring_id)
+    assert {n.id for n in members.persons} == {P(r) for r in RING}
+    assert members.identifiers and members.cluster.props["run"] == "c1"
+    # a sixth ring member appears: the cluster changes, its id does not
+    import pandas as pd
+
+    from graph.ids import node_id
+
+    with store.writer() as w:
+        w.upsert_nodes("Person", pd.DataFrame({"person_key": ["R6"]}))
+        w.upsert_edges("USES", pd.DataFrame({"src": [P("R6")], "dst": [node_id("Phone", "+17777")]}))
+    second = find_clusters(store, run_id="c2")
+    write_clusters(store, second)
+    again = next(c for c, p in zip(second.table["cluster_id"], second.table["person_ids"], strict=True) if P("R6") in p)
+    assert again == ring_id
+    assert {n.id for n in cluster_members(store, ring_id).persons} == {P(r) for r in [*RING, "R6"]}
+
+
+def test_clusters_csv_has_the_columns_documents_and_reasons(store: GraphStore, tmp_path: Path) -> None:
+    load_risk_graph(store)
+    proj = project(store)
+    result = find_clusters(store, proj)
+    path = write_csv(result, tmp_path, doc_keys(store, proj, result))
+    rows = list(csv.DictReader(path.open()))
+    assert list(rows[0]) == CSV_COLUMNS
+    ring = next(r for r in rows if P("R1") in r["person_ids"])
+    assert set(ring["doc_keys"].split(";")) == {f"XXA:N{r}" for r in RING}
+    assert all(json.loads(r["reasons"]) for r in rows)
