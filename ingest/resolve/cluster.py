@@ -55,7 +55,7 @@ def attach(
     merged = components(
         n,
         np.concatenate([ok["x"].to_numpy(), np.arange(n)]),
-        np.concatenate([_first_of(labels, ok["c"].to_numpy()), np.arange(n)]),
+        np.concatenate([_first_of(labels, ok["c"].to_numpy()), _first_of(labels, labels)]),
     )
     ambiguous = best[best["x"].isin(top["x"][gap < MARGIN_LOG2])]
     return merged, ambiguous

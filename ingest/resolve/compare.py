@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 NULL = np.int8(-1)
 
@@ -33,8 +33,10 @@ def _select(conditions: list[np.ndarray], null: np.ndarray) -> np.ndarray:
 
 def name_levels(p: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """0 same tokens (any order: swaps), 1 same transliteration skeletons or same native-script name,
-    2 one of surname / given names the same and the other at most two edits off (a typo), 3 token-sorted
-    similarity >= 0.85, 4 >= 0.7, 5 different."""
+    2 one of surname / given names the same and the other one keyboard error off (an insertion, deletion,
+    substitution or transposition), 3 token-sorted similarity >= 0.85, 4 >= 0.7, 5 different. Native-script
+    names present on both sides and different make the pair "different" whatever the Latin forms say
+    (WONG WAI WAI is both 王偉偉 and 黃偉偉)."""
     fa, fb = _col(p, "full", i), _col(p, "full", j)
     same = _col(p, "name_key", i) == _col(p, "name_key", j)
     na, nb = _col(p, "native_name", i), _col(p, "native_name", j)
@@ -50,15 +52,17 @@ def name_levels(p: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     skel = _pairwise(_col(p, "variant", i), _col(p, "variant", j), fuzz.token_sort_ratio) / 100.0
     sim = np.maximum(ratio, 0.95 * skel)
     null = (fa == "") | (fb == "")
-    return _select([same, variant, typo, sim >= 0.85, sim >= 0.7], null)
+    levels = _select([same, variant, typo, sim >= 0.85, sim >= 0.7], null)
+    levels[(na != nb) & (na != "") & (nb != "")] = 5
+    return levels
 
 
 def _part_levels(p: pd.DataFrame, latin: str, skel: str, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """0 same (or same skeleton), 1 at most two edits apart, 2 different."""
+    """0 same (or same skeleton), 1 one edit apart (transpositions count one), 2 different."""
     a, b = _col(p, latin, i), _col(p, latin, j)
     same = (a == b) | (_col(p, skel, i) == _col(p, skel, j))
-    dist = _pairwise(a, b, Levenshtein.distance)
-    return np.where(same, 0, np.where((dist <= 2) & (a != "") & (b != ""), 1, 2))
+    dist = _pairwise(a, b, OSA.distance)
+    return np.where(same, 0, np.where((dist <= 1) & (a != "") & (b != ""), 1, 2))
 
 
 def date_levels(p: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -118,8 +122,10 @@ def identifier_levels(column: str) -> object:
 
 
 def document_levels(p: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """0 same issuer and number, 1 same number under another issuer or one character off, 2 different."""
+    """0 same issuer and number, 1 same number under another issuer or one character off (numbers of six
+    characters or more), 2 different."""
     ka, kb = _col(p, "doc_key", i), _col(p, "doc_key", j)
     na, nb = _col(p, "doc_number", i), _col(p, "doc_number", j)
     dist = _pairwise(na, nb, Levenshtein.distance)
-    return _select([ka == kb, dist <= 1], (ka == "") | (kb == ""))
+    long = np.char.str_len(na.astype(str)) >= 6  # K1 / K2 are not one typo apart in any useful sense
+    return _select([ka == kb, (dist <= 1) & long], (ka == "") | (kb == ""))

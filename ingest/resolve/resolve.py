@@ -49,7 +49,7 @@ def resolve_identities(records: pd.DataFrame, *, config: ResolveConfig | None = 
         comps = model.estimate_u(comps, p, counts.astype(float), n=200_000, seed=config.seed)
         comps, lam = model.estimate_m(comps, levels, prior)
         prior = float(np.log2(lam / (1 - lam)))
-    score = model.scores(comps, levels, prior)
+    score = model.scores(comps, levels, prior) + _name_frequency(p, i, j, levels[:, 0], comps[0])
     labels, method, conf, ambiguous = _cluster(p, i, j, levels, score, config)
     keys = cluster.person_keys(p, labels, columns)
     assignments = pd.DataFrame(
@@ -72,7 +72,8 @@ def _cluster(
     n = len(p)
     name_lv, date_lv, doc_lv = levels[:, 0], levels[:, 1], levels[:, 4]
     same_doc = doc_lv == 0
-    compatible = (name_lv <= DOC_NAME_OK) & (date_lv <= DOC_DATE_OK)  # -1 (missing) counts as compatible
+    # -1 (missing) is compatible; the same full birth date vouches for a romanisation with nothing in common
+    compatible = ((name_lv <= DOC_NAME_OK) & (date_lv <= DOC_DATE_OK)) | (date_lv == 0)
     doc_edge = same_doc & compatible
     prob = model.probability(score)
     match = (prob >= config.match_probability) & ~same_doc
@@ -80,7 +81,8 @@ def _cluster(
     strong = doc_edge | (match & full[i] & full[j])
     labels = cluster.components(n, i[strong], j[strong])
     weak = match & ~strong
-    labels, ambiguous = cluster.attach(labels, ~full, i[weak], j[weak], score[weak])
+    dated = np.bincount(labels, weights=full, minlength=n) > 0  # persons with a full birth date somewhere
+    labels, ambiguous = cluster.attach(labels, ~dated[labels], i[weak], j[weak], score[weak])
     method = np.full(n, "single", dtype=object)
     conf = np.ones(n)
     joined = strong | weak
@@ -97,3 +99,23 @@ def _cluster(
     method[idx] = np.where(by["d"].to_numpy(), "document", "probabilistic")
     conf[idx] = np.where(by["d"].to_numpy(), 1.0, by["p"].to_numpy())
     return labels, method, conf, ambiguous
+
+
+def _name_frequency(
+    p: pd.DataFrame, i: np.ndarray, j: np.ndarray, name_lv: np.ndarray, name: model.Comparison
+) -> np.ndarray:
+    """Term-frequency adjustment of agreeing names: a name many people carry (SANTOS JOSE, WONG WAI WAI) is
+    weaker evidence than a rare one. People per name are counted as distinct full birth dates among the
+    profiles with that name; u of the level becomes ``max(u, (people - 2) / all people)``."""
+    adjust = np.zeros(len(i))
+    full = p["dob_full"].to_numpy()
+    people = p.loc[full, ["name_key", "birth_date"]].drop_duplicates()
+    total = max(len(people), 1)
+    for level, key in ((0, "name_key"), (1, "variant")):
+        dated = p.loc[full, [key, "birth_date"]].drop_duplicates()
+        per = dated[key].value_counts()
+        sel = name_lv == level
+        n = pd.Series(p[key].to_numpy()[i[sel]]).map(per).fillna(1).to_numpy()
+        u_tf = np.maximum(name.u[level], (n - 2) / total)  # the pair itself may be two of the dates
+        adjust[sel] = np.log2(name.u[level] / u_tf)
+    return adjust
