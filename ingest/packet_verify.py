@@ -35,8 +35,10 @@ from graph.errors import InvalidInputError
 FORMAT = "cluegraph-packet/1"
 MANIFEST = "manifest.json"
 COMMENT_PREFIX = b"cluegraph-packet manifest-sha256="
-_NAME = re.compile(r"^(manifest\.json|graph\.json|entities\.ftm\.json|graph\.graphml|report\.html"
-                   r"|tables/[A-Za-z0-9][A-Za-z0-9_.-]{0,120}\.csv)$")
+_NAME = re.compile(
+    r"^(manifest\.json|graph\.json|entities\.ftm\.json|graph\.graphml|report\.html"
+    r"|tables/[A-Za-z0-9][A-Za-z0-9_.-]{0,120}\.csv)$"
+)
 CHUNK = 64 * 1024
 
 
@@ -76,6 +78,9 @@ class Limits:
     ratio_floor_bytes: int = 1024 * 1024
 
 
+DEFAULT_LIMITS = Limits()
+
+
 @dataclass(frozen=True)
 class VerifiedPacket:
     """A packet whose files all match its manifest; ``verified_key`` says whose signature was checked."""
@@ -109,8 +114,9 @@ def _check_entries(infos: list[zipfile.ZipInfo], file: str, limits: Limits) -> N
         if stat.S_ISLNK(mode):
             raise PacketUnsafeError("a packet holds no symbolic links", file=file, record=info.filename)
         if not safe_name(info.filename) or info.filename != info.orig_filename:
-            raise PacketUnsafeError("unsafe or unknown member name (path traversal?)", file=file,
-                                    record=info.orig_filename)
+            raise PacketUnsafeError(
+                "unsafe or unknown member name (path traversal?)", file=file, record=info.orig_filename
+            )
         if info.filename in seen:
             raise PacketUnsafeError("a member name repeats", file=file, record=info.filename)
         if info.flag_bits & 0x1:
@@ -125,16 +131,18 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, file: str,
         while chunk := fh.read(CHUNK):
             size += len(chunk)
             if size > limits.max_entry_bytes or size > budget:
-                raise PacketUnsafeError("a member inflates beyond the size limit (zip bomb?)", file=file,
-                                        record=info.filename)
+                raise PacketUnsafeError(
+                    "a member inflates beyond the size limit (zip bomb?)", file=file, record=info.filename
+                )
             if size > limits.ratio_floor_bytes and size > limits.max_ratio * max(info.compress_size, 1):
-                raise PacketUnsafeError("a member inflates beyond the compression ratio limit (zip bomb?)",
-                                        file=file, record=info.filename)
+                raise PacketUnsafeError(
+                    "a member inflates beyond the compression ratio limit (zip bomb?)", file=file, record=info.filename
+                )
             parts.append(chunk)
     return b"".join(parts)
 
 
-def read_members(path: Path, limits: Limits = Limits()) -> tuple[dict[str, bytes], bytes]:
+def read_members(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[dict[str, bytes], bytes]:
     """Every member of the packet zip (name -> bytes) and the zip comment, after the safety checks."""
     file = str(path)
     try:
@@ -169,8 +177,9 @@ def _manifest(files: dict[str, bytes], comment: bytes, file: str) -> dict[str, A
     if raw is None:
         raise PacketTamperedError("the packet has no manifest.json", file=file)
     if comment != COMMENT_PREFIX + hashlib.sha256(raw).hexdigest().encode():
-        raise PacketTamperedError("manifest.json does not match the hash in the zip comment (altered?)",
-                                  file=file, record=MANIFEST)
+        raise PacketTamperedError(
+            "manifest.json does not match the hash in the zip comment (altered?)", file=file, record=MANIFEST
+        )
     try:
         manifest = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
@@ -200,8 +209,11 @@ def load_public_key(path: Path) -> Ed25519PublicKey:
     """An Ed25519 public key from a PEM file or a raw 32-byte file."""
     try:
         data = Path(path).read_bytes()
-        key = (serialization.load_pem_public_key(data) if data.startswith(b"-----")
-               else Ed25519PublicKey.from_public_bytes(data))
+        key = (
+            serialization.load_pem_public_key(data)
+            if data.startswith(b"-----")
+            else Ed25519PublicKey.from_public_bytes(data)
+        )
     except (OSError, ValueError, TypeError) as err:
         raise PacketSignatureError(f"cannot read the verify key: {err}", file=str(path)) from err
     if not isinstance(key, Ed25519PublicKey):
@@ -216,15 +228,22 @@ def _check_signature(manifest: dict[str, Any], key: Ed25519PublicKey, file: str)
     try:
         key.verify(base64.b64decode(str(sig.get("value", "")), validate=True), canonical(manifest))
     except (InvalidSignature, ValueError) as err:
-        raise PacketSignatureError("the signature does not verify with this key (altered, or another sender)",
-                                   file=file, record=MANIFEST, field="signature") from err
+        raise PacketSignatureError(
+            "the signature does not verify with this key (altered, or another sender)",
+            file=file,
+            record=MANIFEST,
+            field="signature",
+        ) from err
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return base64.b64encode(raw).decode()
 
 
 def verify_packet(
-    path: Path, *, verify_key: Path | Ed25519PublicKey | None = None, require_signature: bool = False,
-    limits: Limits = Limits(),
+    path: Path,
+    *,
+    verify_key: Path | Ed25519PublicKey | None = None,
+    require_signature: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> VerifiedPacket:
     """Every check of the module doc, in order; the packet's files once all of them pass."""
     file = str(path)

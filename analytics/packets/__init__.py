@@ -44,12 +44,22 @@ def _source_run(doc: dict[str, Any]) -> str | None:
 
 
 def packet_files(
-    doc: dict[str, Any], *, packet_id: str, created: datetime | None, creator: str, note: str,
-    source_run: str | None, sign_key: Ed25519PrivateKey | None,
+    doc: dict[str, Any],
+    *,
+    packet_id: str,
+    created: datetime | None,
+    creator: str,
+    note: str,
+    source_run: str | None,
+    sign_key: Ed25519PrivateKey | None,
 ) -> tuple[dict[str, bytes], bytes]:
     """Every file of the packet for an (already redacted) document, and the zip comment."""
-    meta = {"creator": creator, "purpose": note, "source run": source_run,
-            "redacted fields": ", ".join(doc.get("redacted", []))}
+    meta = {
+        "creator": creator,
+        "purpose": note,
+        "source run": source_run,
+        "redacted fields": ", ".join(doc.get("redacted", [])),
+    }
     files = {
         "graph.json": dumps(doc),
         "entities.ftm.json": ftm_bytes(doc),
@@ -57,8 +67,16 @@ def packet_files(
         "report.html": report_html(doc, meta),
         **table_files(doc),
     }
-    manifest = build_manifest(files, packet_id=packet_id, created=created, creator=creator, note=note,
-                              source_run=source_run, selection=doc["selection"], redacted=doc.get("redacted", []))
+    manifest = build_manifest(
+        files,
+        packet_id=packet_id,
+        created=created,
+        creator=creator,
+        note=note,
+        source_run=source_run,
+        selection=doc["selection"],
+        redacted=doc.get("redacted", []),
+    )
     if sign_key is not None:
         manifest = sign(manifest, sign_key)
     files["manifest.json"] = dumps(manifest)
@@ -89,7 +107,12 @@ def export_packet(
         doc = redact_document(doc, redact, key=redact_key, schema=store.schema)
     key = load_private_key(sign_key) if isinstance(sign_key, str | Path) else sign_key
     files, comment = packet_files(
-        doc, packet_id=packet_id or uuid.uuid4().hex, created=created, creator=creator, note=note,
-        source_run=source_run or _source_run(doc), sign_key=key,
+        doc,
+        packet_id=packet_id or uuid.uuid4().hex,
+        created=created,
+        creator=creator,
+        note=note,
+        source_run=source_run or _source_run(doc),
+        sign_key=key,
     )
     return write_zip_file(files, Path(out), comment=comment)

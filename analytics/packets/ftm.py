@@ -52,16 +52,28 @@ def _person(n: Item) -> EntityProxy:
     name = " ".join(str(p[k]) for k in ("given_names", "surname") if p.get(k)) or p.get("person_key")
     sex = {"M": "male", "F": "female", "X": "other"}.get(str(p.get("sex", "")))
     return _entity(
-        "Person", n["id"], name=name, firstName=p.get("given_names"), lastName=p.get("surname"),
-        alias=p.get("native_name"), birthDate=p.get("birth_date"), nationality=p.get("nationality"), gender=sex,
+        "Person",
+        n["id"],
+        name=name,
+        firstName=p.get("given_names"),
+        lastName=p.get("surname"),
+        alias=p.get("native_name"),
+        birthDate=p.get("birth_date"),
+        nationality=p.get("nationality"),
+        gender=sex,
     )
 
 
 def _org(n: Item) -> EntityProxy:
     p = n["props"]
     schema = "Company" if p.get("registration_no") else "Organization"
-    return _entity(schema, n["id"], name=p.get("name") or p.get("org_key"), country=p.get("country"),
-                   registrationNumber=p.get("registration_no"))
+    return _entity(
+        schema,
+        n["id"],
+        name=p.get("name") or p.get("org_key"),
+        country=p.get("country"),
+        registrationNumber=p.get("registration_no"),
+    )
 
 
 def _event(name: Callable[[dict[str, Any]], str], date_key: str) -> Callable[[Item], EntityProxy]:
@@ -74,32 +86,61 @@ def _event(name: Callable[[dict[str, Any]], str], date_key: str) -> Callable[[It
 NODES: dict[str, Callable[[Item], EntityProxy]] = {
     "Person": _person,
     "Organization": _org,
-    "Address": lambda n: _entity("Address", n["id"], full=_full(n["props"], "lines", "city", "country") or
-                                 n["props"].get("address_key"), city=n["props"].get("city"),
-                                 country=n["props"].get("country")),
+    "Address": lambda n: _entity(
+        "Address",
+        n["id"],
+        full=_full(n["props"], "lines", "city", "country") or n["props"].get("address_key"),
+        city=n["props"].get("city"),
+        country=n["props"].get("country"),
+    ),
     "Port": lambda n: _entity("Address", n["id"], full=_full(n["props"], "name", "code")),
-    "Vehicle": lambda n: _entity("Vehicle", n["id"], name=n["props"].get("plate"),
-                                 registrationNumber=n["props"].get("plate"), country=n["props"].get("plate_country")),
-    "PaymentInstrument": lambda n: _entity("BankAccount", n["id"], accountNumber=n["props"].get("token"),
-                                           accountType=n["props"].get("type")),
-    "Case": lambda n: _entity("CourtCase", n["id"], name=f"Case {n['props'].get('case_id')}",
-                              caseNumber=n["props"].get("case_id"), type=n["props"].get("case_type"),
-                              status=n["props"].get("status")),
-    "Crossing": _event(lambda p: f"Crossing {p.get('crossing_id')} {p.get('direction', '')}".strip(),
-                       "crossing_time"),
-    "Voyage": _event(lambda p: f"Voyage {p.get('carrier', '')}{p.get('number', '')} {p.get('date', '')}".strip(), "date"),
+    "Vehicle": lambda n: _entity(
+        "Vehicle",
+        n["id"],
+        name=n["props"].get("plate"),
+        registrationNumber=n["props"].get("plate"),
+        country=n["props"].get("plate_country"),
+    ),
+    "PaymentInstrument": lambda n: _entity(
+        "BankAccount", n["id"], accountNumber=n["props"].get("token"), accountType=n["props"].get("type")
+    ),
+    "Case": lambda n: _entity(
+        "CourtCase",
+        n["id"],
+        name=f"Case {n['props'].get('case_id')}",
+        caseNumber=n["props"].get("case_id"),
+        type=n["props"].get("case_type"),
+        status=n["props"].get("status"),
+    ),
+    "Crossing": _event(lambda p: f"Crossing {p.get('crossing_id')} {p.get('direction', '')}".strip(), "crossing_time"),
+    "Voyage": _event(
+        lambda p: f"Voyage {p.get('carrier', '')}{p.get('number', '')} {p.get('date', '')}".strip(), "date"
+    ),
     "Booking": _event(lambda p: f"Booking {p.get('carrier', '')} {p.get('locator', '')}".strip(), "created"),
 }
 #: Edge types that add a property to an entity: type -> (property on the source, end that gives the value).
-PROPERTY_EDGES = {"MADE": "involved", "ANNOUNCED": "involved", "BOOKED": "involved", "VIA": "organizer",
-                  "LIVES_AT": "addressEntity", "CONTACT": "addressEntity"}
+PROPERTY_EDGES = {
+    "MADE": "involved",
+    "ANNOUNCED": "involved",
+    "BOOKED": "involved",
+    "VIA": "organizer",
+    "LIVES_AT": "addressEntity",
+    "CONTACT": "addressEntity",
+}
 
 
 def _document(n: Item, holders: list[str]) -> EntityProxy:
     p = n["props"]
     schema = "Passport" if p.get("doc_type") == "P" else "Identification"
-    return _entity(schema, n["id"], number=p.get("number"), country=p.get("issuer"), type=p.get("doc_type"),
-                   holder=[fid(h) for h in holders[:1]], endDate=_day(p.get("expiry") or p.get("doc_expiry")))
+    return _entity(
+        schema,
+        n["id"],
+        number=p.get("number"),
+        country=p.get("issuer"),
+        type=p.get("doc_type"),
+        holder=[fid(h) for h in holders[:1]],
+        endDate=_day(p.get("expiry") or p.get("doc_expiry")),
+    )
 
 
 def _link(e: Item, ents: dict[str, EntityProxy]) -> EntityProxy | None:
@@ -112,14 +153,21 @@ def _link(e: Item, ents: dict[str, EntityProxy]) -> EntityProxy | None:
     if e["type"] == "WORKS_FOR" and s == "Person" and d in ("Company", "Organization"):
         return _entity("Employment", e["id"], employee=src.id, employer=dst.id, role=p.get("role"), **dates)
     if e["type"] == "CO_TRAVELLED":
-        return _entity("Associate", e["id"], person=src.id, associate=dst.id,
-                       relationship=f"travelled together {p.get('count', '')} times".replace("  ", " "), **dates)
+        return _entity(
+            "Associate",
+            e["id"],
+            person=src.id,
+            associate=dst.id,
+            relationship=f"travelled together {p.get('count', '')} times".replace("  ", " "),
+            **dates,
+        )
     if e["type"] == "POSSIBLY_SAME_AS":
         return _entity("Similar", e["id"], candidate=src.id, match=dst.id, confidenceScore=e.get("confidence"))
     if e["type"] == "INVOLVED_IN" and d == "CourtCase":
         return _entity("CourtCaseParty", e["id"], party=src.id, case=dst.id, role=p.get("role"), **dates)
-    return _entity("UnknownLink", e["id"], subject=src.id, object=dst.id,
-                   role=e["type"].lower().replace("_", " "), **dates)
+    return _entity(
+        "UnknownLink", e["id"], subject=src.id, object=dst.id, role=e["type"].lower().replace("_", " "), **dates
+    )
 
 
 def _apply_property_edges(doc: dict[str, Any], ents: dict[str, EntityProxy], nodes: dict[str, Item]) -> set[str]:
@@ -134,8 +182,11 @@ def _apply_property_edges(doc: dict[str, Any], ents: dict[str, EntityProxy], nod
             src.add("phone" if dst["label"] == "Phone" else "email", value)
             used.add(e["id"])
         elif e["type"] in PROPERTY_EDGES and target is not None:
-            holder, prop, other = (target, PROPERTY_EDGES[e["type"]], src) if e["type"] in ("MADE", "ANNOUNCED",
-                                   "BOOKED") else (src, PROPERTY_EDGES[e["type"]], target)
+            holder, prop, other = (
+                (target, PROPERTY_EDGES[e["type"]], src)
+                if e["type"] in ("MADE", "ANNOUNCED", "BOOKED")
+                else (src, PROPERTY_EDGES[e["type"]], target)
+            )
             if holder.schema.get(prop) is not None and other.schema.is_a(holder.schema.get(prop).range.name):
                 holder.add(prop, other.id)
                 used.add(e["id"])
@@ -149,8 +200,16 @@ def _risks(doc: dict[str, Any], ents: dict[str, EntityProxy], nodes: dict[str, I
         if e["type"] == "LISTED_AS" and e["src"] in ents and entry is not None:
             p = entry["props"]
             reason = "; ".join(str(x) for x in (p.get("reason"), e["props"].get("reasons")) if x)
-            out.append(_entity("Risk", e["id"], entity=ents[e["src"]].id, program=p.get("list"), reason=reason,
-                               listingDate=_day(p.get("listed_on"))))
+            out.append(
+                _entity(
+                    "Risk",
+                    e["id"],
+                    entity=ents[e["src"]].id,
+                    program=p.get("list"),
+                    reason=reason,
+                    listingDate=_day(p.get("listed_on")),
+                )
+            )
     return out
 
 
@@ -166,9 +225,17 @@ def ftm_entities(doc: dict[str, Any]) -> list[EntityProxy]:
         if n["label"] == "Document" and holders.get(i):
             ents[i] = _document(n, sorted(holders[i]))
     used = _apply_property_edges(doc, ents, nodes)
-    links = [_link(e, ents) for e in doc["edges"] if e["id"] not in used and e["type"] != "LISTED_AS"
-             and not (e["type"] == "HOLDS" and ents.get(e["dst"]) is not None
-                      and fid(e["src"]) in ents[e["dst"]].get("holder", quiet=True))]
+    links = [
+        _link(e, ents)
+        for e in doc["edges"]
+        if e["id"] not in used
+        and e["type"] != "LISTED_AS"
+        and not (
+            e["type"] == "HOLDS"
+            and ents.get(e["dst"]) is not None
+            and fid(e["src"]) in ents[e["dst"]].get("holder", quiet=True)
+        )
+    ]
     out = [*ents.values(), *(x for x in links if x is not None), *_risks(doc, ents, nodes)]
     return sorted(out, key=lambda x: str(x.id))
 

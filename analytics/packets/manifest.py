@@ -50,12 +50,21 @@ def canonical(manifest: dict[str, Any]) -> bytes:
 
 def file_entries(files: dict[str, bytes]) -> dict[str, dict[str, Any]]:
     """Name -> SHA-256 (hex) and size, for every file, sorted by name."""
-    return {name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)} for name, data in sorted(files.items())}
+    return {
+        name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)} for name, data in sorted(files.items())
+    }
 
 
 def build_manifest(
-    files: dict[str, bytes], *, packet_id: str, created: datetime | None, creator: str, note: str,
-    source_run: str | None, selection: dict[str, Any], redacted: list[str],
+    files: dict[str, bytes],
+    *,
+    packet_id: str,
+    created: datetime | None,
+    creator: str,
+    note: str,
+    source_run: str | None,
+    selection: dict[str, Any],
+    redacted: list[str],
 ) -> dict[str, Any]:
     """The manifest of these files (not yet signed)."""
     when = (created or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
@@ -78,8 +87,11 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     """An Ed25519 private key from a PEM (PKCS#8) file or a raw 32-byte file."""
     try:
         data = Path(path).read_bytes()
-        key = (serialization.load_pem_private_key(data, password=None) if data.startswith(b"-----")
-               else Ed25519PrivateKey.from_private_bytes(data))
+        key = (
+            serialization.load_pem_private_key(data, password=None)
+            if data.startswith(b"-----")
+            else Ed25519PrivateKey.from_private_bytes(data)
+        )
     except (OSError, ValueError, TypeError) as err:
         raise InvalidInputError(f"cannot read the signing key: {err}", file=str(path)) from err
     if not isinstance(key, Ed25519PrivateKey):
@@ -91,18 +103,26 @@ def sign(manifest: dict[str, Any], key: Ed25519PrivateKey) -> dict[str, Any]:
     """The manifest with an Ed25519 ``signature`` over its canonical form (and the public key, for reference)."""
     public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     value = key.sign(canonical(manifest))
-    return {**manifest, "signature": {"algorithm": "Ed25519", "public_key": base64.b64encode(public).decode(),
-                                      "value": base64.b64encode(value).decode()}}
+    return {
+        **manifest,
+        "signature": {
+            "algorithm": "Ed25519",
+            "public_key": base64.b64encode(public).decode(),
+            "value": base64.b64encode(value).decode(),
+        },
+    }
 
 
 def write_keypair(private_path: Path, public_path: Path) -> None:
     """A new Ed25519 key pair as PEM files (private PKCS#8 unencrypted, mode 600; public SubjectPublicKeyInfo)."""
     key = Ed25519PrivateKey.generate()
-    private_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                               serialization.NoEncryption()))
+    private_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     private_path.chmod(0o600)
-    public_path.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
-                                                          serialization.PublicFormat.SubjectPublicKeyInfo))
+    public_path.write_bytes(
+        key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
 
 
 def zip_comment(manifest_bytes: bytes) -> bytes:

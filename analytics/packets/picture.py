@@ -20,9 +20,20 @@ WIDTH, HEIGHT, MARGIN, RADIUS = 960, 640, 70, 11
 KK_LIMIT = 250
 SEED = 7
 PALETTE = {
-    "Person": "#d62728", "Document": "#1f77b4", "Crossing": "#7f7f7f", "Voyage": "#8c564b", "Port": "#bcbd22",
-    "Booking": "#9467bd", "Phone": "#ff7f0e", "Email": "#e377c2", "Address": "#17becf", "Vehicle": "#2ca02c",
-    "Organization": "#393b79", "PaymentInstrument": "#ad494a", "Case": "#000000", "WatchlistEntry": "#843c39",
+    "Person": "#d62728",
+    "Document": "#1f77b4",
+    "Crossing": "#7f7f7f",
+    "Voyage": "#8c564b",
+    "Port": "#bcbd22",
+    "Booking": "#9467bd",
+    "Phone": "#ff7f0e",
+    "Email": "#e377c2",
+    "Address": "#17becf",
+    "Vehicle": "#2ca02c",
+    "Organization": "#393b79",
+    "PaymentInstrument": "#ad494a",
+    "Case": "#000000",
+    "WatchlistEntry": "#843c39",
     "Cluster": "#636363",
 }
 OTHER = "#999999"
@@ -45,8 +56,10 @@ def layout(doc: dict[str, Any]) -> dict[str, tuple[float, float]]:
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
     span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
     return {
-        k: (round(MARGIN + (x - min(xs)) / span_x * (WIDTH - 2 * MARGIN), 1),
-            round(MARGIN + (y - min(ys)) / span_y * (HEIGHT - 2 * MARGIN), 1))
+        k: (
+            round(MARGIN + (x - min(xs)) / span_x * (WIDTH - 2 * MARGIN), 1),
+            round(MARGIN + (y - min(ys)) / span_y * (HEIGHT - 2 * MARGIN), 1),
+        )
         for k, (x, y) in sorted(pos.items())
     }
 
@@ -57,20 +70,24 @@ def _edge(e: dict[str, Any], pos: dict[str, tuple[float, float]]) -> str:
     length = max((dx * dx + dy * dy) ** 0.5, 1.0)
     x2, y2 = round(x2 - dx / length * (RADIUS + 3), 1), round(y2 - dy / length * (RADIUS + 3), 1)
     mx, my = round((x1 + x2) / 2, 1), round((y1 + y2) / 2, 1)
-    return (f'<g class="edge"><title>{escape(e["type"])}</title>'
-            f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="#888" stroke-width="1.4" '
-            f'marker-end="url(#arrow)"/><text x="{mx}" y="{my}" font-size="9" fill="#555" '
-            f'text-anchor="middle">{escape(e["type"])}</text></g>')
+    return (
+        f'<g class="edge"><title>{escape(e["type"])}</title>'
+        f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="#888" stroke-width="1.4" '
+        f'marker-end="url(#arrow)"/><text x="{mx}" y="{my}" font-size="9" fill="#555" '
+        f'text-anchor="middle">{escape(e["type"])}</text></g>'
+    )
 
 
 def _node(n: dict[str, Any], xy: tuple[float, float], caption: str, focus: bool) -> str:
     x, y = xy
     ring = ' stroke="#111" stroke-width="3"' if focus else ' stroke="#fff" stroke-width="1.5"'
     colour = PALETTE.get(n["label"], OTHER)
-    return (f'<g class="node" data-id="{escape(n["id"])}"><title>{escape(n["label"])}: {escape(caption)}</title>'
-            f'<circle cx="{x}" cy="{y}" r="{RADIUS}" fill="{colour}"{ring}/>'
-            f'<text x="{x}" y="{round(y + RADIUS + 12, 1)}" font-size="11" text-anchor="middle">'
-            f'{escape(caption[:28])}</text></g>')
+    return (
+        f'<g class="node" data-id="{escape(n["id"])}"><title>{escape(n["label"])}: {escape(caption)}</title>'
+        f'<circle cx="{x}" cy="{y}" r="{RADIUS}" fill="{colour}"{ring}/>'
+        f'<text x="{x}" y="{round(y + RADIUS + 12, 1)}" font-size="11" text-anchor="middle">'
+        f"{escape(caption[:28])}</text></g>"
+    )
 
 
 def _legend(labels: list[str]) -> str:
@@ -88,9 +105,11 @@ def svg_picture(doc: dict[str, Any], *, captions: dict[str, str], focus: frozens
     edges = "".join(_edge(e, pos) for e in doc["edges"] if e["src"] in pos and e["dst"] in pos)
     nodes = "".join(_node(n, pos[n["id"]], captions.get(n["id"], n["id"]), n["id"] in focus) for n in doc["nodes"])
     labels = sorted({n["label"] for n in doc["nodes"]})
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" id="graph-picture" role="img" '
-            f'aria-label="picture of the subgraph: {len(doc["nodes"])} nodes, {len(doc["edges"])} links" '
-            f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}">'
-            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
-            'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#888"/></marker></defs>'
-            f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#fcfcfc"/>{edges}{nodes}{_legend(labels)}</svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" id="graph-picture" role="img" '
+        f'aria-label="picture of the subgraph: {len(doc["nodes"])} nodes, {len(doc["edges"])} links" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}">'
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+        'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#888"/></marker></defs>'
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#fcfcfc"/>{edges}{nodes}{_legend(labels)}</svg>'
+    )

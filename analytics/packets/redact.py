@@ -110,8 +110,9 @@ def _new_ids(doc: dict[str, Any], schema: Schema) -> dict[str, str]:
     return renamed
 
 
-def redact(doc: dict[str, Any], fields: Iterable[str], *, key: bytes | None = None,
-           schema: Schema | None = None) -> dict[str, Any]:
+def redact(
+    doc: dict[str, Any], fields: Iterable[str], *, key: bytes | None = None, schema: Schema | None = None
+) -> dict[str, Any]:
     """A copy of the packet document with the values of ``fields`` masked everywhere and ids re-derived."""
     fields = sorted(set(fields))
     if not fields:

@@ -18,11 +18,23 @@ from graph.schema import load_schema
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 VERBS = {
-    "HOLDS": "holds", "MADE": "made", "USED": "was made on document", "AT": "took place at", "ON": "is on",
-    "BOOKED": "is a passenger of", "CONTACT": "gives as contact", "PAID_BY": "was paid with",
-    "VIA": "was booked through", "ANNOUNCED": "was announced on", "USES": "uses", "LIVES_AT": "lives at",
-    "WORKS_FOR": "works for", "INVOLVED_IN": "is involved in", "LISTED_AS": "matches watchlist entry",
-    "POSSIBLY_SAME_AS": "may be the same person as", "CO_TRAVELLED": "travelled together with",
+    "HOLDS": "holds",
+    "MADE": "made",
+    "USED": "was made on document",
+    "AT": "took place at",
+    "ON": "is on",
+    "BOOKED": "is a passenger of",
+    "CONTACT": "gives as contact",
+    "PAID_BY": "was paid with",
+    "VIA": "was booked through",
+    "ANNOUNCED": "was announced on",
+    "USES": "uses",
+    "LIVES_AT": "lives at",
+    "WORKS_FOR": "works for",
+    "INVOLVED_IN": "is involved in",
+    "LISTED_AS": "matches watchlist entry",
+    "POSSIBLY_SAME_AS": "may be the same person as",
+    "CO_TRAVELLED": "travelled together with",
     "IN_CLUSTER": "belongs to",
 }
 STYLE = """body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px;color:#222}
@@ -73,22 +85,41 @@ def _path_text(path: dict[str, Any], names: dict[str, str]) -> str:
 
 def _sections(doc: dict[str, Any], names: dict[str, str]) -> list[str]:
     e = escape
-    scores = [[e(names.get(s["item"], s["item"])), e(s["kind"]), e(s["name"]), e(f"{s['value']:.4g}")]
-              for s in doc["scores"]]
-    reasons = [f'<p class="reason"><b>{e(names.get(r["item"], r["item"]))}</b> ({e(r["kind"])}): {e(r["text"])}</p>'
-               for r in doc["reasons"]]
-    paths = [f"<li>{e(_path_text(p, names))}" + (f" (score {e(str(p['score']))})" if "score" in p else "") + "</li>"
-             for p in doc["paths"]]
-    links = [[e(describe_edge(x, names[x["src"]], names[x["dst"]])), e(_when(x)), e("; ".join(x["sources"]))]
-             for x in doc["edges"]]
-    nodes = [[f"<code>{e(n['id'])}</code>", e(n["label"]),
-              e(", ".join(f"{k}: {v}" for k, v in sorted(n["props"].items()))), e(_when(n)),
-              e("; ".join(n["sources"]))] for n in doc["nodes"]]
-    sources = [[f"<code>{e(p['source'])}</code>", e(", ".join(names.get(i, i) for i in p["items"]))]
-               for p in doc["provenance"]]
+    scores = [
+        [e(names.get(s["item"], s["item"])), e(s["kind"]), e(s["name"]), e(f"{s['value']:.4g}")] for s in doc["scores"]
+    ]
+    reasons = [
+        f'<p class="reason"><b>{e(names.get(r["item"], r["item"]))}</b> ({e(r["kind"])}): {e(r["text"])}</p>'
+        for r in doc["reasons"]
+    ]
+    paths = [
+        f"<li>{e(_path_text(p, names))}" + (f" (score {e(str(p['score']))})" if "score" in p else "") + "</li>"
+        for p in doc["paths"]
+    ]
+    links = [
+        [e(describe_edge(x, names[x["src"]], names[x["dst"]])), e(_when(x)), e("; ".join(x["sources"]))]
+        for x in doc["edges"]
+    ]
+    nodes = [
+        [
+            f"<code>{e(n['id'])}</code>",
+            e(n["label"]),
+            e(", ".join(f"{k}: {v}" for k, v in sorted(n["props"].items()))),
+            e(_when(n)),
+            e("; ".join(n["sources"])),
+        ]
+        for n in doc["nodes"]
+    ]
+    sources = [
+        [f"<code>{e(p['source'])}</code>", e(", ".join(names.get(i, i) for i in p["items"]))] for p in doc["provenance"]
+    ]
     return [
-        '<h2 id="scores">Scores</h2>' + (_table(["item", "kind", "score", "value"], scores) if scores
-                                         else "<p>No scores were recorded on these items.</p>"),
+        '<h2 id="scores">Scores</h2>'
+        + (
+            _table(["item", "kind", "score", "value"], scores)
+            if scores
+            else "<p>No scores were recorded on these items.</p>"
+        ),
         '<h2 id="reasons">Reasons</h2>' + ("".join(reasons) or "<p>No reasons were recorded.</p>"),
         '<h2 id="paths">Risk paths</h2>' + (f"<ol>{''.join(paths)}</ol>" if paths else "<p>No risk paths.</p>"),
         '<h2 id="links">Every link in words</h2>' + _table(["link", "seen", "source records"], links),
@@ -105,13 +136,18 @@ def report_html(doc: dict[str, Any], meta: dict[str, Any]) -> bytes:
     if doc.get("truncated"):
         rows.append(["note", "the neighbourhood was cut at its cap; more links exist in the sender's graph"])
     picture = svg_picture(doc, captions=names, focus=frozenset(doc["focus"]))
-    body = "".join([
-        "<h1>Clue packet</h1>", _table(["", ""], rows, "meta"),
-        f'<h2 id="picture">Picture of the subgraph</h2><figure>{picture}<figcaption>{len(doc["nodes"])} nodes, '
-        f'{len(doc["edges"])} links; ringed: the lead</figcaption></figure>',
-        *_sections(doc, names),
-    ])
-    page = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-            f"<title>Clue packet</title><style>{STYLE}</style></head><body>{body}</body></html>\n")
+    body = "".join(
+        [
+            "<h1>Clue packet</h1>",
+            _table(["", ""], rows, "meta"),
+            f'<h2 id="picture">Picture of the subgraph</h2><figure>{picture}<figcaption>{len(doc["nodes"])} nodes, '
+            f"{len(doc['edges'])} links; ringed: the lead</figcaption></figure>",
+            *_sections(doc, names),
+        ]
+    )
+    page = (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        f"<title>Clue packet</title><style>{STYLE}</style></head><body>{body}</body></html>\n"
+    )
     return page.encode("utf-8")

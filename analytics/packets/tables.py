@@ -46,8 +46,12 @@ def _item_rows(items: list[dict[str, Any]], ends: list[str]) -> tuple[list[str],
     props = sorted({k for it in items for k in it["props"]})
     header = ["id", *ends, *props, *PROVENANCE]
     rows = [
-        [it["id"], *(it[e] for e in ends), *(it["props"].get(p) for p in props),
-         *(";".join(it[p]) if p == "sources" else it.get(p) for p in PROVENANCE)]
+        [
+            it["id"],
+            *(it[e] for e in ends),
+            *(it["props"].get(p) for p in props),
+            *(";".join(it[p]) if p == "sources" else it.get(p) for p in PROVENANCE),
+        ]
         for it in items
     ]
     return header, rows

@@ -14,16 +14,22 @@ from graph.errors import ClueGraphError
 @app.command("export-packet")
 def export_packet_command(
     out: Annotated[Path, typer.Option("--out", help="The packet to write (.zip).")],
-    cluster: Annotated[str | None, typer.Option("--cluster", help="A cluster id: its members and what binds them.")] = None,
+    cluster: Annotated[
+        str | None, typer.Option("--cluster", help="A cluster id: its members and what binds them.")
+    ] = None,
     person: Annotated[
         str | None, typer.Option("--person", help="A person id or ref: the person, 2 hops around, risk paths.")
     ] = None,
     nodes: Annotated[str | None, typer.Option("--nodes", help="Node ids or refs, comma-separated.")] = None,
     note: Annotated[str, typer.Option("--note", help="Why the lead is handed on (the purpose).")] = "",
     creator: Annotated[str, typer.Option("--creator", help="Who sends it (unit, officer).")] = "cluegraph",
-    redact: Annotated[str, typer.Option("--redact", help="Fields to mask everywhere, e.g. doc_number,birth_date.")] = "",
+    redact: Annotated[
+        str, typer.Option("--redact", help="Fields to mask everywhere, e.g. doc_number,birth_date.")
+    ] = "",
     sign_key: Annotated[Path | None, typer.Option("--sign-key", help="Ed25519 private key (PEM) to sign with.")] = None,
-    source_run: Annotated[str | None, typer.Option("--source-run", help="The analytics run the scores came from.")] = None,
+    source_run: Annotated[
+        str | None, typer.Option("--source-run", help="The analytics run the scores came from.")
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Write a clue packet: a lead another unit can verify, read, open in its tools, and import."""
@@ -34,8 +40,16 @@ def export_packet_command(
         selection = Selection.parse(cluster=cluster, person=person, nodes=nodes)
         fields = [f.strip() for f in redact.split(",") if f.strip()]
         with open_store(_store_uri(store), read_only=True) as st, console.status("writing the packet"):
-            path = export_packet(st, selection, note=note, creator=creator, redact=fields, sign_key=sign_key,
-                                 out=out, source_run=source_run)
+            path = export_packet(
+                st,
+                selection,
+                note=note,
+                creator=creator,
+                redact=fields,
+                sign_key=sign_key,
+                out=out,
+                source_run=source_run,
+            )
     except ClueGraphError as err:
         raise _fail(err) from err
     console.print(f"wrote {path}" + (" (signed)" if sign_key else " (unsigned)"))
@@ -62,8 +76,10 @@ def import_packet_command(
     except ClueGraphError as err:
         raise _fail(err) from err
     trust = "signature verified" if done.verified_key else "hashes verified, signature NOT checked"
-    console.print(f"loaded {done.nodes:,} nodes and {done.edges:,} edges from packet {done.packet_id} "
-                  f"sent by {done.sender} ({trust}); provenance {done.source}")
+    console.print(
+        f"loaded {done.nodes:,} nodes and {done.edges:,} edges from packet {done.packet_id} "
+        f"sent by {done.sender} ({trust}); provenance {done.source}"
+    )
 
 
 @app.command("packet-keygen")

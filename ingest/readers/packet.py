@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from graph.errors import ClueGraphError
 from graph.ids import edge_id, node_id
 from graph.schema import Schema
 from graph.store.base import GraphStore
-from ingest.packet_verify import Limits, PacketFormatError, VerifiedPacket, verify_packet
+from ingest.packet_verify import DEFAULT_LIMITS, Limits, PacketFormatError, VerifiedPacket, verify_packet
 
 GRAPH = "graph.json"
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/]+")
@@ -137,7 +137,12 @@ def _tables(doc: dict[str, Any], source: str, file: str) -> tuple[dict[str, pa.T
         row = {**n["props"], **_row(n, source, {"file": file, "record": f"nodes[{i}]"})}
         nodes.setdefault(n["label"], []).append(row)
     for i, e in enumerate(doc["edges"]):
-        row = {"src": e["src"], "dst": e["dst"], **e["props"], **_row(e, source, {"file": file, "record": f"edges[{i}]"})}
+        row = {
+            "src": e["src"],
+            "dst": e["dst"],
+            **e["props"],
+            **_row(e, source, {"file": file, "record": f"edges[{i}]"}),
+        }
         edges.setdefault(e["type"], []).append(row)
     try:
         return ({k: _table(v) for k, v in sorted(nodes.items())}, {k: _table(v) for k, v in sorted(edges.items())})
@@ -146,8 +151,12 @@ def _tables(doc: dict[str, Any], source: str, file: str) -> tuple[dict[str, pa.T
 
 
 def import_packet(
-    store: GraphStore, path: Path, *, verify_key: Path | Ed25519PublicKey | None = None,
-    require_signature: bool = False, limits: Limits = Limits(),
+    store: GraphStore,
+    path: Path,
+    *,
+    verify_key: Path | Ed25519PublicKey | None = None,
+    require_signature: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> PacketImport:
     """Verify the packet at ``path``, then load it into ``store`` in one transaction; nothing on any error."""
     packet = verify_packet(path, verify_key=verify_key, require_signature=require_signature, limits=limits)
@@ -159,5 +168,6 @@ def import_packet(
             w.upsert_nodes(label, table)
         for etype, table in edge_tables.items():
             w.upsert_edges(etype, table)
-    return PacketImport(packet.packet_id, packet.sender, source, packet.verified_key,
-                        len(doc["nodes"]), len(doc["edges"]))
+    return PacketImport(
+        packet.packet_id, packet.sender, source, packet.verified_key, len(doc["nodes"]), len(doc["edges"])
+    )

@@ -37,66 +37,134 @@ ALL = [*RING, OUT, PHONE, CARD, BOOKING, CASE, ENTRY, ADDRESS, COMPANY, *DOCS]
 
 
 def _persons() -> pd.DataFrame:
-    return pd.DataFrame({
-        "person_key": KEYS,
-        "surname": ["KOVAC", "LINDQVIST", "PETRENKO", "WANG", "SMITH"],
-        "given_names": ["MARKO", "ERIK", "OLENA", "FANG", "JOHN"],
-        "native_name": [None, None, "Олена Петренко", "王芳", None],
-        "birth_date": BIRTH_DATES,
-        "nationality": ["HRV", "SWE", "UKR", "CHN", "GBR"],
-        "sex": ["M", "M", "F", "F", "M"],
-        "risk_score": [SCORES[k] for k in KEYS],
-        "risk_reasons": [REASONS.get(k) for k in KEYS],
-        "first_seen": ["2023-01-05", "2023-02-11", "2023-02-12", "2023-06-01", "2022-09-09"],
-        "last_seen": ["2024-03-02", "2024-03-02", "2024-03-02", "2024-01-15", "2024-02-02"],
-        "sources": [[f"crossings.csv:{i + 2}", f"api/QQ101.edi:{i + 1}"] for i in range(5)],
-        "confidence": [1.0, 0.97, 0.99, 0.92, 1.0],
-        "method": ["document-key", "fellegi-sunter", "fellegi-sunter", "fellegi-sunter", "document-key"],
-    })
+    return pd.DataFrame(
+        {
+            "person_key": KEYS,
+            "surname": ["KOVAC", "LINDQVIST", "PETRENKO", "WANG", "SMITH"],
+            "given_names": ["MARKO", "ERIK", "OLENA", "FANG", "JOHN"],
+            "native_name": [None, None, "Олена Петренко", "王芳", None],
+            "birth_date": BIRTH_DATES,
+            "nationality": ["HRV", "SWE", "UKR", "CHN", "GBR"],
+            "sex": ["M", "M", "F", "F", "M"],
+            "risk_score": [SCORES[k] for k in KEYS],
+            "risk_reasons": [REASONS.get(k) for k in KEYS],
+            "first_seen": ["2023-01-05", "2023-02-11", "2023-02-12", "2023-06-01", "2022-09-09"],
+            "last_seen": ["2024-03-02", "2024-03-02", "2024-03-02", "2024-01-15", "2024-02-02"],
+            "sources": [[f"crossings.csv:{i + 2}", f"api/QQ101.edi:{i + 1}"] for i in range(5)],
+            "confidence": [1.0, 0.97, 0.99, 0.92, 1.0],
+            "method": ["document-key", "fellegi-sunter", "fellegi-sunter", "fellegi-sunter", "document-key"],
+        }
+    )
 
 
 def _node_tables() -> dict[str, pd.DataFrame]:
     return {
         "Person": _persons(),
-        "Document": pd.DataFrame({"issuer": ["GBR"] * 5, "number": DOC_NUMBERS, "doc_type": ["P"] * 5,
-                                  "sources": [f"crossings.csv:{i + 2}" for i in range(5)]}),
+        "Document": pd.DataFrame(
+            {
+                "issuer": ["GBR"] * 5,
+                "number": DOC_NUMBERS,
+                "doc_type": ["P"] * 5,
+                "sources": [f"crossings.csv:{i + 2}" for i in range(5)],
+            }
+        ),
         "Phone": pd.DataFrame({"number": ["+442071838750"], "sources": ["phones.csv:7"]}),
         "PaymentInstrument": pd.DataFrame({"token": ["tok_9931"], "type": ["CARD"], "sources": ["payments.csv:3"]}),
-        "Booking": pd.DataFrame({"carrier": ["QQ"], "locator": ["ZX9K2L"], "created": ["2024-03-02"],
-                                 "sources": ["pnr/QQ101.edi:1"]}),
-        "Case": pd.DataFrame({"case_id": ["C-90"], "case_type": ["SMUGGLING"], "severity": [5], "status": ["OPEN"],
-                              "sources": ["cases.csv:2"]}),
-        "WatchlistEntry": pd.DataFrame({"list": ["INTERPOL-SIM"], "entry_id": ["W-7"], "surname": ["KOVAC"],
-                                        "given_names": ["MARKO"], "reason": ["people smuggling"],
-                                        "listed_on": ["2021-05-05"], "sources": ["watchlist.csv:8"]}),
-        "Address": pd.DataFrame({"address_key": ["12 HARBOUR RD|PORTSMOUTH|GBR"], "lines": ["12 Harbour Rd"],
-                                 "city": ["Portsmouth"], "country": ["GBR"], "sources": ["addresses.csv:4"]}),
-        "Organization": pd.DataFrame({"org_key": ["ORG-44"], "name": ["=cmd|' /C calc'!A0 Logistics"],
-                                      "country": ["GBR"], "registration_no": ["09912345"],
-                                      "sources": ["companies.csv:2"]}),
+        "Booking": pd.DataFrame(
+            {"carrier": ["QQ"], "locator": ["ZX9K2L"], "created": ["2024-03-02"], "sources": ["pnr/QQ101.edi:1"]}
+        ),
+        "Case": pd.DataFrame(
+            {
+                "case_id": ["C-90"],
+                "case_type": ["SMUGGLING"],
+                "severity": [5],
+                "status": ["OPEN"],
+                "sources": ["cases.csv:2"],
+            }
+        ),
+        "WatchlistEntry": pd.DataFrame(
+            {
+                "list": ["INTERPOL-SIM"],
+                "entry_id": ["W-7"],
+                "surname": ["KOVAC"],
+                "given_names": ["MARKO"],
+                "reason": ["people smuggling"],
+                "listed_on": ["2021-05-05"],
+                "sources": ["watchlist.csv:8"],
+            }
+        ),
+        "Address": pd.DataFrame(
+            {
+                "address_key": ["12 HARBOUR RD|PORTSMOUTH|GBR"],
+                "lines": ["12 Harbour Rd"],
+                "city": ["Portsmouth"],
+                "country": ["GBR"],
+                "sources": ["addresses.csv:4"],
+            }
+        ),
+        "Organization": pd.DataFrame(
+            {
+                "org_key": ["ORG-44"],
+                "name": ["=cmd|' /C calc'!A0 Logistics"],
+                "country": ["GBR"],
+                "registration_no": ["09912345"],
+                "sources": ["companies.csv:2"],
+            }
+        ),
     }
 
 
 def _edge_tables() -> dict[str, pd.DataFrame]:
     return {
         "HOLDS": pd.DataFrame({"src": [*RING, OUT], "dst": DOCS, "first_seen": ["2019-01-01"] * 5}),
-        "USES": pd.DataFrame({
-            "src": [*RING, M1], "dst": [PHONE] * 4 + [CARD],
-            "first_seen": ["2023-01-10", "2023-02-11", "2023-02-12", "2023-06-01", "2024-03-02"],
-            "sources": ["phones.csv:7", "phones.csv:8", "phones.csv:9", "phones.csv:10", "payments.csv:3"],
-        }),
-        "BOOKED": pd.DataFrame({"src": [M1, M2], "dst": [BOOKING] * 2, "first_seen": ["2024-03-02"] * 2,
-                                "sources": ["pnr/QQ101.edi:1"] * 2}),
+        "USES": pd.DataFrame(
+            {
+                "src": [*RING, M1],
+                "dst": [PHONE] * 4 + [CARD],
+                "first_seen": ["2023-01-10", "2023-02-11", "2023-02-12", "2023-06-01", "2024-03-02"],
+                "sources": ["phones.csv:7", "phones.csv:8", "phones.csv:9", "phones.csv:10", "payments.csv:3"],
+            }
+        ),
+        "BOOKED": pd.DataFrame(
+            {
+                "src": [M1, M2],
+                "dst": [BOOKING] * 2,
+                "first_seen": ["2024-03-02"] * 2,
+                "sources": ["pnr/QQ101.edi:1"] * 2,
+            }
+        ),
         "PAID_BY": pd.DataFrame({"src": [BOOKING], "dst": [CARD], "sources": ["pnr/QQ101.edi:1"]}),
-        "INVOLVED_IN": pd.DataFrame({"src": [ORG], "dst": [CASE], "role": ["ORGANISER"], "first_seen": ["2022-11-01"],
-                                     "sources": ["case_subjects.csv:3"]}),
-        "LISTED_AS": pd.DataFrame({"src": [ORG], "dst": [ENTRY], "score": [0.97],
-                                   "reasons": [["surname exact", "given names exact", "birth year match"]],
-                                   "confidence": [0.97], "method": ["screening"]}),
+        "INVOLVED_IN": pd.DataFrame(
+            {
+                "src": [ORG],
+                "dst": [CASE],
+                "role": ["ORGANISER"],
+                "first_seen": ["2022-11-01"],
+                "sources": ["case_subjects.csv:3"],
+            }
+        ),
+        "LISTED_AS": pd.DataFrame(
+            {
+                "src": [ORG],
+                "dst": [ENTRY],
+                "score": [0.97],
+                "reasons": [["surname exact", "given names exact", "birth year match"]],
+                "confidence": [0.97],
+                "method": ["screening"],
+            }
+        ),
         "LIVES_AT": pd.DataFrame({"src": [ORG, M3], "dst": [ADDRESS] * 2, "sources": ["addresses.csv:4"] * 2}),
         "WORKS_FOR": pd.DataFrame({"src": [M2], "dst": [COMPANY], "role": ["DRIVER"], "sources": ["employment.csv:5"]}),
-        "CO_TRAVELLED": pd.DataFrame({"src": [M1], "dst": [M2], "count": [3], "first_seen": ["2023-02-11"],
-                                      "last_seen": ["2024-03-02"], "method": ["derived"]}),
+        "CO_TRAVELLED": pd.DataFrame(
+            {
+                "src": [M1],
+                "dst": [M2],
+                "count": [3],
+                "first_seen": ["2023-02-11"],
+                "last_seen": ["2024-03-02"],
+                "method": ["derived"],
+            }
+        ),
     }
 
 

@@ -39,8 +39,9 @@ def test_the_whole_scheme_round_trips_into_an_empty_store(store: GraphStore, tmp
 
 def test_a_person_lead_exported_from_each_store_round_trips(store: GraphStore, tmp_path: Path) -> None:
     load_scheme(store)
-    packet = export_packet(store, Selection.parse(person=ORG), note="organiser", creator="unit B",
-                           out=tmp_path / "p.zip")
+    packet = export_packet(
+        store, Selection.parse(person=ORG), note="organiser", creator="unit B", out=tmp_path / "p.zip"
+    )
     doc = graph_doc(packet)
     ids = [n["id"] for n in doc["nodes"]]
     assert set(RING) <= set(ids) and doc["focus"] == [ORG]
