@@ -72,8 +72,15 @@ class Neo4jStore(GraphStore):
     def _create_constraints(self) -> None:
         for label in self.schema.nodes:
             self._run(f"CREATE CONSTRAINT cg_{label}_id IF NOT EXISTS FOR (n:`{label}`) REQUIRE n.id IS UNIQUE")
+        # Edge ids were a plain index before; a uniqueness constraint (Community has them for relationships
+        # since 5.7) also refuses a duplicate edge that two writers create at once.
+        plain = self._run("SHOW RANGE INDEXES YIELD name, owningConstraint WHERE owningConstraint IS NULL RETURN name")
         for edge_type in self.schema.edges:
-            self._run(f"CREATE INDEX cg_{edge_type}_id IF NOT EXISTS FOR ()-[r:`{edge_type}`]-() ON (r.id)")
+            if f"cg_{edge_type}_id" in {r["name"] for r in plain}:
+                self._run(f"DROP INDEX cg_{edge_type}_id")
+            self._run(
+                f"CREATE CONSTRAINT cg_{edge_type}_id IF NOT EXISTS FOR ()-[r:`{edge_type}`]-() REQUIRE r.id IS UNIQUE"
+            )
 
     def close(self) -> None:
         """Close the driver."""
