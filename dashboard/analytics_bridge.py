@@ -8,10 +8,12 @@ cluster members, and the clue-packet writer. Every page works without them and s
 from __future__ import annotations
 
 import importlib
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph.errors import ClueGraphError
 from graph.store import GraphStore
 
 
@@ -51,13 +53,35 @@ class RiskPath:
     text: str
 
 
+#: How long one projection of the graph serves risk-path questions before it is built again.
+CONTEXT_SECONDS = 600.0
+_contexts: dict[int, tuple[float, Any]] = {}
+
+
+def _path_context(store: GraphStore) -> Any:
+    """The analytics' path context (a projection of the whole graph), built once per store and reused
+    for ``CONTEXT_SECONDS``: building it costs a whole-graph read, answering from it milliseconds."""
+    build = optional("analytics.paths", "path_context")
+    if build is None:
+        return None
+    made, ctx = _contexts.get(id(store), (0.0, None))
+    if ctx is None or time.monotonic() - made > CONTEXT_SECONDS:
+        ctx = build(store)
+        _contexts[id(store)] = (time.monotonic(), ctx)
+    return ctx
+
+
 def risk_paths(store: GraphStore, person_id: str, *, k: int = 3) -> list[RiskPath] | None:
     """The person's strongest risk paths, or None while ``analytics.paths`` does not exist."""
     fn = optional("analytics.paths", "risk_paths")
     if fn is None:
         return None
+    try:
+        found = fn(store, person_id, k=k, context=_path_context(store))
+    except ClueGraphError:
+        return []
     out = []
-    for raw in fn(store, person_id, k=k):
+    for raw in found:
         d = _plain(raw)
         text = d.get("explanation") or d.get("text") or d.get("reason") or ""
         score = d.get("score", d.get("strength"))
@@ -70,7 +94,13 @@ def cluster_members(store: GraphStore, cluster_id: str) -> list[str] | None:
     fn = optional("analytics.clusters", "cluster_members")
     if fn is None:
         return None
-    return [m if isinstance(m, str) else m.id for m in fn(store, cluster_id)]
+    try:
+        found = fn(store, cluster_id)
+    except ClueGraphError:
+        return []
+    if hasattr(found, "persons"):
+        found = [*found.persons, *getattr(found, "identifiers", [])]
+    return [m if isinstance(m, str) else m.id for m in found]
 
 
 def packets_available() -> bool:

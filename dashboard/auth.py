@@ -6,8 +6,10 @@ one page an anonymous visitor may see must not need one. Every other route (page
 dependencies, callbacks, component scripts, assets) answers an anonymous request with a redirect to the
 login page (a browser asking for a page) or ``401`` (everything else), before any view runs.
 
-The session cookie is signed, ``HttpOnly``, ``SameSite=Strict`` and ``Secure`` by default (browsers accept
-secure cookies from ``http://127.0.0.1`` and ``localhost``); the login form carries a CSRF token.
+The session cookie is signed, ``HttpOnly``, ``SameSite=Strict``, and ``Secure`` whenever the request came
+over HTTPS (``CLUEGRAPH_COOKIE_SECURE=1`` makes it always Secure, for a TLS proxy that does not say so);
+headless Chromium refuses Secure cookies over plain ``http://127.0.0.1``, so a fixed Secure flag would lock
+out the one-machine setup. The login form carries a CSRF token.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, jsonify, redirect, request, session
+from flask.sessions import SecureCookieSessionInterface
 
 from dashboard.users import load_users, role_at_least, verify
 
@@ -79,7 +82,8 @@ def guard() -> Response | None:
     """``before_request``: let signed-in users and the login page through, refuse everything else."""
     if request.path in OPEN_PATHS or _session_valid():
         return None
-    session.clear()
+    if "user" in session:  # a user removed or changed since signing in: forget the stale sign-in
+        session.clear()
     wants_page = request.method == "GET" and not request.path.startswith("/_") and "." not in request.path
     if wants_page:
         return redirect(f"/login?next={request.full_path.rstrip('?')}")  # type: ignore[return-value]
@@ -132,15 +136,26 @@ def _headers(response: Response) -> Response:
     return response
 
 
-def install(server: Flask, *, secret_key: str, cookie_secure: bool, session_hours: int) -> None:
-    """Put the login, logout, guard and cookie settings on the Flask server of the Dash app."""
+class _Sessions(SecureCookieSessionInterface):
+    """Signed cookie sessions whose ``Secure`` flag follows the request: always on a request that came
+    over HTTPS (behind a TLS proxy too, when it says so), or always/never when the deployment says so."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        forced = app.config.get("CLUEGRAPH_COOKIE_SECURE")
+        return bool(forced) if forced is not None else request.is_secure
+
+
+def install(server: Flask, *, secret_key: str, cookie_secure: bool | None, session_hours: int) -> None:
+    """Put the login, logout, guard and cookie settings on the Flask server of the Dash app
+    (``cookie_secure`` None: Secure whenever the request came over HTTPS)."""
     from datetime import timedelta
 
+    server.session_interface = _Sessions()
     server.config.update(
         SECRET_KEY=secret_key,
         SESSION_COOKIE_NAME="cluegraph_session",
         SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SECURE=cookie_secure,
+        CLUEGRAPH_COOKIE_SECURE=cookie_secure,
         SESSION_COOKIE_SAMESITE="Strict",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=session_hours),
     )

@@ -4,11 +4,12 @@
 ``CLUEGRAPH_AUDIT`` (audit trail, default ``./audit.jsonl``; ``off`` turns it off, which a deployment must
 choose on purpose), ``CLUEGRAPH_RUNS`` (batch run folders, default ``./runs``), ``CLUEGRAPH_SECRET_KEY``
 (signs session cookies; a random key per process when unset, so a restart logs everyone out) and
-``CLUEGRAPH_COOKIE_SECURE`` (``0`` only for plain-HTTP use off the loopback interface).
+``CLUEGRAPH_COOKIE_SECURE`` (unset: the session cookie is Secure whenever the request came over HTTPS;
+``1``: always, for a TLS proxy that does not forward the scheme; ``0``: never).
 
 >>> cfg = DashboardConfig(store=":memory:")
 >>> cfg.audit_path.name, cfg.cookie_secure
-('audit.jsonl', True)
+('audit.jsonl', None)
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class DashboardConfig:
     audit_on: bool = True
     runs_dir: Path = Path("runs")
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32), repr=False)
-    cookie_secure: bool = True
+    cookie_secure: bool | None = None
     session_hours: int = 8
 
 
@@ -46,5 +47,5 @@ def config_from_env(store: str | None = None) -> DashboardConfig:
         audit_on=audit.lower() != "off",
         runs_dir=Path(env.get("CLUEGRAPH_RUNS", "runs")),
         secret_key=env.get("CLUEGRAPH_SECRET_KEY") or secrets.token_hex(32),
-        cookie_secure=env.get("CLUEGRAPH_COOKIE_SECURE", "1") != "0",
+        cookie_secure={"1": True, "0": False}.get(env.get("CLUEGRAPH_COOKIE_SECURE", "")),
     )

@@ -55,6 +55,9 @@ def caption(node: Node) -> str:
         return f"{p.get('surname') or ''} {str(p.get('given_names') or '').title()}".strip() or node.id
     if node.label == "Document":
         return f"{p.get('issuer', '')} {p.get('number', '')}".strip()
+    if node.label == "Crossing":
+        when = str(p.get("crossing_time") or node.first_seen or "")[:10]
+        return f"{p.get('port', '')} {p.get('direction', '')} {when}".strip()
     if node.label == "Voyage":
         return f"{p.get('carrier', '')}{p.get('number', '')} {p.get('date', '')}".strip()
     return node.summary()[:40] or node.id

@@ -50,19 +50,30 @@ def _risk(view: PersonView, paths: list[bridge.RiskPath] | None) -> html.Div:
     return card("Risk", score, reasons, html.H4("Paths to known risk"), trail, id="risk-card")
 
 
+SHOWN_PEOPLE = 20
+
+
 def _people(rows: list[dict[str, Any]]) -> Any:
     if not rows:
         return empty("None.")
-    return html.Ul(
+    more = len(rows) - SHOWN_PEOPLE
+    rows = sorted(rows, key=lambda r: (r["how"] != "same booking", -(r.get("count") or 0)))[:SHOWN_PEOPLE]
+    tail = [html.P(f"+{more} more: see them in the explorer", className="status")] if more > 0 else []
+    return html.Div(
         [
-            html.Li(
+            *tail,
+            html.Ul(
                 [
-                    dcc.Link(r["name"], href=f"/person/{r['id']}"),
-                    f" · {r['how']}",
-                    f" × {r['count']}" if r.get("count") else "",
+                    html.Li(
+                        [
+                            dcc.Link(r["name"], href=f"/person/{r['id']}"),
+                            f" · {r['how']}",
+                            f" × {r['count']}" if r.get("count") else "",
+                        ]
+                    )
+                    for r in rows
                 ]
-            )
-            for r in rows
+            ),
         ]
     )
 

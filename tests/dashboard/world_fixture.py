@@ -44,7 +44,9 @@ def _persons() -> pd.DataFrame:
     return frame
 
 
-def _edges(src: list[str], dst: list[str], first: list[str], last: list[str] | None = None, **props: list) -> pd.DataFrame:
+def _edges(
+    src: list[str], dst: list[str], first: list[str], last: list[str] | None = None, **props: list
+) -> pd.DataFrame:
     return pd.DataFrame({"src": src, "dst": dst, "first_seen": first, "last_seen": last or first, **props,
                          "sources": ["fixture"] * len(src)})  # fmt: skip
 
@@ -67,7 +69,9 @@ def load_world(store: GraphStore) -> None:
             "outcome": ["CLEARED", "CLEARED", "SECONDARY", "CLEARED", "REFUSED", "CLEARED"], "first_seen": TIMES}))  # fmt: skip
         w.upsert_edges("MADE", _edges([IVANOV] * len(TIMES), crossings, TIMES))
         w.upsert_edges("HOLDS", _edges([IVANOV], [DOC], ["2023-01-01"], ["2025-07-01"]))
-        w.upsert_edges("USES", _edges([IVANOV, ZHANG], [PHONE, PHONE], ["2025-04-01", "2024-01-01"], ["2025-06-01", "2025-06-01"]))
+        w.upsert_edges(
+            "USES", _edges([IVANOV, ZHANG], [PHONE, PHONE], ["2025-04-01", "2024-01-01"], ["2025-06-01", "2025-06-01"])
+        )
         w.upsert_edges("BOOKED", _edges([IVANOV, KIM], [BOOKING, BOOKING], ["2025-05-01", "2025-05-01"]))
         w.upsert_edges("CONTACT", _edges([BOOKING], [PHONE], ["2025-05-01"]))
         w.upsert_edges("INVOLVED_IN", _edges([ZHANG], [CASE], ["2022-07-01"], role=["ORGANISER"]))
