@@ -73,7 +73,8 @@ def resolve(batch: GraphBatch, store: GraphStore) -> Identities:
         data = pd.concat(frames, ignore_index=True)
         data.insert(0, "src", data.pop("record_ref").map(person_of))
         out.edges[etype] = merge_rows([data[data["src"].notna()]], _edge_keys(etype))
-    out.edges["POSSIBLY_SAME_AS"] = _candidates(res.candidates)
+    first_ref = asg.sort_values("record_ref").drop_duplicates("person_key").set_index("person_key")["record_ref"]
+    out.edges["POSSIBLY_SAME_AS"] = _candidates(res.candidates, first_ref)
     pairs = co_travelled(every, asg)
     if len(pairs):
         out.edges["CO_TRAVELLED"] = pa.Table.from_pandas(pairs, preserve_index=False)
@@ -105,10 +106,14 @@ def _persons(persons: pd.DataFrame, asg: pd.DataFrame, every: pd.DataFrame) -> p
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
-def _candidates(cands: pd.DataFrame) -> pa.Table:
+def _candidates(cands: pd.DataFrame, first_ref: pd.Series) -> pa.Table:
+    """POSSIBLY_SAME_AS edges; their sources: the first record of each of the two persons."""
     if cands.empty:
         return pa.table({})
     a, b = ids("Person", cands["person_key_a"]), ids("Person", cands["person_key_b"])
+    refs = [sorted({x, y} - {None}) for x, y in zip(cands["person_key_a"].map(first_ref).tolist(),
+                                                    cands["person_key_b"].map(first_ref).tolist(), strict=True)]
     return pa.Table.from_pandas(pd.DataFrame({
         "src": a.where(a < b, b), "dst": b.where(a < b, a), "score": cands["score"].astype(float),
-        "reasons": cands["reasons"].astype(str), "method": "identity-resolution"}), preserve_index=False)
+        "reasons": cands["reasons"].astype(str), "method": "identity-resolution", "sources": refs}),
+        preserve_index=False)
