@@ -31,7 +31,7 @@ from graph.store.base import GraphStore
 
 __all__ = ["Selection", "export_packet", "packet_files"]
 
-RUN_PROPS = ("run_id", "source_run")
+RUN_PROPS = ("run_id", "source_run", "run")
 
 
 def _source_run(doc: dict[str, Any]) -> str | None:

@@ -38,9 +38,21 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def _reason_text(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("text") or value.get("reason") or json.dumps(value, sort_keys=True, ensure_ascii=False))
+    return str(value)
+
+
 def _reason_texts(value: Any) -> list[str]:
+    """Reasons as texts: a list, a JSON list in text, or text separated by ``;`` or new lines."""
+    if isinstance(value, str) and value.startswith("["):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            pass
     if isinstance(value, list | tuple):
-        return [str(v) for v in value if v not in (None, "")]
+        return [_reason_text(v) for v in value if v not in (None, "")]
     if isinstance(value, str):
         return [part.strip() for part in value.replace("\n", ";").split(";") if part.strip()]
     return []

@@ -83,6 +83,21 @@ def _path_text(path: dict[str, Any], names: dict[str, str]) -> str:
     return "; then ".join(w for w in words if w) or " to ".join(names.get(n, str(n)) for n in path.get("nodes", []))
 
 
+def _path_item(path: dict[str, Any], names: dict[str, str]) -> str:
+    """One risk path: the sentence, its score, and each link with the source records behind it."""
+    e = escape
+    score = f" (score {float(path['score']):.4g})" if isinstance(path.get("score"), int | float) else ""
+    links = [
+        f"<li>{e(str(link.get('text', '')))}: <code>{e('; '.join(link.get('sources', [])) or 'no record')}</code></li>"
+        for link in path.get("links", path.get("steps", []))
+        if isinstance(link, dict)
+    ]
+    seed = path.get("seed_sources") or []
+    if seed:
+        links.append(f"<li>{e(str(path.get('seed_reason', 'known risk')))}: <code>{e('; '.join(seed))}</code></li>")
+    return f"<li>{e(_path_text(path, names))}{score}" + (f"<ul>{''.join(links)}</ul>" if links else "") + "</li>"
+
+
 def _sections(doc: dict[str, Any], names: dict[str, str]) -> list[str]:
     e = escape
     scores = [
@@ -92,10 +107,7 @@ def _sections(doc: dict[str, Any], names: dict[str, str]) -> list[str]:
         f'<p class="reason"><b>{e(names.get(r["item"], r["item"]))}</b> ({e(r["kind"])}): {e(r["text"])}</p>'
         for r in doc["reasons"]
     ]
-    paths = [
-        f"<li>{e(_path_text(p, names))}" + (f" (score {e(str(p['score']))})" if "score" in p else "") + "</li>"
-        for p in doc["paths"]
-    ]
+    paths = [_path_item(p, names) for p in doc["paths"]]
     links = [
         [e(describe_edge(x, names[x["src"]], names[x["dst"]])), e(_when(x)), e("; ".join(x["sources"]))]
         for x in doc["edges"]

@@ -15,7 +15,7 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from graph.errors import InvalidValueError
+from graph.errors import InvalidValueError, NotFoundError
 from graph.ids import resolve_ref
 from graph.store.base import GraphStore
 from graph.store.model import Subgraph
@@ -42,7 +42,9 @@ class Selection:
         if len(given) != 1:
             raise InvalidValueError("choose exactly one of --cluster, --person, --nodes", field="selection")
         kind, text = given[0]
-        ids = tuple(resolve_ref(part.strip()) for part in text.split(",") if part.strip())
+        parts = [part.strip() for part in text.split(",") if part.strip()]
+        # a cluster is named by its cluster_id (CL-...) or its node id; analytics.clusters resolves it
+        ids = tuple(parts if kind == "cluster" else (resolve_ref(p) for p in parts))
         if not ids or (kind != "nodes" and len(ids) != 1):
             raise InvalidValueError(f"--{kind} takes {'ids' if kind == 'nodes' else 'one id'}", field=kind, value=text)
         return cls(kind, ids)  # type: ignore[arg-type]
@@ -95,20 +97,22 @@ def _person_ids(store: GraphStore, person: str, cap: int) -> tuple[list[str], bo
     hood = store.neighbours(person, depth=2, limit=cap)
     ids = [person, *sorted(hood.node_ids() - {person})]
     risk_paths = _optional("analytics.paths", "risk_paths")
-    paths = [_path_dict(p) for p in risk_paths(store, person, k=PATHS_PER_PERSON)] if risk_paths else []
+    try:
+        paths = [_path_dict(p) for p in risk_paths(store, person, k=PATHS_PER_PERSON)] if risk_paths else []
+    except NotFoundError:  # a person the risk projection does not reach has no paths
+        paths = []
     for p in paths:
         ids += path_node_ids(p)
     return list(dict.fromkeys(ids)), hood.truncated, paths
 
 
-def _cluster_ids(store: GraphStore, cluster: str, cap: int) -> tuple[list[str], bool]:
+def _cluster_ids(store: GraphStore, cluster: str, cap: int) -> tuple[list[str], list[str], bool]:
+    """The cluster node, its members, and what binds them: neighbours shared by at least two members."""
     members_of = _optional("analytics.clusters", "cluster_members")
     if members_of is None:
-        raise InvalidValueError("clusters are not available yet (analytics.clusters)", field="cluster", value=cluster)
-    members = [m if isinstance(m, str) else m.id for m in members_of(store, cluster)]
-    if not members:
-        raise InvalidValueError("no such cluster, or it has no members", field="cluster", value=cluster)
-    # the identifiers that bind members: neighbours shared by at least two of them
+        raise InvalidValueError("clusters are not available (analytics.clusters)", field="cluster", value=cluster)
+    found = members_of(store, cluster)
+    members = [n.id for n in (*found.persons, *found.identifiers)]
     seen: dict[str, int] = {}
     truncated = False
     for m in members:
@@ -116,9 +120,8 @@ def _cluster_ids(store: GraphStore, cluster: str, cap: int) -> tuple[list[str], 
         truncated |= hood.truncated
         for n in hood.node_ids() - {m}:
             seen[n] = seen.get(n, 0) + 1
-    shared = sorted(n for n, count in seen.items() if count >= 2)
-    extra = [cluster] if store.get(cluster) is not None else []
-    return list(dict.fromkeys([*extra, *members, *shared])), truncated
+    shared = sorted(n for n, count in seen.items() if count >= 2 and not n.startswith("Cluster:"))
+    return list(dict.fromkeys([found.cluster.id, *members, *shared])), [found.cluster.id], truncated
 
 
 def select(store: GraphStore, selection: Selection) -> Lead:
@@ -129,12 +132,11 @@ def select(store: GraphStore, selection: Selection) -> Lead:
         ids, truncated, paths = _person_ids(store, selection.ids[0], selection.cap)
         focus = [selection.ids[0]]
     elif selection.kind == "cluster":
-        ids, truncated = _cluster_ids(store, selection.ids[0], selection.cap)
-        focus = [selection.ids[0]]
+        ids, focus, truncated = _cluster_ids(store, selection.ids[0], selection.cap)
     else:
         ids, focus = list(selection.ids), list(selection.ids)
     sub = store.subgraph(ids)
-    missing = sorted(set(focus) - sub.node_ids() - ({selection.ids[0]} if selection.kind == "cluster" else set()))
+    missing = sorted(set(focus) - sub.node_ids())
     if missing:
         raise InvalidValueError("selected nodes are not in the store", field="nodes", value=", ".join(missing))
     return Lead(selection, sub, [f for f in focus if f in sub.node_ids()], paths, truncated)

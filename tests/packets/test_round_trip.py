@@ -59,3 +59,27 @@ def test_importing_the_same_packet_twice_changes_nothing(tmp_path: Path) -> None
         first = dst.subgraph(ALL).to_dict()
         import_packet(dst, packet)
         assert dst.subgraph(ALL).to_dict() == first
+
+
+def test_a_planted_ring_cluster_round_trips_with_its_score_reasons_and_run(store: GraphStore, tmp_path: Path) -> None:
+    from analytics.clusters import find_clusters, write_clusters
+    from tests.analytics.risk_fixture import RING as PLANTED
+    from tests.analytics.risk_fixture import P, load_risk_graph
+
+    with open_store(tmp_path / "sender.duckdb") as src:
+        load_risk_graph(src)
+        found = find_clusters(src, run_id="run-7")
+        write_clusters(src, found)
+        ring = {P(r) for r in PLANTED}
+        (cid,) = [c for c, people in zip(found.table["cluster_id"], found.table["person_ids"]) if set(people) == ring]
+        packet = export_packet(src, Selection.parse(cluster=cid), note="ring", creator="unit C", out=tmp_path / "c.zip")
+        doc = graph_doc(packet)
+        ids = [n["id"] for n in doc["nodes"]]
+        assert ring <= set(ids) and doc["focus"][0].startswith("Cluster:")
+        assert [s["name"] for s in doc["scores"] if s["item"] == doc["focus"][0]] == ["score"]
+        assert any("share specific identifiers" in r["text"] for r in doc["reasons"])
+        done = import_packet(store, packet)
+        assert_round_trip(src, store, ids, done.source)
+        cluster = store.get(doc["focus"][0])
+        assert cluster is not None and cluster.props["run"] == "run-7"
+        assert cluster.props["score"] == src.get(doc["focus"][0]).props["score"]  # type: ignore[union-attr]
