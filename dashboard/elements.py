@@ -193,8 +193,14 @@ def expand(
     fits, overflow = _fit(singles, groups, reach, cap - len(out))
     for key in sorted(groups | overflow):
         count = sum(1 for n in buckets[key] if n.id not in fits)
-        if count and len(out) + 2 <= cap:
-            out.extend(group_element(hood.center, key[0], key[1], count, more=hood.truncated))
+        group = group_element(hood.center, key[0], key[1], count, more=hood.truncated)
+        at = next((i for i, e in enumerate(out) if e["data"]["id"] == group[0]["data"]["id"]), None)
+        if at is not None and not count:  # everything it stood for is now shown
+            out = [e for e in out if e["data"]["id"] not in {g["data"]["id"] for g in group}]
+        elif at is not None:  # expanded before: the group now stands for what is still hidden
+            out[at] = group[0]
+        elif count and len(out) + 2 <= cap:
+            out.extend(group)
     for node in singles:
         if node.id in fits:
             out.append(node_element(node))
