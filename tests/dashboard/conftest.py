@@ -15,12 +15,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from world_fixture import load_world, write_run  # noqa: E402
+from world_fixture import load_world, write_run
 
-from dashboard.app import create_app  # noqa: E402
-from dashboard.config import DashboardConfig  # noqa: E402
-from dashboard.users import add_user  # noqa: E402
-from graph.store import open_store  # noqa: E402
+from dashboard.app import create_app
+from dashboard.config import DashboardConfig
+from dashboard.users import add_user
+from graph.store import open_store
 
 USERS = {"ana": "investigator", "vic": "viewer", "sue": "supervisor", "ben": "investigator"}
 PASSWORD = "correct horse battery"
@@ -37,8 +37,13 @@ def dash_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
     for name, role in USERS.items():
         add_user(users, name, PASSWORD, role)
     write_run(root / "runs")
-    config = DashboardConfig(store=str(store_path), users_path=users, audit_path=root / "audit.jsonl",
-                             runs_dir=root / "runs", secret_key="test-secret")  # fmt: skip
+    config = DashboardConfig(
+        store=str(store_path),
+        users_path=users,
+        audit_path=root / "audit.jsonl",
+        runs_dir=root / "runs",
+        secret_key="test-secret",
+    )
     app = create_app(config)
     app.server.config["PREFERRED_URL_SCHEME"] = "https"  # the test client then keeps the Secure cookie
     yield {"app": app, "config": config, "root": root}
@@ -71,10 +76,12 @@ def render(client: Any, path: str, search: str = "") -> str:
     body = {
         "output": ".._pages_content.children..._pages_store.data..",
         "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
-                   {"id": "_pages_location", "property": "search", "value": search}],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": path},
+            {"id": "_pages_location", "property": "search", "value": search},
+        ],
         "changedPropIds": ["_pages_location.pathname"],
-    }  # fmt: skip
+    }
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     return json.dumps(response.get_json(), ensure_ascii=False)

@@ -18,8 +18,12 @@ def _sample_path(rule: str) -> str:
 
 def _callback_body(app: Any, output: str) -> dict[str, Any]:
     spec = next(c for c in app._callback_list if c["output"] == output)
-    return {"output": output, "outputs": [], "inputs": [{"id": i["id"], "property": i["property"], "value": None}
-                                                         for i in spec["inputs"]], "changedPropIds": []}  # fmt: skip
+    return {
+        "output": output,
+        "outputs": [],
+        "inputs": [{"id": i["id"], "property": i["property"], "value": None} for i in spec["inputs"]],
+        "changedPropIds": [],
+    }
 
 
 def test_every_route_refuses_an_anonymous_request(dash_env: dict[str, Any], anon: Any) -> None:
@@ -59,11 +63,16 @@ def test_every_callback_refuses_an_anonymous_request(dash_env: dict[str, Any], a
 
 def test_a_signed_in_user_reaches_pages_and_callbacks(dash_env: dict[str, Any], client: Any) -> None:
     assert client.get("/_dash-layout").status_code == 200
-    body = {"output": "search-results.children", "outputs": {"id": "search-results", "property": "children"},
-            "inputs": [{"id": "search-button", "property": "n_clicks", "value": 1},
-                       {"id": "search-input", "property": "n_submit", "value": None}],
-            "state": [{"id": "search-input", "property": "value", "value": "Юрий Иванов"}],
-            "changedPropIds": ["search-button.n_clicks"]}  # fmt: skip
+    body = {
+        "output": "search-results.children",
+        "outputs": {"id": "search-results", "property": "children"},
+        "inputs": [
+            {"id": "search-button", "property": "n_clicks", "value": 1},
+            {"id": "search-input", "property": "n_submit", "value": None},
+        ],
+        "state": [{"id": "search-input", "property": "value", "value": "Юрий Иванов"}],
+        "changedPropIds": ["search-button.n_clicks"],
+    }
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200
     assert "IVANOV" in json.dumps(response.get_json(), ensure_ascii=False)
@@ -90,8 +99,9 @@ def test_session_cookie_is_secure_httponly_strict(anon: Any) -> None:
 def test_login_goes_only_to_local_paths(anon: Any) -> None:
     page = anon.get("/login?next=https://evil.example/").get_data(as_text=True)
     token = page.split('name="csrf" value="')[1].split('"')[0]
-    response = anon.post("/login", data={"username": "ana", "password": PASSWORD, "csrf": token,
-                                         "next": "https://evil.example/"})  # fmt: skip
+    response = anon.post(
+        "/login", data={"username": "ana", "password": PASSWORD, "csrf": token, "next": "https://evil.example/"}
+    )
     assert response.headers["Location"] == "/"
 
 

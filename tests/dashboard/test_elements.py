@@ -27,8 +27,9 @@ def hub_store(tmp_path_factory: pytest.TempPathFactory) -> GraphStore:
     with st.writer() as w:
         w.upsert_nodes("Person", pd.DataFrame({"person_key": keys, "surname": "USER", "given_names": keys}))
         w.upsert_nodes("Phone", pd.DataFrame({"number": ["+441632960999"]}))
-        w.upsert_edges("USES", pd.DataFrame({"src": [node_id("Person", k) for k in keys], "dst": HUB,
-                                             "first_seen": "2024-01-01"}))  # fmt: skip
+        w.upsert_edges(
+            "USES", pd.DataFrame({"src": [node_id("Person", k) for k in keys], "dst": HUB, "first_seen": "2024-01-01"})
+        )
         w.upsert_edges("USES", pd.DataFrame({"src": [IVANOV], "dst": [HUB], "first_seen": ["2024-02-01"]}))
     return st
 
@@ -41,8 +42,13 @@ def _hood(n: int, *, label: str = "Person", etype: str = "CO_TRAVELLED", truncat
     centre = Node("Person:00", "Person", {"surname": "CENTRE"})
     others = [Node(f"{label}:{i + 1:02x}", label, {"surname": f"P{i}"}) for i in range(n)]
     edges = [Edge(f"{etype}:{i + 1:02x}", etype, centre.id, o.id, {}) for i, o in enumerate(others)]
-    return Neighbourhood([centre, *others], edges, center=centre.id,
-                         hops={centre.id: 0, **{o.id: 1 for o in others}}, truncated=truncated)  # fmt: skip
+    return Neighbourhood(
+        [centre, *others],
+        edges,
+        center=centre.id,
+        hops={centre.id: 0, **{o.id: 1 for o in others}},
+        truncated=truncated,
+    )
 
 
 def test_a_few_neighbours_are_shown_one_by_one() -> None:
@@ -108,8 +114,10 @@ def test_a_small_cap_holds_with_many_real_expansions(hub_store: GraphStore) -> N
 
 def test_visible_keeps_edges_of_the_chosen_types_and_window() -> None:
     a, b, c = (Node(f"Person:0{i}", "Person", {}) for i in range(3))
-    edges = [Edge("USES:01", "USES", a.id, b.id, {}, first_seen=_dt("2023-01-01"), last_seen=_dt("2023-02-01")),
-             Edge("BOOKED:02", "BOOKED", a.id, c.id, {}, first_seen=_dt("2025-01-01"))]  # fmt: skip
+    edges = [
+        Edge("USES:01", "USES", a.id, b.id, {}, first_seen=_dt("2023-01-01"), last_seen=_dt("2023-02-01")),
+        Edge("BOOKED:02", "BOOKED", a.id, c.id, {}, first_seen=_dt("2025-01-01")),
+    ]
     scene = [el.node_element(n) for n in (a, b, c)] + [el.edge_element(e) for e in edges]
     assert set(_ids(el.visible(scene, edge_types=["USES"]))) == {a.id, b.id, "USES:01"}
     assert set(_ids(el.visible(scene, since="2024-01-01"))) == {a.id, c.id, "BOOKED:02"}
