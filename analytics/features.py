@@ -1,63 +1,174 @@
-"""Whole labels and edge types of the store as pandas frames, through the store contract.
+"""The traveller-event feature table that targeting rules and the risk model read.
 
-Why not ``export_nodes``/``export_edges`` batches as they come: their Arrow schema is inferred from the
-first record of a batch, so a property the first node lacks is dropped for the whole batch. ``node_frame``
-reads nodes with ``find`` (every property kept); ``edge_frame`` rebuilds each batch's rows from Python dicts
-so every property named in ``columns`` is kept.
+One row per travel event: every crossing (with its recorded inspection outcome) and every booking
+passenger that no crossing of the same person on the same voyage accounts for yet (an advance record,
+outcome unknown). Columns are the names in ``FEATURES``; rules may name only those (the lint checks).
+Built from the store contract (``node_table``-style frames of Person, Crossing, Document, Booking and the
+MADE / USED / ON / BOOKED edges) with whole-column pandas operations, no loop over events.
+
+Booking properties are read under the names the PNR reader gives them (``created``, ``payments`` as a list
+of ``{type: CC|CA|...}``, ``segment_count``, ``push_dep_port``, ``dep_time``) or, when the pipeline stores
+them already derived, ``payment_type``, ``one_way``, ``departure``, ``route``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from analytics.features_frames import edge_frame, node_frame
 from graph.store import GraphStore
 
-ALL = 2**62
+#: Outcomes that count as an adverse inspection result (a "positive" for precision and the model).
+ADVERSE = ("SECONDARY", "REFUSED", "DETAINED")
+REFUSALS = ("REFUSED", "DETAINED")
 
 
-def node_frame(store: GraphStore, label: str) -> pd.DataFrame:
-    """Every node of ``label``: its properties as columns, plus ``id``, ``first_seen``, ``last_seen``.
+@dataclass(frozen=True)
+class Feature:
+    """One column of the event table: its kind (``bool``, ``number``, ``text``, ``list``) and meaning."""
 
-    >>> from graph.store import open_store
-    >>> with open_store(":memory:") as st:
-    ...     with st.writer() as w:
-    ...         _ = w.upsert_nodes("Port", pd.DataFrame({"code": ["HKG", "LHR"], "name": [None, "Heathrow"]}))
-    ...     node_frame(st, "Port").sort_values("code")["name"].fillna("-").tolist()
-    ['-', 'Heathrow']
-    """
-    nodes = store.find(label, limit=ALL)
-    rows = [{**n.props, "id": n.id, "first_seen": n.first_seen, "last_seen": n.last_seen} for n in nodes]
-    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=["id", "first_seen", "last_seen"])
+    kind: str
+    description: str
 
 
-def edge_frame(store: GraphStore, edge_type: str, columns: Sequence[str], *, chunk: int = 20_000) -> pd.DataFrame:
-    """Every edge of ``edge_type`` with these ``columns`` (``src``, ``dst``, ``id``, properties, provenance);
-    a property an edge lacks is ``None``. Ends come from ``export_edges``; properties, when asked for, from
-    ``subgraph`` over those ends in chunks (so none is lost to a batch schema).
+FEATURES: dict[str, Feature] = {
+    "event_kind": Feature("text", "CROSSING or BOOKING"),
+    "direction": Feature("text", "IN or OUT (crossings)"),
+    "mode": Feature("text", "AIR, SEA or LAND"),
+    "port": Feature("text", "port of the crossing (IATA or UN/LOCODE)"),
+    "doc_type": Feature("text", "ICAO 9303 document code presented"),
+    "nationality": Feature("text", "the traveller's nationality (never enough on its own: see rules_lint)"),
+    "one_way": Feature("bool", "the booking has no return segment"),
+    "payment_type": Feature("text", "CASH, CARD or OTHER (booking form of payment)"),
+    "booking_lead_hours": Feature("number", "hours from booking creation to departure"),
+    "route": Feature("list", "ports of the booking's itinerary (origin and stops)"),
+    "mrz_check_failed": Feature("bool", "a check digit of the presented MRZ is wrong"),
+    "doc_reported_lost": Feature("bool", "the document is reported lost or stolen"),
+    "doc_holders": Feature("number", "how many people presented this document"),
+    "prior_refusals": Feature("number", "the traveller's earlier crossings refused or detained"),
+    "prior_inspections": Feature("number", "the traveller's earlier crossings with an adverse outcome"),
+    "prior_crossings": Feature("number", "the traveller's earlier crossings"),
+}
+#: Columns every event table has besides the features.
+BASE = ["event_id", "person_id", "event_time", "outcome"]
 
-    >>> from graph.store import open_store
-    >>> with open_store(":memory:") as st:
-    ...     with st.writer() as w:
-    ...         _ = w.upsert_nodes("Person", pd.DataFrame({"person_key": ["a", "b"]}))
-    ...         _ = w.upsert_nodes("Phone", pd.DataFrame({"number": ["+1"]}))
-    ...         _ = w.upsert_edges("USES", pd.DataFrame({"src": [st.find("Person", key=["a"])[0].id,
-    ...                 st.find("Person", key=["b"])[0].id], "dst": [st.find("Phone", key=["+1"])[0].id] * 2,
-    ...                 "role": [None, "owner"]}))
-    ...     sorted(edge_frame(st, "USES", ["src", "role"])["role"].fillna("-"))
-    ['-', 'owner']
-    """
-    ends = [b.select(["src", "dst"]).to_pandas() for b in store.export_edges(edge_type)]
-    frame = pd.concat(ends, ignore_index=True) if ends else pd.DataFrame(columns=["src", "dst"])
-    if set(columns) <= {"src", "dst"}:
-        return frame[list(columns)]
-    rows: list[dict[str, object]] = []
-    for start in range(0, len(frame), chunk):
-        part = frame.iloc[start : start + chunk]
-        sub = store.subgraph(sorted(set(part["src"]) | set(part["dst"])))
-        rows += [{**e.props, "id": e.id, "src": e.src, "dst": e.dst, "first_seen": e.first_seen,
-                  "last_seen": e.last_seen, "sources": list(e.sources), "confidence": e.confidence,
-                  "method": e.method} for e in sub.edges if e.type == edge_type]
-    got = pd.DataFrame(rows).drop_duplicates("id") if rows else pd.DataFrame(columns=["id"])
-    return got.reindex(columns=list(columns)).reset_index(drop=True)
+
+def build_features(store: GraphStore) -> pd.DataFrame:
+    """The event table of everything in the store (see the module doc)."""
+    frames = {lab: node_frame(store, lab) for lab in ("Person", "Crossing", "Document", "Booking")}
+    links = {t: edge_frame(store, t, ["src", "dst"]) for t in ("MADE", "USED", "ON", "BOOKED")}
+    return assemble(frames, links)
+
+
+def assemble(frames: dict[str, pd.DataFrame], links: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The event table from node frames (``id`` + properties) and edge frames (``src``, ``dst``)."""
+    crossings = _crossings(frames["Crossing"], links, frames["Document"])
+    bookings = _bookings(frames["Booking"], links)
+    on_c = links["ON"].rename(columns={"src": "event_id", "dst": "voyage"})
+    crossings = crossings.merge(on_c, on="event_id", how="left")
+    matched = crossings.merge(bookings, on=["person_id", "voyage"], how="left", suffixes=("", "_b"))
+    matched = matched.drop_duplicates("event_id")
+    seen = set(zip(crossings["person_id"], crossings["voyage"], strict=True))
+    advance = bookings[[(p, v) not in seen for p, v in zip(bookings["person_id"], bookings["voyage"],
+                                                           strict=True)]]
+    advance = advance.assign(event_id=advance["booking_id"] + "/" + advance["person_id"], event_kind="BOOKING",
+                             event_time=advance["departure"], outcome=None)
+    events = pd.concat([matched.assign(event_kind="CROSSING"), advance], ignore_index=True)
+    events = _history(events)
+    persons = frames["Person"]
+    nat = persons.set_index("id")["nationality"] if "nationality" in persons.columns else pd.Series(dtype=object)
+    events["nationality"] = events["person_id"].map(nat)
+    for name, feat in FEATURES.items():
+        if name not in events.columns:
+            events[name] = None
+        if feat.kind == "bool":
+            events[name] = events[name].astype("boolean")
+        elif feat.kind == "number":
+            events[name] = pd.to_numeric(events[name], errors="coerce")
+    cols = BASE + list(FEATURES)
+    return events[cols].sort_values(["event_time", "event_id"], ignore_index=True)
+
+
+def _col(frame: pd.DataFrame, *names: str) -> pd.Series:
+    for n in names:
+        if n in frame.columns:
+            return frame[n]
+    return pd.Series(None, index=frame.index, dtype=object)
+
+
+def _crossings(cr: pd.DataFrame, links: dict[str, pd.DataFrame], docs: pd.DataFrame) -> pd.DataFrame:
+    made = links["MADE"].rename(columns={"src": "person_id", "dst": "event_id"})
+    used = links["USED"].rename(columns={"src": "event_id", "dst": "doc"})
+    out = pd.DataFrame({
+        "event_id": cr.get("id", pd.Series(dtype=object)),
+        "event_time": pd.to_datetime(_col(cr, "crossing_time_utc", "crossing_time"), utc=True, errors="coerce"),
+        "outcome": _col(cr, "outcome"), "direction": _col(cr, "direction"), "mode": _col(cr, "mode"),
+        "port": _col(cr, "port"), "doc_type": _col(cr, "doc_type"),
+        "mrz_check_failed": _col(cr, "mrz_checks_ok").map({True: False, False: True}),
+    })
+    out = out.merge(made, on="event_id", how="left").merge(used, on="event_id", how="left")
+    holders = out.groupby("doc")["person_id"].nunique()
+    out["doc_holders"] = out["doc"].map(holders)
+    status = _col(docs, "status", "doc_status").astype(str).str.upper().isin(["LOST", "STOLEN", "LOST_STOLEN"])
+    lost = status | (_col(docs, "reported_lost").astype(object) == True).to_numpy()  # noqa: E712
+    lost_by_doc = pd.Series(lost.to_numpy(dtype=bool), index=_col(docs, "id"))
+    out["doc_reported_lost"] = out["doc"].map(lost_by_doc).astype("boolean").fillna(False)
+    return out.drop(columns=["doc"]).drop_duplicates("event_id")
+
+
+def _bookings(bk: pd.DataFrame, links: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    on_b = links["ON"].rename(columns={"src": "booking_id", "dst": "voyage"})
+    booked = links["BOOKED"].rename(columns={"src": "person_id", "dst": "booking_id"})
+    created = pd.to_datetime(_col(bk, "created"), utc=True, errors="coerce")
+    departure = pd.to_datetime(_col(bk, "departure", "dep_time", "push_date"), utc=True, errors="coerce")
+    one_way = _col(bk, "one_way")
+    if one_way.isna().all():
+        one_way = pd.to_numeric(_col(bk, "segment_count"), errors="coerce").map(lambda n: None if pd.isna(n)
+                                                                               else bool(n <= 1))
+    frame = pd.DataFrame({
+        "booking_id": _col(bk, "id"), "departure": departure, "one_way": one_way,
+        "booking_lead_hours": (departure - created).dt.total_seconds() / 3600.0,
+        "payment_type": _payment_types(bk), "route": _routes(bk),
+    })
+    return frame.merge(booked, on="booking_id").merge(on_b, on="booking_id", how="left")
+
+
+def _payment_types(bk: pd.DataFrame) -> pd.Series:
+    direct = _col(bk, "payment_type")
+    if direct.notna().any():
+        return direct.astype(object)
+    codes = {"CA": "CASH", "CC": "CARD", "CK": "OTHER", "MS": "OTHER"}
+
+    def one(v: Any) -> str | None:
+        items = json.loads(v) if isinstance(v, str) else v
+        if items is None or isinstance(items, float):
+            return None
+        kinds = [codes.get(str(i.get("type", "")).upper(), "OTHER") for i in items if isinstance(i, dict)]
+        return "CASH" if "CASH" in kinds else (kinds[0] if kinds else None)
+
+    return _col(bk, "payments").map(one).astype(object)
+
+
+def _routes(bk: pd.DataFrame) -> pd.Series:
+    route = _col(bk, "route")
+    if route.notna().any():
+        return route.map(lambda r: list(json.loads(r)) if isinstance(r, str) else list(r or [])).astype(object)
+    dep = _col(bk, "push_dep_port")
+    return dep.map(lambda p: [p] if isinstance(p, str) and p else []).astype(object)
+
+
+def _history(events: pd.DataFrame) -> pd.DataFrame:
+    """Per event, the traveller's earlier crossings, inspections and refusals (strictly before it)."""
+    ev = events.sort_values(["person_id", "event_time", "event_id"], kind="stable")
+    is_cross = (ev["event_kind"] == "CROSSING").astype(np.int64)
+    adverse = ev["outcome"].isin(ADVERSE).astype(np.int64)
+    refused = ev["outcome"].isin(REFUSALS).astype(np.int64)
+    g = ev["person_id"].fillna("")
+    for name, flag in (("prior_crossings", is_cross), ("prior_inspections", adverse), ("prior_refusals", refused)):
+        ev[name] = flag.groupby(g).cumsum() - flag
+    return ev

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from analytics.features import edge_frame, node_frame
+from analytics.features_frames import edge_frame, node_frame
 from analytics.screening import ScreeningConfig, screen_names
 from graph.ids import node_ids
 from graph.store import GraphStore
