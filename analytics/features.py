@@ -172,3 +172,28 @@ def _history(events: pd.DataFrame) -> pd.DataFrame:
     for name, flag in (("prior_crossings", is_cross), ("prior_inspections", adverse), ("prior_refusals", refused)):
         ev[name] = flag.groupby(g).cumsum() - flag
     return ev
+
+
+#: Node labels that identify someone (a shared one links people).
+IDENTIFIERS = ("Phone", "Email", "PaymentInstrument", "Address", "Document", "Vehicle")
+
+
+def person_graph_features(store: GraphStore) -> pd.DataFrame:
+    """Per person (index: node id): ``degree`` (edges touching the person), ``shared_identifiers`` (linked
+    phones, e-mails, cards, addresses, documents, vehicles that another person links to as well) and
+    ``risk_score`` when propagation has written one. From ``edge_list`` (Arrow), vectorised."""
+    edges = store.edge_list().select(["src", "dst", "src_label", "dst_label"]).to_pandas()
+    ends = pd.concat([
+        edges.loc[edges["src_label"] == "Person", ["src", "dst", "dst_label"]].set_axis(["p", "o", "ol"], axis=1),
+        edges.loc[edges["dst_label"] == "Person", ["dst", "src", "src_label"]].set_axis(["p", "o", "ol"], axis=1),
+    ], ignore_index=True)
+    degree = ends.groupby("p").size()
+    ident = ends[ends["ol"].isin(IDENTIFIERS)].drop_duplicates(["p", "o"])
+    holders = ident.groupby("o")["p"].transform("size")
+    shared = ident[holders >= 2].groupby("p").size()
+    out = pd.DataFrame({"degree": degree, "shared_identifiers": shared}).fillna(0)
+    out.index = [f"Person:{int(n):016x}" for n in out.index]
+    persons = node_frame(store, "Person")
+    if "risk_score" in persons.columns:
+        out["risk_score"] = persons.set_index("id")["risk_score"].reindex(out.index)
+    return out
