@@ -143,6 +143,7 @@ def _sections(doc: dict[str, Any], names: dict[str, str]) -> list[str]:
 def report_html(doc: dict[str, Any], meta: dict[str, Any]) -> bytes:
     """The report page for the packet document; ``meta`` holds creator, note, source run and version."""
     names = {n["id"]: caption(n) for n in doc["nodes"]}
+    names |= {e["id"]: describe_edge(e, names[e["src"]], names[e["dst"]]) for e in doc["edges"]}
     rows = [[escape(k), escape(str(v))] for k, v in meta.items() if v not in (None, "", [])]
     rows.append(["selection", escape(f"{doc['selection']['kind']}: {', '.join(doc['selection']['ids'])}")])
     if doc.get("truncated"):
