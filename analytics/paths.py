@@ -84,6 +84,9 @@ class PathContext:
     seeds: pd.DataFrame
     seed_weight: np.ndarray
     config: RunConfig
+    pair_keys: np.ndarray  # sorted (low end * n + high end) of every edge, for finding the edges of a hop
+    pair_pos: np.ndarray  # the edge positions in that order
+    best_seed: dict[int, dict[str, Any]]  # node index -> its strongest seed row
 
 
 def path_context(store: GraphStore, config: RunConfig | None = None) -> PathContext:
@@ -100,7 +103,12 @@ def context_from(proj: Projection, spec: np.ndarray, seeds: pd.DataFrame, config
     weight = np.zeros(proj.n_nodes)
     if len(seeds):
         np.maximum.at(weight, seeds["index"].to_numpy(dtype=np.int64), seeds["weight"].to_numpy(dtype=float))
-    return PathContext(proj, spec, proj.matrix(spec), seeds, weight, config)
+    n = np.int64(proj.n_nodes)
+    keys = np.minimum(proj.src, proj.dst).astype(np.int64) * n + np.maximum(proj.src, proj.dst)
+    order = np.argsort(keys, kind="stable")
+    best = seeds.sort_values("weight", ascending=False, kind="stable").drop_duplicates("index")
+    best_seed = {int(r["index"]): r for r in best.to_dict("records")}
+    return PathContext(proj, spec, proj.matrix(spec), seeds, weight, config, keys[order], order, best_seed)
 
 
 def local_nodes(ctx: PathContext, start: int, *, max_hops: int, limit: int) -> np.ndarray:
@@ -144,7 +152,7 @@ def _index_paths(ctx: PathContext, start: int, k: int, max_hops: int) -> list[li
     if _SINK not in graph or not nx.has_path(graph, start, _SINK):
         return []
     found: list[list[int]] = []
-    for path in islice(nx.shortest_simple_paths(graph, start, _SINK, weight="cost"), 20 * k):
+    for path in islice(nx.shortest_simple_paths(graph, start, _SINK, weight="cost"), 3 * k):
         hops = path[:-1]
         if len(hops) - 1 <= max_hops:
             found.append(hops)
@@ -153,29 +161,48 @@ def _index_paths(ctx: PathContext, start: int, k: int, max_hops: int) -> list[li
     return found
 
 
-def _best_edge(edges: list[Edge], a: str, b: str, ctx: PathContext) -> Edge | None:
-    between = [e for e in edges if {e.src, e.dst} == {a, b}]
-    return max(between, key=lambda e: (ctx.config.edge_weights.get(e.type, 0.0), e.id), default=None)
+class _Items:
+    """Nodes and edges read from the store once per call (paths of one person share most of theirs)."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store, self.seen = store, {}  # type: ignore[var-annotated]
+
+    def get(self, item_id: str) -> Node | Edge | None:
+        if item_id not in self.seen:
+            self.seen[item_id] = self.store.get(item_id)
+        return self.seen[item_id]  # type: ignore[no-any-return]
 
 
-def _seed_row(ctx: PathContext, index: int) -> dict[str, Any]:
-    rows = ctx.seeds[ctx.seeds["index"] == index]
-    return rows.sort_values("weight", ascending=False).iloc[0].to_dict()
+def _node(item: Node | Edge | None) -> Node | None:
+    return item if isinstance(item, Node) else None
 
 
-def _explain(ctx: PathContext, person: str, hops: list[int], nodes: dict[str, Node], edges: list[Edge]) -> RiskPath:
+def hop_edges(ctx: PathContext, a: int, b: int) -> list[str]:
+    """Ids of the edges between two nodes (by index), strongest type first."""
+    n = np.int64(ctx.proj.n_nodes)
+    key = np.int64(min(a, b)) * n + max(a, b)
+    lo, hi = np.searchsorted(ctx.pair_keys, [key, key + 1])
+    pos = ctx.pair_pos[lo:hi]
+    pos = pos[np.argsort(-ctx.proj.weight[pos], kind="stable")]
+    return ctx.proj.edge_ids(pos)
+
+
+def _explain(ctx: PathContext, person: str, hops: list[int], items: _Items) -> RiskPath:
     ids = ctx.proj.ids(np.array(hops, dtype=np.int64))
+    nodes = {i: items.get(i) for i in ids}
     links, score = [], 1.0
     for a, b, ia, ib in zip(ids, ids[1:], hops, hops[1:], strict=False):
-        edge = _best_edge(edges, a, b, ctx)
+        found = [items.get(e) for e in hop_edges(ctx, ia, ib)[:1]]
+        edge = found[0] if found and isinstance(found[0], Edge) else None
         w = float(ctx.matrix[ia, ib])
         score *= w
         forward = edge is None or edge.src == a
         kind = edge.type if edge else "LINK"
         words = link_text(kind, a.split(":")[0], b.split(":")[0], forward=forward)
-        text = f"{describe(nodes.get(a), a)} {words} {describe(nodes.get(b), b)}"
+        na, nb = nodes.get(a), nodes.get(b)
+        text = f"{describe(_node(na), a)} {words} {describe(_node(nb), b)}"
         links.append(PathLink(a, b, edge.id if edge else "", kind, text, round(w, 6), edge.sources if edge else ()))
-    seed = _seed_row(ctx, hops[-1])
+    seed = ctx.best_seed[hops[-1]]
     score *= float(seed["weight"])
     chain = "; ".join(link.text for link in links)
     sentence = f"{chain}; {seed['reason']}" if chain else str(seed["reason"])
@@ -214,10 +241,8 @@ def risk_paths(
     found = _index_paths(ctx, start, k, max_hops)
     if not found:
         return []
-    every = sorted({i for path in found for i in path})
-    sub = store.subgraph(ctx.proj.ids(np.array(every, dtype=np.int64)))
-    nodes = {n.id: n for n in sub.nodes}
-    paths = [_explain(ctx, pid, hops, nodes, sub.edges) for hops in found]
+    items = _Items(store)
+    paths = [_explain(ctx, pid, hops, items) for hops in found]
     return sorted(paths, key=lambda p: (-p.score, len(p.links), p.seed_id))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from analytics.config import RunConfig, config_from_dict
@@ -12,7 +13,7 @@ from graph.store import GraphStore
 from tests.analytics.risk_fixture import P, load_risk_graph
 
 
-def _seeds(store: GraphStore, config: RunConfig | None = None):  # noqa: ANN202
+def _seeds(store: GraphStore, config: RunConfig | None = None) -> pd.DataFrame:
     load_risk_graph(store)
     return find_seeds(store, project(store, config), config).set_index("id")
 

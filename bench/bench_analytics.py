@@ -1,0 +1,336 @@
+"""Graph analytics at a million nodes: propagation, k risk paths for 1,000 people, clustering, next to networkx.
+
+The graph is synthetic and typed (``make_risk_graph``): people, documents, crossings, voyages, phones (30 of
+them hotel-like hubs of ~2,000 guests each), e-mails, cards, bookings, co-travel and cases, about 1M nodes
+and 5M edges, written through the store's writer like any other graph. A world ingested by ``cluegraph
+ingest`` would be closer to life, but a 1,000,000-person world takes minutes to generate and longer to
+ingest on this machine; the figures here are for the synthetic graph, stated as such.
+
+Measured in child processes (peak RSS each):
+- **propagation**: projection from the store + specificity + seeds + personalised PageRank (to 1e-10 L1),
+  next to networkx building the same weighted graph and running ``pagerank`` with the same personalisation
+  and ``tol = 1e-8 / N`` (networkx's default stops far too early at this size), with the top-100 agreement;
+- **k-paths**: ``risk_paths(k=3, max_hops=4)`` for 1,000 people from one ``PathContext``, next to networkx
+  ``shortest_simple_paths`` on the whole graph for a few people (it takes seconds each: stated as such);
+- **clustering**: ``find_clusters`` (projection included) with igraph Leiden, next to networkx Louvain on the
+  same person-identifier graph built at a tenth of the size (at full size it takes too long).
+
+    python -m bench.bench_analytics [--nodes 1000000] [--edges 5000000] [--paths 1000] [--nx-paths 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bench.common import in_child, percentiles, report, timed
+from graph.ids import node_ids
+from graph.store import open_store
+
+OUT = Path("out/bench")
+
+
+def _keys(prefix: str, n: int) -> np.ndarray:
+    return np.char.add(prefix, np.arange(n).astype(str))
+
+
+def _edges(src: np.ndarray, dst: np.ndarray, rng: np.random.Generator, **extra: Any) -> pd.DataFrame:
+    days = rng.integers(0, 1500, len(src))
+    last = np.datetime64("2026-03-01") - days.astype("timedelta64[D]")
+    frame = pd.DataFrame({"src": src, "dst": dst, "last_seen": last.astype("datetime64[us]"), **extra})
+    frame["sources"] = "bench.csv:" + pd.Series(np.arange(len(src)) % 100_000).astype(str)
+    return frame.drop_duplicates(["src", "dst", *extra])
+
+
+def _ids(label: str, *cols: Any) -> np.ndarray:
+    return node_ids(label, *cols).to_numpy(zero_copy_only=False)
+
+
+def _identifier_links(
+    rng: np.random.Generator, persons: int, own: int, groups: int, size: int, hubs: int, guests: int
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """(person, identifier) pairs: ``own`` personal identifiers, ``groups`` shared by ``size`` people each,
+    ``hubs`` shared by ``guests`` people each; returns the pairs and the number of identifiers."""
+    p_own = rng.choice(persons, own, replace=False)
+    i_own = np.arange(own)
+    p_grp = rng.integers(0, persons, groups * size)
+    i_grp = own + np.repeat(np.arange(groups), size)
+    p_hub = rng.integers(0, persons, hubs * guests)
+    i_hub = own + groups + np.repeat(np.arange(hubs), guests)
+    return np.concatenate([p_own, p_grp, p_hub]), np.concatenate([i_own, i_grp, i_hub]), own + groups + hubs
+
+
+def make_risk_graph(store_path: str, nodes: int, edges: int, seed: int = 11) -> dict[str, Any]:
+    """Write the synthetic typed risk graph into a fresh DuckDB store; returns counts and load time.
+
+    Per 1M nodes: 150,000 people with their documents and 450,000 crossings (each MADE, USED, AT, ON) on
+    20,000 voyages; phones, e-mails and cards mostly personal, some shared by small groups (3-6 people), 30
+    phones shared by 2,000 people each (hotel switchboards); 40,000 bookings of 1-4 people with a card and a
+    contact phone; 1.2M announcements on voyages; 1.2M co-travel pairs; 100 cases of 3 subjects. About 5M edges.
+    """
+    rng = np.random.default_rng(seed)
+    f = nodes / 1_000_000
+    n_p, n_x, n_v, n_b = int(150_000 * f), int(450_000 * f), max(int(20_000 * f), 10), int(40_000 * f)
+    people = _ids("Person", _keys("P", n_p))
+    docs = _ids("Document", ["XXA"] * n_p, _keys("D", n_p))
+    frames: dict[str, list[pd.DataFrame]] = {
+        t: []
+        for t in (
+            "HOLDS",
+            "USES",
+            "MADE",
+            "USED",
+            "AT",
+            "ON",
+            "BOOKED",
+            "PAID_BY",
+            "CONTACT",
+            "CO_TRAVELLED",
+            "INVOLVED_IN",
+            "ANNOUNCED",
+        )
+    }
+    frames["HOLDS"].append(_edges(people, docs, rng))
+    node_rows: dict[str, pd.DataFrame] = {
+        "Person": pd.DataFrame({"person_key": _keys("P", n_p)}),
+        "Document": pd.DataFrame({"issuer": "XXA", "number": _keys("D", n_p)}),
+    }
+    spec = {  # label: key column, own, groups, size, hubs, guests
+        "Phone": ("number", int(100_000 * f), int(6_000 * f), 4, 30, int(2_000 * f) or 1),
+        "Email": ("address", int(80_000 * f), int(2_000 * f), 3, 0, 0),
+        "PaymentInstrument": ("token", int(70_000 * f), int(3_000 * f), 5, 20, int(500 * f) or 1),
+    }
+    ident_ids = {}
+    for label, (col, own, groups, size, hubs, guests) in spec.items():
+        p, i, count = _identifier_links(rng, n_p, own, groups, size, hubs, guests)
+        keys = _keys(f"{label[:2]}-", count)
+        ident_ids[label] = _ids(label, keys)
+        node_rows[label] = pd.DataFrame({col: keys})
+        frames["USES"].append(_edges(people[p], ident_ids[label][i], rng))
+    crossing_keys = _keys("X", n_x)
+    crossings = _ids("Crossing", crossing_keys)
+    voyage_keys = _keys("V", n_v)
+    voyages = _ids("Voyage", ["XQ"] * n_v, voyage_keys, ["2026-01-01"] * n_v)
+    ports = _ids("Port", _keys("PT", 50))
+    who = rng.integers(0, n_p, n_x)
+    frames["MADE"].append(_edges(people[who], crossings, rng))
+    frames["USED"].append(_edges(crossings, docs[who], rng))
+    frames["AT"].append(_edges(crossings, ports[rng.integers(0, 50, n_x)], rng))
+    frames["ON"].append(_edges(crossings, voyages[rng.integers(0, n_v, n_x)], rng))
+    frames["ANNOUNCED"].append(
+        _edges(
+            people[rng.integers(0, n_p, int(1_200_000 * f))],
+            voyages[rng.integers(0, n_v, int(1_200_000 * f))],
+            rng,
+            role="PAX",
+        )
+    )
+    booking_keys = _keys("B", n_b)
+    bookings = _ids("Booking", ["XQ"] * n_b, booking_keys, ["2026-01-01"] * n_b)
+    pax = rng.integers(1, 5, n_b)
+    lead = rng.integers(0, n_p, n_b)
+    members = np.repeat(lead, pax) + np.concatenate([np.arange(k) for k in pax])
+    frames["BOOKED"].append(_edges(people[members % n_p], np.repeat(bookings, pax), rng))
+    frames["PAID_BY"].append(
+        _edges(bookings, ident_ids["PaymentInstrument"][rng.integers(0, len(ident_ids["PaymentInstrument"]), n_b)], rng)
+    )
+    frames["CONTACT"].append(_edges(bookings, ident_ids["Phone"][rng.integers(0, len(ident_ids["Phone"]), n_b)], rng))
+    a = rng.integers(0, n_p, int(1_200_000 * f))
+    b = (a + rng.integers(1, 40, len(a))) % n_p
+    frames["CO_TRAVELLED"].append(_edges(people[np.minimum(a, b)], people[np.maximum(a, b)], rng))
+    cases = _keys("C-", max(10, int(100 * f)))
+    subj = rng.choice(n_p, len(cases) * 3, replace=False)
+    roles = np.tile(["ORGANISER", "SUSPECT", "ACCOMPLICE"], len(cases))
+    frames["INVOLVED_IN"].append(_edges(people[subj], _ids("Case", np.repeat(cases, 3)), rng, role=roles))
+    node_rows["Crossing"] = pd.DataFrame({"crossing_id": crossing_keys})
+    node_rows["Voyage"] = pd.DataFrame({"carrier": "XQ", "number": voyage_keys, "date": "2026-01-01"})
+    node_rows["Port"] = pd.DataFrame({"code": _keys("PT", 50)})
+    node_rows["Booking"] = pd.DataFrame({"carrier": "XQ", "locator": booking_keys, "created": "2026-01-01"})
+    node_rows["Case"] = pd.DataFrame({"case_id": cases, "case_type": "SMUGGLING", "severity": "HIGH"})
+    Path(store_path).unlink(missing_ok=True)
+    start = time.perf_counter()
+    with open_store(store_path) as st, st.writer() as w:
+        for label, rows in node_rows.items():
+            w.upsert_nodes(label, rows)
+        for etype, parts in frames.items():
+            w.upsert_edges(etype, pd.concat(parts, ignore_index=True))
+    with open_store(store_path, read_only=True) as st:
+        stats = st.stats().to_dict()
+    return {
+        "nodes": stats["total_nodes"],
+        "edges": stats["total_edges"],
+        "load_s": round(time.perf_counter() - start, 1),
+    }
+
+
+def bench_propagation(store_path: str) -> dict[str, Any]:
+    """cluegraph: projection + specificity + seeds + PPR from the store (no write), then the write."""
+    from analytics.propagate import run_propagation, write_scores
+
+    with open_store(store_path) as st:
+        with timed() as t:
+            result = run_propagation(st, write=False)
+        with timed() as tw:
+            written = write_scores(st, result)
+    (OUT / "bench_analytics_top100.txt").write_text("\n".join(result.persons(top=100)["id"]))
+    return {
+        "total_s": round(t[0], 2),
+        **{k: round(v, 2) for k, v in result.timings.items()},
+        "iterations": result.iterations,
+        "seeds": len(result.seeds),
+        "write_s": round(tw[0], 2),
+        "written": written,
+    }
+
+
+def bench_networkx_pagerank(store_path: str) -> dict[str, Any]:
+    """networkx: build the same weighted graph, then pagerank with the same personalisation, tol 1e-8/N."""
+    import networkx as nx
+
+    from analytics.projection import project
+    from analytics.seeds import find_seeds, seed_vector
+    from analytics.specificity import specificity
+
+    with open_store(store_path, read_only=True) as st:
+        proj = project(st)
+        spec = specificity(proj)
+        seeds = find_seeds(st, proj, spec=spec)
+    m = proj.matrix(spec).tocoo()
+    keep = m.row < m.col
+    with timed() as tb:
+        g = nx.Graph()
+        g.add_nodes_from(range(proj.n_nodes))
+        g.add_weighted_edges_from(zip(m.row[keep].tolist(), m.col[keep].tolist(), m.data[keep].tolist(), strict=True))
+    s = seed_vector(seeds, proj.n_nodes)
+    personal = {int(i): float(s[i]) for i in np.flatnonzero(s)}
+    restart = 0.25
+    with timed() as tp:
+        pr = nx.pagerank(g, alpha=1 - restart, personalization=personal, tol=1e-8 / proj.n_nodes, max_iter=1000)
+    person = np.flatnonzero(proj.mask("Person"))
+    nx_scores = np.array([pr[int(i)] for i in person])
+    nx_top = set(proj.ids(person[np.argsort(-nx_scores, kind="stable")[:100]]))
+    ours = set((OUT / "bench_analytics_top100.txt").read_text().split("\n"))
+    return {"build_s": round(tb[0], 2), "pagerank_s": round(tp[0], 2), "top100_agreement": len(nx_top & ours) / 100}
+
+
+def bench_paths(store_path: str, n_people: int, nx_people: int) -> dict[str, Any]:
+    """``risk_paths`` for n people from one context; networkx k-shortest paths on the whole graph for a few."""
+    import networkx as nx
+
+    from analytics.paths import _SINK, path_context, risk_paths
+
+    with open_store(store_path, read_only=True) as st:
+        with timed() as tc:
+            ctx = path_context(st)
+        rng = np.random.default_rng(3)
+        people = rng.choice(np.flatnonzero(ctx.proj.mask("Person")), n_people, replace=False)
+        pids = ctx.proj.ids(people)
+        samples, found = [], 0
+        with timed() as ta:
+            for pid in pids:
+                start = time.perf_counter()
+                found += bool(risk_paths(st, pid, k=3, max_hops=4, context=ctx))
+                samples.append(time.perf_counter() - start)
+    m = ctx.matrix.tocoo()
+    keep = m.row < m.col
+    g = nx.Graph()
+    g.add_edges_from(
+        (int(a), int(b), {"cost": -np.log(min(w, 1.0))})
+        for a, b, w in zip(m.row[keep], m.col[keep], m.data[keep], strict=True)
+    )
+    for i in np.flatnonzero(ctx.seed_weight):
+        g.add_edge(int(i), _SINK, cost=-np.log(min(ctx.seed_weight[i], 1.0)))
+    nx_samples = []
+    for i in people[:nx_people]:
+        start = time.perf_counter()
+        if g.has_node(int(i)) and nx.has_path(g, int(i), _SINK):
+            list(zip(range(3), nx.shortest_simple_paths(g, int(i), _SINK, weight="cost"), strict=False))
+        nx_samples.append(time.perf_counter() - start)
+    return {
+        "context_s": round(tc[0], 2),
+        "people": n_people,
+        "with_paths": found,
+        "all_s": round(ta[0], 2),
+        **{f"per_person_{k}": round(v, 2) for k, v in percentiles(samples).items()},
+        "networkx_people": nx_people,
+        "networkx_whole_graph_per_person_s": round(float(np.mean(nx_samples)), 2) if nx_samples else None,
+    }
+
+
+def bench_clusters(store_path: str) -> dict[str, Any]:
+    """``find_clusters`` with the projection, igraph Leiden, scoring and stable ids (no write)."""
+    from analytics.clusters import find_clusters, write_clusters
+    from analytics.projection import project
+
+    with open_store(store_path) as st:
+        with timed() as t:
+            proj = project(st)
+            result = find_clusters(st, proj)
+        with timed() as tw:
+            stored = write_clusters(st, result)
+    return {"total_s": round(t[0], 2), "clusters": len(result.table), "write_s": round(tw[0], 2), "stored": stored}
+
+
+def bench_networkx_louvain(store_path: str) -> dict[str, Any]:
+    """networkx Louvain on the person-identifier graph (the one Leiden clusters), and igraph on the same."""
+    import networkx as nx
+
+    from analytics.clusters import cluster_graph, leiden
+    from analytics.config import RunConfig
+    from analytics.projection import project
+    from analytics.specificity import specificity
+
+    with open_store(store_path, read_only=True) as st:
+        proj = project(st)
+    graph = cluster_graph(proj, specificity(proj), RunConfig())
+    g = nx.Graph()
+    g.add_weighted_edges_from(zip(graph.src.tolist(), graph.dst.tolist(), graph.weight.tolist(), strict=True))
+    with timed() as tn:
+        nx.community.louvain_communities(g, weight="weight", seed=42)
+    with timed() as ti:
+        leiden(graph, RunConfig())
+    return {
+        "vertices": len(graph.vertices),
+        "edges": len(graph.src),
+        "louvain_s": round(tn[0], 2),
+        "leiden_s": round(ti[0], 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--nodes", type=int, default=1_000_000)
+    parser.add_argument("--edges", type=int, default=5_000_000)
+    parser.add_argument("--paths", type=int, default=1000)
+    parser.add_argument("--nx-paths", type=int, default=5)
+    parser.add_argument("--skip-networkx", action="store_true")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = str(OUT / f"analytics_{args.nodes}_{args.edges}.duckdb")
+    small = str(OUT / f"analytics_{args.nodes // 10}_{args.edges // 10}.duckdb")
+    result: dict[str, Any] = {"graph": "synthetic typed risk graph (bench_analytics.make_risk_graph)"}
+    result["load"] = in_child(make_risk_graph, path, args.nodes, args.edges)
+    result["propagation"] = in_child(bench_propagation, path)
+    if not args.skip_networkx:
+        result["networkx_pagerank"] = in_child(bench_networkx_pagerank, path)
+    result["paths"] = in_child(bench_paths, path, args.paths, 0 if args.skip_networkx else args.nx_paths)
+    result["clusters"] = in_child(bench_clusters, path)
+    if not args.skip_networkx:
+        result["small_load"] = in_child(make_risk_graph, small, args.nodes // 10, args.edges // 10)
+        result["networkx_louvain_tenth_size"] = in_child(bench_networkx_louvain, small)
+    result["targets"] = {
+        "propagation_under_3s": result["propagation"]["projection_s"] + result["propagation"]["propagation_s"] < 3,
+        "propagation_with_seeds_under_3s": result["propagation"]["total_s"] < 3,
+        "clustering_under_20s": result["clusters"]["total_s"] < 20,
+        "peak_rss_under_8gib": max(r.get("peak_rss_mib", 0) for r in result.values() if isinstance(r, dict)) < 8192,
+    }
+    report("analytics", result)
+
+
+if __name__ == "__main__":
+    main()
