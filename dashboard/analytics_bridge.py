@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -109,11 +110,13 @@ def packets_available() -> bool:
 
 
 def export_packet(store: GraphStore, kind: str, ids: list[str], *, note: str, creator: str, out_dir: Path) -> Path:
-    """Write a clue packet of a lead (``kind``: person, cluster or nodes) into ``out_dir``; its path."""
+    """Write a clue packet (a .zip) of a lead (``kind``: person, cluster or nodes) into ``out_dir``; its path.
+    Unsigned and unredacted: signing keys and redaction are choices of ``cluegraph export-packet``."""
     export = optional("analytics.packets", "export_packet")
     selection_cls = optional("analytics.packets.select", "Selection")
     if export is None or selection_cls is None:
         raise RuntimeError("the clue-packet writer (analytics.packets) is not installed yet")
     out_dir.mkdir(parents=True, exist_ok=True)
     selection = selection_cls(kind, tuple(ids))
-    return Path(export(store, selection, note=note, creator=creator, redact=False, sign_key=None, out=out_dir))
+    out = out_dir / f"clue-packet-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.zip"
+    return Path(export(store, selection, note=note, creator=creator, sign_key=None, out=out))

@@ -18,7 +18,7 @@ from graph.store import Edge, open_store
 
 
 def test_search_finds_a_person_by_transliteration_variants(dash_env: dict[str, Any]) -> None:
-    with open_store(dash_env["config"].store, read_only=True) as st:
+    with dash_env["app"].server.extensions["cluegraph"].store() as st:
         for query in ("Yuriy Ivanov", "IURII IVANOV", "Юрий Иванов", "ivanov yuri"):
             assert IVANOV in [h.id for h in search(st, query)[:2]], query
         assert search(st, "Chang Wei")[0].id == ZHANG
