@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 # The dashboard's browser test drives Debian's chromium; install it when missing and we may (else it skips, or fails under CI).
-command -v chromium >/dev/null || { [ "$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; } || echo "chromium missing: the dashboard browser test will be skipped" >&2
+command -v chromium >/dev/null || { [ "$(id -u)" = 0 ] && apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; } || echo "chromium missing: the dashboard browser test will be skipped" >&2
 started=""
 if [[ -z "${CLUEGRAPH_TEST_NEO4J_URI:-}" ]]; then
   if uri=$(bash tools/neo4j/neo4j.sh start); then
