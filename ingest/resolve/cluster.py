@@ -25,40 +25,40 @@ def components(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
 
 
 def attach(
-    labels: np.ndarray, partial: np.ndarray, i: np.ndarray, j: np.ndarray, score: np.ndarray
+    labels: np.ndarray, full: np.ndarray, i: np.ndarray, j: np.ndarray, score: np.ndarray
 ) -> tuple[np.ndarray, pd.DataFrame]:
-    """Attach partial-date profiles along match edges ``(i, j, score)`` where one person is clearly best.
+    """Join persons without a full birth date along match edges ``(i, j, score)``: first with each other,
+    then each to the one dated person it matches best, when that one is clearly better than the next.
 
-    Returns new labels and the ambiguous (profile, other person) rows left for candidates.
+    ``full`` tells per profile whether its birth date is complete. Returns new labels and the
+    ambiguous (profile ``x``, other person ``c``, score ``s``) rows left for candidates.
     """
-    side = pd.DataFrame(
-        {
-            "x": np.concatenate([i[partial[i]], j[partial[j]]]),
-            "c": np.concatenate([labels[j[partial[i]]], labels[i[partial[j]]]]),
-            "s": np.concatenate([score[partial[i]], score[partial[j]]]),
-        }
-    )
-    side = side[labels[side["x"].to_numpy()] != side["c"].to_numpy()]
+    dated = np.bincount(labels, weights=full, minlength=len(labels)) > 0
+    both = ~dated[labels[i]] & ~dated[labels[j]]
+    labels = _union(labels, i[both], j[both])
+    dated = np.bincount(labels, weights=full, minlength=len(labels)) > 0
+    und_i, und_j = ~dated[labels[i]], ~dated[labels[j]]
+    one = und_i ^ und_j
+    x = np.where(und_i, i, j)[one]
+    side = pd.DataFrame({"x": x, "lx": labels[x], "c": labels[np.where(und_i, j, i)[one]], "s": score[one]})
     if side.empty:
-        return labels, side
-    best = (
-        side.groupby(["x", "c"], sort=True)["s"]
-        .max()
-        .reset_index()
-        .sort_values(["x", "s", "c"], ascending=[True, False, True])
-    )
-    best["rank"] = best.groupby("x").cumcount()
-    top, second = best[best["rank"] == 0], best[best["rank"] == 1].set_index("x")["s"]
-    gap = top["s"].to_numpy() - second.reindex(top["x"]).fillna(-np.inf).to_numpy()
+        return labels, side.drop(columns="lx")
+    best = side.groupby(["lx", "c"], sort=True)["s"].max().reset_index()
+    best = best.sort_values(["lx", "s", "c"], ascending=[True, False, True])
+    best["rank"] = best.groupby("lx").cumcount()
+    top, second = best[best["rank"] == 0], best[best["rank"] == 1].set_index("lx")["s"]
+    gap = top["s"].to_numpy() - second.reindex(top["lx"]).fillna(-np.inf).to_numpy()
     ok = top[gap >= MARGIN_LOG2]
+    labels = _union(labels, _first_of(labels, ok["lx"].to_numpy()), _first_of(labels, ok["c"].to_numpy()))
+    ambiguous = side[side["lx"].isin(top["lx"][gap < MARGIN_LOG2])].drop(columns="lx")
+    return labels, ambiguous
+
+
+def _union(labels: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Labels after also joining nodes ``a[k]`` and ``b[k]``."""
     n = len(labels)
-    merged = components(
-        n,
-        np.concatenate([ok["x"].to_numpy(), np.arange(n)]),
-        np.concatenate([_first_of(labels, ok["c"].to_numpy()), _first_of(labels, labels)]),
-    )
-    ambiguous = best[best["x"].isin(top["x"][gap < MARGIN_LOG2])]
-    return merged, ambiguous
+    heads = _first_of(labels, labels)
+    return components(n, np.concatenate([a, np.arange(n)]), np.concatenate([b, heads]))
 
 
 def _first_of(labels: np.ndarray, comps: np.ndarray) -> np.ndarray:
@@ -74,7 +74,8 @@ def person_keys(p: pd.DataFrame, labels: np.ndarray, columns: list[str]) -> np.n
     same keys in any order, and unrelated records added later leave them alone."""
     order = np.argsort(labels, kind="stable")  # profiles are sorted by value: the first is the smallest
     uniq, first = np.unique(labels[order], return_index=True)
-    anchors = p[columns].iloc[order[first]].agg("\x1f".join, axis=1).tolist()
+    rows = p[columns].iloc[order[first]]
+    anchors = rows[columns[0]].str.cat([rows[c] for c in columns[1:]], sep="\x1f").tolist()
     keys = np.array(["P" + hashlib.blake2b(a.encode(), digest_size=8).hexdigest() for a in anchors], dtype=object)
     return keys[np.searchsorted(uniq, labels)]
 
@@ -82,13 +83,16 @@ def person_keys(p: pd.DataFrame, labels: np.ndarray, columns: list[str]) -> np.n
 def representatives(p: pd.DataFrame, keys: np.ndarray, counts: np.ndarray, columns: list[str]) -> pd.DataFrame:
     """Per person, the most frequent non-empty value of each column (weighted by records; full birth dates
     before partial ones; ties to the smallest value)."""
-    out = pd.DataFrame({"person_key": np.unique(keys)})
-    for col in columns:
-        f = pd.DataFrame({"k": keys, "v": p[col].to_numpy(), "n": counts})
-        f = f[f["v"] != ""]
-        full = ~f["v"].str.contains("-00") if col == "birth_date" else pd.Series(True, index=f.index)
-        f = f.assign(full=full)
-        g = f.groupby(["k", "v", "full"], sort=False)["n"].sum().reset_index()
-        g = g.sort_values(["k", "full", "n", "v"], ascending=[True, False, False, True]).drop_duplicates("k")
-        out[col] = out["person_key"].map(g.set_index("k")["v"]).fillna("")
-    return out
+    long = pd.DataFrame({
+        "k": np.tile(keys, len(columns)), "c": np.repeat(np.arange(len(columns)), len(p)),
+        "v": np.concatenate([p[c].to_numpy() for c in columns]), "n": np.tile(counts, len(columns)),
+    })  # fmt: skip
+    long = long[long["v"] != ""]
+    dob = columns.index("birth_date") if "birth_date" in columns else -1
+    long["partial"] = (long["c"] == dob) & long["v"].str.contains("-00", regex=False)
+    g = long.groupby(["k", "c", "v", "partial"], sort=False)["n"].sum().reset_index()
+    g = g.sort_values(["k", "c", "partial", "n", "v"], ascending=[True, True, True, False, True])
+    g = g.drop_duplicates(["k", "c"])
+    wide = g.pivot(index="k", columns="c", values="v").reindex(index=np.unique(keys), columns=range(len(columns)))
+    wide.columns = columns
+    return wide.fillna("").rename_axis("person_key").reset_index()

@@ -101,15 +101,16 @@ def _shared(held: pd.DataFrame) -> pd.DataFrame:
 
 
 def _per_person(held: pd.DataFrame, config: ResolveConfig) -> pd.DataFrame:
-    g = held.sort_values("doc_key").groupby("person_key")
-    issuers = g["doc_issuer"].agg(lambda s: sorted(set(s) - {""}))
-    docs = g["doc_key"].agg(list)
+    issuers = held[held["doc_issuer"] != ""].groupby("person_key")["doc_issuer"].nunique()
+    docs = held.groupby("person_key")["doc_key"].size()
+    several = set(issuers[issuers > 1].index)
+    many = set(docs[docs >= config.many_documents].index)
+    flagged = held[held["person_key"].isin(several | many)].sort_values(["person_key", "doc_key"])
     rows = []
-    for key, iss in issuers.items():
-        if len(iss) > 1:
-            rows.append(
-                ("several_nationalities", key, "", "", f"documents of {len(iss)} issuers: {', '.join(docs[key])}")
-            )
-        if len(docs[key]) >= config.many_documents:
-            rows.append(("many_documents", key, "", "", f"{len(docs[key])} documents: {', '.join(docs[key])}"))
+    for key, group in flagged.groupby("person_key", sort=True):
+        listed = ", ".join(group["doc_key"])
+        if key in several:
+            rows.append(("several_nationalities", key, "", "", f"documents of {issuers[key]} issuers: {listed}"))
+        if key in many:
+            rows.append(("many_documents", key, "", "", f"{docs[key]} documents: {listed}"))
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)

@@ -24,7 +24,11 @@ REQUIRED = ["record_ref", *IDENTITY_COLUMNS]
 
 
 def _clean(col: pd.Series) -> pd.Series:
-    return col.fillna("").astype(str).str.strip()
+    """Strings, missing as ""; the records are normalised already, so only odd dtypes are converted."""
+    col = col.fillna("")
+    if col.dtype != object:
+        col = col.astype(str)
+    return col
 
 
 def check_records(records: pd.DataFrame, extra: list[str]) -> None:
@@ -60,19 +64,32 @@ def _latin(values: pd.Series) -> pd.Series:
 
 
 def _token_keys(full: pd.Series) -> pd.DataFrame:
-    """Sorted tokens and sorted skeletons of each full name, computed per distinct token."""
-    toks = full.str.split().explode()
+    """Sorted tokens and sorted skeletons of each full name, computed once per distinct name and token."""
+    names, codes = np.unique(full.to_numpy().astype(str), return_inverse=True)
+    toks = pd.Series(names).str.split().explode()
     toks = toks[toks.notna() & (toks != "")]
-    particle = toks.isin(PARTICLES)
-    others = (~particle).groupby(level=0).sum()
-    keep = ~particle | (others.reindex(toks.index).to_numpy() == 0)
-    toks = toks[keep]
-    uniq = pd.unique(toks.to_numpy())
-    skel = pd.Series([skeleton(t) for t in uniq], index=uniq)
-    frame = pd.DataFrame({"row": toks.index, "tok": toks.to_numpy(), "skel": skel.reindex(toks.to_numpy()).to_numpy()})
-    name_key = frame.sort_values(["row", "tok"]).groupby("row")["tok"].agg(" ".join)
-    variant = frame.sort_values(["row", "skel"]).groupby("row")["skel"].agg(" ".join)
-    return pd.DataFrame({"name_key": name_key, "variant": variant}).reindex(full.index).fillna("")
+    particle = toks.isin(PARTICLES).to_numpy()
+    others = np.bincount(toks.index.to_numpy(), weights=~particle, minlength=len(names))
+    toks = toks[~particle | (others[toks.index.to_numpy()] == 0)]
+    uniq, tcode = np.unique(toks.to_numpy().astype(str), return_inverse=True)
+    skel = np.array([skeleton(t) for t in uniq], dtype=object)
+    rows = toks.index.to_numpy()
+    name_key = _joined(rows, uniq.astype(object)[tcode], len(names))
+    variant = _joined(rows, skel[tcode], len(names))
+    return pd.DataFrame({"name_key": name_key[codes], "variant": variant[codes]}, index=full.index)
+
+
+def _joined(rows: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Per row, its values sorted and joined by spaces (rows hold a handful of tokens: one pass per rank)."""
+    order = np.lexsort((values.astype(str), rows))
+    rows, values = rows[order], values[order]
+    rank = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
+    out = np.full(n, "", dtype=object)
+    for k in range(int(rank.max()) + 1 if len(rank) else 0):
+        at = rank == k
+        sep = "" if k == 0 else " "
+        out[rows[at]] = out[rows[at]] + sep + values[at]
+    return out
 
 
 def _compact(part: pd.Series) -> pd.Series:

@@ -81,8 +81,7 @@ def _cluster(
     strong = doc_edge | (match & full[i] & full[j])
     labels = cluster.components(n, i[strong], j[strong])
     weak = match & ~strong
-    dated = np.bincount(labels, weights=full, minlength=n) > 0  # persons with a full birth date somewhere
-    labels, ambiguous = cluster.attach(labels, ~dated[labels], i[weak], j[weak], score[weak])
+    labels, ambiguous = cluster.attach(labels, full, i[weak], j[weak], score[weak])
     method = np.full(n, "single", dtype=object)
     conf = np.ones(n)
     joined = strong | weak
