@@ -187,7 +187,9 @@ def _apply_property_edges(doc: dict[str, Any], ents: dict[str, EntityProxy], nod
                 if e["type"] in ("MADE", "ANNOUNCED", "BOOKED")
                 else (src, PROPERTY_EDGES[e["type"]], target)
             )
-            if holder.schema.get(prop) is not None and other.schema.is_a(holder.schema.get(prop).range.name):
+            prop_def = holder.schema.get(prop)
+            allowed = getattr(prop_def.range, "name", None) if prop_def is not None else None
+            if allowed is not None and other.schema.is_a(allowed):
                 holder.add(prop, other.id)
                 used.add(e["id"])
     return used

@@ -11,6 +11,7 @@ every file drawn from it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from datetime import date, datetime
@@ -47,10 +48,8 @@ def _reason_text(value: Any) -> str:
 def _reason_texts(value: Any) -> list[str]:
     """Reasons as texts: a list, a JSON list in text, or text separated by ``;`` or new lines."""
     if isinstance(value, str) and value.startswith("["):
-        try:
+        with contextlib.suppress(json.JSONDecodeError):
             value = json.loads(value)
-        except json.JSONDecodeError:
-            pass
     if isinstance(value, list | tuple):
         return [_reason_text(v) for v in value if v not in (None, "")]
     if isinstance(value, str):

@@ -33,8 +33,14 @@ def normalised_manifest(data: bytes) -> bytes:
 
 def tiny_packet(tmp_path: Path, **options: object) -> Path:
     with scheme_store(tmp_path / "tiny.duckdb") as src:
-        return export_packet(src, Selection("nodes", TINY), note="golden tiny lead", creator="golden unit",
-                             out=tmp_path / "tiny.zip", **options)  # type: ignore[arg-type]
+        return export_packet(
+            src,
+            Selection("nodes", TINY),
+            note="golden tiny lead",
+            creator="golden unit",
+            out=tmp_path / "tiny.zip",
+            **options,
+        )  # type: ignore[arg-type]
 
 
 def test_the_tiny_packet_matches_the_golden_files(tmp_path: Path) -> None:

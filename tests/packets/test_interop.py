@@ -49,8 +49,18 @@ def test_ftm_entities_carry_the_people_documents_and_links(packet: Path) -> None
     for e in entities(packet):
         by_schema.setdefault(str(e["schema"]), []).append(e)
     assert len(by_schema["Person"]) == 5 and len(by_schema["Passport"]) == 5
-    for needed in ("BankAccount", "Company", "Address", "CourtCase", "CourtCaseParty", "Risk", "Employment",
-                   "Associate", "Event", "UnknownLink"):
+    for needed in (
+        "BankAccount",
+        "Company",
+        "Address",
+        "CourtCase",
+        "CourtCaseParty",
+        "Risk",
+        "Employment",
+        "Associate",
+        "Event",
+        "UnknownLink",
+    ):
         assert needed in by_schema, needed
     org = next(e for e in by_schema["Person"] if "KOVAC" in str(e["properties"]))
     assert org["properties"]["phone"] == ["+442071838750"]  # type: ignore[index]

@@ -21,8 +21,13 @@ def test_the_report_shows_the_picture_and_every_reason_offline(tmp_path: Path) -
     from playwright.sync_api import sync_playwright
 
     with scheme_store(tmp_path / "s.duckdb") as src:
-        packet = export_packet(src, Selection.parse(person=ORG), note="organiser of case C-90 and his ring",
-                               creator="port unit 3", out=tmp_path / "lead.zip")
+        packet = export_packet(
+            src,
+            Selection.parse(person=ORG),
+            note="organiser of case C-90 and his ring",
+            creator="port unit 3",
+            out=tmp_path / "lead.zip",
+        )
     doc = graph_doc(packet)
     report = tmp_path / "report.html"
     report.write_bytes(zipfile.ZipFile(packet).read("report.html"))

@@ -71,7 +71,11 @@ def test_a_planted_ring_cluster_round_trips_with_its_score_reasons_and_run(store
         found = find_clusters(src, run_id="run-7")
         write_clusters(src, found)
         ring = {P(r) for r in PLANTED}
-        (cid,) = [c for c, people in zip(found.table["cluster_id"], found.table["person_ids"]) if set(people) == ring]
+        (cid,) = [
+            c
+            for c, people in zip(found.table["cluster_id"], found.table["person_ids"], strict=True)
+            if set(people) == ring
+        ]
         packet = export_packet(src, Selection.parse(cluster=cid), note="ring", creator="unit C", out=tmp_path / "c.zip")
         doc = graph_doc(packet)
         ids = [n["id"] for n in doc["nodes"]]
