@@ -50,7 +50,7 @@ def backtest(events: pd.DataFrame, rules: list[Rule], *, adverse: tuple[str, ...
         rows.append(_row(r.id, r.version, r.severity, hit, positive))
     if rules:
         rows.append(_row("ANY", None, None, any_hit, positive))
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return pd.DataFrame(rows, columns=COLUMNS).astype({"version": "Int64"})
 
 
 def _row(rid: str, version: int | None, severity: str | None, hit: np.ndarray, pos: np.ndarray) -> dict[str, Any]:

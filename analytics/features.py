@@ -6,9 +6,11 @@ outcome unknown). Columns are the names in ``FEATURES``; rules may name only tho
 Built from the store contract (``node_table``-style frames of Person, Crossing, Document, Booking and the
 MADE / USED / ON / BOOKED edges) with whole-column pandas operations, no loop over events.
 
-Booking properties are read under the names the PNR reader gives them (``created``, ``payments`` as a list
-of ``{type: CC|CA|...}``, ``segment_count``, ``push_dep_port``, ``dep_time``) or, when the pipeline stores
-them already derived, ``payment_type``, ``one_way``, ``departure``, ``route``.
+Booking properties are read under the names the ingest pipeline and the PNR reader give them
+(``created_at`` or ``created``, ``segment_count``; ``payment_type``, ``payment_forms`` or ``payments`` as a
+list of ``{type: CC|CA|...}`` when stored); the form of payment otherwise comes from the ``form`` of the
+booking's ``PAID_BY`` edges (CA cash, CC card), the departure time and the origin port from its Voyage
+(``dep_time`` or ``date``, ``dep_port``).
 """
 
 from __future__ import annotations
@@ -60,15 +62,16 @@ BASE = ["event_id", "person_id", "event_time", "outcome"]
 
 def build_features(store: GraphStore) -> pd.DataFrame:
     """The event table of everything in the store (see the module doc)."""
-    frames = {lab: node_frame(store, lab) for lab in ("Person", "Crossing", "Document", "Booking")}
+    frames = {lab: node_frame(store, lab) for lab in ("Person", "Crossing", "Document", "Booking", "Voyage")}
     links = {t: edge_frame(store, t, ["src", "dst"]) for t in ("MADE", "USED", "ON", "BOOKED")}
+    links["PAID_BY"] = edge_frame(store, "PAID_BY", ["src", "dst", "form"])
     return assemble(frames, links)
 
 
 def assemble(frames: dict[str, pd.DataFrame], links: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The event table from node frames (``id`` + properties) and edge frames (``src``, ``dst``)."""
     crossings = _crossings(frames["Crossing"], links, frames["Document"])
-    bookings = _bookings(frames["Booking"], links)
+    bookings = _bookings(frames["Booking"], links, frames.get("Voyage", pd.DataFrame()))
     on_c = links["ON"].rename(columns={"src": "event_id", "dst": "voyage"})
     crossings = crossings.merge(on_c, on="event_id", how="left")
     matched = crossings.merge(bookings, on=["person_id", "voyage"], how="left", suffixes=("", "_b"))
@@ -121,11 +124,16 @@ def _crossings(cr: pd.DataFrame, links: dict[str, pd.DataFrame], docs: pd.DataFr
     return out.drop(columns=["doc"]).drop_duplicates("event_id")
 
 
-def _bookings(bk: pd.DataFrame, links: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def _bookings(bk: pd.DataFrame, links: dict[str, pd.DataFrame], voyages: pd.DataFrame) -> pd.DataFrame:
     on_b = links["ON"].rename(columns={"src": "booking_id", "dst": "voyage"})
     booked = links["BOOKED"].rename(columns={"src": "person_id", "dst": "booking_id"})
-    created = pd.to_datetime(_col(bk, "created"), utc=True, errors="coerce")
-    departure = pd.to_datetime(_col(bk, "departure", "dep_time", "push_date"), utc=True, errors="coerce")
+    voy = on_b.drop_duplicates("booking_id").set_index("booking_id")["voyage"].reindex(_col(bk, "id"))
+    vframe = voyages.set_index("id") if "id" in voyages.columns else pd.DataFrame()
+    v_dep = _col(vframe, "dep_time", "date").reindex(voy.to_numpy()).to_numpy()
+    v_port = _col(vframe, "dep_port").reindex(voy.to_numpy()).to_numpy()
+    created = pd.to_datetime(_col(bk, "created_at", "created"), utc=True, errors="coerce", format="mixed")
+    departure = pd.to_datetime(_col(bk, "departure", "dep_time").fillna(pd.Series(v_dep, index=bk.index)),
+                               utc=True, errors="coerce", format="mixed")
     one_way = _col(bk, "one_way")
     if one_way.isna().all():
         one_way = pd.to_numeric(_col(bk, "segment_count"), errors="coerce").map(lambda n: None if pd.isna(n)
@@ -133,32 +141,46 @@ def _bookings(bk: pd.DataFrame, links: dict[str, pd.DataFrame]) -> pd.DataFrame:
     frame = pd.DataFrame({
         "booking_id": _col(bk, "id"), "departure": departure, "one_way": one_way,
         "booking_lead_hours": (departure - created).dt.total_seconds() / 3600.0,
-        "payment_type": _payment_types(bk), "route": _routes(bk),
+        "payment_type": _payment_types(bk, links.get("PAID_BY")), "route": _routes(bk, v_port),
     })
     return frame.merge(booked, on="booking_id").merge(on_b, on="booking_id", how="left")
 
 
-def _payment_types(bk: pd.DataFrame) -> pd.Series:
-    direct = _col(bk, "payment_type")
-    if direct.notna().any():
-        return direct.astype(object)
-    codes = {"CA": "CASH", "CC": "CARD", "CK": "OTHER", "MS": "OTHER"}
-
-    def one(v: Any) -> str | None:
-        items = json.loads(v) if isinstance(v, str) else v
-        if items is None or isinstance(items, float):
-            return None
-        kinds = [codes.get(str(i.get("type", "")).upper(), "OTHER") for i in items if isinstance(i, dict)]
-        return "CASH" if "CASH" in kinds else (kinds[0] if kinds else None)
-
-    return _col(bk, "payments").map(one).astype(object)
+_FORMS = {"CA": "CASH", "CASH": "CASH", "CC": "CARD", "CARD": "CARD"}
 
 
-def _routes(bk: pd.DataFrame) -> pd.Series:
+def _payment_types(bk: pd.DataFrame, paid: pd.DataFrame | None) -> pd.Series:
+    """CASH, CARD, OTHER or None per booking: a stored ``payment_type``, else the ``payment_forms`` or
+    ``payments`` property, else the forms on the booking's PAID_BY edges."""
+    direct = _col(bk, "payment_type").astype(object)
+    forms = _col(bk, "payment_forms").map(lambda f: None if f is None or isinstance(f, float)
+                                          else _worst([f] if isinstance(f, str) else list(f)))
+    listed = _col(bk, "payments").map(_from_payments)
+    out = direct.where(direct.notna(), forms).where(lambda x: x.notna(), listed)
+    if paid is not None and len(paid) and "form" in paid.columns:
+        by_booking = paid.groupby("src")["form"].agg(lambda f: _worst(list(f)))
+        out = out.where(out.notna(), _col(bk, "id").map(by_booking))
+    return out.astype(object)
+
+
+def _from_payments(v: Any) -> str | None:
+    items = json.loads(v) if isinstance(v, str) else v
+    if not isinstance(items, list):
+        return None
+    return _worst([i.get("type") for i in items if isinstance(i, dict)])
+
+
+def _worst(forms: list[Any]) -> str | None:
+    """CASH if any part was paid in cash, else CARD, OTHER or None."""
+    kinds = [_FORMS.get(str(f).upper(), "OTHER") for f in forms if isinstance(f, str) and f]
+    return "CASH" if "CASH" in kinds else (kinds[0] if kinds else None)
+
+
+def _routes(bk: pd.DataFrame, voyage_ports: np.ndarray) -> pd.Series:
     route = _col(bk, "route")
     if route.notna().any():
         return route.map(lambda r: list(json.loads(r)) if isinstance(r, str) else list(r or [])).astype(object)
-    dep = _col(bk, "push_dep_port")
+    dep = _col(bk, "push_dep_port").fillna(pd.Series(voyage_ports, index=bk.index))
     return dep.map(lambda p: [p] if isinstance(p, str) and p else []).astype(object)
 
 

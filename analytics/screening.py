@@ -83,9 +83,15 @@ class ScreeningConfig:
 
     @classmethod
     def load(cls, path: str | Path) -> ScreeningConfig:
-        """Read a YAML file (the ``screening:`` section of a run configuration, or the section alone)."""
+        """Read a YAML file: the ``screening:`` section of a run configuration (defaults when it has none),
+        or a file holding the section alone."""
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        return cls.from_dict(data.get("screening", data), file=str(path))
+        if not isinstance(data, dict):
+            raise ScreeningConfigError("a screening configuration is a mapping", file=str(path))
+        if "screening" in data:
+            return cls.from_dict(data["screening"] or {}, file=str(path))
+        known = {"default_threshold", "thresholds", "weights", "max_block"}
+        return cls.from_dict(data if set(data) <= known else {}, file=str(path))
 
 
 def _unit(value: Any, name: str, file: str | None) -> float:

@@ -217,6 +217,7 @@ def world(
 from cluegraph.commands import analytics as _analytics  # noqa: E402, F401
 from cluegraph.commands import ingest as _ingest  # noqa: E402, F401
 from cluegraph.commands import packets as _packets  # noqa: E402, F401
+from cluegraph.commands import screening as _screening  # noqa: E402, F401
 from cluegraph.commands import serve as _serve  # noqa: E402, F401
 from cluegraph.commands import users as _users  # noqa: E402, F401
 

@@ -14,7 +14,7 @@ from graph.store import GraphStore, open_store
 P1, P2 = node_id("Person", "p1"), node_id("Person", "p2")
 DOC = node_id("Document", "XXA", "D1")
 VOY = node_id("Voyage", "CX", "701", "2025-03-10")
-BKG = node_id("Booking", "CX", "ABC123", "2025-03-09T20:00")
+BKG = node_id("Booking", "CX", "ABC123", "2025-03-09")
 BKG2 = node_id("Booking", "CX", "ZZZ999", "2025-02-01T10:00")
 VOY2 = node_id("Voyage", "CX", "701", "2026-03-05")
 
@@ -31,14 +31,19 @@ def load_history(st: GraphStore) -> None:
         w.upsert_nodes("Person", pd.DataFrame({"person_key": ["p1", "p2"], "nationality": ["XXA", "XXB"]}))
         w.upsert_nodes("Document", pd.DataFrame({"issuer": ["XXA"], "number": ["D1"], "status": ["LOST"]}))
         w.upsert_nodes("Crossing", c)
+        # the first voyage and booking as the ingest pipeline writes them (departure and origin on the
+        # voyage, form of payment on PAID_BY); the second as the PNR reader names the fields
         w.upsert_nodes("Voyage", pd.DataFrame({"carrier": ["CX", "CX"], "number": ["701", "701"],
-                                               "date": ["2025-03-10", "2026-03-05"]}))
+                                               "date": ["2025-03-10", "2026-03-05"],
+                                               "dep_time": ["2025-03-10T12:00", None], "dep_port": ["BKK", None]}))
         w.upsert_nodes("Booking", pd.DataFrame({
-            "carrier": ["CX", "CX"], "locator": ["ABC123", "ZZZ999"],
-            "created": ["2025-03-09T20:00", "2025-02-01T10:00"],
-            "dep_time": ["2025-03-10T12:00", "2026-03-05T08:00"], "segment_count": [1, 2],
-            "payments": ['[{"type": "CA"}]', '[{"type": "CC", "card": "4111XXXX"}]'],
-            "push_dep_port": ["BKK", "LHR"]}))
+            "carrier": ["CX", "CX"], "locator": ["ABC123", "ZZZ999"], "created": ["2025-03-09", "2025-02-01T10:00"],
+            "created_at": ["2025-03-09T20:00", None], "dep_time": [None, "2026-03-05T08:00"],
+            "segment_count": [1, 2], "payments": [None, '[{"type": "CC", "card": "4111XXXX"}]'],
+            "push_dep_port": [None, "LHR"]}))
+        w.upsert_nodes("PaymentInstrument", pd.DataFrame({"token": ["5424XXXX"]}))
+        w.upsert_edges("PAID_BY", pd.DataFrame({"src": [BKG], "dst": [node_id("PaymentInstrument", "5424XXXX")],
+                                                "form": ["CA"]}))
         xs = [node_id("Crossing", x) for x in ("X1", "X2", "X3")]
         w.upsert_edges("MADE", pd.DataFrame({"src": [P1, P1, P2], "dst": xs}))
         w.upsert_edges("USED", pd.DataFrame({"src": xs, "dst": [DOC] * 3}))
