@@ -1,8 +1,8 @@
 """Search: one box for names in any script and transliteration, document numbers, phones, e-mails, cards,
 bookings and plates.
 
-Candidates come from the store's text search (``store.find(text=...)``) on the query as typed, on its Latin
-form (ICAO 9303 transliteration of Cyrillic, Arabic, Han...), and on the leading letters of each word; people
+Candidates come from the store's text search (``store.find(text=...)``) on the query as typed, and on short
+probes of its Latin form (ICAO 9303 transliteration of Cyrillic, Arabic, Han...; see ``probes``); people
 among them are then ranked by ``ingest.normalise.names``: equal transliteration skeletons (``variant_key``:
 YURIY IVANOV = IURII IVANOV, CHANG WEI = ZHANG WEI) and fuzzy similarity. Phones and e-mails are also looked
 up by their normalised key (E.164, lower case).
@@ -79,6 +79,22 @@ def _name_hit(node: Node, latin: str, vkey: str) -> Hit | None:
     return Hit(node.id, node.label, caption(node), _detail(node), round(score, 3), why, risk_of(node.props))
 
 
+def probes(latin: str) -> list[str]:
+    """Text searches that find a name's spelling variants: the two longest words' first four letters, and
+    their second to fourth letters (where romanisations tend to agree: YURIY/IURII -> URI, ZHANG/CHANG ->
+    HAN, DMITRIY/DMITRII -> MIT). Every word of a probe must occur, so each probe stays selective.
+
+    >>> probes("YURIY IVANOV")
+    ['IVAN YURI', 'VAN URI']
+    """
+    words = sorted((w for w in latin.split() if len(w) >= 2), key=lambda w: (-len(w), w))[:2]
+    if not words:
+        return []
+    found = [" ".join(w[:4] for w in words)]
+    middle = " ".join(w[1:4] for w in words if len(w) >= 4)
+    return found + ([middle] if middle and middle != found[0] else [])
+
+
 def search(store: GraphStore, query: str, *, limit: int = 30) -> list[Hit]:
     """The best matches for ``query``, best first (exact text matches, then people by name).
 
@@ -92,9 +108,8 @@ def search(store: GraphStore, query: str, *, limit: int = 30) -> list[Hit]:
         hits[node.id] = Hit(node.id, node.label, caption(node), _detail(node), 1.0, "text match", risk_of(node.props))
     latin = _latin(query)
     vkey = variant_key(latin) if latin else ""
-    words = {latin} | {w[:4] for w in latin.split() if len(w) >= 3} if latin else set()
-    for word in sorted(words):
-        for node in store.find("Person", text=word, limit=_PER_FIND):
+    for probe in probes(latin):
+        for node in store.find("Person", text=probe, limit=_PER_FIND):
             hit = _name_hit(node, latin, vkey)
             if hit and (node.id not in hits or hits[node.id].score < hit.score):
                 hits[node.id] = hit
