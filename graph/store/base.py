@@ -177,5 +177,12 @@ def as_time(value: TimeBound, field: str) -> datetime | None:
 
 
 def export_table(records: list[dict[str, Any]]) -> pa.Table:
-    """Exported rows as Arrow, types inferred per column (integers stay integers where values are missing)."""
-    return pa.Table.from_pylist(records)
+    """Exported rows as Arrow, types inferred per column (integers stay integers where values are missing).
+
+    Every property any row has becomes a column (``None`` where a row lacks it), not only the first row's:
+
+    >>> export_table([{"a": 1}, {"a": 2, "b": "x"}]).column_names
+    ['a', 'b']
+    """
+    names = list(dict.fromkeys(k for r in records for k in r))
+    return pa.Table.from_pydict({k: [r.get(k) for r in records] for k in names})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from graph.errors import EndpointError, InvalidIdError, InvalidValueError, MissingKeyError, UnknownLabelError
@@ -339,3 +340,17 @@ def test_a_writer_whose_transaction_dies_leaves_nothing_and_a_retry_writes_once(
         "total_nodes": 501,
         "total_edges": 500,
     }
+
+
+# ------------------------------------------------------------------ exports
+def test_export_keeps_a_property_that_only_later_nodes_have(store: GraphStore) -> None:
+    with store.writer() as w:
+        w.upsert_nodes("Port", pd.DataFrame({"code": ["AAA"]}))
+        w.upsert_nodes("Port", pd.DataFrame({"code": ["BBB"], "name": ["Later Port"]}))
+    table = pa_concat(store.export_nodes("Port"))
+    names = dict(zip(table.column("code").to_pylist(), table.column("name").to_pylist(), strict=True))
+    assert names == {"AAA": None, "BBB": "Later Port"}
+
+
+def pa_concat(batches: object) -> pa.Table:
+    return pa.concat_tables(list(batches), promote_options="default")  # type: ignore[call-overload]
