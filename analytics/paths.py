@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from itertools import islice
+from itertools import islice, pairwise
 from typing import Any
 
 import networkx as nx
@@ -64,6 +64,7 @@ class RiskPath:
     links: tuple[PathLink, ...]
     text: str
     seed_sources: tuple[str, ...] = ()
+    summary: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -216,7 +217,46 @@ def _explain(ctx: PathContext, person: str, hops: list[int], items: _Items) -> R
         tuple(links),
         sentence,
         tuple(seed["sources"]) + tuple(seed["edges"]),
+        summarise(ids, [link.edge_type for link in links], {i: _node(items.get(i)) for i in ids}, str(seed["reason"])),
     )
+
+
+_VIA_BOOKING = {"PAID_BY": "booked with the same {what} as", "CONTACT": "gave the same contact {what} as"}
+
+
+def _segment(kinds: list[str], middle: list[str], nodes: dict[str, Node | None]) -> str:
+    """What a chain of links between two people says, in a few words."""
+    idents = [m for m in middle if m.split(":")[0] not in ("Booking", "Voyage", "Crossing")]
+    if not middle:
+        return "travelled with" if kinds == ["CO_TRAVELLED"] else "may be the same person as"
+    if not idents:
+        return "was on the same booking as" if all(m.startswith("Booking:") for m in middle) else "travelled with"
+    what = describe(nodes.get(idents[0]), idents[0])
+    for kind, phrase in _VIA_BOOKING.items():
+        if kind in kinds:
+            return phrase.format(what=what)
+    return f"shares {what} with"
+
+
+def summarise(ids: list[str], kinds: list[str], nodes: dict[str, Node | None], seed_reason: str) -> str:
+    """One sentence for a path: ``booked with the same card 4111... as LI NA (P-2), who is an organiser in case
+    C-17``. People are named; identifiers between two people are said once."""
+    people = [i for i, node_id in enumerate(ids) if node_id.startswith("Person:")]
+    if not kinds:
+        return seed_reason
+    parts = []
+    for a, b in pairwise(people):
+        said = _segment(kinds[a:b], ids[a + 1 : b], nodes)
+        parts.append(f"{said} {describe(nodes.get(ids[b]), ids[b])}")
+    last_person = people[-1] if people else 0
+    if last_person < len(ids) - 1:  # the path ends at an identifier or document
+        tail = describe(nodes.get(ids[-1]), ids[-1])
+        parts.append(f"is linked to {tail}")
+        return f"{', who '.join(parts)} ({seed_reason})" if len(parts) > 1 else f"{parts[0]} ({seed_reason})"
+    who = describe(nodes.get(ids[-1]), ids[-1])
+    rest = seed_reason[len(who) :].strip() if seed_reason.startswith(who) else f"({seed_reason})"
+    sentence = ", who ".join(parts)
+    return f"{sentence}, who {rest}"
 
 
 def risk_paths(

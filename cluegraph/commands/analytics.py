@@ -125,6 +125,7 @@ def paths_command(
     out = Console()
     for n, path in enumerate(paths, 1):
         out.print(f"[bold]{n}. score {path.score:.4f}[/] ({len(path.links)} links to {path.seed_kind})")
+        out.print(f"   {escape(path.summary)}")
         for link in path.links:
             out.print(f"   {escape(link.text)}  [dim]{escape(', '.join(link.sources) or link.edge_id)}[/]")
         out.print(f"   [red]{escape(path.seed_reason)}[/]")
@@ -169,3 +170,31 @@ def clusters_command(
         first = row.reasons[0]["text"] if row.reasons else ""
         table.add_row(str(row.rank), row.cluster_id, f"{row.score:.3f}", str(row.size), escape(first[:90]))
     Console().print(table)
+
+
+@app.command("evaluate")
+def evaluate_command(
+    truth: Annotated[Path, typer.Option("--truth", help="The world's truth folder (OUT_DIR/truth).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for evaluation_graph.json/.md and run.yaml.")],
+    store: StoreOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Score propagation and clusters against a world's truth, next to degree and plain PageRank baselines."""
+    from analytics.clusters import find_clusters
+    from analytics.config import load_config
+    from analytics.evaluate import evaluate, write_report
+    from analytics.propagate import run_propagation
+    from graph.store import open_store
+
+    try:
+        cfg = load_config(config)
+        with open_store(_store_uri(store)) as st:
+            result = run_propagation(st, cfg)
+            clusters = find_clusters(st, result.proj, cfg)
+            ev = evaluate(st, truth, result, clusters)
+        cfg.save(out / "run.yaml")
+        path = write_report(ev, out)
+    except ClueGraphError as err:
+        raise _fail(err) from err
+    console.print(f"evaluation -> {path}")
+    Console().print(path.read_text())

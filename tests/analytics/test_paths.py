@@ -19,6 +19,8 @@ def test_a_card_shared_with_a_case_organiser_is_explained_link_by_link(store: Gr
     assert to_case and len(to_case[0].links) == 4
     assert "organiser in case C-17" in to_case[0].text
     assert "paid with card" in to_case[0].text
+    assert to_case[0].summary.startswith("booked with the same card 4111****1 CARD-1 as SURP-SEED GIVEN (P-SEED)")
+    assert to_case[0].summary.endswith("who is an organiser in case C-17 (SMUGGLING, severity HIGH)")
 
 
 def test_every_link_resolves_to_a_stored_edge_and_its_source_records(store: GraphStore) -> None:

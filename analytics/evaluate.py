@@ -1,0 +1,153 @@
+"""Score graph analytics against a world's ground truth (issue 6, acceptance items 1-3).
+
+The store's people are tied to the world's true people through the documents they hold (``truth/
+documents.csv``: issuer and number -> person; a forged document counts for its presenter only when the
+victim's own record is not there), by majority over each stored person's documents.
+
+- **risky travellers** (item 1): every upcoming arrival of ``truth/upcoming.csv`` ranked by its best stored
+  person's risk; R-precision, precision and recall at 100, ROC-AUC and PR-AUC, next to degree centrality and
+  plain (not personalised) networkx PageRank measured in the same run;
+- **confounders** (item 2): how many of the top 100 are members of a benign confounder;
+- **clusters** (item 3): for every planted scheme, the best-matching cluster's Jaccard and rank.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analytics.clusters import Clusters
+from analytics.projection import Projection
+from analytics.propagate import Propagation
+from graph.store import GraphStore
+
+
+def truth_of_people(store: GraphStore, proj: Projection, truth_dir: Path) -> pd.Series:
+    """Projection index of each stored person -> true person id (by the documents they hold)."""
+    docs = pd.concat([b.to_pandas() for b in store.export_nodes("Document")], ignore_index=True)
+    from graph.ids import node_ids
+
+    docs["id"] = node_ids("Document", docs["issuer"], docs["number"]).to_pylist()
+    truth = pd.read_csv(truth_dir / "documents.csv", dtype=str)
+    truth["forged"] = truth["role"] == "FORGED"
+    truth = truth.sort_values("forged").drop_duplicates(["doc_issuer", "doc_number"])
+    docs = docs.merge(truth, left_on=["issuer", "number"], right_on=["doc_issuer", "doc_number"])
+    holds = proj.edges_of("HOLDS")
+    held = pd.DataFrame({"index": proj.src[holds], "id": proj.ids(proj.dst[holds])}).merge(docs[["id", "person_id"]])
+    votes = held.groupby(["index", "person_id"]).size().rename("n").reset_index()
+    best = votes.sort_values(["index", "n", "person_id"], ascending=[True, False, True]).drop_duplicates("index")
+    return best.set_index("index")["person_id"]
+
+
+def _metrics(labels: np.ndarray, scores: np.ndarray) -> dict[str, float]:
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    order = np.argsort(-scores, kind="stable")
+    r = int(labels.sum())
+    ranked = labels[order]
+    out = {
+        "risky": r,
+        "arrivals": len(labels),
+        "r_precision": float(ranked[:r].mean()) if r else 0.0,
+        "precision_at_100": float(ranked[:100].mean()),
+        "recall_at_100": float(ranked[:100].sum() / r) if r else 0.0,
+    }
+    if 0 < r < len(labels):
+        out["roc_auc"] = float(roc_auc_score(labels, scores))
+        out["pr_auc"] = float(average_precision_score(labels, scores))
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in out.items()}
+
+
+def _by_truth(scores: np.ndarray, people: pd.Series) -> pd.Series:
+    frame = pd.DataFrame({"person_id": people.to_numpy(), "s": scores[people.index.to_numpy()]})
+    return frame.groupby("person_id")["s"].max()
+
+
+@dataclass
+class Evaluation:
+    """What ``evaluate`` measured."""
+
+    travellers: dict[str, dict[str, float]] = field(default_factory=dict)
+    confounders_in_top_100: int = 0
+    clusters: list[dict[str, Any]] = field(default_factory=list)
+
+
+def evaluate(store: GraphStore, truth_dir: Path, result: Propagation, clusters: Clusters | None = None) -> Evaluation:
+    """Measure a propagation run (and a clustering) against the world's truth (see the module doc)."""
+    import networkx as nx
+
+    proj = result.proj
+    people = truth_of_people(store, proj, truth_dir)
+    upcoming = pd.read_csv(truth_dir / "upcoming.csv", dtype={"person_id": str})
+    risky = upcoming.groupby("person_id")["risky"].max().astype(bool)
+    graph = nx.from_scipy_sparse_array(proj.matrix())
+    plain = nx.pagerank(graph, weight=None)
+    rankers = {
+        "propagation": result.scores,
+        "degree": proj.degree().astype(float),
+        "networkx_pagerank": np.array([plain[i] for i in range(proj.n_nodes)]),
+    }
+    ev = Evaluation()
+    conf = set(pd.read_csv(truth_dir / "confounders.csv", dtype=str)["person_id"].dropna())
+    for name, scores in rankers.items():
+        s = _by_truth(scores, people).reindex(risky.index).fillna(0.0)
+        ev.travellers[name] = _metrics(risky.to_numpy(), s.to_numpy())
+        if name == "propagation":
+            top = s.sort_values(ascending=False, kind="stable").index[:100]
+            ev.confounders_in_top_100 = int(sum(p in conf and not risky[p] for p in top))
+    if clusters is not None:
+        ev.clusters = _cluster_matches(people, clusters, truth_dir, proj)
+    return ev
+
+
+def _cluster_matches(people: pd.Series, clusters: Clusters, truth_dir: Path, proj: Projection) -> list[dict[str, Any]]:
+    truth_ids = people.copy()
+    truth_ids.index = proj.ids(people.index.to_numpy())
+    found = [
+        (row.cluster_id, int(row.rank), {truth_ids.get(p) for p in row.person_ids} - {None})
+        for row in clusters.table.itertuples()
+    ]
+    members = pd.read_csv(truth_dir / "scheme_members.csv", dtype=str)
+    out = []
+    for (sid, stype), group in members.groupby(["scheme_id", "scheme_type"]):
+        planted = set(group["person_id"])
+        best = max(
+            ((len(planted & c) / len(planted | c), cid, rank) for cid, rank, c in found if c),
+            default=(0.0, "", 0),
+        )
+        out.append(
+            {
+                "scheme": sid,
+                "type": stype,
+                "size": len(planted),
+                "jaccard": round(best[0], 3),
+                "cluster": best[1],
+                "rank": best[2],
+            }
+        )
+    return out
+
+
+def write_report(ev: Evaluation, out: Path) -> Path:
+    """Write ``evaluation_graph.json`` and ``evaluation_graph.md`` into ``out``; returns the Markdown path."""
+    import json
+    from dataclasses import asdict
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "evaluation_graph.json").write_text(json.dumps(asdict(ev), indent=2))
+    lines = ["# Graph analytics against the world's truth", "", "## Risky upcoming travellers", ""]
+    keys = ["risky", "arrivals", "r_precision", "precision_at_100", "recall_at_100", "roc_auc", "pr_auc"]
+    lines += ["| ranker | " + " | ".join(keys) + " |", "|" + " --- |" * (len(keys) + 1)]
+    for name, m in ev.travellers.items():
+        lines.append(f"| {name} | " + " | ".join(str(m.get(k, "")) for k in keys) + " |")
+    lines += ["", f"Confounders among the top 100: {ev.confounders_in_top_100}", "", "## Planted schemes", ""]
+    lines += ["| scheme | type | size | best Jaccard | cluster | rank |", "| --- | --- | --- | --- | --- | --- |"]
+    for c in ev.clusters:
+        lines.append(f"| {c['scheme']} | {c['type']} | {c['size']} | {c['jaccard']} | {c['cluster']} | {c['rank']} |")
+    path = out / "evaluation_graph.md"
+    path.write_text("\n".join(lines) + "\n")
+    return path
