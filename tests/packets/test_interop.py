@@ -109,3 +109,15 @@ def test_redacted_fields_appear_in_no_file_and_the_packet_still_imports(tmp_path
         done = import_packet(dst, packet)
         assert done.nodes == len(doc["nodes"]) and done.edges == len(doc["edges"])
         assert dst.get(docs[0]["id"]) is not None
+
+
+def test_the_ftm_command_line_tool_reads_the_entities(packet: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "entities.ftm.json"
+    path.write_bytes(members(packet)["entities.ftm.json"])
+    ftm = Path(sys.executable).parent / "ftm"
+    out = subprocess.run([str(ftm), "validate", "-i", str(path)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert len(out.stdout.splitlines()) == len(entities(packet))
