@@ -188,3 +188,45 @@ def test_users_command_adds_a_user_from_stdin(tmp_path: Path) -> None:
         input="a long enough password\n",
     )
     assert bad.exit_code == 2 and load_users(users)["zoe"]["role"] == "supervisor"
+
+
+def test_serve_command_answers_with_the_login_page(tmp_path: Path) -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "CLUEGRAPH_USERS": str(tmp_path / "users.json"), "CLUEGRAPH_AUDIT": str(tmp_path / "a.jsonl")}
+    cmd = [
+        str(Path(sys.executable).parent / "cluegraph"),
+        "serve",
+        "--port",
+        str(port),
+        "--store",
+        str(tmp_path / "g.duckdb"),
+    ]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(150):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=1) as r:
+                    assert r.status == 200 and "Sign in" in r.read().decode()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        else:
+            raise AssertionError(proc.stderr.read() if proc.poll() is not None else "no answer")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_dash-layout", timeout=2)
+            raise AssertionError("anonymous layout request answered")
+        except urllib.error.HTTPError as err:
+            assert err.code == 401
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
