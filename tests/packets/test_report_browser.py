@@ -57,6 +57,7 @@ def test_the_report_shows_the_picture_and_every_reason_offline(tmp_path: Path) -
             assert doc["reasons"] and all(r["text"] in text for r in doc["reasons"])
             for reason in doc["reasons"]:
                 assert page.get_by_text(reason["text"], exact=False).first.is_visible()
+            assert doc["paths"] and all(p["text"] in text for p in doc["paths"])
             assert "KOVAC" in text and "crossings.csv:2" in text and "organiser of case C-90" in text
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOT), full_page=True)
