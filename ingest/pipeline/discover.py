@@ -26,7 +26,7 @@ from ingest.readers.associated import KINDS, kind_of
 
 #: Families in the order they are loaded (people and documents of crossings first, associated last).
 FAMILIES = ("crossings", "paxlst", "pnrgov", "associated")
-_UNH = re.compile(rb"UNH.{1,40}?(PAXLST|PNRGOV)", re.DOTALL)
+_UNH = re.compile(rb"UNH[^A-Za-z0-9<>\s][^<>]{0,40}?(PAXLST|PNRGOV)")
 _SNIFF = 1 << 16
 _TABULAR = (".csv", ".parquet", ".pq")
 

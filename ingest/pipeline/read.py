@@ -32,6 +32,29 @@ Step = Callable[[str], None]
 Split = tuple[list[Message], list[Deviation]]
 
 
+def assemble_rounds(messages: list[Message], devs: list[Deviation], read: Callable[..., Any]) -> Any:
+    """Read messages into records; a message the assembler set aside as a second copy of a part it already
+    had (``part-duplicate``: a resend, or another list that reuses the reference) is read again in a round
+    of its own, so its records are counted (as duplicates when they are) rather than lost."""
+    result, pending, first = None, list(messages), True
+    while pending:
+        found: list[Deviation] = list(devs) if first else []
+        res = read(pending, found)
+        dropped = {(d.file, d.message_index) for d in found if d.rule == "part-duplicate"}
+        if result is None:
+            result = res
+        else:
+            for name in ("travellers", "flights", "bookings", "passengers", "segments"):
+                parts = [f for f in (getattr(result, name, None), getattr(res, name, None)) if f is not None and len(f)]
+                if parts:
+                    setattr(result, name, pd.concat(parts, ignore_index=True))
+            result.quarantined.extend(res.quarantined)
+            result.deviations.extend(d for d in res.deviations if d not in result.deviations)
+        nxt = [m for m in pending if (m.file, m.index) in dropped]
+        pending, first = (nxt if len(nxt) < len(pending) else []), False
+    return result
+
+
 class Reading:
     """The state of one run's reading: the batch, the reports by file, the quarantined records by file."""
 
@@ -117,7 +140,7 @@ class Reading:
             self.deviations(devs)
             return
         self.step("map PAXLST travellers")
-        res = paxlst_from_messages(messages, devs)
+        res = assemble_rounds(messages, devs, paxlst_from_messages)
         self.deviations(res.deviations)
         self.quarantined(res.quarantined)
         trav = res.travellers
@@ -134,7 +157,7 @@ class Reading:
             self.deviations(devs)
             return
         self.step("map PNRGOV bookings")
-        res = pnrgov_from_messages(messages, devs)
+        res = assemble_rounds(messages, devs, pnrgov_from_messages)
         self.deviations(res.deviations)
         self.quarantined(res.quarantined)
         book, pax = res.bookings, res.passengers
