@@ -68,7 +68,8 @@ def test_passengers_crew_legs_and_bookings_are_in_the_store(ingested: tuple[Path
     sent = read_pnrgov(CORPUS / "pnrgov" / "gtas_parsers_pnrWithBags.txt").bookings
     stored = {(b["carrier"], b["locator"], b["created"]) for b in bookings}
     assert len(sent) == 127
-    assert {(c, loc, (cr or "0000-00-00")[:10]) for c, loc, cr in sent[["carrier", "locator", "created"]].values} <= stored
+    keys = sent[["carrier", "locator", "created"]].values
+    assert {(c, loc, (cr or "0000-00-00")[:10]) for c, loc, cr in keys} <= stored
     assert counts(store)["BOOKED"] > 0 and counts(store)["Person"] > 0
 
 

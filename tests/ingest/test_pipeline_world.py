@@ -43,7 +43,7 @@ def test_every_source_file_is_found_and_reconciles(world: Path, loaded: tuple[Pa
 
 
 def test_crossings_documents_and_bookings_match_the_truth(world: Path, loaded: tuple[Path, object]) -> None:
-    store, rep = loaded
+    store, _ = loaded
     truth_crossings = _truth(world, "crossings.csv")
     n = counts(store)
     assert n["Crossing"] == len(truth_crossings) == n["MADE"] == n["USED"] == n["AT"]
@@ -60,7 +60,7 @@ def test_crossings_documents_and_bookings_match_the_truth(world: Path, loaded: t
 
 
 def test_persons_are_close_to_the_people_who_travelled(world: Path, loaded: tuple[Path, object]) -> None:
-    store, rep = loaded
+    store, _ = loaded
     travelled = {r["person_id"] for r in _truth(world, "crossings.csv")}
     persons = counts(store)["Person"]
     # resolution quality is measured elsewhere (docs/evaluation.md); here: records became people, not one each
