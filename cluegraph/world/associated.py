@@ -34,8 +34,9 @@ class Referencer:
         self.truth: list[pd.DataFrame] = []
         self.logs: list[pd.DataFrame] = []
 
-    def refs(self, file: str, person: np.ndarray) -> pd.DataFrame:
-        """Reference columns for rows naming ``person`` (row numbers of the population)."""
+    def refs(self, file: str, person: np.ndarray, *, full: bool = False) -> pd.DataFrame:
+        """Reference columns for rows naming ``person`` (row numbers of the population). ``full``: the row
+        names the person by document AND by name, birth date and nationality, as a case file does."""
         w, rng, rates = self.world, self.rng, self.world.cfg.noise
         n = len(person)
         p = w.persons
@@ -45,6 +46,8 @@ class Referencer:
         doc = np.where(split & (self.alt[person] >= 0), self.alt[person], self.cur[person])
         # a split reference names the person by another document, or by name when there is none
         by_doc = np.where(split, self.alt[person] >= 0, by_doc)
+        if full:
+            by_doc = np.ones(n, dtype=bool)
         sur, giv, kind = noise.name_noise(
             rng,
             rates,
@@ -55,7 +58,7 @@ class Referencer:
         )
         dob_true = iso_days(p["birth_date"].to_numpy()[person])
         dob, partial = noise.partial_dates(rng, rates.partial_dob, dob_true)
-        name_ref = ~by_doc
+        name_ref = ~by_doc | full
         docs = w.docs
         out = pd.DataFrame(
             {
@@ -198,5 +201,5 @@ def _cases(world: World, ref: Referencer, folder: Path) -> None:
     cases["opened"] = iso_days(cases["opened"].to_numpy(dtype=np.int64))
     write_csv(folder / "cases.csv", cases)
     subj = pd.DataFrame(world.plan.case_subjects)
-    r = ref.refs("case_subjects.csv", subj["person"].to_numpy(dtype=np.int64))
+    r = ref.refs("case_subjects.csv", subj["person"].to_numpy(dtype=np.int64), full=True)
     write_csv(folder / "case_subjects.csv", pd.concat([subj[["case_id"]], r, subj[["role"]]], axis=1))
