@@ -156,11 +156,16 @@ def _payment_types(bk: pd.DataFrame, paid: pd.DataFrame | None) -> pd.Series:
     forms = _col(bk, "payment_forms").map(lambda f: None if f is None or isinstance(f, float)
                                           else _worst([f] if isinstance(f, str) else list(f)))
     listed = _col(bk, "payments").map(_from_payments)
-    out = direct.where(direct.notna(), forms).where(lambda x: x.notna(), listed)
+    out = direct.where(direct.notna(), forms)
+    out = out.where(out.notna(), listed)
     if paid is not None and len(paid) and "form" in paid.columns:
-        by_booking = paid.groupby("src")["form"].agg(lambda f: _worst(list(f)))
+        by_booking = paid.groupby("src")["form"].agg(_worst_of)
         out = out.where(out.notna(), _col(bk, "id").map(by_booking))
     return out.astype(object)
+
+
+def _worst_of(forms: pd.Series) -> str | None:
+    return _worst(list(forms))
 
 
 def _from_payments(v: Any) -> str | None:

@@ -17,6 +17,9 @@ Transliteration itself is not re-implemented here: the keys come from ``ingest.n
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -53,10 +56,11 @@ def clean(frame: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _map(values: pd.Series, fn: object) -> pd.Series:
+def _map(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
     """``fn`` once per distinct value (names repeat a lot), ``None`` for missing."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    mapped = np.array([fn(v) for v in uniques] + [None], dtype=object)  # type: ignore[operator]
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    mapped[:] = [fn(v) for v in uniques] + [None]
     return pd.Series(mapped[np.where(codes < 0, len(uniques), codes)], index=values.index, dtype=object)
 
 
@@ -103,10 +107,10 @@ def _name_keys(latin: str | None, surname: str | None, given: str | None) -> lis
     return keys
 
 
-def _per_unique(values: pd.Series, fn: object) -> pd.DataFrame:
+def _per_unique(values: pd.Series, fn: Callable[[Any], list[str]]) -> pd.DataFrame:
     """``fn`` (a value -> list of strings) once per distinct value, exploded to (``pos``, ``item``) rows."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    lists = [fn(u) for u in uniques]  # type: ignore[operator]
+    lists = [fn(u) for u in uniques]
     lens = np.array([len(x) for x in lists] + [0], dtype=np.int64)
     flat = np.array([k for ks in lists for k in ks], dtype=object)
     starts = np.r_[0, np.cumsum(lens)[:-1]]

@@ -114,7 +114,7 @@ def score_pairs(people: pd.DataFrame, entries: pd.DataFrame, pairs: pd.DataFrame
     out["dob"], out["nationality"], out["doc"] = dob, nat, doc
     reasons = [_reasons(n, d, t, x, P.iloc[i], W.iloc[i], weights)
                for i, (n, d, t, x) in enumerate(zip(names, dob, nat, doc, strict=True))]
-    out["reasons"] = reasons
+    out["reasons"] = pd.Series(reasons, index=out.index, dtype=object)
     out["score"] = np.clip([sum(r["weight"] for r in rs) for rs in reasons], 0.0, 1.0).round(4)
     return out
 
