@@ -8,6 +8,7 @@ cluster members, and the clue-packet writer. Every page works without them and s
 from __future__ import annotations
 
 import importlib
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import ClueGraphError
-from graph.store import GraphStore
+from graph.store import GraphStore, open_store
 
 
 def optional(module: str, name: str) -> Any:
@@ -56,29 +57,71 @@ class RiskPath:
 
 #: How long one projection of the graph serves risk-path questions before it is built again.
 CONTEXT_SECONDS = 600.0
-_contexts: dict[int, tuple[float, Any]] = {}
+#: Graphs smaller than this (nodes) get their projection built on the spot; larger ones in the background.
+SYNC_NODES = 200_000
+#: What ``risk_paths`` answers while the projection of a large graph is still being built.
+PENDING = "pending"
+_contexts: dict[str, tuple[float, Any]] = {}
+_building: set[str] = set()
+_guard = threading.Lock()
 
 
-def _path_context(store: GraphStore) -> Any:
-    """The analytics' path context (a projection of the whole graph), built once per store and reused
-    for ``CONTEXT_SECONDS``: building it costs a whole-graph read, answering from it milliseconds."""
+def _fresh(key: str) -> Any:
+    made, ctx = _contexts.get(key, (0.0, None))
+    return ctx if ctx is not None and time.monotonic() - made <= CONTEXT_SECONDS else None
+
+
+def warm_paths(uri: str) -> bool:
+    """Build the analytics' path context (a projection of the whole graph) for the store at ``uri`` in a
+    background thread, on a connection of its own, so no request waits for it. False when there is nothing
+    to build it with or a build is already running."""
     build = optional("analytics.paths", "path_context")
-    if build is None:
-        return None
-    made, ctx = _contexts.get(id(store), (0.0, None))
-    if ctx is None or time.monotonic() - made > CONTEXT_SECONDS:
-        ctx = build(store)
-        _contexts[id(store)] = (time.monotonic(), ctx)
-    return ctx
+    with _guard:
+        if build is None or uri in _building or uri == ":memory:":
+            return False
+        _building.add(uri)
+
+    def run() -> None:
+        try:
+            with open_store(uri) as st:
+                _contexts[uri] = (time.monotonic(), build(st))
+        except ClueGraphError:
+            pass
+        finally:
+            with _guard:
+                _building.discard(uri)
+
+    threading.Thread(target=run, name="cluegraph-path-context", daemon=True).start()
+    return True
 
 
-def risk_paths(store: GraphStore, person_id: str, *, k: int = 3) -> list[RiskPath] | None:
-    """The person's strongest risk paths, or None while ``analytics.paths`` does not exist."""
+def _context(store: GraphStore, uri: str | None) -> Any:
+    """The path context for ``store``: cached, built now for a small graph, else ``PENDING`` while a
+    background build runs (a stale one keeps serving while it is rebuilt)."""
+    key = uri or f"store:{id(store)}"
+    ctx = _fresh(key)
+    if ctx is not None:
+        return ctx
+    stale = _contexts.get(key, (0.0, None))[1]
+    if uri is None or sum(store.stats().nodes.values()) < SYNC_NODES:
+        build = optional("analytics.paths", "path_context")
+        _contexts[key] = (time.monotonic(), build(store))
+        return _contexts[key][1]
+    warm_paths(uri)
+    return stale if stale is not None else PENDING
+
+
+def risk_paths(store: GraphStore, person_id: str, *, k: int = 3, uri: str | None = None) -> list[RiskPath] | str | None:
+    """The person's strongest risk paths; None while ``analytics.paths`` does not exist, ``PENDING`` while
+    the projection of a large graph (``uri`` names its store) is being built."""
     fn = optional("analytics.paths", "risk_paths")
-    if fn is None:
+    if fn is None or optional("analytics.paths", "path_context") is None:
         return None
+    ctx = _context(store, uri)
+    if ctx is PENDING:
+        return PENDING
     try:
-        found = fn(store, person_id, k=k, context=_path_context(store))
+        found = fn(store, person_id, k=k, context=ctx)
     except ClueGraphError:
         return []
     out = []

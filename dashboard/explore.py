@@ -80,11 +80,15 @@ def connect_selected(
     )
 
 
-def risk_path_scene(store: GraphStore, scene: Scene, center: str, *, cap: int = el.DEFAULT_CAP) -> tuple[Scene, str]:
+def risk_path_scene(
+    store: GraphStore, scene: Scene, center: str, *, cap: int = el.DEFAULT_CAP, uri: str | None = None
+) -> tuple[Scene, str]:
     """The scene with the centre's risk paths (from the analytics) added and highlighted."""
-    paths = bridge.risk_paths(store, center)
+    paths = bridge.risk_paths(store, center, uri=uri)
     if paths is None:
         return scene, "Risk paths need the analytics (issue 6), not installed yet."
+    if isinstance(paths, str):
+        return scene, "Risk paths are being prepared (a projection of the whole graph); try again in a moment."
     if not paths:
         return scene, "No path from here to known risk."
     node_paths = [p.nodes for p in paths]

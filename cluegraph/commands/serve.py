@@ -32,4 +32,8 @@ def serve(
         )
     audit = config.audit_path if config.audit_on else "off"
     console.print(f"dashboard on http://{host}:{port} · store {config.store} · audit {audit} · runs {config.runs_dir}")
-    create_app(config).run(host=host, port=port, debug=False)
+    from dashboard.analytics_bridge import warm_paths
+
+    app = create_app(config)
+    warm_paths(config.store)  # risk paths need a projection of the graph: build it before the first visitor
+    app.run(host=host, port=port, debug=False)

@@ -12,7 +12,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html
 from dashboard import explore, timebar
 from dashboard.elements import DEFAULT_CAP, visible
 from dashboard.export_panel import panel as export_panel
-from dashboard.services import audit, store
+from dashboard.services import audit, services, store
 from dashboard.styles import stylesheet
 
 dash.register_page(__name__, path_template="/explore/<node_id>", name="Explorer", title="cluegraph · explorer")
@@ -120,7 +120,7 @@ def change_scene(tap, _p, _c, scene, center, selected, types, bins, value):  # t
             return explore.expand_node(st, scene, tap["data"]["id"], edge_types=types, since=since, until=until)
         if ctx.triggered_id == "paths-button":
             audit("paths", id=center)
-            return explore.risk_path_scene(st, scene, center)
+            return explore.risk_path_scene(st, scene, center, uri=services().config.store)
         ids = [n["id"] for n in selected or []]
         audit("connect", ids=ids)
         return explore.connect_selected(st, scene, ids)

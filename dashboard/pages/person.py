@@ -13,7 +13,7 @@ from dashboard.elements import risk_band
 from dashboard.export_panel import panel as export_panel
 from dashboard.figures import crossings_timeline
 from dashboard.person import PersonView, person_view
-from dashboard.services import audit, store
+from dashboard.services import audit, services, store
 from dashboard.ui import card, empty, table
 
 dash.register_page(__name__, path_template="/person/<person_id>", name="Person", title="cluegraph · person")
@@ -30,7 +30,7 @@ def _identity(view: PersonView) -> html.Div:
     return card("Identity", html.Table(rows, className="simple"), html.P(seen, className="status"))
 
 
-def _risk(view: PersonView, paths: list[bridge.RiskPath] | None) -> html.Div:
+def _risk(view: PersonView, paths: list[bridge.RiskPath] | str | None) -> html.Div:
     band = risk_band(view.risk_score)
     score = html.P([f"Risk score {view.risk_score:.2f} ", html.Span(band, className=f"risk-{band}")])
     reasons = (
@@ -38,6 +38,11 @@ def _risk(view: PersonView, paths: list[bridge.RiskPath] | None) -> html.Div:
     )
     if paths is None:
         trail = empty("Risk paths appear here once the analytics (issue 6) are installed.")
+    elif paths == bridge.PENDING:
+        trail = empty(
+            "Risk paths are being prepared: the first use builds a projection of the whole graph "
+            "(about half a minute per million people). Reload the page in a moment."
+        )
     elif not paths:
         trail = empty("No path to known risk.")
     else:
@@ -78,7 +83,7 @@ def _people(rows: list[dict[str, Any]]) -> Any:
     )
 
 
-def _body(view: PersonView, paths: list[bridge.RiskPath] | None) -> html.Div:
+def _body(view: PersonView, paths: list[bridge.RiskPath] | str | None) -> html.Div:
     pid = view.node.id
     head = html.Div(
         [
@@ -146,7 +151,7 @@ def layout(person_id: str | None = None, **_: Any) -> html.Div:
     """The person page, or a plain message when there is no such person."""
     with store() as st:
         view = person_view(st, person_id or "")
-        paths = bridge.risk_paths(st, view.node.id) if view else None
+        paths = bridge.risk_paths(st, view.node.id, uri=services().config.store) if view else None
     audit("view", page="person", id=person_id)
     if view is None:
         return html.Div([html.H2("Person"), empty(f"No person {person_id} in this store.")])

@@ -167,6 +167,7 @@ def test_investigator_session_in_a_real_browser(dash_env: dict[str, Any], server
         page.fill("#review-reason", REASON)
         page.click("#review-dismiss")
         page.wait_for_selector("text=Dismissed 1 item(s).")
+        page.wait_for_timeout(500)  # let the grid finish removing the row
         _shot(page, "review")
         # sign out
         page.click("#logout-link")
