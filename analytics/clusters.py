@@ -3,7 +3,8 @@
 1. **Graph** (``cluster_graph``): people and the identifiers they hold, use or book with (a booking's card,
    contact phone or e-mail, agency counts as the passenger's), each link weighted by the identifier's
    specificity; identifiers below ``min_specificity`` (hotel and agency switchboards, airports) are left
-   out. People who shared ``co_travel_min`` or more bookings, or a ``CO_TRAVELLED`` link, are linked directly.
+   out. People who shared ``co_travel_min`` or more bookings, or a ``CO_TRAVELLED`` link, are linked directly,
+   and so are the subjects of one case (through the case) and identities that may be one (``POSSIBLY_SAME_AS``).
 2. **Communities**: igraph's Leiden (``objective_function="modularity"``, fixed seed) on that graph, its
    vertices in node-number order, so the same graph gives the same communities whatever the input order.
 3. **Scores** (``score_clusters``): explained features, each with its words in ``reasons``: identifiers
@@ -92,15 +93,33 @@ def _co_travel_pairs(proj: Projection, config: RunConfig) -> pd.DataFrame:
     return both.rename(columns={"p_x": "p", "p_y": "i"}).assign(w=lambda f: np.minimum(f["n"] / 2.0, 2.0))
 
 
-def cluster_graph(proj: Projection, spec: np.ndarray, config: RunConfig) -> ClusterGraph:
-    """The person-identifier graph of the module doc."""
+def case_pairs(proj: Projection, seeds: pd.DataFrame | None) -> pd.DataFrame:
+    """(person, case) links of case subjects (the seeds of kind ``case_subject``), weight 1: co-subjects of a
+    case belong together."""
+    if seeds is None or not len(seeds):
+        return pd.DataFrame({"p": [], "i": [], "w": []})
+    subjects = seeds[seeds["kind"] == "case_subject"]
+    cases = [r.split(" in case ", 1)[1].split(" ", 1)[0] if " in case " in r else "" for r in subjects["reason"]]
+    codes = pd.Series(cases).astype("category").cat.codes.to_numpy().astype(np.int64)
+    return pd.DataFrame({"p": subjects["index"].to_numpy(), "i": proj.n_nodes + codes, "w": 1.0})
+
+
+def cluster_graph(
+    proj: Projection, spec: np.ndarray, config: RunConfig, seeds: pd.DataFrame | None = None
+) -> ClusterGraph:
+    """The person-identifier graph of the module doc (cases as vertices past the projection's indexes)."""
     ident = np.isin(proj.labels, [proj.label_code(lab) for lab in IDENTIFIER_LABELS])
     keep = ident & (spec >= config.clusters.min_specificity)
-    links = pd.concat([_person_identifier_pairs(proj, spec, keep), _co_travel_pairs(proj, config)[["p", "i", "w"]]])
+    same = proj.edges_of("POSSIBLY_SAME_AS")
+    maybe = pd.DataFrame({"p": proj.src[same], "i": proj.dst[same], "w": 1.0})
+    parts = [_person_identifier_pairs(proj, spec, keep), _co_travel_pairs(proj, config)[["p", "i", "w"]], maybe]
+    links = pd.concat([*parts, case_pairs(proj, seeds)])
     links = links.groupby(["p", "i"], sort=True)["w"].sum().reset_index()
     # identifiers linking one person only bind nothing: leave them out (fewer vertices, same communities)
     shared = links.groupby("i")["p"].transform("size") >= 2
-    links = links[shared | proj.mask("Person")[links["i"].to_numpy()]]
+    is_person = np.zeros(proj.n_nodes + len(links) + 1, dtype=bool)
+    is_person[: proj.n_nodes] = proj.mask("Person")
+    links = links[shared | is_person[links["i"].to_numpy(dtype=np.int64)]]
     vertices = np.unique(np.concatenate([links["p"].to_numpy(), links["i"].to_numpy()]))
     src = np.searchsorted(vertices, links["p"].to_numpy())
     dst = np.searchsorted(vertices, links["i"].to_numpy())
@@ -167,6 +186,7 @@ class Clusters:
 
 def _communities(proj: Projection, graph: ClusterGraph, membership: np.ndarray, min_size: int) -> pd.DataFrame:
     members = pd.DataFrame({"index": graph.vertices, "community": membership})
+    members = members[members["index"] < proj.n_nodes]  # cases bind people; they are not members
     members["person"] = proj.mask("Person")[members["index"].to_numpy()]
     size = members.groupby("community")["person"].transform("sum")
     return members[size >= min_size].reset_index(drop=True)
@@ -181,10 +201,10 @@ def find_clusters(
     config = config or RunConfig()
     proj = proj or project(store, config)
     spec = specificity(proj, config)
-    graph = cluster_graph(proj, spec, config)
+    seeds = find_seeds(store, proj, config, spec=spec)
+    graph = cluster_graph(proj, spec, config, seeds)
     members = _communities(proj, graph, leiden(graph, config), config.clusters.min_size)
     members["id"] = proj.ids(members["index"].to_numpy())
-    seeds = find_seeds(store, proj, config, spec=spec)
     table = score_clusters(proj, spec, seeds, members, config)
     groups = members[members["person"]].groupby("community")["id"].apply(lambda s: sorted(s))
     table["person_ids"] = [groups.get(c, []) for c in table["community"]]

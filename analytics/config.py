@@ -124,7 +124,7 @@ class ClusterConfig:
     resolution: float = 1.0
     seed: int = 42
     iterations: int = 2
-    min_size: int = 3
+    min_size: int = 2
     min_specificity: float = 0.3
     co_travel_min: int = 2
     top: int = 200

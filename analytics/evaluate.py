@@ -8,7 +8,8 @@ victim's own record is not there), by majority over each stored person's documen
   person's risk; R-precision, precision and recall at 100, ROC-AUC and PR-AUC, next to degree centrality and
   plain (not personalised) networkx PageRank measured in the same run;
 - **confounders** (item 2): how many of the top 100 are members of a benign confounder;
-- **clusters** (item 3): for every planted scheme, the best-matching cluster's Jaccard and rank.
+- **clusters** (item 3): for every planted ring, facilitator's travellers, overstay network and the people
+  sharing a fraudulent document (victim and impostor), the best-matching cluster's Jaccard and rank.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from analytics.clusters import Clusters
 from analytics.projection import Projection
 from analytics.propagate import Propagation
 from graph.store import GraphStore
+
+#: The planted groups a cluster should find (issue 6, item 3); of DOC_FRAUD, the people sharing the document.
+CLUSTER_SCHEMES = ("RING", "FACILITATOR", "OVERSTAY", "DOC_FRAUD")
 
 
 def truth_of_people(store: GraphStore, proj: Projection, truth_dir: Path) -> pd.Series:
@@ -112,6 +116,7 @@ def _cluster_matches(people: pd.Series, clusters: Clusters, truth_dir: Path, pro
         for row in clusters.table.itertuples()
     ]
     members = pd.read_csv(truth_dir / "scheme_members.csv", dtype=str)
+    members = members[members["scheme_type"].isin(CLUSTER_SCHEMES) & (members["role"] != "FORGED_DOCUMENT")]
     out = []
     for (sid, stype), group in members.groupby(["scheme_id", "scheme_type"]):
         planted = set(group["person_id"])

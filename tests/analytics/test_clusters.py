@@ -25,8 +25,14 @@ def test_the_ring_is_one_cluster_and_every_cluster_carries_reasons(store: GraphS
     assert all(result.table["reasons"].map(len) > 0)
     assert list(result.table["rank"]) == list(range(1, len(result.table) + 1))
     assert list(result.table["score"]) == sorted(result.table["score"], reverse=True)
-    top = result.table.iloc[0]
-    assert P("P-SEED") in top["person_ids"] and top["reasons"][0]["feature"] == "seeds"
+    seeded = result.table[[P("P-SEED") in p for p in result.table["person_ids"]]].iloc[0]
+    assert seeded["rank"] <= 2 and seeded["reasons"][0]["feature"] == "seeds"
+    pair = result.table[[set(p) == {P("D1"), P("D2")} for p in result.table["person_ids"]]].iloc[0]
+    assert "document_conflicts" in {r["feature"] for r in pair["reasons"]}
+    assert set(result.table.iloc[:2]["person_ids"].map(frozenset)) == {
+        frozenset(seeded["person_ids"]),
+        frozenset(pair["person_ids"]),
+    }
 
 
 def test_cluster_ids_are_stable_across_runs_and_row_order(tmp_path: Path) -> None:
