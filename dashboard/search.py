@@ -10,6 +10,7 @@ up by their normalised key (E.164, lower case).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from dashboard.elements import caption, risk_of
@@ -20,6 +21,7 @@ from ingest.normalise.names import name_similarity, normalise_name, variant_key
 from ingest.normalise.phones import normalise_phone
 
 MIN_NAME_SCORE = 0.72
+_IDENTIFIER = re.compile(r"[0-9@+_]")
 _PER_FIND = 200
 
 
@@ -95,22 +97,45 @@ def probes(latin: str) -> list[str]:
     return found + ([middle] if middle and middle != found[0] else [])
 
 
+def _text_hit(node: Node) -> Hit:
+    return Hit(node.id, node.label, caption(node), _detail(node), 1.0, "text match", risk_of(node.props))
+
+
+def _has_words(node: Node, words: list[str]) -> bool:
+    """Whether every word occurs in the node's text properties (upper case, as typed or romanised)."""
+    text = " ".join(str(v) for v in node.props.values() if isinstance(v, str)).upper()
+    return all(w in text for w in words)
+
+
 def search(store: GraphStore, query: str, *, limit: int = 30) -> list[Hit]:
     """The best matches for ``query``, best first (exact text matches, then people by name).
 
-    Example (on a store holding IVANOV IURII): ``search(store, "Юрий Иванов")`` and
-    ``search(store, "Yuriy Ivanov")`` both find him (``tests/dashboard/test_search.py``)."""
+    A query with digits, ``@``, ``+`` or ``_`` is an identifier: looked up by key and by its text as typed
+    (one scan). A name in Latin letters takes two selective probes (the first over every label, so entries
+    and organisations named so are found too); a name in another script also its text as typed (native
+    names). Example (on a store holding IVANOV IURII): ``search(store, "Юрий Иванов")`` and
+    ``search(store, "Yuriy Ivanov")`` both find him (``tests/dashboard/test_pages.py``)."""
     query = " ".join(query.split())
     if not query:
         return []
     hits: dict[str, Hit] = {}
-    for node in [*_key_lookups(store, query), *store.find(text=query, limit=limit)]:
-        hits[node.id] = Hit(node.id, node.label, caption(node), _detail(node), 1.0, "text match", risk_of(node.props))
-    latin = _latin(query)
-    vkey = variant_key(latin) if latin else ""
-    for probe in probes(latin):
-        for node in store.find("Person", text=probe, limit=_PER_FIND):
-            hit = _name_hit(node, latin, vkey)
-            if hit and (node.id not in hits or hits[node.id].score < hit.score):
-                hits[node.id] = hit
+
+    def keep(hit: Hit | None) -> None:
+        if hit and (hit.id not in hits or hits[hit.id].score < hit.score):
+            hits[hit.id] = hit
+
+    latin = "" if _IDENTIFIER.search(query) else _latin(query)
+    if not latin or latin != query.upper():
+        for node in [*_key_lookups(store, query), *store.find(text=query, limit=limit)]:
+            keep(_text_hit(node))
+    vkey, words = (variant_key(latin) if latin else ""), latin.split()
+    for i, probe in enumerate(probes(latin)):
+        for node in store.find(None if i == 0 else "Person", text=probe, limit=_PER_FIND):
+            keep(
+                _name_hit(node, latin, vkey)
+                if node.label == "Person"
+                else _text_hit(node)
+                if _has_words(node, words)
+                else None
+            )
     return sorted(hits.values(), key=lambda h: (-h.score, -h.risk, h.caption))[:limit]
