@@ -95,3 +95,29 @@ def packet_keygen(
         raise typer.Exit(code=2)
     write_keypair(private_key, public_key)
     console.print(f"wrote {private_key} (private) and {public_key} (public)")
+
+
+@app.command("verify-packet")
+def verify_packet_command(
+    packet: Annotated[Path, typer.Argument(help="The clue packet (.zip) to check.")],
+    verify_key: Annotated[
+        Path | None, typer.Option("--verify-key", help="The sender's Ed25519 public key (PEM): check the signature.")
+    ] = None,
+    require_signature: Annotated[
+        bool, typer.Option("--require-signature", help="Fail unless a signature verifies.")
+    ] = False,
+) -> None:
+    """Run every check import-packet runs (zip safety, hashes, signature, data model) and load nothing."""
+    from graph.schema import load_schema
+    from ingest.packet_verify import verify_packet
+    from ingest.readers.packet import read_graph
+
+    try:
+        checked = verify_packet(packet, verify_key=verify_key, require_signature=require_signature)
+        doc = read_graph(checked, load_schema(), str(packet))
+    except ClueGraphError as err:
+        raise _fail(err) from err
+    m = checked.manifest
+    trust = "signature verified" if checked.verified_key else "hashes verified, signature NOT checked"
+    console.print(f"packet {m['packet_id']} from {checked.sender}, created {m.get('created')}: {trust}")
+    console.print(f"{len(doc['nodes']):,} nodes, {len(doc['edges']):,} edges; purpose: {m.get('note') or '-'}")

@@ -55,6 +55,8 @@ def test_export_sign_and_import_from_the_command_line(tmp_path: Path) -> None:
     assert manifest["signature"]["algorithm"] == "Ed25519" and manifest["redacted"] == ["birth_date"]
     assert graph_doc(tmp_path / "lead.zip")["focus"] == [ORG]
 
+    checked = cluegraph("verify-packet", str(tmp_path / "lead.zip"), "--verify-key", str(pub))
+    assert checked.returncode == 0 and "signature verified" in checked.stderr and "ring organiser" in checked.stderr
     unsigned_check = cluegraph(
         "import-packet", str(tmp_path / "lead.zip"), "--require-signature", "--store", str(receiver)
     )
