@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from graph.errors import ClueGraphError
 from graph.ids import edge_id, node_id
-from graph.schema import Schema
+from graph.schema import RESERVED, Schema
 from graph.store.base import GraphStore
 from ingest.packet_verify import DEFAULT_LIMITS, Limits, PacketFormatError, VerifiedPacket, verify_packet
 
@@ -72,10 +72,18 @@ def _row(item: dict[str, Any], source: str, where: dict[str, Any]) -> dict[str, 
     }
 
 
+def _check_props(props: dict[str, Any], where: dict[str, Any]) -> None:
+    """Property names must not be ones the store manages (an edge's ``dst`` in its props would re-aim it)."""
+    for name in sorted(props):
+        if name in RESERVED or not isinstance(name, str):
+            raise PacketFormatError("a property has a reserved name", **where, field=f"props.{name}")
+
+
 def _check_node(n: Any, i: int, schema: Schema, file: str) -> dict[str, Any]:
     where = {"file": file, "record": f"nodes[{i}]"}
     if not isinstance(n, dict) or not isinstance(n.get("props"), dict) or not isinstance(n.get("id"), str):
         raise PacketFormatError("a node needs id, label and props", **where)
+    _check_props(n["props"], where)
     try:
         key = schema.node(str(n.get("label"))).key
         missing = [k for k in key if n["props"].get(k) in (None, "")]
@@ -94,6 +102,7 @@ def _check_edge(e: Any, i: int, schema: Schema, ids: set[str], file: str) -> dic
     where = {"file": file, "record": f"edges[{i}]"}
     if not isinstance(e, dict) or not isinstance(e.get("props"), dict):
         raise PacketFormatError("an edge needs id, type, src, dst and props", **where)
+    _check_props(e["props"], where)
     for end in ("src", "dst"):
         if e.get(end) not in ids:
             raise PacketFormatError("an edge end is not a node of the packet", **where, field=end, value=e.get(end))

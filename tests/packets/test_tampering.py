@@ -223,18 +223,31 @@ def test_limits_on_entries_and_sizes_hold(packet: Path, empty: GraphStore, tmp_p
     refused(empty, packet, PacketUnsafeError, limits=Limits(max_archive_bytes=1000))
 
 
+def _repinned(packet: Path, out: Path, doc: bytes) -> Path:
+    """The packet with another graph.json, its manifest and comment updated to match (no signature)."""
+    manifest = json.loads(members(packet)["manifest.json"])
+    manifest["files"]["graph.json"] = {"sha256": hashlib.sha256(doc).hexdigest(), "size": len(doc)}
+    new_manifest = (json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
+    path = rewrite(packet, out, {"graph.json": doc, "manifest.json": new_manifest})
+    assert zipfile.ZipFile(path).comment == zip_comment(new_manifest)
+    return path
+
+
 def test_graph_json_that_breaks_the_data_model_is_refused_before_loading(
     packet: Path, empty: GraphStore, tmp_path: Path
 ) -> None:
-    files = members(packet)
-    doc = files["graph.json"].replace(b'"label": "Phone"', b'"label": "Telex"')
-    manifest = json.loads(files["manifest.json"])
-    manifest["files"]["graph.json"] = {"sha256": hashlib.sha256(doc).hexdigest(), "size": len(doc)}
-    new_manifest = (json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()
-    bad = rewrite(packet, tmp_path / "model.zip", {"graph.json": doc, "manifest.json": new_manifest})
-    assert zipfile.ZipFile(bad).comment == zip_comment(new_manifest)
-    err = refused(empty, bad)
+    doc = members(packet)["graph.json"].replace(b'"label": "Phone"', b'"label": "Telex"')
+    err = refused(empty, _repinned(packet, tmp_path / "model.zip", doc))
     assert "nodes[" in str(err) and "Telex" in str(err)
+
+
+def test_an_edge_cannot_be_re_aimed_through_a_reserved_property(
+    packet: Path, empty: GraphStore, tmp_path: Path
+) -> None:
+    doc = json.loads(members(packet)["graph.json"])
+    doc["edges"][0]["props"]["dst"] = "Person:0000000000000001"
+    err = refused(empty, _repinned(packet, tmp_path / "aim.zip", json.dumps(doc).encode()))
+    assert "reserved" in str(err) and "props.dst" in str(err)
 
 
 def test_any_flipped_byte_is_refused_by_name_or_changes_no_file(packet: Path, tmp_path: Path) -> None:
