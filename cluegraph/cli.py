@@ -217,6 +217,7 @@ def world(
 from cluegraph.commands import analytics as _analytics  # noqa: E402, F401
 from cluegraph.commands import ingest as _ingest  # noqa: E402, F401
 from cluegraph.commands import packets as _packets  # noqa: E402, F401
+from cluegraph.commands import runs as _runs  # noqa: E402, F401
 from cluegraph.commands import screening as _screening  # noqa: E402, F401
 from cluegraph.commands import serve as _serve  # noqa: E402, F401
 from cluegraph.commands import users as _users  # noqa: E402, F401
@@ -228,4 +229,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # ``python -m cluegraph.cli``: run the app of the importable module, where the command families registered
+    from cluegraph.cli import main as _main
+
+    _main()

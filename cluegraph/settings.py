@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 DEFAULT_STORE = "./cluegraph.duckdb"
+DEFAULT_RUNS = "./runs"
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Where the graph store is, and other deployment facts."""
+    """Where the graph store is (``CLUEGRAPH_STORE``), where batch runs go (``CLUEGRAPH_RUNS``)."""
 
     store: str = DEFAULT_STORE
+    runs: str = DEFAULT_RUNS
 
 
 @lru_cache(maxsize=1)
@@ -27,4 +29,5 @@ def settings() -> Settings:
     >>> isinstance(settings().store, str)
     True
     """
-    return Settings(store=os.environ.get("CLUEGRAPH_STORE", DEFAULT_STORE))
+    return Settings(store=os.environ.get("CLUEGRAPH_STORE", DEFAULT_STORE),
+                    runs=os.environ.get("CLUEGRAPH_RUNS", DEFAULT_RUNS))

@@ -1,0 +1,121 @@
+"""The parts of a traveller's score in a batch run, each a frame indexed by person id with ``score`` (0..1)
+and ``reasons`` (a list of dicts with ``text``): screening hits, propagated graph risk, targeting-rule hits
+on the traveller's advance records in the window, and the risk model's calibrated score. Each reads the
+store through the analytics that own the part; nothing here decides how the parts combine."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analytics.features_frames import edge_frame, node_frame
+from analytics.propagate import Propagation
+from analytics.rules import Rule, apply_rules
+from analytics.runs.combine import PLACES
+from graph.store import GraphStore
+
+PART_COLUMNS = ["score", "reasons"]
+
+
+def _empty(persons: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame({"score": 0.0, "reasons": [[] for _ in persons]}, index=pd.Index(persons))
+
+
+def screening_part(store: GraphStore, persons: Sequence[str]) -> pd.DataFrame:
+    """The best open or confirmed watchlist hit of each person (a hit a reviewer dismissed is left out)."""
+    hits = edge_frame(store, "LISTED_AS", ["src", "dst", "score", "list", "review_status"])
+    hits = hits[hits["src"].isin(set(persons)) & (hits["review_status"].fillna("OPEN") != "DISMISSED")]
+    out = _empty(persons)
+    if hits.empty:
+        return out
+    entries = node_frame(store, "WatchlistEntry").set_index("id")
+    hits = hits.assign(score=pd.to_numeric(hits["score"], errors="coerce").fillna(0.0))
+    hits = hits.sort_values(["src", "score", "dst"], ascending=[True, False, True])
+    for person, group in hits.groupby("src", sort=True):
+        reasons = []
+        for _, h in group.iterrows():
+            e = entries.loc[h["dst"]] if h["dst"] in entries.index else pd.Series(dtype=object)
+            reasons.append({"text": f"watchlist {h['list']} entry {e.get('entry_id', h['dst'])} "
+                                    f"({e.get('reason', 'no reason given')}), match score {h['score']:.2f}",
+                            "entry": h["dst"], "review_status": h["review_status"] or "OPEN"})
+        out.at[person, "score"] = round(float(group["score"].max()), PLACES)
+        out.at[person, "reasons"] = reasons
+    return out
+
+
+def graph_part(result: Propagation, persons: Sequence[str], *, quantile: float) -> pd.DataFrame:
+    """Propagated risk scaled so the person at ``quantile`` of everyone's risk gets 0.5 (``r / (r + q)``),
+    with the seed reasons and the links most of the risk came through."""
+    proj = result.proj
+    mask = proj.mask("Person")
+    all_raw = result.scores[mask]
+    scale = float(np.quantile(all_raw, quantile)) if len(all_raw) else 0.0
+    scale = scale if scale > 0 else float(all_raw[all_raw > 0].min(initial=1.0))
+    index = pd.Series(np.flatnonzero(mask), index=proj.ids(np.flatnonzero(mask)))
+    idx = index.reindex(list(persons)).dropna().astype(int)
+    out = _empty(persons)
+    if idx.empty:
+        return out
+    raw = result.scores[idx.to_numpy()]
+    out.loc[idx.index, "score"] = np.round(raw / (raw + scale), PLACES)
+    seeds = result.seeds.groupby("index")["reason"].apply(list).to_dict() if len(result.seeds) else {}
+    via = result.contributions(idx.to_numpy())
+    via_ids = proj.ids(via["via"].to_numpy())
+    links: dict[int, list[dict[str, Any]]] = {}
+    for row, vid, share in zip(via["row"], via_ids, via["share"], strict=True):
+        links.setdefault(int(row), []).append({"text": f"risk through {vid} ({share:.0%})", "via": vid})
+    for row, (pid, i) in enumerate(idx.items()):
+        reasons = [{"text": f"known risk: {r}"} for r in seeds.get(int(i), [])]
+        if out.at[pid, "score"] > 0:
+            reasons.append({"text": f"graph risk {out.at[pid, 'score']:.2f} (0.5 = the top {1 - quantile:.1%})"})
+        out.at[pid, "reasons"] = reasons + links.get(row, [])
+    return out
+
+
+def window_events(events: pd.DataFrame, persons: Sequence[str], start: date, end: date) -> pd.DataFrame:
+    """The advance events (bookings) of ``persons`` whose time falls in ``[start, end]``."""
+    when = pd.to_datetime(events["event_time"], utc=True, errors="coerce").dt.date
+    keep = events["person_id"].isin(set(persons)) & (events["event_kind"] == "BOOKING")
+    return events[keep & (when >= start) & (when <= end)]
+
+
+def rules_part(events: pd.DataFrame, rules: list[Rule], persons: Sequence[str],
+               severity: dict[str, float]) -> pd.DataFrame:
+    """Each person's rule hits on ``events`` (their advance records in the window): the score of the most
+    severe rule hit, every hit named with its version and description."""
+    out = _empty(persons)
+    if events.empty or not rules:
+        return out
+    hits = apply_rules(events, rules)
+    by_id = {r.id: r for r in rules}
+    for rid in sorted(hits.columns):
+        rule = by_id[rid]
+        for person in sorted(set(events.loc[hits[rid].to_numpy(dtype=bool), "person_id"])):
+            weight = severity.get(rule.severity, 0.0)
+            out.at[person, "score"] = max(out.at[person, "score"], weight)
+            out.at[person, "reasons"] = [*out.at[person, "reasons"],
+                                         {"text": f"rule {rule.id} v{rule.version} ({rule.severity}): "
+                                                  f"{rule.description}", "rule": rule.id}]
+    return out
+
+
+def model_part(scored: pd.DataFrame, events: pd.DataFrame, persons: Sequence[str], version: str) -> pd.DataFrame:
+    """The model's highest calibrated score over each person's events (``scored`` from ``analytics.model.score``
+    on ``events``), with the contributions behind it."""
+    out = _empty(persons)
+    if scored.empty:
+        return out
+    frame = scored.assign(person_id=events["person_id"]).sort_values(["person_id", "score"],
+                                                                      ascending=[True, False])
+    for person, row in frame.groupby("person_id", sort=True).head(1).set_index("person_id").iterrows():
+        contribs = json.loads(row["reasons"])
+        words = ", ".join(f"{c['feature']} {c['contribution']:+.2f}" for c in contribs[:3])
+        out.at[person, "score"] = round(float(row["score"]), PLACES)
+        out.at[person, "reasons"] = [{"text": f"model {version}: {row['score']:.2f} ({words})",
+                                      "contributions": contribs}]
+    return out
