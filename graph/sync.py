@@ -6,9 +6,13 @@ target ends with one copy of everything. Each batch is its own transaction on th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import random
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
+from graph.ids import format_id
 from graph.store.base import GraphStore
+from graph.store.model import Node
 
 
 def sync(
@@ -31,3 +35,40 @@ def sync(
             if progress:
                 progress(edge_type, copied[edge_type])
     return copied
+
+
+def answers(store: GraphStore, sample: Sequence[str], words: Sequence[str]) -> Iterator[tuple[str, Any]]:
+    """The contract's queries, as (question, plain-data answer) pairs: counts, the edge and node tables,
+    and for each sampled node ``get`` and ``neighbours`` (depth 1 to 3, a time window, a type filter), then
+    ``subgraph`` of the sample and ``find`` of each word among persons."""
+    yield "stats", store.stats().to_dict()
+    yield "edge_list", sorted(tuple(r.values()) for r in store.edge_list().to_pylist())
+    yield "node_table", sorted(tuple(r.values()) for r in store.node_table().to_pylist())
+    for n in sample:
+        got = store.get(n)
+        yield f"get {n}", got.to_dict() if got else None
+        for depth in (1, 2, 3):
+            yield f"neighbours {n} depth {depth}", store.neighbours(n, depth=depth, limit=50).to_dict()
+        yield f"window {n}", store.neighbours(n, depth=2, since="2024-01-01", until="2024-12-31").to_dict()
+        yield f"typed {n}", store.neighbours(n, depth=2, edge_types=["USES", "HOLDS", "MADE"]).to_dict()
+    yield "subgraph", store.subgraph(sample).to_dict()
+    for w in words:
+        yield f"find {w}", [n.to_dict() for n in store.find("Person", text=w, limit=20)]
+
+
+def compare(a: GraphStore, b: GraphStore, *, sample: int = 200, seed: int = 7) -> dict[str, Any]:
+    """Ask both stores the same questions (``answers``) about ``sample`` random nodes of ``a`` and up to ten
+    surnames of its persons; how many answers differ, and the first few that do. After a sync: 0."""
+    table = a.node_table()
+    nodes = [format_id(lab, nid) for lab, nid in zip(table["label"].to_pylist(), table["nid"].to_pylist(), strict=True)]
+    rng = random.Random(seed)
+    picked = sorted(rng.sample(nodes, min(sample, len(nodes))))
+    persons = [i for i in nodes if i.startswith("Person:")]
+    found = (a.get(i) for i in rng.sample(persons, min(200, len(persons))))
+    words = sorted({str(p.props.get("surname") or "") for p in found if isinstance(p, Node)} - {""})[:10]
+    differ, asked = [], 0
+    for (question, x), (_, y) in zip(answers(a, picked, words), answers(b, picked, words), strict=True):
+        asked += 1
+        if x != y:
+            differ.append(question)
+    return {"questions": asked, "differ": len(differ), "first_differences": differ[:5]}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from contextlib import suppress
+from datetime import datetime
 from typing import Any
 
 import pyarrow as pa
@@ -43,7 +44,8 @@ _TIMES = (
 
 def _stored_cypher(label_or_type: str, *, edge: bool) -> str:
     match = f"()-[x:`{label_or_type}` {{id: id}}]->()" if edge else f"(x:`{label_or_type}` {{id: id}})"
-    return f"UNWIND $ids AS id MATCH {match} RETURN x.id AS id, elementId(x) AS e, properties(x) AS p"
+    times = "first_seen: toString(x.first_seen), last_seen: toString(x.last_seen)"  # text: see _TIMES
+    return f"UNWIND $ids AS id MATCH {match} RETURN x.id AS id, elementId(x) AS e, x {{.*, {times}}} AS p"
 
 
 def _empty_cypher(label_or_type: str, *, edge: bool) -> str:
@@ -156,7 +158,7 @@ class Neo4jWriter:
             ids = [i["id"] for i in items]
             for start in range(0, len(ids), _CHUNK):
                 for rec in self._tx.run(_stored_cypher(name, edge=edge), ids=ids[start : start + _CHUNK]):
-                    stored[rec["id"]] = (rec["e"], rec["p"])
+                    stored[rec["id"]] = (rec["e"], _parse_times(rec["p"]))
         new: list[tuple[dict[str, Any], dict[str, Any]]] = []
         changed: list[dict[str, Any]] = []
         for item in items:
@@ -200,6 +202,13 @@ class Neo4jWriter:
 
 
 _CHUNK = 20_000
+
+
+def _parse_times(props: dict[str, Any]) -> dict[str, Any]:
+    for name in ("first_seen", "last_seen"):
+        if props.get(name) is not None:
+            props[name] = datetime.fromisoformat(props[name])
+    return props
 
 
 def _iso(value: Any) -> str | None:

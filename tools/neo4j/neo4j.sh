@@ -10,7 +10,7 @@
 # Auth is disabled; TLS is off. Only the URI goes to stdout, messages go to stderr.
 # Exit codes: 0 ok; 1 build or start failed; 3 Java 17/21 or Maven missing.
 # Settings (environment): CLUEGRAPH_NEO4J_JAVA_HOME, CLUEGRAPH_NEO4J_PORT (default 0 = a free port),
-# CLUEGRAPH_NEO4J_HEAP (2g), CLUEGRAPH_NEO4J_PAGECACHE_MB (512), CLUEGRAPH_NEO4J_START_TIMEOUT (120 s).
+# CLUEGRAPH_NEO4J_HEAP (2g), CLUEGRAPH_NEO4J_PAGECACHE_MB (2048; taken as pages are read, not up front), CLUEGRAPH_NEO4J_START_TIMEOUT (120 s).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -24,7 +24,7 @@ DBHOME=$RUN/home
 MAIN=org.cluegraph.tools.neo4j.Launcher
 PORT=${CLUEGRAPH_NEO4J_PORT:-0}
 HEAP=${CLUEGRAPH_NEO4J_HEAP:-2g}
-PAGECACHE_MB=${CLUEGRAPH_NEO4J_PAGECACHE_MB:-512}
+PAGECACHE_MB=${CLUEGRAPH_NEO4J_PAGECACHE_MB:-2048}
 TIMEOUT=${CLUEGRAPH_NEO4J_START_TIMEOUT:-120}
 
 say() { echo "neo4j.sh: $*" >&2; }
