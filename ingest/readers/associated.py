@@ -76,7 +76,7 @@ def read_associated(path: str | Path, kind: str | None = None, *, encoding: str 
     >>> _ = open(p, "w").write("\\n".join(rows) + "\\n")
     >>> r = read_associated(p)
     >>> r.records[["person_ref", "phone_e164", "phone_valid"]].values.tolist()
-    [['DOC:HKG:K123', '+85291234567', True], ['NAME:LIU|WEILAN|1982-07-00|CHN', nan, False]]
+    [['DOC:HKG:K123', '+85291234567', True], ['NAME:LIU|WEILAN|1982-07-00|CHN', None, False]]
     >>> [(q.line, q.rule) for q in r.quarantined], r.counts.reconciles
     ([(4, 'person-ref')], True)
     """

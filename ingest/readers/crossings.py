@@ -20,7 +20,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ingest.readers.tabular import PERSON_REF_FIELDS, Checked, Done, Field, ReadResult, read_table, validate
+from ingest.readers.tabular import (
+    PERSON_REF_FIELDS,
+    Checked,
+    Done,
+    Field,
+    ReadResult,
+    as_text,
+    read_table,
+    validate,
+)
 
 DIRECTIONS = ("IN", "OUT")
 MODES = ("AIR", "SEA", "LAND")
@@ -114,7 +123,7 @@ def _mrz(s: pd.Series, f: Field, done: Done) -> Checked:
                 text = f"mrz-doc-number: the MRZ says {number.iat[i]}, doc_number is {printed.iat[i]}"
                 values[i] = f"{values[i]}; mrz {text}" if isinstance(values[i], str) else text
             finding = pd.Series(values, index=s.index)
-    return ({f.name: s.mask(s.eq("")), "mrz_format": res["format"].astype("str"),
+    return ({f.name: s.mask(s.eq("")), "mrz_format": as_text(res["format"]),
              "mrz_checks_ok": res["ok"].astype("boolean")}, None, finding)
 
 

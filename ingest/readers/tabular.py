@@ -168,8 +168,26 @@ def _digests(rows: Iterable[bytes | memoryview]) -> tuple[pd.Series, np.ndarray]
     return _hex16(digests, n), np.frombuffer(digests, dtype="<u8")
 
 
+def _valid_utf8(buf: bytes) -> bool:
+    """Whether ``buf`` is valid UTF-8 (checked by Arrow in C++, no decoded copy).
+
+    >>> _valid_utf8("张伟".encode()), _valid_utf8("张伟".encode("gb18030"))
+    (True, False)
+    """
+    offsets = pa.py_buffer(np.array([0, len(buf)], dtype=np.int64).tobytes())
+    arr = pa.Array.from_buffers(pa.large_utf8(), 1, [None, offsets, pa.py_buffer(buf)])
+    try:
+        arr.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
 def _read_csv_fast(path: Path, buf: bytes) -> RawTable | None:
-    """pyarrow parse of a UTF-8 buffer; ``None`` when the careful path is needed."""
+    """pyarrow parse of a UTF-8 buffer; ``None`` when the careful path is needed (bytes that are not UTF-8
+    go there before pyarrow sees them: its handler of invalid rows cannot take them)."""
+    if not _valid_utf8(buf):
+        return None
     arr = np.frombuffer(buf, dtype=np.uint8)
     newlines = _newlines(arr)
     starts = np.concatenate(([0], newlines + 1))
@@ -373,6 +391,16 @@ PERSON_REF_FIELDS = (
 )
 
 
+def as_text(s: pd.Series) -> pd.Series:
+    """Text values with missing ones kept missing (``None``), whatever the pandas version: pandas 2's
+    ``astype("str")`` would spell a missing value ``'None'``.
+
+    >>> as_text(pd.Series(["E1", None, np.nan])).tolist()
+    ['E1', None, None]
+    """
+    return s.astype(object).where(s.notna(), None)
+
+
 def _where_text(mask: pd.Series, text: str) -> pd.Series:
     """``text`` where ``mask`` holds, ``None`` elsewhere (an object column of per-row errors)."""
     out = np.full(len(mask), None, dtype=object)
@@ -404,7 +432,7 @@ def _on_uniques(s: pd.Series, fn: Callable[[pd.Series], pd.DataFrame]) -> pd.Dat
             out[name] = pd.Series(taken, index=s.index, dtype=object)
         elif pa.types.is_string(arr.type):
             taken = pc.take(arr.cast(pa.large_string()), idx)
-            out[name] = pd.Series(taken.to_pandas(), dtype="str").set_axis(s.index)
+            out[name] = as_text(pd.Series(taken.to_pandas(), dtype=object)).set_axis(s.index)
         else:
             out[name] = pd.Series(pd.array(pc.take(arr, idx).to_pandas(), dtype="boolean"), index=s.index)
     return pd.DataFrame(out, index=s.index)
@@ -451,7 +479,7 @@ def _normalised(column: str, out_suffix: str = "") -> Checker:
             "doc_number": _scalar(lambda v: n.normalise_doc_number(v, field=f.name), "number"),
         }
         res = _on_uniques(s, fns[f.check if isinstance(f.check, str) else "name"])
-        cols = {f.name + out_suffix: res[column].astype("str")}
+        cols = {f.name + out_suffix: as_text(res[column])}
         if out_suffix:
             cols = {f.name: _blank_to_na(s), **cols}
         return cols, res["error"], None
@@ -472,7 +500,7 @@ def _doc_number(s: pd.Series, f: Field, done: Done) -> Checked:
         out = out.astype(object)
         out[rest] = cols[f.name].astype(object)
         err[rest] = e
-    return {f.name: out.astype("str")}, err, None
+    return {f.name: as_text(out)}, err, None
 
 
 _ISO_TIME = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
@@ -524,7 +552,7 @@ def _phone(s: pd.Series, f: Field, done: Done) -> Checked:
     valid = res["valid"].astype("boolean")
     finding = res["error"].where(res["error"].notna(), _where_text(
         valid.eq(False).fillna(False), "phone-unassigned: not in a range its country assigned"))
-    return ({f.name: _blank_to_na(s), f"{f.name}_e164": res["e164"].astype("str"),
+    return ({f.name: _blank_to_na(s), f"{f.name}_e164": as_text(res["e164"]),
              f"{f.name}_valid": valid.fillna(False).where(s.ne(""), pd.NA)}, None, finding)
 
 
@@ -533,8 +561,8 @@ def _email(s: pd.Series, f: Field, done: Done) -> Checked:
     from ingest.normalise import normalise_emails
 
     res = _on_uniques(s, lambda v: pd.DataFrame(normalise_emails(v, field=f.name)))
-    return ({f.name: _blank_to_na(s), f"{f.name}_norm": res["email"].astype("str"),
-             f"{f.name}_key": res["email_key"].astype("str")}, None, res["error"])
+    return ({f.name: _blank_to_na(s), f"{f.name}_norm": as_text(res["email"]),
+             f"{f.name}_key": as_text(res["email_key"])}, None, res["error"])
 
 
 def _native(s: pd.Series, f: Field, done: Done) -> Checked:
@@ -542,7 +570,7 @@ def _native(s: pd.Series, f: Field, done: Done) -> Checked:
     from ingest.normalise import normalise_names
 
     res = _on_uniques(s, lambda v: pd.DataFrame(normalise_names(v, field=f.name)))
-    return {f.name: _blank_to_na(s), f"{f.name}_latin": res["latin"].astype("str")}, None, res["error"]
+    return {f.name: _blank_to_na(s), f"{f.name}_latin": as_text(res["latin"])}, None, res["error"]
 
 
 CHECKS: dict[str, Checker] = {
@@ -567,10 +595,10 @@ def person_refs(cols: dict[str, pd.Series], index: pd.Index) -> tuple[pd.Series,
     >>> person_refs(c, pd.RangeIndex(2))[0].tolist()
     ['DOC:CHN:E1', 'NAME:LIU|WEILAN|1982-07-00|CHN']
     """
-    none = pd.Series(np.nan, index=index, dtype="str")
+    none = pd.Series(None, index=index, dtype=object)
 
     def col(name: str) -> pd.Series:
-        return cols[name].astype("str") if name in cols else none
+        return as_text(cols[name]) if name in cols else none
 
     doc_key = col("doc_issuer") + ":" + col("doc_number")
     name = ("NAME:" + col("surname_norm") + "|" + col("given_names_norm").fillna("") + "|"
@@ -649,7 +677,7 @@ def validate(raw: RawTable, fields: tuple[Field, ...], *, kind: str, person: boo
     for m in findings:
         for i, t in zip(m.rows.tolist(), m.texts, strict=True):
             found[i] = f"{m.field} {t}" if found[i] is None else f"{found[i]}; {m.field} {t}"
-    cols["findings"] = pd.Series(found, index=index, dtype="str")
+    cols["findings"] = pd.Series(found, index=index, dtype=object)
     for c in extra:
         cols[c] = frame.pop(c)
     bad = np.zeros(n, dtype=bool)
