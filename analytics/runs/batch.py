@@ -97,9 +97,9 @@ def _alerts(store: GraphStore, rows: pd.DataFrame, prop: Propagation, config: Ba
     hot = rows[rows["score"] >= config.worklist.alert_threshold]
     ctx = context_from(prop.proj, prop.spec, prop.seeds, config.analytics) if len(hot) else None
     out = []
-    for _, r in hot.iterrows():
+    for n, (_, r) in enumerate(hot.iterrows()):
         paths = []
-        if config.worklist.alert_paths and ctx is not None:
+        if config.worklist.alert_paths and ctx is not None and n < config.worklist.alert_paths_limit:
             found = risk_paths(store, r["person_id"], k=config.worklist.alert_paths,
                                max_hops=config.analytics.paths.max_hops, context=ctx)
             paths = [p.to_dict() for p in found]

@@ -32,7 +32,8 @@ class WorklistConfig:
     """How a traveller's parts become one score (noisy-OR of weighted parts in [0, 1]).
 
     ``graph_quantile``: the propagated graph risk is scaled so that the person at this quantile of all
-    people's scores gets 0.5; ``alert_threshold``: worklist rows at or above it also go to alerts.jsonl.
+    people's scores gets 0.5; ``alert_threshold``: worklist rows at or above it also go to alerts.jsonl, the
+    first ``alert_paths_limit`` of them (by rank) with their ``alert_paths`` strongest risk paths.
     """
 
     weights: dict[str, float] = field(default_factory=_weights)
@@ -40,6 +41,7 @@ class WorklistConfig:
     graph_quantile: float = 0.99
     alert_threshold: float = 0.5
     alert_paths: int = 3
+    alert_paths_limit: int = 500
     rules_file: str | None = None
     model_file: str | None = None
 
@@ -92,9 +94,10 @@ def worklist_from_dict(data: Any, *, file: str | None = None) -> WorklistConfig:
             if value is not None and not isinstance(value, str):
                 raise ConfigError("must be a file path", file=file, field=where, value=value)
             out[key] = value
-        elif key == "alert_paths":
-            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 20:
-                raise ConfigError("must be a whole number from 0 to 20", file=file, field=where, value=value)
+        elif key in ("alert_paths", "alert_paths_limit"):
+            top = 20 if key == "alert_paths" else 1_000_000
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top:
+                raise ConfigError(f"must be a whole number from 0 to {top}", file=file, field=where, value=value)
             out[key] = value
         else:
             out[key] = _unit(value, where, file)
