@@ -218,8 +218,9 @@ def build(path: Path, persons: int, seed: int = 5) -> dict[str, Any]:
 
 
 def _query(surname: str, given: str, rng: np.random.Generator) -> str:
-    """A search as an investigator types it: order swapped, one token spelled another way, lower case."""
-    words = [VARIANTS.get(w, w) if rng.random() < 0.5 else w for w in f"{given.split()[0]} {surname}".split()]
+    """A search as an investigator types it: the full name, given names first, each word spelled another
+    way half the time where it has a common variant, lower case."""
+    words = [VARIANTS.get(w, w) if rng.random() < 0.5 else w for w in f"{given} {surname}".split()]
     return " ".join(words).lower()
 
 

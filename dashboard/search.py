@@ -82,18 +82,19 @@ def _name_hit(node: Node, latin: str, vkey: str) -> Hit | None:
 
 
 def probes(latin: str) -> list[str]:
-    """Text searches that find a name's spelling variants: the two longest words' first four letters, and
-    their second to fourth letters (where romanisations tend to agree: YURIY/IURII -> URI, ZHANG/CHANG ->
-    HAN, DMITRIY/DMITRII -> MIT). Every word of a probe must occur, so each probe stays selective.
+    """Text searches that find a name and its spelling variants: the first four letters of every word (all
+    must occur, so it stays selective), and the second to fourth letters of the two longest words (where
+    romanisations tend to agree: YURIY/IURII -> URI, ZHANG/CHANG -> HAN, DMITRIY/DMITRII -> MIT).
 
     >>> probes("YURIY IVANOV")
-    ['IVAN YURI', 'VAN URI']
+    ['YURI IVAN', 'VAN URI']
     """
-    words = sorted((w for w in latin.split() if len(w) >= 2), key=lambda w: (-len(w), w))[:2]
+    words = [w for w in latin.split() if len(w) >= 2]
     if not words:
         return []
-    found = [" ".join(w[:4] for w in words)]
-    middle = " ".join(w[1:4] for w in words if len(w) >= 4)
+    found = [" ".join(dict.fromkeys(w[:4] for w in words))]
+    longest = sorted(words, key=lambda w: (-len(w), w))[:2]
+    middle = " ".join(w[1:4] for w in longest if len(w) >= 4)
     return found + ([middle] if middle and middle != found[0] else [])
 
 

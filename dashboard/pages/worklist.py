@@ -16,18 +16,18 @@ dash.register_page(__name__, path="/worklist", name="Worklist", title="cluegraph
 
 _TWO_DECIMALS = {"function": "d3.format('.2f')(params.value)"}
 _COLUMNS = [
-    {"field": "rank", "width": 80, "filter": "agNumberColumnFilter"},
-    {"field": "score", "width": 90, "filter": "agNumberColumnFilter", "valueFormatter": _TWO_DECIMALS},
-    {"field": "surname"},
-    {"field": "given_names"},
-    {"field": "birth_date", "width": 120},
-    {"field": "nationality", "width": 110},
-    {"field": "doc_issuer", "width": 100},
-    {"field": "doc_number"},
-    {"field": "voyage", "width": 110},
-    {"field": "port", "width": 90},
-    {"field": "scheduled_time"},
-    {"field": "reasons", "flex": 2, "wrapText": True, "autoHeight": True, "minWidth": 300},
+    {"field": "rank", "headerName": "#", "width": 70, "filter": "agNumberColumnFilter"},
+    {"field": "score", "width": 95, "filter": "agNumberColumnFilter", "valueFormatter": _TWO_DECIMALS},
+    {"field": "surname", "width": 140},
+    {"field": "given_names", "headerName": "given names", "width": 140},
+    {"field": "reasons", "flex": 1, "wrapText": True, "autoHeight": True, "minWidth": 320},
+    {"field": "birth_date", "headerName": "born", "width": 115},
+    {"field": "nationality", "headerName": "nat.", "width": 85},
+    {"field": "doc_issuer", "headerName": "issuer", "width": 90},
+    {"field": "doc_number", "headerName": "document", "width": 125},
+    {"field": "voyage", "width": 100},
+    {"field": "port", "width": 80},
+    {"field": "scheduled_time", "headerName": "scheduled", "width": 175},
 ]
 
 
@@ -44,7 +44,12 @@ def layout(**_: Any) -> html.Div:
         rowData=work.rows,
         columnDefs=_COLUMNS,
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
-        dashGridOptions={"pagination": True, "paginationPageSize": 25, "animateRows": False},
+        dashGridOptions={
+            "pagination": True,
+            "paginationPageSize": 20,
+            "paginationPageSizeSelector": [20, 50, 100],
+            "animateRows": False,
+        },
         getRowId="params.data.person + '#' + params.data.rank",
         style={"height": "70vh"},
     )
