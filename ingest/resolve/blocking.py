@@ -2,10 +2,15 @@
 
 Each rule is a tuple of profile key columns; two profiles are a candidate pair when they agree on every
 column of a rule (empty values never agree). The built-in rules catch every noise the world and real
-records show: same document; same name skeleton (transliterations, swaps) and birth year; same birth date
-and surname (a typo in the given names) or given names (a typo in the surname); same name skeleton when one
-side has no birth year. Blocks larger than ``max_block`` are skipped (a common name with no other key):
+records show: same document; same name skeleton (transliterations, swaps) and birth date, or birth year and
+month (a day mistyped); same birth date and surname (a typo in the given names) or given names (a typo in the
+surname); same name skeleton and year when one side has a partial birth date, same name skeleton alone when
+one side has none. Blocks larger than ``max_block`` are skipped (a common name with no other key):
 such pairs would be too weak to merge anyway.
+
+Documents come first (:func:`document_pairs`, a star per document); the person rules then compare one
+profile per block and document-made group, so the dozens of noisy profiles of one frequent traveller do not
+become thousands of pairs.
 """
 
 from __future__ import annotations
@@ -13,27 +18,60 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-DOCUMENT_RULE = ("doc_key",)
 PERSON_RULES: tuple[tuple[str, ...], ...] = (
-    ("variant", "year"),
-    ("compact", "year"),
+    ("variant", "birth_date"),
+    ("compact", "birth_date"),
+    ("variant", "year_month"),
     ("birth_date", "surname_sk"),
     ("birth_date", "given_sk"),
 )
 
 
 def _codes(p: pd.DataFrame, keys: tuple[str, ...], rows: np.ndarray) -> np.ndarray:
-    sub = p.iloc[rows]
-    return sub.groupby(list(keys), sort=False).ngroup().to_numpy()
+    """Block code per row: the key columns' values factorised and combined."""
+    combined = np.zeros(len(rows), dtype=np.int64)
+    for k in keys:
+        codes, uniques = pd.factorize(p[k].to_numpy()[rows])
+        combined = pd.factorize(combined * len(uniques) + codes)[0].astype(np.int64)
+    return combined
 
 
-def pairs_on(p: pd.DataFrame, keys: tuple[str, ...], *, max_block: int, rows: np.ndarray | None = None) -> np.ndarray:
-    """Pairs (as ``i * n + j`` with ``i < j``) of profiles agreeing on every key column."""
+def document_pairs(p: pd.DataFrame, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each profile with a document paired with the anchor of its document: the profile of that document
+    seen on most records (a star, not every pair: a commuter's document has dozens of noisy profiles)."""
+    has = np.flatnonzero(p["doc_key"].to_numpy() != "")
+    if len(has) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    doc = pd.factorize(p["doc_key"].to_numpy()[has])[0]
+    order = np.lexsort((has, -counts[has], doc))
+    doc_sorted = doc[order]
+    first = np.r_[True, doc_sorted[1:] != doc_sorted[:-1]]
+    anchor = has[order][np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))]
+    other = has[order]
+    keep = anchor != other
+    a, b = anchor[keep], other[keep]
+    return np.minimum(a, b), np.maximum(a, b)
+
+
+def _representatives(p: pd.DataFrame, keys: tuple[str, ...], groups: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """One profile per (block, group) among ``rows``: a profile with a full birth date first, then the
+    smallest (profiles are sorted by value, so this is deterministic)."""
+    if len(rows) == 0:
+        return rows
+    code = _codes(p, keys, rows).astype(np.int64)
+    order = np.lexsort((rows, ~p["dob_full"].to_numpy()[rows]))
+    pair = code[order] * (int(groups.max()) + 1) + groups[rows][order]
+    _, first = np.unique(pair, return_index=True)
+    return np.sort(rows[order][first])
+
+
+def pairs_on(p: pd.DataFrame, keys: tuple[str, ...], groups: np.ndarray, *, max_block: int) -> np.ndarray:
+    """Pairs (as ``i * n + j`` with ``i < j``) of profiles of different groups agreeing on every key column."""
     n = len(p)
-    mask = np.ones(n, dtype=bool) if rows is None else np.isin(np.arange(n), rows)
+    mask = np.ones(n, dtype=bool)
     for k in keys:
         mask &= p[k].to_numpy() != ""
-    idx = np.flatnonzero(mask)
+    idx = _representatives(p, keys, groups, np.flatnonzero(mask))
     if len(idx) == 0:
         return np.zeros(0, dtype=np.int64)
     code = _codes(p, keys, idx)
@@ -45,18 +83,23 @@ def pairs_on(p: pd.DataFrame, keys: tuple[str, ...], *, max_block: int, rows: np
     return pairs["i"].to_numpy(np.int64) * n + pairs["i_j"].to_numpy(np.int64)
 
 
-def pairs_missing_year(p: pd.DataFrame, key: str, *, max_block: int) -> np.ndarray:
-    """Pairs agreeing on ``key`` where at least one side has no birth year."""
+def pairs_from(
+    p: pd.DataFrame, keys: tuple[str, ...], left: np.ndarray, groups: np.ndarray, *, max_block: int
+) -> np.ndarray:
+    """Pairs of different groups agreeing on ``keys`` where one side is among the ``left`` profiles (a mask):
+    a partial or missing birth date meets every profile with the same name and year (or name alone)."""
     n = len(p)
-    has_key = p[key].to_numpy() != ""
-    no_year = has_key & (p["year"].to_numpy() == "")
-    if not no_year.any():
+    mask = np.ones(n, dtype=bool)
+    for k in keys:
+        mask &= p[k].to_numpy() != ""
+    reps = _representatives(p, keys, groups, np.flatnonzero(mask))
+    lreps = reps[left[reps]]
+    if len(lreps) == 0:
         return np.zeros(0, dtype=np.int64)
-    left = pd.DataFrame({"k": p[key].to_numpy()[no_year], "i": np.flatnonzero(no_year)})
-    right = pd.DataFrame({"k": p[key].to_numpy()[has_key], "j": np.flatnonzero(has_key)})
-    size = right["k"].map(right["k"].value_counts())
-    right = right[size.to_numpy() <= max_block]
-    pairs = left.merge(right, on="k")
+    code = _codes(p, keys, reps)
+    size = np.bincount(code)
+    right = pd.DataFrame({"b": code, "j": reps})[size[code] <= max_block]
+    pairs = pd.DataFrame({"b": code[left[reps]], "i": lreps}).merge(right, on="b")
     pairs = pairs[pairs["i"] != pairs["j"]]
     a = np.minimum(pairs["i"].to_numpy(np.int64), pairs["j"].to_numpy(np.int64))
     b = np.maximum(pairs["i"].to_numpy(np.int64), pairs["j"].to_numpy(np.int64))
@@ -64,12 +107,16 @@ def pairs_missing_year(p: pd.DataFrame, key: str, *, max_block: int) -> np.ndarr
 
 
 def candidate_pairs(
-    p: pd.DataFrame, rules: tuple[tuple[str, ...], ...], *, max_block: int
+    p: pd.DataFrame, rules: tuple[tuple[str, ...], ...], groups: np.ndarray, *, max_block: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """All distinct pairs of the document rule, the given rules and the missing-year rule: ``(i, j)``."""
-    n = len(p)
-    parts = [pairs_on(p, DOCUMENT_RULE, max_block=max_block * 10)]
-    parts += [pairs_on(p, r, max_block=max_block) for r in rules]
-    parts.append(pairs_missing_year(p, "variant", max_block=max_block))
-    flat = np.unique(np.concatenate(parts))
-    return flat // max(n, 1), flat % max(n, 1)
+    """All distinct pairs of the given rules and the partial-date rules between profiles of different
+    ``groups`` (the persons the document rule already made), one profile per group and block: ``(i, j)``."""
+    n = max(len(p), 1)
+    parts = [pairs_on(p, r, groups, max_block=max_block) for r in rules]
+    year = p["year"].to_numpy() != ""
+    partial = year & ~p["dob_full"].to_numpy()
+    parts.append(pairs_from(p, ("variant", "year"), partial, groups, max_block=max_block))
+    parts.append(pairs_from(p, ("compact", "year"), partial, groups, max_block=max_block))
+    parts.append(pairs_from(p, ("variant",), ~year, groups, max_block=max_block))
+    flat = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+    return flat // n, flat % n

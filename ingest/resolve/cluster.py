@@ -80,19 +80,32 @@ def person_keys(p: pd.DataFrame, labels: np.ndarray, columns: list[str]) -> np.n
     return keys[np.searchsorted(uniq, labels)]
 
 
-def representatives(p: pd.DataFrame, keys: np.ndarray, counts: np.ndarray, columns: list[str]) -> pd.DataFrame:
+def representatives(p: pd.DataFrame, labels: np.ndarray, keys: np.ndarray, counts: np.ndarray,
+                    columns: list[str]) -> pd.DataFrame:  # fmt: skip
     """Per person, the most frequent non-empty value of each column (weighted by records; full birth dates
-    before partial ones; ties to the smallest value)."""
-    long = pd.DataFrame({
-        "k": np.tile(keys, len(columns)), "c": np.repeat(np.arange(len(columns)), len(p)),
-        "v": np.concatenate([p[c].to_numpy() for c in columns]), "n": np.tile(counts, len(columns)),
-    })  # fmt: skip
-    long = long[long["v"] != ""]
+    before partial ones; ties to the smallest value). Integer group-bys only: values are factorised once."""
+    ncol, n = len(columns), len(p)
+    values = np.concatenate([p[c].to_numpy().astype(object) for c in columns])
+    vcode, uniques = pd.factorize(values, sort=True)
+    col = np.repeat(np.arange(ncol), n)
+    lab = np.tile(labels.astype(np.int64), ncol)
     dob = columns.index("birth_date") if "birth_date" in columns else -1
-    long["partial"] = (long["c"] == dob) & long["v"].str.contains("-00", regex=False)
-    g = long.groupby(["k", "c", "v", "partial"], sort=False)["n"].sum().reset_index()
-    g = g.sort_values(["k", "c", "partial", "n", "v"], ascending=[True, True, True, False, True])
-    g = g.drop_duplicates(["k", "c"])
-    wide = g.pivot(index="k", columns="c", values="v").reindex(index=np.unique(keys), columns=range(len(columns)))
-    wide.columns = columns
-    return wide.fillna("").rename_axis("person_key").reset_index()
+    partial = (col == dob) & pd.Series(values).str.contains("-00", regex=False).to_numpy()
+    keep = values != ""
+    group = ((lab * ncol + col) * (len(uniques) + 1) + vcode) * 2 + partial
+    weight = pd.Series(np.tile(counts, ncol)[keep]).groupby(group[keep]).sum()
+    g = weight.index.to_numpy()
+    partial_g, rest = g % 2, g // 2
+    vc, rest = rest % (len(uniques) + 1), rest // (len(uniques) + 1)
+    cc, ll = rest % ncol, rest // ncol
+    order = np.lexsort((vc, -weight.to_numpy(), partial_g, cc, ll))
+    ll, cc, vc = ll[order], cc[order], vc[order]
+    first = np.r_[True, (ll[1:] != ll[:-1]) | (cc[1:] != cc[:-1])]
+    people = np.unique(labels)
+    out = np.full((len(people), ncol), "", dtype=object)
+    out[np.searchsorted(people, ll[first]), cc[first]] = np.asarray(uniques, dtype=object)[vc[first]]
+    key_of = np.empty(labels.max() + 1 if len(labels) else 0, dtype=object)
+    key_of[labels] = keys
+    frame = pd.DataFrame(out, columns=columns)
+    frame.insert(0, "person_key", key_of[people])
+    return frame.sort_values("person_key").reset_index(drop=True)

@@ -44,11 +44,20 @@ def check_records(records: pd.DataFrame, extra: list[str]) -> None:
 
 
 def profile_codes(records: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
-    """Distinct value tuples of ``columns`` (sorted) and, per record, the position of its tuple."""
-    frame = pd.DataFrame({c: _clean(records[c]) for c in columns})
-    codes = frame.groupby(columns, sort=True).ngroup().to_numpy()
-    _, first = np.unique(codes, return_index=True)
-    return frame.iloc[first].reset_index(drop=True), codes
+    """Distinct value tuples of ``columns`` (sorted) and, per record, the position of its tuple.
+
+    Each column is factorised in sorted order and the codes are combined column by column (re-factorised
+    each time, so they never overflow): the combined code orders tuples as their values do.
+    """
+    combined = np.zeros(len(records), dtype=np.int64)
+    frame = {}
+    for c in columns:
+        col = _clean(records[c])
+        codes, uniques = pd.factorize(col, sort=True)
+        combined = pd.factorize(combined * len(uniques) + codes, sort=True)[0].astype(np.int64)
+        frame[c] = col
+    _, first = np.unique(combined, return_index=True)
+    return pd.DataFrame({c: v.to_numpy()[first] for c, v in frame.items()}), combined
 
 
 def _latin(values: pd.Series) -> pd.Series:
@@ -107,9 +116,14 @@ def add_keys(p: pd.DataFrame) -> pd.DataFrame:
     cs, cg = _compact(p["surname_l"]), _compact(p["given_l"])
     p["compact"] = np.where(cs < cg, cs + " " + cg, cg + " " + cs)
     p["surname_sk"], p["given_sk"] = cs, cg
-    dob = p["birth_date"].str.extract(r"^(\d{4})-(\d{2})-(\d{2})$").fillna("0").astype(int)
-    p["dob_y"], p["dob_m"], p["dob_d"] = dob[0].to_numpy(), dob[1].to_numpy(), dob[2].to_numpy()
+    dcode, dates = pd.factorize(p["birth_date"])
+    parts = pd.Series(dates).str.extract(r"^(\d{4})-(\d{2})-(\d{2})$").fillna("0").astype(int).to_numpy()
+    parts = np.vstack([parts, np.zeros((1, 3), dtype=parts.dtype)])  # code -1 (none) -> 0
+    p["dob_y"], p["dob_m"], p["dob_d"] = parts[dcode, 0], parts[dcode, 1], parts[dcode, 2]
     p["dob_full"] = (p["dob_y"] > 0) & (p["dob_m"] > 0) & (p["dob_d"] > 0)
-    p["year"] = np.where(p["dob_y"] > 0, p["dob_y"].astype(str), "")
+    years = pd.Series(dates).str.slice(0, 4).to_numpy().astype(object)
+    months = pd.Series(dates).str.slice(0, 7).to_numpy().astype(object)
+    p["year"] = np.where(p["dob_y"] > 0, np.append(years, "")[dcode], "")
+    p["year_month"] = np.where((p["dob_y"] > 0) & (p["dob_m"] > 0), np.append(months, "")[dcode], "")
     p["doc_key"] = np.where(p["doc_number"] != "", p["doc_issuer"] + ":" + p["doc_number"], "")
     return p

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ingest.resolve import cluster, findings, model
-from ingest.resolve.blocking import PERSON_RULES, candidate_pairs
+from ingest.resolve.blocking import PERSON_RULES, candidate_pairs, document_pairs
 from ingest.resolve.config import ASSIGNMENT_COLUMNS, PERSON_COLUMNS, Resolution, ResolveConfig
 from ingest.resolve.profiles import IDENTITY_COLUMNS, add_keys, check_records, profile_codes
 
@@ -42,8 +42,13 @@ def resolve_identities(records: pd.DataFrame, *, config: ResolveConfig | None = 
     add_keys(p)
     counts = np.bincount(codes, minlength=len(p))
     comps = model.build_model(config)
-    i, j = candidate_pairs(p, PERSON_RULES + config.blocking, max_block=config.max_block)
-    levels = model.level_matrix(comps, p, i, j)
+    di, dj = document_pairs(p, counts)
+    dlv = model.level_matrix(comps, p, di, dj)
+    doc_ok = _doc_compatible(dlv)
+    groups = cluster.components(len(p), di[doc_ok], dj[doc_ok])
+    pi, pj = candidate_pairs(p, PERSON_RULES + config.blocking, groups, max_block=config.max_block)
+    i, j = np.concatenate([di, pi]), np.concatenate([dj, pj])
+    levels = np.concatenate([dlv, model.level_matrix(comps, p, pi, pj)])
     prior = config.prior_log2
     if config.train and len(i):
         comps = model.estimate_u(comps, p, counts.astype(float), n=200_000, seed=config.seed)
@@ -60,21 +65,26 @@ def resolve_identities(records: pd.DataFrame, *, config: ResolveConfig | None = 
             "confidence": conf[codes],
         }
     )[ASSIGNMENT_COLUMNS]
-    persons = cluster.representatives(p, keys, counts, PERSON_COLUMNS[1:])[PERSON_COLUMNS]
+    persons = cluster.representatives(p, labels, keys, counts, PERSON_COLUMNS[1:])[PERSON_COLUMNS]
     cands = findings.candidates(comps, levels, score, i, j, keys, ambiguous, config)
     found = findings.document_findings(p, keys, config)
     return Resolution(assignments=assignments, persons=persons, candidates=cands, findings=found)
+
+
+def _doc_compatible(levels: np.ndarray) -> np.ndarray:
+    """The deterministic rule on pairs sharing a document: name and birth date compatible. A missing value
+    (-1) is compatible; the same full birth date vouches for a romanisation with nothing in common."""
+    name_lv, date_lv = levels[:, 0], levels[:, 1]
+    return ((name_lv <= DOC_NAME_OK) & (date_lv <= DOC_DATE_OK)) | (date_lv == 0)
 
 
 def _cluster(
     p: pd.DataFrame, i: np.ndarray, j: np.ndarray, levels: np.ndarray, score: np.ndarray, config: ResolveConfig
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]:
     n = len(p)
-    name_lv, date_lv, doc_lv = levels[:, 0], levels[:, 1], levels[:, 4]
+    doc_lv = levels[:, 4]
     same_doc = doc_lv == 0
-    # -1 (missing) is compatible; the same full birth date vouches for a romanisation with nothing in common
-    compatible = ((name_lv <= DOC_NAME_OK) & (date_lv <= DOC_DATE_OK)) | (date_lv == 0)
-    doc_edge = same_doc & compatible
+    doc_edge = same_doc & _doc_compatible(levels)
     prob = model.probability(score)
     match = (prob >= config.match_probability) & ~same_doc
     full = p["dob_full"].to_numpy()
