@@ -106,7 +106,7 @@ def test_truncated_edifact_keeps_the_message_before_the_cut(result: Any) -> None
 
 
 def test_garbage_after_an_edifact_header_is_reported_not_fatal(result: Any) -> None:
-    _, files, lines, _ = result
+    _, files, _, _ = result
     f = files["PAXLST_garbage.edi"]
     assert f.error is None and f.quarantined == 1
     assert {"undecodable-byte", "message-truncated"} <= {d["rule"] for d in f.deviations}

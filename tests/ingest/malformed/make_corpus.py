@@ -61,8 +61,9 @@ def write(out: Path, *, big: bool = False) -> dict[str, Path]:
     put("crossings_truncated.csv", "\n".join([HEAD, *good, crossing(6)[:40]]))
     gb = [crossing(10 + i, surname="ZHANG", native="张伟") for i in range(3)]
     put("crossings_gb18030.csv", "\n".join([HEAD, *good[:2], *gb]).encode("gb18030") + b"\n")
-    put("crossings_dates.csv", "\n".join([HEAD, *good[:3], crossing(20, birth="1990-02-31"),
-                                          crossing(21, time="2024-13-01T07:00:00+08:00"), crossing(22, birth="1990-00-45")]) + "\n")
+    bad = [crossing(20, birth="1990-02-31"), crossing(21, time="2024-13-01T07:00:00+08:00"),
+           crossing(22, birth="1990-00-45")]
+    put("crossings_dates.csv", "\n".join([HEAD, *good[:3], *bad]) + "\n")
     garbage = bytes(rng.randrange(256) for _ in range(300)).replace(b"\n", b"")
     put("crossings_binary.csv", "\n".join([HEAD, *good[:2]]).encode() + b"\n" + garbage + b"\n" +
         crossing(30).encode() + b"\n")
