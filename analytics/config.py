@@ -75,6 +75,9 @@ class SeedWeights:
     case_subject: float = 1.0
     flagged_identifier: float = 0.5
     document_conflict: float = 0.6
+    payer_for_many: float = 0.5
+    payer_min_people: int = 3
+    payer_min_bookings: int = 3
 
 
 @dataclass(frozen=True)

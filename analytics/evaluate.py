@@ -78,6 +78,7 @@ class Evaluation:
     travellers: dict[str, dict[str, float]] = field(default_factory=dict)
     confounders_in_top_100: int = 0
     clusters: list[dict[str, Any]] = field(default_factory=list)
+    risky_ranks: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def evaluate(store: GraphStore, truth_dir: Path, result: Propagation, clusters: Clusters | None = None) -> Evaluation:
@@ -105,6 +106,9 @@ def evaluate(store: GraphStore, truth_dir: Path, result: Propagation, clusters: 
             ev.confounders_in_top_100 = int(sum(p in conf and not risky[p] for p in top))
     if clusters is not None:
         ev.clusters = _cluster_matches(people, clusters, truth_dir, proj)
+    ranked = _by_truth(result.scores, people).reindex(risky.index).fillna(0.0).rank(ascending=False, method="min")
+    why = upcoming[upcoming["risky"].astype(bool)].drop_duplicates("person_id").set_index("person_id")["reasons"]
+    ev.risky_ranks = {str(p): {"rank": int(ranked[p]), "why": str(why.get(p, ""))} for p in why.index}
     return ev
 
 

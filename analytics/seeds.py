@@ -7,7 +7,10 @@ Four kinds, weighted by the run configuration (``seeds``, ``case_roles``, ``case
   ``LOW``, or a number on a 1-5 scale); roles the configuration does not name weigh 0.5;
 - **flagged identifier**: a phone, e-mail or card a case subject uses, or that pays for or is the contact of
   a booking of a case subject, times its specificity (a hotel phone a suspect once gave is no lead);
-- **document conflict**: one document held by two or more different people.
+- **document conflict**: one document held by two or more different people;
+- **payer for many**: a card paying for bookings of ``payer_min_people`` or more people other than its
+  holder, over ``payer_min_bookings`` or more bookings, unless most of them share an employer (a corporate
+  card) or the bookings an agency (a tour group).
 
 ``find_seeds`` returns one row per (node, reason): ``id``, ``index`` (in the projection), ``kind``,
 ``weight``, ``reason`` (words), ``edges`` (the edge ids behind it) and ``sources`` (their source records,
@@ -206,6 +209,61 @@ def document_conflict_seeds(store: GraphStore, proj: Projection, config: RunConf
     return _frame(proj, "document_conflict", rows)
 
 
+def _edge_sources(store: GraphStore, edge_ids: list[str]) -> list[str]:
+    """The source records of a few edges, read by id."""
+    found = (store.get(e) for e in edge_ids)
+    return sorted({s for e in found if e is not None for s in e.sources})
+
+
+def _payments(proj: Projection) -> pd.DataFrame:
+    """(card, booking, person) for every passenger of every paid booking, the card's own holders left out."""
+    paid, booked, uses = proj.edges_of("PAID_BY"), proj.edges_of("BOOKED"), proj.edges_of("USES")
+    trips = pd.DataFrame({"card": proj.dst[paid], "b": proj.src[paid], "e": paid}).merge(
+        pd.DataFrame({"b": proj.dst[booked], "p": proj.src[booked]}), on="b"
+    )
+    holders = pd.DataFrame({"p": proj.src[uses], "card": proj.dst[uses], "holder": True})
+    trips = trips.merge(holders, on=["card", "p"], how="left")
+    return trips[trips["holder"].isna()].drop(columns="holder")
+
+
+def _share(trips: pd.DataFrame, proj: Projection, edge_type: str, end: str) -> pd.Series:
+    """Per card: the largest share of its passengers (``end`` "p") or bookings ("b") linked by ``edge_type``
+    to one and the same node (a common employer, one agency)."""
+    pos = proj.edges_of(edge_type)
+    link = pd.DataFrame({end: proj.src[pos], "o": proj.dst[pos]}).drop_duplicates()
+    items = trips[["card", end]].drop_duplicates()
+    joined = items.merge(link, on=end)
+    top = joined.groupby(["card", "o"])[end].nunique().groupby("card").max()
+    return (top / items.groupby("card")[end].nunique()).fillna(0.0)
+
+
+def payer_seeds(store: GraphStore, proj: Projection, config: RunConfig) -> pd.DataFrame:
+    """Cards paying for bookings of several people who are not their holder, over several bookings, with no
+    common employer (a corporate card) or agency (a tour) to explain it: one payer for many."""
+    trips = _payments(proj)
+    if trips.empty:
+        return pd.DataFrame(columns=SEED_COLUMNS)
+    per = trips.groupby("card").agg(people=("p", "nunique"), bookings=("b", "nunique"))
+    c = config.seeds
+    per = per[(per["people"] >= c.payer_min_people) & (per["bookings"] >= c.payer_min_bookings)]
+    trips = trips[trips["card"].isin(per.index)]
+    per["employer"] = _share(trips, proj, "WORKS_FOR", "p").reindex(per.index).fillna(0.0)
+    per["agency"] = _share(trips, proj, "VIA", "b").reindex(per.index).fillna(0.0)
+    per = per[(per["employer"] < 0.5) & (per["agency"] < 0.5)]
+    ids = proj.ids(per.index.to_numpy())
+    names = _names(store, ids)
+    paid = trips.drop_duplicates("e").groupby("card")["e"].apply(lambda e: sorted(e)[:20])
+    rows = []
+    for card, rec in zip(ids, per.itertuples(), strict=True):
+        reason = (
+            f"{describe(names.get(card), card)} paid for {rec.bookings} bookings of {rec.people} people other than "
+            "its holder, with no common employer or agency to explain it"
+        )
+        edges = proj.edge_ids(paid[rec.Index])
+        rows.append([card, c.payer_for_many * min(1.0, rec.people / 5.0), reason, edges, _edge_sources(store, edges)])
+    return _frame(proj, "payer_for_many", rows)
+
+
 def _frame(proj: Projection, kind: str, rows: list[list[Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["id", "weight", "reason", "edges", "sources"])
     frame = frame[frame["weight"] > 0]
@@ -226,6 +284,7 @@ def find_seeds(
         case_seeds(store, proj, config, links),
         flagged_identifier_seeds(store, proj, config, links, spec),
         document_conflict_seeds(store, proj, config),
+        payer_seeds(store, proj, config),
     ]
     seeds = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(len(p) for p in parts) else None
     if seeds is None:

@@ -7,6 +7,7 @@ files it writes (``--out``).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -190,7 +191,8 @@ def evaluate_command(
         cfg = load_config(config)
         with open_store(_store_uri(store)) as st:
             result = run_propagation(st, cfg)
-            clusters = find_clusters(st, result.proj, cfg)
+            every = dataclasses.replace(cfg, clusters=dataclasses.replace(cfg.clusters, top=10**8))
+            clusters = find_clusters(st, result.proj, every)  # every cluster, so a group's rank shows
             ev = evaluate(st, truth, result, clusters)
         cfg.save(out / "run.yaml")
         path = write_report(ev, out)
