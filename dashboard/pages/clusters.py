@@ -39,7 +39,7 @@ def layout(**_: Any) -> html.Div:
         )
     if not clusters:
         return html.Div([html.H2("Clusters"), empty("No clue clusters in this store yet: run the analytics.")])
-    clusters.sort(key=lambda n: -_score(n.props))
+    clusters.sort(key=lambda n: (n.props.get("rank") is None, n.props.get("rank") or 0, -_score(n.props)))
     rows = []
     for n in clusters[:LIMIT]:
         p = n.props
@@ -47,7 +47,7 @@ def layout(**_: Any) -> html.Div:
         why = "; ".join(map(str, why)) if isinstance(why, list) else str(why)
         rows.append(
             card(
-                f"{p.get('name') or n.id} · score {_score(p):.2f} · {p.get('size', '?')} members",
+                f"{p.get('cluster_id') or n.id} · score {_score(p):.2f} · {p.get('size', '?')} members",
                 html.P(why),
                 dcc.Link("Open in explorer →", href=f"/explore/{n.id}"),
             )

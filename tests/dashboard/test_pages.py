@@ -161,9 +161,18 @@ def test_a_viewer_cannot_decide(dash_env: dict[str, Any]) -> None:
     assert "investigator role" in out["response"]["review-message"]["children"]
 
 
-def test_clusters_page_lists_clusters_or_says_there_are_none(client: Any) -> None:
+def test_clusters_page_lists_clusters_and_opens_them_in_the_explorer(dash_env: dict[str, Any], client: Any) -> None:
+    from world_fixture import CLUSTER, PHONE
+
+    from dashboard import analytics_bridge as bridge
+
     page = render(client, "/clusters")
-    assert "No clue clusters" in page or "Open in explorer" in page or "no Cluster label" in page
+    assert "CL-1 · score 0.88 · 3 members" in page and f"/explore/{CLUSTER}" in page
+    assert "share phone +441632960001" in page
+    assert all(i in render(client, f"/explore/{CLUSTER}") for i in (IVANOV, ZHANG, PHONE))
+    with dash_env["app"].server.extensions["cluegraph"].store() as st:
+        members = bridge.cluster_members(st, CLUSTER)
+    assert members is None or set(members) == {IVANOV, ZHANG, PHONE}
 
 
 def test_users_command_adds_a_user_from_stdin(tmp_path: Path) -> None:

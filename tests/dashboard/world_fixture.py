@@ -22,6 +22,7 @@ BOOKING = node_id("Booking", "XX", "ABC123", "2025-05-01")
 ENTRY = node_id("WatchlistEntry", "SYN-LIST", "W-1")
 CASE = node_id("Case", "C-17")
 DOC = node_id("Document", "RUS", "751234567")
+CLUSTER = node_id("Cluster", "CL-1")
 CO_TRAVELLERS = 40
 PORTS = ["LHR", "FRA", "IST", "DXB", "PEK", "LHR"]
 TIMES = ["2023-02-03", "2023-09-14", "2024-03-02", "2024-08-20", "2025-02-11", "2025-06-30"]
@@ -146,6 +147,20 @@ def load_world(store: GraphStore) -> None:
             "POSSIBLY_SAME_AS",
             _edges([IVANOV], [IVANOFF], ["2025-07-01"], score=[0.78], reasons=[["same birth date", "name variant"]]),
         )
+        w.upsert_nodes(
+            "Cluster",
+            pd.DataFrame(
+                {
+                    "cluster_id": ["CL-1"],
+                    "rank": [1],
+                    "score": [0.88],
+                    "size": [3],
+                    "run": ["r1"],
+                    "reasons": [["IVANOV IURII and ZHANG WEI share phone +441632960001"]],
+                }
+            ),
+        )
+        w.upsert_edges("IN_CLUSTER", _edges([IVANOV, ZHANG, PHONE], [CLUSTER] * 3, ["2025-07-01"] * 3, run=["r1"] * 3))
         years = [f"{2023 + i % 3}-0{1 + i % 9}-15" for i in range(CO_TRAVELLERS)]
         w.upsert_edges("CO_TRAVELLED", _edges([IVANOV] * CO_TRAVELLERS, co, years, count=[2] * CO_TRAVELLERS))
 
