@@ -33,7 +33,7 @@ StoreOption = Annotated[
     str | None,
     typer.Option(
         "--store",
-        help="Graph store: a DuckDB file path (default ./cluegraph.duckdb) or, later, a neo4j:// URI. "
+        help="Graph store: a DuckDB file path (default ./cluegraph.duckdb) or a neo4j:// / bolt:// URI. "
         "Also read from CLUEGRAPH_STORE.",
     ),
 ]

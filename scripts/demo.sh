@@ -1,41 +1,58 @@
 #!/usr/bin/env bash
-# make demo: run the main job end to end on the embedded store, with what exists so far, and say what it did.
+# make demo: the main job end to end on the embedded store: generate a world, ingest it, score it, run the batch
+# over the upcoming arrivals, re-check history, export a clue packet, and serve the dashboard.
+# DEMO_NO_SERVE=1 stops before serving (used by the tests); DEMO_PERSONS sets the world's size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 OUT=out/demo
 STORE=$OUT/cluegraph.duckdb
+PERSONS=${DEMO_PERSONS:-2000}
+export CLUEGRAPH_STORE=$STORE CLUEGRAPH_RUNS=$OUT/runs CLUEGRAPH_USERS=$OUT/users.json CLUEGRAPH_AUDIT=$OUT/audit.jsonl
+rm -rf "$OUT"
 mkdir -p "$OUT"
-rm -f "$STORE" "$STORE.wal"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-step "1. Generate a synthetic border world (2,000 people, 7 days of upcoming arrivals) into $OUT/world"
-$BIN/cluegraph world "$OUT/world" --persons 2000 --days 7 --seed 1
-echo "   source files written as outside systems would: crossings.csv, advance/paxlst, advance/pnrgov, associated/*.csv"
-echo "   ground truth for scoring: $OUT/world/truth/ (see docs/world.md)"
+step "1. Generate a synthetic border world ($PERSONS people, 7 days of upcoming arrivals) into $OUT/world"
+$BIN/cluegraph world "$OUT/world" --persons "$PERSONS" --days 7 --seed 1
+echo "   source files as outside systems send them: crossings.csv, advance/paxlst, advance/pnrgov, associated/*.csv"
 
-step "2. Load the committed sample graph (data/sample_graph) into the embedded store $STORE"
-$BIN/cluegraph load-graph data/sample_graph --store "$STORE"
+step "2. Ingest every source file: read, validate, normalise, resolve identities, load (report: $OUT/ingest_report.json)"
+$BIN/cluegraph ingest "$OUT/world" --report "$OUT/ingest_report.json"
 
-step "3. What the store holds"
-$BIN/cluegraph stats --store "$STORE"
+step "3. Screen everyone against the watchlists"
+$BIN/cluegraph screen
 
-step "4. Search: who is called ZHANG?"
-$BIN/cluegraph find zhang --label Person --store "$STORE"
+step "4. Propagate risk from the seeds and find clue clusters"
+$BIN/cluegraph score --top 5
+$BIN/cluegraph clusters --out "$OUT/clusters"
 
-step "5. Expand: two hops around the traveller P-0001 (booking, contact phone, card, document)"
-$BIN/cluegraph neighbours "Person=P-0001" --depth 2 --store "$STORE"
+step "5. Batch run over the upcoming arrivals (2026-03-01 .. 2026-03-07)"
+$BIN/cluegraph run --from 2026-03-01 --to 2026-03-07
 
-step "6. Three hops: the booking contact phone leads to P-0002, the organiser of case C-17"
-$BIN/cluegraph neighbours "Person=P-0001" --depth 3 --edge-type BOOKED --edge-type CONTACT --edge-type USES \
-  --edge-type INVOLVED_IN --store "$STORE"
+step "6. Re-check all history against the newest intelligence"
+$BIN/cluegraph recheck --out "$OUT/recheck"
 
+step "7. Hand the top clue cluster to another unit as a signed clue packet"
+top=$(awk -F, 'NR==2 {print $1}' "$OUT/clusters/clusters.csv")
+mkdir -p "$OUT/keys" && $BIN/cluegraph packet-keygen "$OUT/keys/demo.key" "$OUT/keys/demo.pub"
+$BIN/cluegraph export-packet --cluster "$top" --note "demo lead" --creator "demo unit" --sign-key "$OUT/keys/demo.key" \
+  --out "$OUT/packets/$top.zip"
+
+step "8. What the store holds"
+$BIN/cluegraph stats
+
+PASSWORD=demo-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')
+printf '%s\n' "$PASSWORD" | $BIN/cluegraph users add demo --role supervisor --password-stdin
 cat <<MSG
 
-Done. What ran: the world generator, the embedded DuckDB graph store, search and link expansion.
-Also there: the Neo4j store for a team server (\`cluegraph sync\`, see the README) and the readers of
-the world's files (ingest/). Not yet part of cluegraph (open issues): the ingest pipeline into the graph
-(#4), risk analytics (#6), batch runs (#7), the investigator dashboard (#8) and clue packets (#9).
-Try it yourself:  .venv/bin/cluegraph --help   (store: $STORE)
+Done: world -> ingest -> screening -> propagation, clusters -> batch run -> re-check -> clue packet.
+Outputs under $OUT: ingest_report.json, clusters/clusters.csv, runs/<run id>/ (worklist, alerts, manifest),
+recheck/retro_hits.csv, packets/$top.zip (verify: .venv/bin/cluegraph verify-packet FILE --verify-key $OUT/keys/demo.pub).
 MSG
+if [[ -n "${DEMO_NO_SERVE:-}" ]]; then
+  exit 0
+fi
+step "9. The investigator dashboard: http://127.0.0.1:8050  (user: demo  password: $PASSWORD)  Ctrl-C stops it"
+exec $BIN/cluegraph serve --host 127.0.0.1 --port 8050

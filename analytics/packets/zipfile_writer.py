@@ -34,6 +34,7 @@ def write_zip(files: dict[str, bytes], out: BinaryIO, *, comment: bytes = b"") -
 def write_zip_file(files: dict[str, bytes], path: Path, *, comment: bytes = b"") -> Path:
     """Write the zip to ``path`` atomically (a temporary file beside it, then a rename)."""
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
     with open(tmp, "wb") as fh:
         write_zip(files, fh, comment=comment)
