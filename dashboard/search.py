@@ -82,20 +82,20 @@ def _name_hit(node: Node, latin: str, vkey: str) -> Hit | None:
 
 
 def probes(latin: str) -> list[str]:
-    """Text searches that find a name and its spelling variants: the first four letters of every word (all
-    must occur, so it stays selective), and the second to fourth letters of the two longest words (where
-    romanisations tend to agree: YURIY/IURII -> URI, ZHANG/CHANG -> HAN, DMITRIY/DMITRII -> MIT).
+    """Text searches that find a name and its spelling variants, every word in each (all must occur, so
+    they stay selective): the first four letters of each word, and the second to fourth letters (where
+    romanisations tend to agree: YURIY/IURII -> URI, ZHANG/CHANG -> HAN, DMITRIY/DMITRII -> MIT; short words
+    whole).
 
-    >>> probes("YURIY IVANOV")
-    ['YURI IVAN', 'VAN URI']
+    >>> probes("YURIY IVANOV"), probes("CHANG WEI")
+    (['YURI IVAN', 'URI VAN'], ['CHAN WEI', 'HAN WEI'])
     """
     words = [w for w in latin.split() if len(w) >= 2]
     if not words:
         return []
-    found = [" ".join(dict.fromkeys(w[:4] for w in words))]
-    longest = sorted(words, key=lambda w: (-len(w), w))[:2]
-    middle = " ".join(w[1:4] for w in longest if len(w) >= 4)
-    return found + ([middle] if middle and middle != found[0] else [])
+    found = " ".join(dict.fromkeys(w[:4] for w in words))
+    middle = " ".join(dict.fromkeys(w[1:4] if len(w) >= 4 else w for w in words))
+    return [found] + ([middle] if middle != found else [])
 
 
 def _text_hit(node: Node) -> Hit:
