@@ -9,6 +9,7 @@ candidates for a human): ``1980-00-00 ZHANG WEI`` must not glue two different ZH
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -75,7 +76,8 @@ def person_keys(p: pd.DataFrame, labels: np.ndarray, columns: list[str]) -> np.n
     order = np.argsort(labels, kind="stable")  # profiles are sorted by value: the first is the smallest
     uniq, first = np.unique(labels[order], return_index=True)
     rows = p[columns].iloc[order[first]]
-    anchors = rows[columns[0]].str.cat([rows[c] for c in columns[1:]], sep="\x1f").tolist()
+    others: list[Any] = [rows[c] for c in columns[1:]]
+    anchors = rows[columns[0]].str.cat(others, sep="\x1f").tolist()
     keys = np.array(["P" + hashlib.blake2b(a.encode(), digest_size=8).hexdigest() for a in anchors], dtype=object)
     return keys[np.searchsorted(uniq, labels)]
 

@@ -7,19 +7,23 @@ side (no evidence either way). String similarities are rapidfuzz ``cpdist`` (pai
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 NULL = np.int8(-1)
+LevelFn = Callable[[pd.DataFrame, np.ndarray, np.ndarray], np.ndarray]
 
 
 def _col(p: pd.DataFrame, name: str, idx: np.ndarray) -> np.ndarray:
     return p[name].to_numpy()[idx]
 
 
-def _pairwise(a: np.ndarray, b: np.ndarray, scorer: object) -> np.ndarray:
+def _pairwise(a: np.ndarray, b: np.ndarray, scorer: Any) -> np.ndarray:
     if len(a) == 0:
         return np.zeros(0)
     return np.asarray(process.cpdist(list(a), list(b), scorer=scorer, workers=-1), dtype=float)
@@ -89,7 +93,7 @@ def _digit_diffs(a: np.ndarray, b: np.ndarray, width: int) -> np.ndarray:
     return diffs
 
 
-def exact_levels(column: str) -> object:
+def exact_levels(column: str) -> LevelFn:
     """A level function for one column: 0 equal, 1 different."""
 
     def levels(p: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -99,7 +103,7 @@ def exact_levels(column: str) -> object:
     return levels
 
 
-def fuzzy_levels(column: str) -> object:
+def fuzzy_levels(column: str) -> LevelFn:
     """A level function for one column: 0 equal, 1 Jaro-Winkler >= 0.92, 2 >= 0.8, 3 different."""
 
     def levels(p: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -110,7 +114,7 @@ def fuzzy_levels(column: str) -> object:
     return levels
 
 
-def identifier_levels(column: str) -> object:
+def identifier_levels(column: str) -> LevelFn:
     """A level function for an identifier: 0 equal, 1 one edit apart, 2 two edits, 3 different."""
 
     def levels(p: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> np.ndarray:

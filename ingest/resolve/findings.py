@@ -91,10 +91,7 @@ def _shared(held: pd.DataFrame) -> pd.DataFrame:
     rows = held[users > 1].sort_values(["doc_key", "person_key"])
     if rows.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
-    who = rows.groupby("doc_key").apply(
-        lambda g: ", ".join(f"{n} {d}".strip() for n, d in zip(g["name"], g["birth_date"], strict=True)),
-        include_groups=False,
-    )
+    who = (rows["name"] + " " + rows["birth_date"]).str.strip().groupby(rows["doc_key"]).agg(", ".join)
     n = rows.groupby("doc_key")["person_key"].transform("size").astype(str)
     detail = "document used by " + n + " persons: " + rows["doc_key"].map(who)
     return rows.assign(kind="shared_document", detail=detail)

@@ -13,7 +13,6 @@ records' noise (typos, transliterations, swaps, partial dates, renewals, dual na
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -22,7 +21,7 @@ import pandas as pd
 from ingest.resolve import compare
 from ingest.resolve.config import ResolveConfig
 
-LevelFn = Callable[[pd.DataFrame, np.ndarray, np.ndarray], np.ndarray]
+LevelFn = compare.LevelFn
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ def level_matrix(model: tuple[Comparison, ...], p: pd.DataFrame, i: np.ndarray, 
     """Levels of every pair (rows) for every comparison (columns)."""
     if len(i) == 0:
         return np.zeros((0, len(model)), dtype=np.int8)
-    return np.column_stack([c.levels(p, i, j) for c in model])  # type: ignore[misc]
+    return np.column_stack([c.levels(p, i, j) for c in model if c.levels is not None])
 
 
 def scores(model: tuple[Comparison, ...], levels: np.ndarray, prior_log2: float) -> np.ndarray:
