@@ -10,14 +10,16 @@ reasons of a hit add up to its score (before clipping). The weights live in :cla
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
+from rapidfuzz.distance import DamerauLevenshtein
 
-from ingest.normalise.names import compact_variant_key, name_similarity, variant_key
+from ingest.normalise.names import compact_variant_key, name_similarity, skeleton, variant_key
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,72 @@ def name_evidence(p: pd.Series, w: pd.Series, native_identical: float) -> tuple[
                 return 1.0, "exact", f"{a} = {b}"
             score = max(name_similarity(a, b), _compact(a, b))
             kind = "variant" if variant_key(a) == variant_key(b) or _compact(a, b) >= 0.95 else "similar"
+            if kind == "similar" and not tokens_agree(a, b):
+                score = min(score, UNMATCHED_TOKEN_CAP)
             if score > best[0]:
                 best = (round(score, 4), kind, f"{a} ~ {b}")
     return best
+
+
+#: The most a name scores when some token has no close partner on the other side (another given name).
+UNMATCHED_TOKEN_CAP = 0.75
+
+
+def tokens_agree(a: str, b: str) -> bool:
+    """Whether every token of the shorter name has a partner in the other within one keyboard error (two in
+    tokens of 8 letters or more, transpositions counting one) or with the same transliteration skeleton,
+    comparing the names as written and with the given names run together (MIN JUN / MINJUN).
+
+    Why: a similarity over the whole name rates WONG WAI TO / WONG WAI TSZ (two people) as high as a typo;
+    a typo changes one token a little, another given name changes a token entirely.
+
+    >>> tokens_agree("SMITH ANDREW", "SMIHT ANDREW"), tokens_agree("WONG WAI TO", "WONG WAI TSZ")
+    (True, False)
+    >>> tokens_agree("MIN CHIEN LI", "LI MINJIAN"), tokens_agree("SANTOS MARK", "SANTOS MARICEL")
+    (True, False)
+    >>> tokens_agree("WONG WAI WAI", "WONG MAN WAI"), tokens_agree("MHMD LY", "MOHAMMED ALI")
+    (False, True)
+    """
+    forms_a, forms_b = _forms(a), _forms(b)
+    if _covered(forms_a[0], forms_b[0]):  # as written (a missing middle name allowed)
+        return True
+    return any(_covered(fa, fb) for fa in forms_a for fb in forms_b if len(fa) == len(fb))
+
+
+def _forms(name: str) -> list[list[str]]:
+    toks = name.split()
+    out = [toks]
+    for i in range(len(toks)):  # each token as the surname, the rest run together
+        rest = "".join(toks[:i] + toks[i + 1 :])
+        if rest and len(toks) > 2:
+            out.append([toks[i], rest])
+    return out
+
+
+def _covered(x: list[str], y: list[str]) -> bool:
+    """Each token of the shorter list pairs with its own token of the longer (one to one, greedy)."""
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    free = list(long_)
+    for t in short:
+        match = next((u for u in free if u == t), None) or next((u for u in free if _close(t, u)), None)
+        if match is None:
+            return False
+        free.remove(match)
+    return True
+
+
+def _close(t: str, u: str) -> bool:
+    allowed = 2 if max(len(t), len(u)) >= 8 else 1
+    if DamerauLevenshtein.distance(t, u) <= allowed or skeleton(t) == skeleton(u):
+        return True
+    if not (_NO_VOWEL.fullmatch(t) or _NO_VOWEL.fullmatch(u)):
+        return False
+    ct, cu = _VOWELS.sub("", skeleton(t)), _VOWELS.sub("", skeleton(u))  # Arabic without vowels: LY / ALI
+    return bool(ct) and ct == cu
+
+
+_VOWELS = re.compile(r"[AEIOUY]")
+_NO_VOWEL = re.compile(r"[^AEIOU]+")  # a token romanised without vowels (Arabic through anyascii)
 
 
 def _squash(text: str) -> str:
@@ -66,10 +131,24 @@ def _squash(text: str) -> str:
 
 
 def _compact(a: str, b: str) -> float:
-    """0.95 x the similarity of the compact skeleton keys, first token taken as the surname on each side."""
+    """0.95 x the similarity of the compact skeleton keys (given names as one word: MIN JUN / MINJUN), first
+    token taken as the surname on each side; only where the letters themselves are close (at least 0.75),
+    since a skeleton of a whole run of given names folds too much (LAU YAN YUNG / LEE YING both give ANK L).
+
+    >>> _compact("KIM MINJUN", "GIM MIN JUN"), _compact("LAU YAN YUNG", "LEE YING")
+    (0.95, 0.0)
+    """
     ka = compact_variant_key(*_split(a))
     kb = compact_variant_key(*_split(b))
-    return 0.95 * fuzz.ratio(ka, kb) / 100.0 if ka and kb else 0.0
+    if not ka or not kb or fuzz.ratio(_letters(a), _letters(b)) < 75:
+        return 0.0
+    return 0.95 * fuzz.ratio(ka, kb) / 100.0
+
+
+def _letters(name: str) -> str:
+    """Surname and the given names run together, the two parts in sorted order (swaps meet)."""
+    first, rest = _split(name)
+    return "".join(sorted((first, rest.replace(" ", ""))))
 
 
 def _split(name: str) -> tuple[str, str]:
