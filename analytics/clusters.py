@@ -156,8 +156,9 @@ def match_previous(clusters: list[list[str]], previous: dict[str, set[str]], *, 
     """Ids for ``clusters`` (lists of person ids): the previous cluster's id each overlaps most (one to one,
     best overlaps first, Jaccard at least ``min_jaccard``), else ``stable_id``.
 
-    >>> match_previous([["p1", "p2", "p3"], ["p9"]], {"CL-old": {"p1", "p2"}})
-    ['CL-old', 'CL-6b1d12a0b0a8']
+    >>> ids = match_previous([["p1", "p2", "p3"], ["p9"]], {"CL-old": {"p1", "p2"}})
+    >>> ids[0], ids[1] == stable_id(["p9"])
+    ('CL-old', True)
     """
     scored = []
     for i, members in enumerate(clusters):
