@@ -103,6 +103,10 @@ def merge_rows(frames: list[pd.DataFrame], keys: list[str]) -> pa.Table:
     if "t" not in data:
         data["t"] = pd.NaT
     data["t"] = pd.to_datetime(data["t"])
+    if len(frames) == 1 and not data.duplicated(keys).any():  # one row per item already (crossings): no merge
+        data = data.drop(columns="__o").rename(columns={"ref": "sources"})
+        data["first_seen"] = data["t"]
+        return pa.Table.from_pandas(data.rename(columns={"t": "last_seen"}), preserve_index=False)
     cols = ", ".join(f'"{k}"' for k in keys)
     con = duckdb.connect()
     try:

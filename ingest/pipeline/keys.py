@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from graph.ids import node_id, node_ids
 
@@ -25,12 +27,22 @@ _MISSING = ("", "None", "nan", "<NA>")
 
 def text(s: pd.Series) -> pd.Series:
     """A text column with empty values as missing (object dtype; the spellings ``None``/``nan`` that a
-    ``astype(str)`` of a missing value leaves are missing too)."""
-    out = s.astype(object).where(s.notna(), None)
-    stripped = out.map(lambda v: v.strip() if isinstance(v, str) else v) if out.dtype == object else out
-    arr = stripped.to_numpy(dtype=object).copy()
-    arr[pd.isna(stripped).to_numpy() | stripped.isin(_MISSING).to_numpy()] = None
-    return pd.Series(arr, index=s.index, dtype=object)
+    ``astype(str)`` of a missing value leaves are missing too). Trimmed and checked by Arrow, not per row
+    in Python."""
+    try:
+        arr = pa.array(s.astype(object).where(s.notna(), None), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        arr = None
+    if arr is not None and pa.types.is_null(arr.type):
+        return pd.Series(None, index=s.index, dtype=object)
+    if arr is None or not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        out = s.astype(object).where(s.notna(), None)
+        out = out.map(lambda v: v.strip() if isinstance(v, str) else v)
+        miss = pd.isna(out).to_numpy() | out.isin(_MISSING).to_numpy()
+        return pd.Series(np.where(miss, None, out.to_numpy(dtype=object)), index=s.index, dtype=object)
+    arr = pc.utf8_trim_whitespace(arr)
+    arr = pc.if_else(pc.is_in(arr, value_set=pa.array(_MISSING)), pa.scalar(None, arr.type), arr)
+    return pd.Series(arr.to_numpy(zero_copy_only=False), index=s.index, dtype=object)
 
 
 def coalesce(*cols: pd.Series) -> pd.Series:
@@ -67,7 +79,7 @@ def ids(label: str, *cols: pd.Series) -> pd.Series:
         ok &= c.notna().to_numpy()
     out = np.full(len(index), None, dtype=object)
     if ok.any():
-        got = node_ids(label, *[c[ok].astype(str).tolist() for c in clean])
+        got = node_ids(label, *[pa.array(c[ok].to_numpy(dtype=object), type=pa.large_string()) for c in clean])
         out[ok] = np.asarray(got.to_pylist(), dtype=object)
     return pd.Series(out, index=index, dtype=object)
 
