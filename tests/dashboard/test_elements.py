@@ -148,12 +148,15 @@ def test_time_bar_counts_and_window_follow_the_scene(hub_store: GraphStore) -> N
     assert 0 < len(shown) < len(scene)
 
 
-def test_connect_selected_finds_the_shared_phone(hub_store: GraphStore) -> None:
+def test_connect_selected_finds_what_binds_two_people(hub_store: GraphStore) -> None:
+    from world_fixture import CLUSTER
+
     scene = explore.first_scene(hub_store, IVANOV)
     scene, status = explore.connect_selected(hub_store, scene, [IVANOV, ZHANG])
     assert "1 connecting paths" in status
     on_path = {e["data"]["id"] for e in scene if "path" in e["classes"].split()}
-    assert {IVANOV, ZHANG, PHONE} <= on_path
+    assert {IVANOV, ZHANG} <= on_path and on_path & {PHONE, CLUSTER}  # the shared phone, or their cluster
+    assert any(e["data"].get("source") in (IVANOV, ZHANG) for e in scene if "path" in e["classes"].split())
 
 
 def _dt(text: str):  # type: ignore[no-untyped-def]
