@@ -323,11 +323,10 @@ def main() -> None:
     if not (args.reuse and Path(path).exists()):
         _phase(result, "load", in_child(make_risk_graph, path, args.nodes, args.edges))
     _phase(result, "propagation", in_child(bench_propagation, path))
+    _phase(result, "clusters", in_child(bench_clusters, path))
+    _phase(result, "paths", in_child(bench_paths, path, args.paths, 0 if args.skip_networkx else args.nx_paths))
     if not args.skip_networkx:
         _phase(result, "networkx_pagerank", in_child(bench_networkx_pagerank, path))
-    _phase(result, "paths", in_child(bench_paths, path, args.paths, 0 if args.skip_networkx else args.nx_paths))
-    _phase(result, "clusters", in_child(bench_clusters, path))
-    if not args.skip_networkx:
         _phase(result, "small_load", in_child(make_risk_graph, small, args.nodes // 10, args.edges // 10))
         _phase(result, "networkx_louvain_tenth_size", in_child(bench_networkx_louvain, small))
     result["targets"] = {
