@@ -18,6 +18,8 @@ from ingest.resolve.blocking import PERSON_RULES, candidate_pairs, document_pair
 from ingest.resolve.config import ASSIGNMENT_COLUMNS, PERSON_COLUMNS, Resolution, ResolveConfig
 from ingest.resolve.profiles import IDENTITY_COLUMNS, add_keys, check_records, profile_codes
 
+#: column that keeps records without birth date and document apart: a name alone is nobody's identity.
+SOLO = "_solo"
 #: name levels (and birth date levels) under which a shared document joins two profiles.
 DOC_NAME_OK, DOC_DATE_OK = 3, 2
 
@@ -37,8 +39,8 @@ def resolve_identities(records: pd.DataFrame, *, config: ResolveConfig | None = 
     config = config or ResolveConfig()
     extra = [e.column for e in config.extra if e.column not in IDENTITY_COLUMNS]
     check_records(records, extra)
-    columns = IDENTITY_COLUMNS + extra
-    p, codes = profile_codes(records, columns)
+    columns = [*IDENTITY_COLUMNS, *extra, SOLO]
+    p, codes = profile_codes(_with_solo(records), columns)
     add_keys(p)
     counts = np.bincount(codes, minlength=len(p))
     comps = model.build_model(config)
@@ -69,6 +71,13 @@ def resolve_identities(records: pd.DataFrame, *, config: ResolveConfig | None = 
     cands = findings.candidates(comps, levels, score, i, j, keys, ambiguous, config)
     found = findings.document_findings(p, keys, config)
     return Resolution(assignments=assignments, persons=persons, candidates=cands, findings=found)
+
+
+def _with_solo(records: pd.DataFrame) -> pd.DataFrame:
+    """The records with ``SOLO``: the record's own reference when it has neither a birth date nor a document
+    number (two CHAN WAI MAN with nothing else are not one person: each such record is its own profile)."""
+    bare = (records["birth_date"].fillna("") == "") & (records["doc_number"].fillna("") == "")
+    return records.assign(**{SOLO: np.where(bare, records["record_ref"].astype(str), "")})
 
 
 def _doc_compatible(levels: np.ndarray) -> np.ndarray:
