@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from conftest import PASSWORD, login, render
+from dash_helpers import PASSWORD, login, render
 
 from dashboard.auth import OPEN_PATHS
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conftest import call, render
+from dash_helpers import call, render
 from world_fixture import IVANOV, ZHANG
 
 from dashboard.audit import AuditLog
@@ -140,7 +140,7 @@ def test_review_needs_a_reason_and_a_reviewable_edge(tmp_path: Path) -> None:
 
 
 def test_a_viewer_cannot_decide(dash_env: dict[str, Any]) -> None:
-    from conftest import login
+    from dash_helpers import login
 
     c = dash_env["app"].server.test_client()
     login(c, "vic")
