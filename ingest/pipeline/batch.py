@@ -25,6 +25,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from graph.schema import Schema, load_schema
 
@@ -47,72 +48,92 @@ def schema() -> Schema:
     return _SCHEMA
 
 
+Frame = pd.DataFrame | pa.Table
+
+
+def as_table(frame: Frame) -> pa.Table:
+    """A mapper's frame as Arrow (times as naive timestamps)."""
+    if isinstance(frame, pa.Table):
+        return frame
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def _keep(table: pa.Table, columns: list[str]) -> pa.Table:
+    """The rows where every one of ``columns`` has a non-blank value."""
+    mask = None
+    for c in columns:
+        col = table.column(c)
+        ok = pc.is_valid(col)
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+            ok = pc.and_kleene(ok, pc.not_equal(pc.utf8_trim_whitespace(col), ""))
+        mask = ok if mask is None else pc.and_kleene(mask, ok)
+    return table.filter(pc.fill_null(mask, False)) if mask is not None else table
+
+
 @dataclass(slots=True)
 class GraphBatch:
-    """Node frames per label, edge frames per type, person edges per type, person-bearing records."""
+    """Node tables per label, edge tables per type, person edges per type, person-bearing records (Arrow)."""
 
-    nodes: dict[str, list[pd.DataFrame]] = field(default_factory=lambda: defaultdict(list))
-    edges: dict[str, list[pd.DataFrame]] = field(default_factory=lambda: defaultdict(list))
-    person_edges: dict[str, list[pd.DataFrame]] = field(default_factory=lambda: defaultdict(list))
-    records: list[pd.DataFrame] = field(default_factory=list)
+    nodes: dict[str, list[pa.Table]] = field(default_factory=lambda: defaultdict(list))
+    edges: dict[str, list[pa.Table]] = field(default_factory=lambda: defaultdict(list))
+    person_edges: dict[str, list[pa.Table]] = field(default_factory=lambda: defaultdict(list))
+    records: list[pa.Table] = field(default_factory=list)
 
-    def node(self, label: str, frame: pd.DataFrame) -> None:
+    def node(self, label: str, frame: Frame) -> None:
         """Add nodes of ``label``: key columns, properties, ``t`` and ``ref``; rows with an empty key are
         dropped (a mapper only adds a node where the record names one)."""
-        keys = schema().node(label).key
-        ok = np.ones(len(frame), dtype=bool)
-        for k in keys:
-            ok &= frame[k].notna().to_numpy() & frame[k].astype("str").str.strip().ne("").to_numpy()
-        if ok.any():
-            self.nodes[label].append(frame.loc[ok])
+        table = _keep(as_table(frame), list(schema().node(label).key))
+        if table.num_rows:
+            self.nodes[label].append(table)
 
-    def edge(self, edge_type: str, frame: pd.DataFrame) -> None:
+    def edge(self, edge_type: str, frame: Frame) -> None:
         """Add edges: ``src``, ``dst`` (ids; rows with either missing are dropped), properties, ``t``, ``ref``."""
-        ok = frame["src"].notna() & frame["dst"].notna()
-        if ok.any():
-            self.edges[edge_type].append(frame.loc[ok])
+        table = _keep(as_table(frame), ["src", "dst"])
+        if table.num_rows:
+            self.edges[edge_type].append(table)
 
-    def person_edge(self, edge_type: str, frame: pd.DataFrame) -> None:
+    def person_edge(self, edge_type: str, frame: Frame) -> None:
         """Add edges from the person of ``record_ref`` to ``dst``."""
-        ok = frame["record_ref"].notna() & frame["dst"].notna()
-        if ok.any():
-            self.person_edges[edge_type].append(frame.loc[ok])
+        table = _keep(as_table(frame), ["record_ref", "dst"])
+        if table.num_rows:
+            self.person_edges[edge_type].append(table)
 
-    def record(self, frame: pd.DataFrame) -> None:
-        """Add person-bearing records (``RESOLVE_COLUMNS`` + ``CONTEXT_COLUMNS``, all text)."""
-        self.records.append(frame[RESOLVE_COLUMNS + CONTEXT_COLUMNS].fillna("").astype(str))
+    def record(self, frame: Frame) -> None:
+        """Add person-bearing records (``RESOLVE_COLUMNS`` + ``CONTEXT_COLUMNS``, all text, blank for none)."""
+        table = as_table(frame).select(RESOLVE_COLUMNS + CONTEXT_COLUMNS)
+        cols = [pc.fill_null(pc.cast(table.column(c), pa.string()), "") for c in table.column_names]
+        self.records.append(pa.table(cols, names=table.column_names))
 
     def finish_nodes(self, label: str) -> pa.Table:
         """The nodes of ``label``, one row per key, ready for ``upsert_nodes``."""
         return merge_rows(self.nodes.get(label, []), list(schema().node(label).key))
 
-    def finish_edges(self, edge_type: str, frames: list[pd.DataFrame] | None = None) -> pa.Table:
+    def finish_edges(self, edge_type: str, frames: list[pa.Table] | None = None) -> pa.Table:
         """The edges of ``edge_type``, one row per (src, dst, key), ready for ``upsert_edges``."""
         etype = schema().edge(edge_type)
         keys = ["src", "dst"] + ([etype.key] if etype.key else [])
         return merge_rows(self.edges.get(edge_type, []) if frames is None else frames, keys)
 
 
-def merge_rows(frames: list[pd.DataFrame], keys: list[str]) -> pa.Table:
+def merge_rows(frames: list[Frame], keys: list[str]) -> pa.Table:
     """One row per ``keys``: provenance aggregated (see the module doc), the other columns of the last row."""
-    frames = [f for f in frames if len(f)]
-    if not frames:
+    tables = [as_table(f) for f in frames if len(f)]
+    if not tables:
         return pa.table({})
-    data = pd.concat(frames, ignore_index=True, copy=False)
-    data["__o"] = np.arange(len(data))
-    if "t" not in data:
-        data["t"] = pd.NaT
-    data["t"] = pd.to_datetime(data["t"])
-    if len(frames) == 1 and not data.duplicated(keys).any():  # one row per item already (crossings): no merge
-        data = data.drop(columns="__o").rename(columns={"ref": "sources"})
-        data["first_seen"] = data["t"]
-        return pa.Table.from_pandas(data.rename(columns={"t": "last_seen"}), preserve_index=False)
+    data = pa.concat_tables(tables, promote_options="permissive")
+    if "t" not in data.column_names:
+        data = data.append_column("t", pa.nulls(data.num_rows, pa.timestamp("us")))
+    data = data.append_column("__o", pa.array(np.arange(data.num_rows)))
     cols = ", ".join(f'"{k}"' for k in keys)
     con = duckdb.connect()
     try:
         con.register("data", data)
+        n, distinct = con.sql(f"SELECT count(*), count(DISTINCT ({cols})) FROM data").fetchall()[0]
+        if n == distinct:  # one row per item already (crossings, their edges): no merge
+            return con.sql("SELECT * EXCLUDE (__o, t, ref), t::TIMESTAMP AS first_seen, t::TIMESTAMP AS last_seen,"
+                           " ref AS sources FROM data ORDER BY __o").to_arrow_table()
         return con.sql(
-            f"""WITH a AS (SELECT {cols}, min(t) AS first_seen, max(t) AS last_seen,
+            f"""WITH a AS (SELECT {cols}, min(t)::TIMESTAMP AS first_seen, max(t)::TIMESTAMP AS last_seen,
                        list_slice(list_sort(list_distinct(list(ref))), 1, {MAX_SOURCES}) AS sources
                      FROM data GROUP BY {cols}),
                 l AS (SELECT * EXCLUDE (t, ref) FROM data

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -57,7 +59,7 @@ def resolve(batch: GraphBatch, store: GraphStore) -> Identities:
     """Run identity resolution over stored and new records; build what it adds to the graph."""
     from ingest.resolve import resolve_identities
 
-    new = pd.concat(batch.records, ignore_index=True) if batch.records else stored_records(store).iloc[:0]
+    new = pa.concat_tables(batch.records).to_pandas() if batch.records else stored_records(store).iloc[:0]
     new = new.drop_duplicates("record_ref", keep="last")
     old = stored_records(store)
     every = pd.concat([old[~old["record_ref"].isin(new["record_ref"])], new], ignore_index=True)
@@ -68,11 +70,10 @@ def resolve(batch: GraphBatch, store: GraphStore) -> Identities:
     asg = res.assignments[["record_ref", "person_key"]]
     out.nodes["SourceRecord"] = source_record_nodes(new)
     out.nodes["Person"] = _persons(res.persons, asg, every)
-    person_of = pd.Series(ids("Person", asg["person_key"]).to_numpy(), index=asg["record_ref"].to_numpy())
+    person_of = pa.table({"record_ref": asg["record_ref"].astype(str).to_numpy(),
+                          "src": ids("Person", asg["person_key"]).to_numpy()})
     for etype, frames in batch.person_edges.items():
-        data = pd.concat(frames, ignore_index=True)
-        data.insert(0, "src", data.pop("record_ref").map(person_of))
-        out.edges[etype] = merge_rows([data[data["src"].notna()]], _edge_keys(etype))
+        out.edges[etype] = merge_rows([_from_person(t, person_of) for t in frames], _edge_keys(etype))
     first_ref = asg.sort_values("record_ref").drop_duplicates("person_key").set_index("person_key")["record_ref"]
     out.edges["POSSIBLY_SAME_AS"] = _candidates(res.candidates, first_ref)
     pairs = co_travelled(every, asg)
@@ -84,6 +85,18 @@ def resolve(batch: GraphBatch, store: GraphStore) -> Identities:
                   "findings_count": int(found.shape[0]),
                   "findings": found.head(MAX_FINDINGS).astype(str).to_dict("records")}
     return out
+
+
+def _from_person(table: pa.Table, person_of: pa.Table) -> pa.Table:
+    """Person edges with ``src`` the Person of their ``record_ref`` (records without a person dropped)."""
+    con = duckdb.connect()
+    try:
+        con.register("e", table.append_column("__i", pa.array(np.arange(table.num_rows))))
+        con.register("p", person_of)
+        return con.sql("SELECT p.src, e.* EXCLUDE (record_ref, __i) FROM e JOIN p USING (record_ref) "
+                       "ORDER BY e.__i").to_arrow_table()
+    finally:
+        con.close()
 
 
 def _edge_keys(etype: str) -> list[str]:

@@ -12,64 +12,96 @@ crossing (on foot, by bus or car) has no voyage.
 ...     "sex": ["M"], "birth_date": ["1975-09-00"], "nationality": ["CHN"], "doc_type": ["P"],
 ...     "doc_number": ["E1"], "doc_issuer": ["CHN"], "doc_expiry": ["2030-01-01"], "outcome": ["CLEARED"]})
 >>> b = GraphBatch(); map_crossings(rec, "crossings.csv", b)
->>> sorted(b.nodes), sorted(b.edges), sorted(b.person_edges), b.records[0]["record_ref"].tolist()
+>>> sorted(b.nodes), sorted(b.edges), sorted(b.person_edges), b.records[0]["record_ref"].to_pylist()
 (['Crossing', 'Document', 'Port', 'Voyage'], ['AT', 'ON', 'USED'], ['HOLDS', 'MADE'], ['crossings.csv:2'])
 """
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ingest.pipeline.batch import GraphBatch
-from ingest.pipeline.keys import flight_numbers, ids, refs, text, utc
 
 CROSSING_PROPS = ["crossing_time", "port", "direction", "mode", "conveyance", "outcome", "outcome_reason",
                   "source", "findings", "mrz_checks_ok"]
 
 
-def _col(rec: pd.DataFrame, name: str) -> pd.Series:
-    return text(rec[name]) if name in rec else pd.Series(None, index=rec.index, dtype=object)
+def id_sql(label: str, *cols: str) -> str:
+    """SQL for the node id of ``label`` from key columns (``graph.ids.node_id``; NULL when a key is)."""
+    canon = " || ".join(f"chr(31) || CAST({c} AS VARCHAR)" for c in cols)
+    return f"'{label}:' || lpad(printf('%x', (md5_number_upper('{label}' || {canon}) >> 1)::BIGINT), 16, '0')"
 
 
-def voyages(rec: pd.DataFrame) -> pd.DataFrame:
-    """Voyage keys of air and sea crossings: ``carrier``, ``number``, ``date`` (missing for land)."""
-    mode = _col(rec, "mode")
-    number = flight_numbers(_col(rec, "conveyance"))
-    air = mode.eq("AIR") & number.str.fullmatch(r"[A-Z0-9]{2}\d{1,4}[A-Z]?").fillna(False).astype(bool)
-    sea = mode.eq("SEA") & number.notna()
-    carrier = number.str[:2].where(air, number.where(sea))
-    date = _col(rec, "crossing_time").str[:10]
-    keep = air | sea
-    return pd.DataFrame({"carrier": carrier.where(keep), "number": number.where(keep), "date": date.where(keep)})
+_FLIGHT = r"^([A-Z0-9]{2})\s*0*(\d{1,4})([A-Z]?)$"
+
+_SQL = f"""
+WITH c AS (
+  SELECT *, nullif(trim(upper(conveyance)), '') AS conv, mode IN ('AIR', 'SEA') AS voyaged FROM rec),
+v AS (
+  SELECT *,
+    CASE WHEN mode = 'AIR' AND regexp_matches(conv, '{_FLIGHT}') THEN regexp_replace(conv, '{_FLIGHT}', '\\1\\2\\3')
+         WHEN mode = 'SEA' THEN conv END AS v_number
+  FROM c)
+SELECT *, CASE WHEN mode = 'AIR' THEN v_number[1:2] ELSE v_number END AS v_carrier,
+       CASE WHEN v_number IS NOT NULL THEN crossing_time[1:10] END AS v_date,
+       $name || ':' || CAST(line AS VARCHAR) AS ref,
+       CAST(crossing_time_utc AS TIMESTAMPTZ)::TIMESTAMP AS t
+FROM v"""
+
+_IDS = f"""SELECT *, {id_sql("Crossing", "crossing_id")} AS crossing,
+  {id_sql("Document", "doc_issuer", "doc_number")} AS doc, {id_sql("Port", "port")} AS port_id,
+  {id_sql("Voyage", "v_carrier", "v_number", "v_date")} AS voyage FROM m"""
+
+
+def _table(rec: pd.DataFrame) -> pa.Table:
+    """The columns the mapping needs, as Arrow text (missing as null)."""
+    cols = {}
+    for c in ["line", "crossing_id", "crossing_time", *CROSSING_PROPS, "surname_norm", "given_names_norm",
+              "native_name", "sex", "birth_date", "nationality", "doc_type", "doc_issuer", "doc_number",
+              "doc_expiry"]:
+        if c in ("line", "mrz_checks_ok"):
+            cols[c] = pa.array(rec[c], from_pandas=True) if c in rec else pa.nulls(len(rec), pa.bool_())
+        elif c in rec and c not in cols:
+            cols[c] = pa.array(rec[c].astype(object).where(rec[c].notna(), None), type=pa.large_string())
+        elif c not in cols:
+            cols[c] = pa.nulls(len(rec), pa.large_string())
+    cols["crossing_time_utc"] = pa.array(rec["crossing_time_utc"], from_pandas=True)
+    return pa.table(cols)
 
 
 def map_crossings(rec: pd.DataFrame, name: str, batch: GraphBatch) -> None:
-    """Add the nodes, edges and person records of validated crossings (``read_crossings(...).records``)."""
+    """Add the nodes, edges and person records of validated crossings (``read_crossings(...).records``),
+    computed in one DuckDB pass over Arrow (ids with the store's own function)."""
     if rec.empty:
         return
-    ref, t = refs(name, rec["line"]), utc(rec["crossing_time_utc"])
-    base = {"t": t, "ref": ref}
-    crossing = ids("Crossing", rec["crossing_id"])
-    doc = ids("Document", rec["doc_issuer"], rec["doc_number"])
-    port = ids("Port", rec["port"])
-    voy = voyages(rec)
-    voyage = ids("Voyage", voy["carrier"], voy["number"], voy["date"])
-    props = {c: (rec[c] if c == "mrz_checks_ok" else _col(rec, c)) for c in CROSSING_PROPS if c in rec}
-    batch.node("Crossing", pd.DataFrame({"crossing_id": text(rec["crossing_id"]), **props, **base}))
-    batch.node("Document", pd.DataFrame({"issuer": text(rec["doc_issuer"]), "number": text(rec["doc_number"]),
-                                         "type": _col(rec, "doc_type"), "expiry": _col(rec, "doc_expiry"),
-                                         **base}))
-    batch.node("Port", pd.DataFrame({"code": text(rec["port"]), "mode": _col(rec, "mode"), **base}))
-    batch.node("Voyage", pd.DataFrame({**voy, "mode": _col(rec, "mode"), **base}))
-    batch.edge("USED", pd.DataFrame({"src": crossing, "dst": doc, **base}))
-    batch.edge("AT", pd.DataFrame({"src": crossing, "dst": port, **base}))
-    batch.edge("ON", pd.DataFrame({"src": crossing, "dst": voyage, **base}))
-    batch.person_edge("MADE", pd.DataFrame({"record_ref": ref, "dst": crossing, **base}))
-    batch.person_edge("HOLDS", pd.DataFrame({"record_ref": ref, "dst": doc, **base}))
-    batch.record(pd.DataFrame({
-        "record_ref": ref, "surname": _col(rec, "surname_norm"), "given_names": _col(rec, "given_names_norm"),
-        "native_name": _col(rec, "native_name"), "sex": _col(rec, "sex"), "birth_date": _col(rec, "birth_date"),
-        "nationality": _col(rec, "nationality"), "doc_type": _col(rec, "doc_type"),
-        "doc_issuer": _col(rec, "doc_issuer"), "doc_number": _col(rec, "doc_number"),
-        "seen": t.dt.strftime("%Y-%m-%dT%H:%M:%S"), "kind": "crossing", "voyage": voyage, "booking": None,
-        "seat": None}))
+    con = duckdb.connect()
+    try:
+        con.register("rec", _table(rec))
+        con.execute(f"CREATE TEMP TABLE m AS {_SQL}", {"name": name})
+        t = con.sql(_IDS).to_arrow_table()
+    finally:
+        con.close()
+    base = {"t": t.column("t"), "ref": t.column("ref")}
+    props = {c: t.column(c) for c in CROSSING_PROPS}
+    batch.node("Crossing", pa.table({"crossing_id": t.column("crossing_id"), **props, **base}))
+    batch.node("Document", pa.table({"issuer": t.column("doc_issuer"), "number": t.column("doc_number"),
+                                     "type": t.column("doc_type"), "expiry": t.column("doc_expiry"), **base}))
+    batch.node("Port", pa.table({"code": t.column("port"), "mode": t.column("mode"), **base}))
+    batch.node("Voyage", pa.table({"carrier": t.column("v_carrier"), "number": t.column("v_number"),
+                                   "date": t.column("v_date"), "mode": t.column("mode"), **base}))
+    batch.edge("USED", pa.table({"src": t.column("crossing"), "dst": t.column("doc"), **base}))
+    batch.edge("AT", pa.table({"src": t.column("crossing"), "dst": t.column("port_id"), **base}))
+    batch.edge("ON", pa.table({"src": t.column("crossing"), "dst": t.column("voyage"), **base}))
+    batch.person_edge("MADE", pa.table({"record_ref": t.column("ref"), "dst": t.column("crossing"), **base}))
+    batch.person_edge("HOLDS", pa.table({"record_ref": t.column("ref"), "dst": t.column("doc"), **base}))
+    seen = pc.strftime(pc.cast(t.column("t"), pa.timestamp("s")), format="%Y-%m-%dT%H:%M:%S")
+    batch.record(pa.table({
+        "record_ref": t.column("ref"), "surname": t.column("surname_norm"), "given_names": t.column("given_names_norm"),
+        "native_name": t.column("native_name"), "sex": t.column("sex"), "birth_date": t.column("birth_date"),
+        "nationality": t.column("nationality"), "doc_type": t.column("doc_type"),
+        "doc_issuer": t.column("doc_issuer"), "doc_number": t.column("doc_number"), "seen": seen,
+        "kind": pa.array(["crossing"] * t.num_rows), "voyage": t.column("voyage"),
+        "booking": pa.nulls(t.num_rows, pa.string()), "seat": pa.nulls(t.num_rows, pa.string())}))

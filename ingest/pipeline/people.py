@@ -8,7 +8,8 @@ field does not make a traveller disappear).
 >>> f = pd.DataFrame({"surname": ["o'brien"], "given_names": ["Anna"], "sex": ["f"], "birth_date": ["1990-13-01"],
 ...                   "nationality": ["GB"], "doc_type": ["P"], "doc_issuer": ["GBR"], "doc_number": ["12 34"]})
 >>> out, bad = normalise_people(f)
->>> out.iloc[0][["surname", "sex", "birth_date", "nationality", "doc_number"]].tolist(), bad[0][:2]
+>>> row = out.iloc[0][["surname", "sex", "birth_date", "nationality", "doc_number"]]
+>>> [v if isinstance(v, str) else None for v in row], bad[0][:2]
 (['OBRIEN', 'F', None, 'GBR', '1234'], (0, 'birth_date'))
 """
 
