@@ -49,7 +49,9 @@ class ResolveConfig:
     * ``extra``: more columns to compare (present in ``records``);
     * ``train``: estimate the model from the data (u from random pairs, m by EM over blocked pairs) instead
       of the built-in person-record defaults (which keep resolution stable when records are added);
-    * ``blocking``: extra blocking rules (lists of profile key columns), added to the built-in ones;
+    * ``blocking``: extra blocking rules (tuples of profile columns: the record columns, extra ones included,
+      and the keys ``surname_l``, ``given_l``, ``name_key``, ``variant``, ``compact``, ``surname_sk``,
+      ``given_sk``, ``year``, ``year_month``, ``doc_key``), added to the built-in ones;
     * ``max_block``: blocks larger than this are split by name key (a guard against common values);
     * ``many_documents``: a person holding at least this many documents is a finding.
     """

@@ -43,20 +43,7 @@ def resolve_identities(records: pd.DataFrame, *, config: ResolveConfig | None = 
     p, codes = profile_codes(_with_solo(records), columns)
     add_keys(p)
     counts = np.bincount(codes, minlength=len(p))
-    comps = model.build_model(config)
-    di, dj = document_pairs(p, counts)
-    dlv = model.level_matrix(comps, p, di, dj)
-    doc_ok = _doc_compatible(dlv)
-    groups = cluster.components(len(p), di[doc_ok], dj[doc_ok])
-    pi, pj = candidate_pairs(p, PERSON_RULES + config.blocking, groups, max_block=config.max_block)
-    i, j = np.concatenate([di, pi]), np.concatenate([dj, pj])
-    levels = np.concatenate([dlv, model.level_matrix(comps, p, pi, pj)])
-    prior = config.prior_log2
-    if config.train and len(i):
-        comps = model.estimate_u(comps, p, counts.astype(float), n=200_000, seed=config.seed)
-        comps, lam = model.estimate_m(comps, levels, prior)
-        prior = float(np.log2(lam / (1 - lam)))
-    score = model.scores(comps, levels, prior) + _name_frequency(p, i, j, levels[:, 0], comps[0])
+    comps, i, j, levels, score = _score_pairs(p, counts, config)
     labels, method, conf, ambiguous = _cluster(p, i, j, levels, score, config)
     keys = cluster.person_keys(p, labels, columns)
     assignments = pd.DataFrame(
@@ -71,6 +58,28 @@ def resolve_identities(records: pd.DataFrame, *, config: ResolveConfig | None = 
     cands = findings.candidates(comps, levels, score, i, j, keys, ambiguous, config)
     found = findings.document_findings(p, keys, config)
     return Resolution(assignments=assignments, persons=persons, candidates=cands, findings=found)
+
+
+def _score_pairs(
+    p: pd.DataFrame, counts: np.ndarray, config: ResolveConfig
+) -> tuple[tuple[model.Comparison, ...], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Document pairs first (their compatible ones make groups), then the person blocks between groups;
+    levels and scores of all of them (the model trained here when the config asks)."""
+    comps = model.build_model(config)
+    di, dj = document_pairs(p, counts)
+    dlv = model.level_matrix(comps, p, di, dj)
+    doc_ok = _doc_compatible(dlv)
+    groups = cluster.components(len(p), di[doc_ok], dj[doc_ok])
+    pi, pj = candidate_pairs(p, PERSON_RULES + config.blocking, groups, max_block=config.max_block)
+    i, j = np.concatenate([di, pi]), np.concatenate([dj, pj])
+    levels = np.concatenate([dlv, model.level_matrix(comps, p, pi, pj)])
+    prior = config.prior_log2
+    if config.train and len(i):
+        comps = model.estimate_u(comps, p, counts.astype(float), n=200_000, seed=config.seed)
+        comps, lam = model.estimate_m(comps, levels, prior)
+        prior = float(np.log2(lam / (1 - lam)))
+    score = model.scores(comps, levels, prior) + _name_frequency(p, i, j, levels[:, 0], comps[0])
+    return comps, i, j, levels, score
 
 
 def _with_solo(records: pd.DataFrame) -> pd.DataFrame:
