@@ -205,20 +205,27 @@ def _history(events: pd.DataFrame) -> pd.DataFrame:
 IDENTIFIERS = ("Phone", "Email", "PaymentInstrument", "Address", "Document", "Vehicle")
 
 
+#: Per-person counts of these edge types, as graph features.
+_TYPED = {"watchlist_hits": "LISTED_AS", "case_links": "INVOLVED_IN", "possible_duplicates": "POSSIBLY_SAME_AS"}
+
+
 def person_graph_features(store: GraphStore) -> pd.DataFrame:
     """Per person (index: node id): ``degree`` (edges touching the person), ``shared_identifiers`` (linked
-    phones, e-mails, cards, addresses, documents, vehicles that another person links to as well) and
-    ``risk_score`` when propagation has written one. From ``edge_list`` (Arrow), vectorised."""
-    edges = store.edge_list().select(["src", "dst", "src_label", "dst_label"]).to_pandas()
+    phones, e-mails, cards, addresses, documents, vehicles that another person links to as well),
+    ``watchlist_hits``, ``case_links``, ``possible_duplicates`` (LISTED_AS, INVOLVED_IN, POSSIBLY_SAME_AS
+    edges) and ``risk_score`` when propagation has written one. From ``edge_list`` (Arrow), vectorised."""
+    edges = store.edge_list().select(["src", "dst", "src_label", "dst_label", "type"]).to_pandas()
+    cols = ["p", "o", "ol", "type"]
     ends = pd.concat([
-        edges.loc[edges["src_label"] == "Person", ["src", "dst", "dst_label"]].set_axis(["p", "o", "ol"], axis=1),
-        edges.loc[edges["dst_label"] == "Person", ["dst", "src", "src_label"]].set_axis(["p", "o", "ol"], axis=1),
+        edges.loc[edges["src_label"] == "Person", ["src", "dst", "dst_label", "type"]].set_axis(cols, axis=1),
+        edges.loc[edges["dst_label"] == "Person", ["dst", "src", "src_label", "type"]].set_axis(cols, axis=1),
     ], ignore_index=True)
     degree = ends.groupby("p").size()
     ident = ends[ends["ol"].isin(IDENTIFIERS)].drop_duplicates(["p", "o"])
     holders = ident.groupby("o")["p"].transform("size")
     shared = ident[holders >= 2].groupby("p").size()
-    out = pd.DataFrame({"degree": degree, "shared_identifiers": shared}).fillna(0)
+    typed = {name: ends[ends["type"] == t].groupby("p").size() for name, t in _TYPED.items()}
+    out = pd.DataFrame({"degree": degree, "shared_identifiers": shared, **typed}).fillna(0)
     out.index = [f"Person:{int(n):016x}" for n in out.index]
     persons = node_frame(store, "Person")
     if "risk_score" in persons.columns:

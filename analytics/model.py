@@ -35,7 +35,7 @@ FORMAT = "cluegraph-risk-model/1"
 EVENT_NUMERIC = ["prior_refusals", "prior_inspections", "prior_crossings", "doc_holders", "mrz_check_failed",
                  "doc_reported_lost", "one_way"]
 #: Graph features (per person) the model reads when present.
-GRAPH_NUMERIC = ["degree", "shared_identifiers", "risk_score"]
+GRAPH_NUMERIC = ["degree", "shared_identifiers", "watchlist_hits", "case_links", "possible_duplicates", "risk_score"]
 
 
 class ModelError(InvalidInputError):
