@@ -72,10 +72,11 @@ def test_a_sync_to_neo4j_gives_the_same_answers_and_is_idempotent(tmp_path: Path
         assert answers(dst) == answers(src)
 
 
+@pytest.mark.slow  # a world, its ingest and two syncs: about 30 s, minutes on a busy machine
 @pytest.mark.neo4j
 @pytest.mark.skipif(not NEO4J_URI, reason="no Neo4j server: set CLUEGRAPH_TEST_NEO4J_URI or run `make test`")
 def test_an_ingested_world_synced_to_neo4j_answers_the_contract_queries_as_duckdb_does(tmp_path: Path) -> None:
-    world = make_world(tmp_path / "world", persons=80, days=1)
+    world = make_world(tmp_path / "world", persons=150, days=1)
     run_ingest(world, str(tmp_path / "world.duckdb"))
     _empty_neo4j(NEO4J_URI)
     with open_store(tmp_path / "world.duckdb", read_only=True) as src, open_store(NEO4J_URI) as dst:
