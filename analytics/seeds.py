@@ -209,12 +209,6 @@ def document_conflict_seeds(store: GraphStore, proj: Projection, config: RunConf
     return _frame(proj, "document_conflict", rows)
 
 
-def _edge_sources(store: GraphStore, edge_ids: list[str]) -> list[str]:
-    """The source records of a few edges, read by id."""
-    found = (store.get(e) for e in edge_ids)
-    return sorted({s for e in found if e is not None for s in e.sources})
-
-
 def _payments(proj: Projection) -> pd.DataFrame:
     """(card, booking, person) for every passenger of every paid booking, the card's own holders left out."""
     paid, booked, uses = proj.edges_of("PAID_BY"), proj.edges_of("BOOKED"), proj.edges_of("USES")
@@ -259,8 +253,8 @@ def payer_seeds(store: GraphStore, proj: Projection, config: RunConfig) -> pd.Da
             f"{describe(names.get(card), card)} paid for {rec.bookings} bookings of {rec.people} people other than "
             "its holder, with no common employer or agency to explain it"
         )
-        edges = proj.edge_ids(paid[rec.Index])
-        rows.append([card, c.payer_for_many * min(1.0, rec.people / 5.0), reason, edges, _edge_sources(store, edges)])
+        edges = proj.edge_ids(paid[rec.Index])  # their sources are read only when a path shows them
+        rows.append([card, c.payer_for_many * min(1.0, rec.people / 5.0), reason, edges, []])
     return _frame(proj, "payer_for_many", rows)
 
 
