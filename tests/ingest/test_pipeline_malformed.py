@@ -132,3 +132,12 @@ def test_a_50_mb_single_line_is_read_and_judged(tmp_path: Path) -> None:
     assert (big.loaded, big.quarantined) == (1, 1)
     [q] = _q(lines, "crossings_big_line.csv")
     assert (q["line"], q["field"], q["rule"]) == (3, "mode", "enum") and len(q["raw"]) > 50_000_000
+
+
+def test_cli_names_a_bad_encoding_or_folder_with_exit_code_2(tmp_path: Path) -> None:
+    bad = subprocess.run([*CLUEGRAPH, "ingest", str(tmp_path), "--store", str(tmp_path / "g.duckdb"), "--encoding",
+                          "latin9"], capture_output=True, text=True, cwd=ROOT)
+    missing = subprocess.run([*CLUEGRAPH, "ingest", str(tmp_path / "nope"), "--store", str(tmp_path / "g.duckdb")],
+                             capture_output=True, text=True, cwd=ROOT)
+    assert (bad.returncode, missing.returncode) == (2, 2)
+    assert "latin9" in bad.stderr and "does not exist" in missing.stderr
