@@ -1,13 +1,12 @@
 """The dashboard in a real headless Chromium (Debian's, driven by Playwright): sign in, search a planted
 person by a transliteration variant, open the person, expand twice, filter by time, export a packet, open
 the worklist, dismiss a screening hit with a reason, sign out; then the audit trail holds one entry per
-action with the right user and parameters. Screenshots of each page go to docs/img/ (the README shows them).
+action with the right user and parameters. It screenshots each page into the test's tmp_path (the README's
+screenshots come from the demo world: test_screenshots_demo_world.py).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -15,24 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_helpers import CHROMIUM, chromium_or_skip, scene_size, shot, tap, wait_scene_above, wait_scene_below
 from world_fixture import IVANOV, PHONE, ZHANG
 
 from dashboard.audit import AuditLog
 from dashboard.review import review_queue
 from graph.store import Edge
 
-CHROMIUM = os.environ.get("CLUEGRAPH_CHROMIUM", "/usr/bin/chromium")
-IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 USER, PASSWORD = "ben", "correct horse battery"
 REASON = "entry born 1962, traveller 1979: not the same person"
-
-
-def _chromium_or_skip() -> None:
-    if Path(CHROMIUM).exists() or shutil.which("chromium"):
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"no Chromium at {CHROMIUM}: under CI the browser test must run")
-    pytest.skip(f"no Chromium at {CHROMIUM} (scripts/test.sh installs it with apt when run as root)")
 
 
 @pytest.fixture(scope="module")
@@ -51,23 +41,6 @@ def server(dash_env: dict[str, Any]) -> Iterator[str]:
     srv.shutdown()
 
 
-def _tap(page: Any, node_id: str) -> None:
-    """Click a node on the cytoscape canvas where it is drawn (a real tap, as a user makes it)."""
-    page.wait_for_function(
-        "id => { const c = [...document.querySelectorAll('#cy, #cy *')].find(e => e._cyreg);"
-        " return c && c._cyreg.cy.getElementById(id).length > 0; }",
-        arg=node_id,
-    )
-    pos = page.evaluate(
-        """id => { const c = [...document.querySelectorAll('#cy, #cy *')].find(e => e._cyreg);
-                   const cy = c._cyreg.cy; const n = cy.getElementById(id); cy.center(n);
-                   const p = n.renderedPosition(); const r = c.getBoundingClientRect();
-                   return {x: r.left + p.x, y: r.top + p.y}; }""",
-        node_id,
-    )
-    page.mouse.click(pos["x"], pos["y"])
-
-
 def _drag_low_thumb(page: Any, fraction: float) -> None:
     """Drag the time bar's left thumb to ``fraction`` of its track, as a user does."""
     thumb = page.locator("#time-slider .dash-slider-thumb-1").bounding_box()
@@ -78,14 +51,6 @@ def _drag_low_thumb(page: Any, fraction: float) -> None:
     page.mouse.up()
 
 
-def _scene_size(page: Any) -> int:
-    return int(
-        page.evaluate(
-            "() => [...document.querySelectorAll('#cy, #cy *')].find(e => e._cyreg)._cyreg.cy.elements().length"
-        )
-    )
-
-
 def _wait_audit(log: AuditLog, start: int, n: int, page: Any) -> None:
     for _ in range(100):
         if len([e for e in log.read()[start:] if e["user"] == USER]) >= n:
@@ -93,13 +58,8 @@ def _wait_audit(log: AuditLog, start: int, n: int, page: Any) -> None:
         page.wait_for_timeout(100)
 
 
-def _shot(page: Any, name: str) -> None:
-    IMG.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(IMG / f"dashboard_{name}.png"))
-
-
 def test_investigator_session_in_a_real_browser(dash_env: dict[str, Any], server: str, tmp_path: Path) -> None:
-    _chromium_or_skip()
+    chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
     log = AuditLog(dash_env["config"].audit_path)
@@ -113,7 +73,7 @@ def test_investigator_session_in_a_real_browser(dash_env: dict[str, Any], server
         # sign in
         page.goto(f"{server}/search")
         assert "/login" in page.url
-        _shot(page, "login")
+        shot(page, tmp_path, "login")
         page.fill("#username", USER)
         page.fill("#password", PASSWORD)
         page.click("#login-button")
@@ -122,33 +82,27 @@ def test_investigator_session_in_a_real_browser(dash_env: dict[str, Any], server
         page.fill("#search-input", "Yuriy Ivanov")
         page.click("#search-button")
         page.wait_for_selector("text=IVANOV Iurii")
-        _shot(page, "search")
+        shot(page, tmp_path, "search")
         # the person
         page.click("text=IVANOV Iurii")
         page.wait_for_selector("#person-page #crossings-timeline .main-svg")
         assert "Юрий Иванов" in page.inner_text("#person-page")
-        _shot(page, "person")
+        shot(page, tmp_path, "person")
         # the explorer: expand twice, filter by time
         page.click("#open-explorer")
         page.wait_for_selector("#cy canvas")
-        first = _scene_size(page)
-        _tap(page, PHONE)
+        first = scene_size(page)
+        tap(page, PHONE)
         page.wait_for_function(f"() => document.querySelector('#explore-status').innerText.includes('{PHONE}')")
-        _tap(page, ZHANG)
+        tap(page, ZHANG)
         page.wait_for_function(f"() => document.querySelector('#explore-status').innerText.includes('{ZHANG}')")
-        page.wait_for_function(
-            "n => [...document.querySelectorAll('#cy, #cy *')].find(e => e._cyreg)._cyreg.cy.elements().length > n",
-            arg=first,
-        )
-        expanded = _scene_size(page)
+        wait_scene_above(page, first)
+        expanded = scene_size(page)
         _wait_audit(log, start, 6, page)
         _drag_low_thumb(page, 0.8)
-        page.wait_for_function(
-            "n => [...document.querySelectorAll('#cy, #cy *')].find(e => e._cyreg)._cyreg.cy.elements().length < n",
-            arg=expanded,
-        )
+        wait_scene_below(page, expanded)
         _wait_audit(log, start, 7, page)
-        _shot(page, "explore")
+        shot(page, tmp_path, "explore")
         # a clue packet of what the explorer shows
         page.fill("#export-note", "phone shared with a case organiser")
         with page.expect_download() as download:
@@ -159,7 +113,7 @@ def test_investigator_session_in_a_real_browser(dash_env: dict[str, Any], server
         # the worklist
         page.click("#nav-worklist")
         page.wait_for_selector("#worklist-grid .ag-row")
-        _shot(page, "worklist")
+        shot(page, tmp_path, "worklist")
         # review: dismiss the screening hit with a reason
         page.click("#nav-review")
         page.wait_for_selector(f'#review-grid .ag-row[row-id="{hit}"]')
@@ -168,13 +122,13 @@ def test_investigator_session_in_a_real_browser(dash_env: dict[str, Any], server
         page.click("#review-dismiss")
         page.wait_for_selector("text=Dismissed 1 item(s).")
         page.wait_for_timeout(500)  # let the grid finish removing the row
-        _shot(page, "review")
+        shot(page, tmp_path, "review")
         # sign out
         page.click("#logout-link")
         page.wait_for_selector("#login-button")
         page.goto(f"{server}/worklist")
         assert "/login" in page.url
-        _supervisor_pages(page, server)
+        _supervisor_pages(page, server, tmp_path)
         browser.close()
 
     with dash_env["app"].server.extensions["cluegraph"].store() as st:
@@ -208,7 +162,7 @@ def test_investigator_session_in_a_real_browser(dash_env: dict[str, Any], server
     assert (p[10]["id"], p[10]["decision"], p[10]["reason"]) == (hit, "dismissed", REASON)
 
 
-def _supervisor_pages(page: Any, server: str) -> None:
+def _supervisor_pages(page: Any, server: str, folder: Path) -> None:
     """Screenshots of the clusters and audit pages, as a supervisor."""
     page.fill("#username", "sue")
     page.fill("#password", PASSWORD)
@@ -216,7 +170,7 @@ def _supervisor_pages(page: Any, server: str) -> None:
     page.wait_for_selector("#nav-clusters")
     page.click("#nav-clusters")
     page.wait_for_selector("h2:has-text('Clusters')")
-    _shot(page, "clusters")
+    shot(page, folder, "clusters")
     page.click("#nav-audit")
     page.wait_for_selector("#audit-grid .ag-row")
-    _shot(page, "audit")
+    shot(page, folder, "audit")
