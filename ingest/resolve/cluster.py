@@ -88,12 +88,18 @@ def representatives(p: pd.DataFrame, labels: np.ndarray, keys: np.ndarray, count
     before partial ones; ties to the smallest value). Integer group-bys only: values are factorised once."""
     ncol, n = len(columns), len(p)
     values = np.concatenate([p[c].to_numpy().astype(object) for c in columns])
-    vcode, uniques = pd.factorize(values, sort=True)
+    vcode, uniques = pd.factorize(values)
+    uniques = np.asarray(uniques, dtype=object)
+    order_u = np.argsort(uniques.astype(str), kind="stable")
+    rank = np.empty(len(uniques), dtype=np.int64)
+    rank[order_u] = np.arange(len(uniques))  # ties go to the smallest value
+    vcode, uniques = rank[vcode], uniques[order_u]
     col = np.repeat(np.arange(ncol), n)
     lab = np.tile(labels.astype(np.int64), ncol)
     dob = columns.index("birth_date") if "birth_date" in columns else -1
-    partial = (col == dob) & pd.Series(values).str.contains("-00", regex=False).to_numpy()
-    keep = values != ""
+    partial_u = pd.Series(uniques).str.contains("-00", regex=False).to_numpy(dtype=bool)
+    partial = (col == dob) & partial_u[vcode]
+    keep = uniques[vcode] != ""
     group = ((lab * ncol + col) * (len(uniques) + 1) + vcode) * 2 + partial
     weight = pd.Series(np.tile(counts, ncol)[keep]).groupby(group[keep]).sum()
     g = weight.index.to_numpy()

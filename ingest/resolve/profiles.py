@@ -44,20 +44,27 @@ def check_records(records: pd.DataFrame, extra: list[str]) -> None:
 
 
 def profile_codes(records: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
-    """Distinct value tuples of ``columns`` (sorted) and, per record, the position of its tuple.
+    """Distinct value tuples of ``columns`` (sorted by value) and, per record, the position of its tuple.
 
-    Each column is factorised in sorted order and the codes are combined column by column (re-factorised
-    each time, so they never overflow): the combined code orders tuples as their values do.
+    Each column is factorised (hashing, no sort) and the codes are combined column by column (re-factorised
+    each time, so they never overflow); only the distinct tuples are then sorted, by the rank of each value.
     """
     combined = np.zeros(len(records), dtype=np.int64)
-    frame = {}
+    ranks, frame = [], {}
     for c in columns:
         col = _clean(records[c])
-        codes, uniques = pd.factorize(col, sort=True)
-        combined = pd.factorize(combined * len(uniques) + codes, sort=True)[0].astype(np.int64)
-        frame[c] = col
-    _, first = np.unique(combined, return_index=True)
-    return pd.DataFrame({c: v.to_numpy()[first] for c, v in frame.items()}), combined
+        codes, uniques = pd.factorize(col)
+        rank = np.empty(len(uniques), dtype=np.int64)
+        rank[np.argsort(np.asarray(uniques, dtype=str), kind="stable")] = np.arange(len(uniques))
+        ranks.append(rank[codes])
+        combined = pd.factorize(combined * len(uniques) + codes)[0].astype(np.int64)
+        frame[c] = col.to_numpy()
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    order = np.lexsort([r[first] for r in reversed(ranks)])
+    position = np.empty(len(order), dtype=np.int64)
+    position[order] = np.arange(len(order))
+    rows = first[order]
+    return pd.DataFrame({c: v[rows] for c, v in frame.items()}), position[inverse.ravel()]
 
 
 def _latin(values: pd.Series) -> pd.Series:
