@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dashboard.elements import caption, risk_of
+from dashboard.reasons import reason_lines
 from dashboard.review import reasons_text
 from graph.store import Edge, GraphStore, Neighbourhood, Node
 
@@ -37,8 +38,7 @@ class PersonView:
     @property
     def risk_reasons(self) -> list[str]:
         """The reasons the analytics gave for the score."""
-        value = self.node.props.get("risk_reasons") or []
-        return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+        return reason_lines(self.node.props.get("risk_reasons"))
 
 
 def _time(value: Any) -> str:

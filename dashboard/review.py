@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.reasons import reasons_text as readable
 from graph.errors import InvalidValueError
 from graph.ids import edge_id
 from graph.store import Edge, GraphStore
@@ -92,8 +93,4 @@ def reasons_text(value: Any) -> str:
     >>> reasons_text(["name match 0.96", "birth date equal"])
     'name match 0.96; birth date equal'
     """
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return "; ".join(str(v) for v in value)
-    return str(value)
+    return readable(value)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.reasons import reasons_text
 from graph.errors import ClueGraphError
 from graph.ids import node_id, parse_id
 
@@ -70,9 +71,7 @@ def person_link_id(value: Any) -> str:
 
 
 def _reasons(value: Any) -> str:
-    if isinstance(value, list | tuple) or hasattr(value, "tolist"):
-        return "; ".join(str(v) for v in list(value))
-    return "" if value is None else str(value)
+    return reasons_text(value, limit=4)
 
 
 def load_worklist(runs_dir: Path) -> Worklist:

@@ -7,6 +7,7 @@ from typing import Any
 import dash
 from dash import dcc, html
 
+from dashboard.reasons import reasons_text
 from dashboard.services import audit, store
 from dashboard.ui import card, empty
 
@@ -43,7 +44,7 @@ def layout(**_: Any) -> html.Div:
     rows = []
     for n in clusters[:LIMIT]:
         p = n.props
-        why = p.get("explanation") or p.get("reasons") or ""
+        why = reasons_text(p.get("explanation") or p.get("reasons"))
         why = "; ".join(map(str, why)) if isinstance(why, list) else str(why)
         rows.append(
             card(

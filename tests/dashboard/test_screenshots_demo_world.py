@@ -256,12 +256,6 @@ def _clusters_review_audit(page: Any, folder: Path) -> None:
     shot(page, folder, "audit")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="the dashboard prints the analytics' reason records as raw JSON/dicts (dashboard/worklist.py _reasons, "
-    "dashboard/review.py reasons_text, PersonView.risk_reasons) instead of their 'text'",
-)
 def test_demo_world_reasons_read_as_text(demo_world: DemoWorld) -> None:
     """Worklist and risk reasons on the demo world read as sentences, not as JSON records."""
     from dashboard.worklist import load_worklist
