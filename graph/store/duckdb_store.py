@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from graph.errors import StoreError, StoreUnavailableError
 from graph.ids import format_id, parse_id
 from graph.schema import Schema, load_schema
+from graph.store import duckdb_text
 from graph.store.base import BulkWriter, GraphStore, TimeBound, export_table
 from graph.store.duckdb_ddl import FORMAT_VERSION, INDEX_NAMES, INDEXES, TABLES, norm_text
 from graph.store.duckdb_writer import DuckDBWriter
@@ -97,6 +99,7 @@ class DuckDBStore(GraphStore):
         # writes switch to every thread for their duration (``_parallel``).
         self._threads = int(self._one("SELECT current_setting('threads')")[0])
         self._con.execute("SET threads = 1")
+        self._text_stale = False  # True inside a writer block that builds the text index at its end
         if not read_only:
             self._create()
         self._check_version()
@@ -145,16 +148,25 @@ class DuckDBStore(GraphStore):
         for table in dropped:
             for name in INDEX_NAMES[table]:
                 self._con.execute(f"DROP INDEX IF EXISTS {name}")
+        # The text index is kept batch by batch, except in a bulk block over the nodes (or in a store made
+        # before it): then it is written once, sorted, at the end (see ``duckdb_text``).
+        complete = duckdb_text.is_complete(self._con)
+        text_index = "nodes" not in dropped and complete
         with self._parallel():
             try:
                 self._con.execute("BEGIN TRANSACTION")
+                self._text_stale = not text_index  # finds inside the block scan
                 try:
-                    yield DuckDBWriter(self._con, self.schema, unindexed=frozenset(dropped))
+                    writer = DuckDBWriter(self._con, self.schema, unindexed=frozenset(dropped), text_index=text_index)
+                    yield writer
+                    if not text_index and (writer.nodes_written or not complete):
+                        duckdb_text.rebuild(self._con)
                 except BaseException:
                     self._con.execute("ROLLBACK")
                     raise
                 self._con.execute("COMMIT")
             finally:
+                self._text_stale = False
                 if dropped:
                     self._create_indexes()
 
@@ -213,12 +225,36 @@ class DuckDBStore(GraphStore):
         for i, word in enumerate(text.split()):
             where.append(f"contains(text, {norm_text(f'$word{i}')})")
             params[f"word{i}"] = word
+        nids = self._text_candidates(text.split())
+        if nids is not None:  # the text index narrowed the nodes to test: the same test on those only
+            if not len(nids):
+                return []
+            params["ids"] = nids.tolist()
+            where.append("nid IN (SELECT unnest($ids))")
+            rows = self._con.execute(
+                f"SELECT {_NODE_COLS} FROM nodes WHERE {' AND '.join(where)} ORDER BY label, nid LIMIT $limit",
+                params,
+            ).fetchall()
+            return [self._node(r) for r in rows]
         with self._parallel():  # a search scans every node of the label
             rows = self._con.execute(
                 f"SELECT {_NODE_COLS} FROM nodes WHERE {' AND '.join(where)} ORDER BY label, nid LIMIT $limit",
                 params,
             ).fetchall()
         return [self._node(r) for r in rows]
+
+    def _text_candidates(self, words: list[str]) -> np.ndarray | None:
+        """Numbers of the nodes that may hold every word, from the text index (see ``duckdb_text``); None
+        when it cannot say (no words, no complete index, too many candidates): then ``_find`` scans."""
+        if not words or self._text_stale or not duckdb_text.is_complete(self._con):
+            return None
+        rows = self._con.execute(f"SELECT {norm_text('unnest($words)')}", {"words": words}).fetchall()
+        normal = [r[0] for r in rows]
+        if any(w is None for w in normal):  # a word that normalises to nothing matches no node
+            return np.empty(0, dtype=np.int64)
+        if any(" " in w for w in normal):
+            return None
+        return duckdb_text.candidates(self._con, normal)
 
     def neighbours(
         self,

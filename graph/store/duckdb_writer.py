@@ -18,6 +18,7 @@ import pyarrow as pa
 from graph.errors import EndpointError, MissingKeyError
 from graph.ids import hash63 as hash63_py
 from graph.schema import EdgeType, NodeType, Schema
+from graph.store import duckdb_text
 from graph.store.base import Rows
 from graph.store.duckdb_ddl import SEP_SQL, hash63, id_string, norm_text, splitmix64
 from graph.store.duckdb_rules import (
@@ -69,13 +70,22 @@ class DuckDBWriter:
     """Upserts nodes and edges on one DuckDB connection, inside the caller's transaction."""
 
     def __init__(
-        self, con: duckdb.DuckDBPyConnection, schema: Schema, *, unindexed: frozenset[str] = frozenset()
+        self,
+        con: duckdb.DuckDBPyConnection,
+        schema: Schema,
+        *,
+        unindexed: frozenset[str] = frozenset(),
+        text_index: bool = False,
     ) -> None:
         self._con = con
         self._schema = schema
         # Tables whose indexes are off for this transaction: rows go in in key order, so the rebuild at
         # the end is one cheap pass and range scans by key touch few row groups.
         self._unindexed = unindexed
+        # Whether each batch keeps the text index (``duckdb_text``) up to date; if not, the store builds
+        # it again at the end of the block when nodes were written (``nodes_written``).
+        self._text_index = text_index
+        self.nodes_written = False
 
     # ---------------------------------------------------------------- public
     def upsert_nodes(self, label: str, rows: Rows) -> WriteResult:
@@ -84,8 +94,11 @@ class DuckDBWriter:
         table = as_arrow(rows)
         if table.num_rows == 0:
             return WriteResult(0, 0, 0, 0)
+        self.nodes_written = True
         try:
             fresh = self._stage_nodes(ntype, table)
+            if fresh and self._text_index:
+                duckdb_text.add(self._con, "label = $label", {"label": label})
             return fresh or self._merge("nodes", "nid", ntype, rows=table.num_rows)
         finally:
             self._cleanup()
@@ -135,7 +148,7 @@ class DuckDBWriter:
     def _cleanup(self) -> None:
         """Drop the batch's scratch tables (after an error the transaction is aborted: its rollback does)."""
         try:
-            for name in ("__pre", "__stage", "__upd"):
+            for name in ("__pre", "__stage", "__upd", "__old_text"):
                 self._con.execute(f"DROP TABLE IF EXISTS {name}")
         except duckdb.TransactionException:
             pass
@@ -321,6 +334,12 @@ class DuckDBWriter:
         vals = vals.replace("{text}", text.format(p="s.props"))
         updated = self._changed(table, key, kind.name) if existing else 0
         anti = f"ANTI JOIN {self._scope(table)} t ON t.{key} = s.{key}" if existing else ""
+        retext = table == "nodes" and self._text_index
+        if retext:  # the text each node of the batch had before (NULL: a new node)
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE __old_text AS SELECT s.nid, t.text FROM __stage s LEFT JOIN nodes t "
+                "ON t.nid = s.nid"
+            )
         order = f"ORDER BY s.{'nid' if table == 'nodes' else 'src'}" if table in self._unindexed else ""
         inserted = self._one(
             f"INSERT INTO {table} ({cols}) SELECT {vals} FROM __stage s {anti} {order}",
@@ -333,6 +352,8 @@ class DuckDBWriter:
                     sources = u.sources, confidence = u.confidence, method = u.method{text_set}
                     FROM __upd u WHERE {table}.{key} = u.{key}"""
             )
+        if retext:
+            duckdb_text.refresh_changed(con, "__old_text")
         con.execute("DROP TABLE IF EXISTS __upd")
         con.execute("DROP TABLE IF EXISTS __stage")
         return WriteResult(rows=rows, distinct=distinct, inserted=inserted, updated=updated)
