@@ -10,7 +10,7 @@ people and entries through the store contract and writes hits as ``LISTED_AS`` e
 >>> people = pd.DataFrame({"id": ["p1", "p2"], "surname": ["CHANG", "CHANG"], "given_names": ["WEI", "WEI"],
 ...                        "birth_date": ["1980-05-07", "1961-01-01"], "nationality": ["TWN", "TWN"]})
 >>> wl = pd.DataFrame({"id": ["w1"], "list": ["NATIONAL"], "surname": [None], "given_names": [None],
-...                    "native_name": ["张伟"], "birth_date": ["1980-00-00"], "nationality": ["TWN"]})
+...                    "native_name": ["张伟"], "birth_date": ["1980-05-00"], "nationality": ["TWN"]})
 >>> screen_names(people, wl, config=ScreeningConfig())[["person_id", "entry_id", "score"]].values.tolist()
 [['p1', 'w1', 1.0]]
 """

@@ -30,6 +30,8 @@ class ScoreWeights:
     dob_partial: float = 0.04
     dob_conflict: float = -0.45
     dob_missing: float = -0.03
+    #: Only a birth year in common, and a name that is not the same: too little to raise a hit on its own.
+    dob_year_only_inexact_name: float = -0.12
     nationality_same: float = 0.02
     nationality_differs: float = -0.08
     doc_same: float = 0.30
@@ -190,6 +192,9 @@ def score_pairs(people: pd.DataFrame, entries: pd.DataFrame, pairs: pd.DataFrame
     out = pairs[["p", "w"]].reset_index(drop=True).copy()
     out["name_score"] = [n[0] for n in names]
     out["name_kind"] = [n[1] for n in names]
+    year_only = (P["month"].to_numpy() == 0) | (W["month"].to_numpy() == 0)
+    inexact = np.array([n[1] not in ("exact", "native-script") for n in names], dtype=bool)
+    dob = np.where((dob == "partial") & year_only & inexact, "year-only", dob).astype(object)
     out["dob"], out["nationality"], out["doc"] = dob, nat, doc
     reasons = [_reasons(n, d, t, x, P.iloc[i], W.iloc[i], weights)
                for i, (n, d, t, x) in enumerate(zip(names, dob, nat, doc, strict=True))]
@@ -202,7 +207,7 @@ def _reasons(name: tuple[float, str, str], dob: str, nat: str, doc: str, p: pd.S
              wt: ScoreWeights) -> list[dict[str, Any]]:
     out = [{"field": "name", "verdict": name[1], "weight": name[0], "detail": name[2]}]
     dob_w = {"exact": wt.dob_exact, "partial": wt.dob_partial, "conflict": wt.dob_conflict,
-             "missing": wt.dob_missing}[dob]
+             "missing": wt.dob_missing, "year-only": wt.dob_year_only_inexact_name}[dob]
     out.append({"field": "birth_date", "verdict": dob, "weight": dob_w,
                 "detail": f"{p['birth_date'] or '?'} vs {w['birth_date'] or '?'}"})
     if nat != "missing":

@@ -54,6 +54,8 @@ CASES = [
      ("MENDOZA", "PAOLO", None, "1974-00-00", "PHL", None), True),
     ("partial birth date: year and month", ("MENDOZA", "PAOLO", None, "1974-03-09", "PHL", None),
      ("MENDOZA", "PAOLO", None, "1974-03-00", "PHL", None), True),
+    ("variant spelling, only the birth year in common: no hit", ("CHANG", "WEI", None, "1980-05-07", "CHN", None),
+     ("ZHANG", "WEI", None, "1980-00-00", "CHN", None), False),
     ("different birth year: no hit", ("ZHANG", "WEI", None, "1981-05-07", "CHN", None),
      ("ZHANG", "WEI", None, "1980-05-07", "CHN", None), False),
     ("different birth year, variant spelling: no hit", ("CHANG", "WEI", None, "1962-05-07", "TWN", None),

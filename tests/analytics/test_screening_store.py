@@ -23,7 +23,7 @@ def _load(st: GraphStore, birth_date: str = "1971-02-03") -> None:
                                               "dst": [node_id("Document", "RUS", "751234567")]}))
         w.upsert_nodes("WatchlistEntry", pd.DataFrame({
             "list": ["NATIONAL", "NATIONAL"], "entry_id": ["W1", "W2"], "surname": ["IVANOV", "PETROFF"],
-            "given_names": ["IURII", "ALEG"], "birth_date": ["1971-00-00", None], "nationality": ["RUS", None],
+            "given_names": ["IURII", "ALEG"], "birth_date": ["1971-02-00", None], "nationality": ["RUS", None],
             "doc_number": [None, "751234567"]}))
 
 
