@@ -19,8 +19,8 @@ TABLES = (
         props JSON USING COMPRESSION uncompressed, first_seen TIMESTAMP, last_seen TIMESTAMP,
         sources JSON NOT NULL USING COMPRESSION uncompressed,
         confidence DOUBLE, method VARCHAR)""",
-    # the text index (see ``duckdb_text``): trigrams of the words of ``nodes.text``, sorted by gram
-    "CREATE TABLE IF NOT EXISTS node_grams (gram VARCHAR NOT NULL, nid BIGINT NOT NULL)",
+    # the text index (see ``duckdb_text``): trigrams of the words of ``nodes.text``, sorted by gram, label, nid
+    "CREATE TABLE IF NOT EXISTS node_grams (gram VARCHAR NOT NULL, label VARCHAR NOT NULL, nid BIGINT NOT NULL)",
 )
 
 # ``sources`` is a JSON array of text, not a LIST: a LIST column is several times dearer to fetch by row id,

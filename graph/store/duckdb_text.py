@@ -25,33 +25,38 @@ import numpy as np
 
 #: The meta key saying the index covers every node (set by a full build; stores made before it lack it).
 META_KEY = "text_index"
-META_VALUE = "trigram-1"
+META_VALUE = "trigram-2"
 #: A query whose words narrow to more candidates than this is answered by a scan (cheaper by then).
 MAX_CANDIDATES = 50_000
+#: Candidates few enough to test them all: no further gram is looked up to narrow them.
+FEW = 200
+#: A gram this much more common than the candidates so far costs more to read than it saves.
+RARER = 50
 
 _PAD = "chr(1) || chr(1)"
 _TOP = "\U0010ffff"
+_COLS = "gram, label, nid"
 
 
 def grams_sql(where: str) -> str:
-    """SQL for the (gram, nid) rows of the nodes selected by ``where`` (a condition on ``nodes``)."""
-    words = f"SELECT nid, unnest(string_split(text, ' ')) AS w FROM nodes WHERE text IS NOT NULL AND ({where})"
+    """SQL for the (gram, label, nid) rows of the nodes selected by ``where`` (a condition on ``nodes``)."""
+    words = f"SELECT label, nid, unnest(string_split(text, ' ')) AS w FROM nodes WHERE text IS NOT NULL AND ({where})"
     return (
-        "SELECT unnest([substr(w || " + _PAD + ", i, 3) FOR i IN range(1, length(w) + 1)]) AS gram, nid "
+        "SELECT unnest([substr(w || " + _PAD + ", i, 3) FOR i IN range(1, length(w) + 1)]) AS gram, label, nid "
         f"FROM ({words}) WHERE w <> ''"
     )
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
-    """Write the whole index again, sorted by gram, and mark it complete."""
-    con.execute("DELETE FROM node_grams")
-    con.execute(f"INSERT INTO node_grams SELECT * FROM ({grams_sql('true')}) ORDER BY gram, nid")
+    """Write the whole index again, sorted by gram, then label and number (the order ``find`` returns), and
+    mark it complete."""
+    con.execute(f"CREATE OR REPLACE TABLE node_grams AS SELECT * FROM ({grams_sql('true')}) ORDER BY {_COLS}")
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [META_KEY, META_VALUE])
 
 
 def add(con: duckdb.DuckDBPyConnection, where: str, params: dict[str, object] | None = None) -> None:
     """Append the grams of the nodes selected by ``where``."""
-    con.execute(f"INSERT INTO node_grams SELECT * FROM ({grams_sql(where)}) ORDER BY gram, nid", params)
+    con.execute(f"INSERT INTO node_grams SELECT * FROM ({grams_sql(where)}) ORDER BY {_COLS}", params)
 
 
 def drop(con: duckdb.DuckDBPyConnection, nids_sql: str) -> None:
@@ -92,33 +97,45 @@ def prefix_range(word: str) -> tuple[str, str]:
     return word, word + _TOP * (3 - len(word))
 
 
-def candidates(con: duckdb.DuckDBPyConnection, words: list[str]) -> np.ndarray | None:
-    """Sorted numbers of the nodes that may hold every normalised word, or None when the index cannot
-    narrow them enough (then the caller scans). Words of three letters or more are looked up by their
-    trigrams; shorter ones by prefix, and only when no longer word is there to narrow."""
-    long = sorted({g for w in words for g in grams(w)})
+def candidates(con: duckdb.DuckDBPyConnection, words: list[str], label: str | None) -> np.ndarray | None:
+    """Numbers of the nodes (of ``label``) that may hold every normalised word, in label then number order,
+    or None when the index cannot narrow them enough (then the caller scans).
+
+    Words of three letters or more are looked up by their trigrams, rarest first (counting a gram reads only
+    its row groups), until the candidates are few or the next gram is far more common than they are. A
+    shorter word is looked up by prefix, and only when no longer word is there."""
+    where = "($label IS NULL OR label = $label)"
+    conds = [(f"gram = $g AND {where}", {"g": g}) for g in sorted({g for w in words for g in grams(w)})]
+    if not conds:
+        for word in sorted(set(words)):
+            if len(word) < 2:  # one letter is in too many nodes to be worth a lookup
+                return None
+            lo, hi = prefix_range(word)
+            conds.append(
+                (f"gram >= $lo AND gram <= $hi AND starts_with(gram, $w) AND {where}", {"lo": lo, "hi": hi, "w": word})
+            )
+    counted = []
+    for cond, params in conds:
+        n = con.execute(f"SELECT count(*) FROM node_grams WHERE {cond}", {**params, "label": label}).fetchall()[0][0]
+        if n == 0:
+            return np.empty(0, dtype=np.int64)
+        counted.append((n, cond, params))
+    counted.sort(key=lambda c: c[0])
     found: np.ndarray | None = None
-    for gram in long:
-        nids = con.execute("SELECT nid FROM node_grams WHERE gram = ?", [gram]).fetchnumpy()["nid"]
-        found = _meet(found, np.asarray(nids))
+    for n, cond, params in counted:
+        if found is not None and (len(found) <= FEW or n > RARER * len(found)):
+            break
+        sql = f"SELECT nid FROM node_grams WHERE {cond}"
+        if found is None:  # the first list sets the order
+            sql += " ORDER BY label, nid"
+        nids = np.asarray(con.execute(sql, {**params, "label": label}).fetchnumpy()["nid"])
+        found = _first_each(nids) if found is None else found[np.isin(found, nids)]
         if not len(found):
             return found
-    if long:
-        return found if found is not None and len(found) <= MAX_CANDIDATES else None
-    for word in sorted(set(words)):
-        if len(word) < 2:  # one letter is in too many nodes to be worth a lookup
-            return None
-        lo, hi = prefix_range(word)
-        sql = "SELECT nid FROM node_grams WHERE gram >= ? AND gram <= ? AND starts_with(gram, ?)"
-        nids = con.execute(sql, [lo, hi, word]).fetchnumpy()["nid"]
-        found = _meet(found, np.asarray(nids))
-        if len(found) > MAX_CANDIDATES:
-            return None
-        if not len(found):
-            return found
-    return found
+    return found if found is not None and len(found) <= MAX_CANDIDATES else None
 
 
-def _meet(found: np.ndarray | None, nids: np.ndarray) -> np.ndarray:
-    nids = np.unique(nids)
-    return nids if found is None else np.intersect1d(found, nids, assume_unique=True)
+def _first_each(nids: np.ndarray) -> np.ndarray:
+    """The numbers in order, each once (a node with a gram twice is listed twice)."""
+    _, first = np.unique(nids, return_index=True)
+    return nids[np.sort(first)]
