@@ -101,41 +101,44 @@ def candidates(con: duckdb.DuckDBPyConnection, words: list[str], label: str | No
     """Numbers of the nodes (of ``label``) that may hold every normalised word, in label then number order,
     or None when the index cannot narrow them enough (then the caller scans).
 
-    Words of three letters or more are looked up by their trigrams, rarest first (counting a gram reads only
-    its row groups), until the candidates are few or the next gram is far more common than they are. A
-    shorter word is looked up by prefix, and only when no longer word is there."""
-    where = "($label IS NULL OR label = $label)"
-    conds = [(f"gram = $g AND {where}", {"g": g}) for g in sorted({g for w in words for g in grams(w)})]
-    if not conds:
-        for word in sorted(set(words)):
-            if len(word) < 2:  # one letter is in too many nodes to be worth a lookup
-                return None
-            lo, hi = prefix_range(word)
-            conds.append(
-                (f"gram >= $lo AND gram <= $hi AND starts_with(gram, $w) AND {where}", {"lo": lo, "hi": hi, "w": word})
-            )
+    Words of three letters or more are looked up by their trigrams (counting a gram reads only its row
+    groups): the rarest of each word first, then the others from the rarest, until the candidates are few or
+    the next gram is far more common than they are. A shorter word is looked up by prefix, and only when no
+    longer word is there."""
+    lookups = [[("gram = ?", [g]) for g in grams(w)] for w in sorted(set(words)) if len(w) >= 3]
+    if not lookups:
+        if any(len(w) < 2 for w in words):  # one letter is in too many nodes to be worth a lookup
+            return None
+        lookups = [[("gram >= ? AND gram <= ? AND starts_with(gram, ?)", [*prefix_range(w), w])] for w in words]
     counted = []
-    for cond, params in conds:
-        n = con.execute(f"SELECT count(*) FROM node_grams WHERE {cond}", {**params, "label": label}).fetchall()[0][0]
-        if n == 0:
-            return np.empty(0, dtype=np.int64)
-        counted.append((n, cond, params))
+    for rank, word_lookups in enumerate(lookups):
+        for cond, params in word_lookups:
+            n = con.execute(f"SELECT count(*) FROM node_grams WHERE {cond}", params).fetchall()[0][0]
+            if n == 0:
+                return np.empty(0, dtype=np.int64)
+            counted.append((n, rank, cond, params))
     counted.sort(key=lambda c: c[0])
-    found: np.ndarray | None = None
-    for n, cond, params in counted:
-        if found is not None and (len(found) <= FEW or n > RARER * len(found)):
+    firsts: dict[int, tuple[int, int, str, list[str]]] = {}
+    for c in counted:  # the rarest lookup of each word, then the rest, rarest first
+        firsts.setdefault(c[1], c)
+    order = list(firsts.values()) + [c for c in counted if c not in firsts.values()]
+    found = _ordered(con, order[0][2], order[0][3], label)
+    for n, _, cond, params in order[1:]:
+        if len(found) <= FEW or n > RARER * len(found):
             break
-        sql = f"SELECT nid FROM node_grams WHERE {cond}"
-        if found is None:  # the first list sets the order
-            sql += " ORDER BY label, nid"
-        nids = np.asarray(con.execute(sql, {**params, "label": label}).fetchnumpy()["nid"])
-        found = _first_each(nids) if found is None else found[np.isin(found, nids)]
-        if not len(found):
-            return found
-    return found if found is not None and len(found) <= MAX_CANDIDATES else None
+        nids = con.execute(f"SELECT nid FROM node_grams WHERE {cond}", params).fetchnumpy()["nid"]
+        found = found[np.isin(found, np.asarray(nids))]
+    return found if len(found) <= MAX_CANDIDATES else None
 
 
-def _first_each(nids: np.ndarray) -> np.ndarray:
-    """The numbers in order, each once (a node with a gram twice is listed twice)."""
-    _, first = np.unique(nids, return_index=True)
-    return nids[np.sort(first)]
+def _ordered(con: duckdb.DuckDBPyConnection, cond: str, params: list[str], label: str | None) -> np.ndarray:
+    """The numbers of the nodes (of ``label``) one lookup finds, each once, in label then number order."""
+    got = con.execute(f"SELECT label, nid FROM node_grams WHERE {cond}", params).fetchnumpy()
+    labels, nids = np.asarray(got["label"]).astype(str), np.asarray(got["nid"], dtype=np.int64)
+    if label is not None:
+        keep = labels == label
+        labels, nids = labels[keep], nids[keep]
+    if not len(nids):
+        return nids
+    nids = nids[np.lexsort((nids, np.unique(labels, return_inverse=True)[1]))]
+    return nids[np.r_[True, nids[1:] != nids[:-1]]]
