@@ -108,7 +108,7 @@ def screen_store(store: GraphStore, *, config: ScreeningConfig | None = None) ->
     ...         _ = w.upsert_nodes("Person", pd.DataFrame({"person_key": ["p1"], "surname": ["IVANOV"],
     ...                 "given_names": ["YURIY"], "birth_date": ["1970-02-03"], "nationality": ["RUS"]}))
     ...         _ = w.upsert_nodes("WatchlistEntry", pd.DataFrame({"list": ["NATIONAL"], "entry_id": ["W1"],
-    ...                 "surname": ["IVANOV"], "given_names": ["IURII"], "birth_date": ["1970-00-00"]}))
+    ...                 "surname": ["IVANOV"], "given_names": ["IURII"], "birth_date": ["1970-02-00"]}))
     ...     screen_store(st).hits
     1
     """
