@@ -21,6 +21,7 @@ TABLES = (
         confidence DOUBLE, method VARCHAR)""",
     # the text index (see ``duckdb_text``): trigrams of the words of ``nodes.text``, sorted by gram, label, nid
     "CREATE TABLE IF NOT EXISTS node_grams (gram VARCHAR NOT NULL, label VARCHAR NOT NULL, nid BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS gram_counts (gram VARCHAR, n BIGINT)",
 )
 
 # ``sources`` is a JSON array of text, not a LIST: a LIST column is several times dearer to fetch by row id,

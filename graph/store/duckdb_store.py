@@ -254,14 +254,17 @@ class DuckDBStore(GraphStore):
 
     def _test_candidates(self, nids: np.ndarray, where: str, params: dict[str, Any], limit: int) -> list[Node] | None:
         """The first ``limit`` candidates (in label and number order) that pass the test of a scan, read by
-        number in growing slices; None when many candidates fail it (a scan is cheaper by then)."""
+        number in growing slices; None when many candidates fail it (a scan is cheaper by then). The slice is
+        read by number first (a materialised CTE): with the test in the same query, DuckDB scanned every node
+        (70 ms against 6 ms for 100 candidates on 2.5 M nodes)."""
         found: list[Node] = []
         start, size = 0, _FIRST_SLICE
         while start < len(nids) and len(found) < limit:
             if start >= _MAX_TESTED:
                 return None
             rows = self._con.execute(
-                f"SELECT {_NODE_COLS} FROM nodes WHERE nid IN (SELECT unnest($ids)) AND {where} ORDER BY label, nid",
+                f"WITH c AS MATERIALIZED (SELECT * FROM nodes WHERE list_contains($ids, nid)) "
+                f"SELECT {_NODE_COLS} FROM c WHERE {where} ORDER BY label, nid",
                 {**{k: v for k, v in params.items() if k != "limit"}, "ids": nids[start : start + size].tolist()},
             ).fetchall()
             found += [self._node(r) for r in rows]
