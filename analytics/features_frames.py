@@ -1,20 +1,27 @@
 """Whole labels and edge types of the store as pandas frames, through the store contract.
 
-Why not ``export_nodes``/``export_edges`` batches as they come: their Arrow schema is inferred from the
-first record of a batch, so a property the first node lacks is dropped for the whole batch. ``node_frame``
-reads nodes with ``find`` (every property kept); ``edge_frame`` takes the ends from ``export_edges`` and,
-when properties are asked for, reads them with ``subgraph``.
+Both read the store's Arrow exports (``export_nodes``/``export_edges``, whose batches carry every property any
+item has), so a label of millions of nodes becomes a frame without a Python object per node; node ids are
+computed from the key columns in bulk (``graph.ids.node_ids``). Only an edge frame that asks for edge ``id``
+reads edges one by one (through ``subgraph``), since edge ids are not part of the export.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
+import pyarrow as pa
 
+from graph.ids import node_ids
 from graph.store import GraphStore
 
 ALL = 2**62
+
+
+def _exported(batches: Iterable[pa.Table]) -> pa.Table | None:
+    tables = [t for t in batches if t.num_rows]
+    return pa.concat_tables(tables, promote_options="permissive") if tables else None
 
 
 def node_frame(store: GraphStore, label: str) -> pd.DataFrame:
@@ -27,15 +34,20 @@ def node_frame(store: GraphStore, label: str) -> pd.DataFrame:
     ...     node_frame(st, "Port").sort_values("code")["name"].fillna("-").tolist()
     ['-', 'Heathrow']
     """
-    nodes = store.find(label, limit=ALL)
-    rows = [{**n.props, "id": n.id, "first_seen": n.first_seen, "last_seen": n.last_seen} for n in nodes]
-    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=["id", "first_seen", "last_seen"])
+    table = _exported(store.export_nodes(label))
+    if table is None:
+        return pd.DataFrame(columns=["id", "first_seen", "last_seen"])
+    key = store.schema.node(label).key
+    ids = node_ids(label, *[table.column(k).combine_chunks() for k in key])
+    frame = table.to_pandas()
+    frame["id"] = ids.to_pylist()
+    return frame
 
 
 def edge_frame(store: GraphStore, edge_type: str, columns: Sequence[str], *, chunk: int = 20_000) -> pd.DataFrame:
     """Every edge of ``edge_type`` with these ``columns`` (``src``, ``dst``, ``id``, properties, provenance);
-    a property an edge lacks is ``None``. Ends come from ``export_edges``; properties, when asked for, from
-    ``subgraph`` over those ends in chunks (so none is lost to a batch schema).
+    a property an edge lacks is missing (``None``/NaN). From ``export_edges``; only when ``id`` is asked for,
+    from ``subgraph`` over the ends in chunks.
 
     >>> from graph.store import open_store
     >>> with open_store(":memory:") as st:
@@ -48,6 +60,11 @@ def edge_frame(store: GraphStore, edge_type: str, columns: Sequence[str], *, chu
     ...     sorted(edge_frame(st, "USES", ["src", "role"])["role"].fillna("-"))
     ['-', 'owner']
     """
+    if "id" not in columns:
+        table = _exported(store.export_edges(edge_type))
+        if table is None:
+            return pd.DataFrame(columns=list(columns))
+        return table.to_pandas().reindex(columns=list(columns)).reset_index(drop=True)
     ends = [b.select(["src", "dst"]).to_pandas() for b in store.export_edges(edge_type)]
     frame = pd.concat(ends, ignore_index=True) if ends else pd.DataFrame(columns=["src", "dst"])
     if set(columns) <= {"src", "dst"}:

@@ -124,10 +124,14 @@ def test_an_interrupted_run_started_again_finishes_with_the_same_files(world_sto
            "--store", str(store), "--out", str(tmp_path / "interrupted")]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(6)
+    midway = tmp_path / "interrupted" / "rules.yaml"  # written half way, after the graph stage
+    deadline = time.monotonic() + 600
+    while not midway.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    assert not (tmp_path / "interrupted" / "manifest.json").exists() or proc.returncode == 0
+    assert proc.returncode == -signal.SIGKILL, "the run ended before it could be interrupted"
+    assert not (tmp_path / "interrupted" / "manifest.json").exists()
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert _bytes(tmp_path / "interrupted") == _bytes(reference)
