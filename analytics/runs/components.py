@@ -79,9 +79,9 @@ def graph_part(result: Propagation, persons: Sequence[str], *, quantile: float) 
 
 def window_events(events: pd.DataFrame, persons: Sequence[str], start: date, end: date) -> pd.DataFrame:
     """The advance events (bookings) of ``persons`` whose time falls in ``[start, end]``."""
-    when = pd.to_datetime(events["event_time"], utc=True, errors="coerce").dt.date
+    day = pd.to_datetime(events["event_time"], utc=True, errors="coerce").dt.tz_convert(None).dt.normalize()
     keep = events["person_id"].isin(set(persons)) & (events["event_kind"] == "BOOKING")
-    return events[keep & (when >= start) & (when <= end)]
+    return events[keep & (day >= pd.Timestamp(start)) & (day <= pd.Timestamp(end))]
 
 
 def rules_part(events: pd.DataFrame, rules: list[Rule], persons: Sequence[str],
