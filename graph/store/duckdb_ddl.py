@@ -19,7 +19,7 @@ TABLES = (
         props JSON USING COMPRESSION uncompressed, first_seen TIMESTAMP, last_seen TIMESTAMP,
         sources JSON NOT NULL USING COMPRESSION uncompressed,
         confidence DOUBLE, method VARCHAR)""",
-    # the text index (see ``duckdb_text``): trigrams of the words of ``nodes.text``, sorted by gram, label, nid
+    # the text index (see ``duckdb_text``): trigrams of the words of ``nodes.text``, sorted by gram
     "CREATE TABLE IF NOT EXISTS node_grams (gram VARCHAR NOT NULL, label VARCHAR NOT NULL, nid BIGINT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS gram_counts (gram VARCHAR, n BIGINT)",
 )
