@@ -16,6 +16,7 @@ booking's ``PAID_BY`` edges (CA cash, CC card), the departure time and the origi
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,12 +61,30 @@ FEATURES: dict[str, Feature] = {
 BASE = ["event_id", "person_id", "event_time", "outcome"]
 
 
-def build_features(store: GraphStore) -> pd.DataFrame:
-    """The event table of everything in the store (see the module doc)."""
+def build_features(store: GraphStore, *, persons: Collection[str] | None = None) -> pd.DataFrame:
+    """The event table of everything in the store (see the module doc), or only of the events of ``persons``
+    (node ids; then ``doc_holders`` counts holders among those people only)."""
     frames = {lab: node_frame(store, lab) for lab in ("Person", "Crossing", "Document", "Booking", "Voyage")}
     links = {t: edge_frame(store, t, ["src", "dst"]) for t in ("MADE", "USED", "ON", "BOOKED")}
     links["PAID_BY"] = edge_frame(store, "PAID_BY", ["src", "dst", "form"])
+    if persons is not None:
+        frames, links = _only(frames, links, set(persons))
     return assemble(frames, links)
+
+
+def _only(frames: dict[str, pd.DataFrame], links: dict[str, pd.DataFrame],
+          persons: set[str]) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """Frames and links cut down to the events of ``persons``."""
+    links = dict(links)
+    for t in ("MADE", "BOOKED"):
+        links[t] = links[t][links[t]["src"].isin(persons)]
+    events = set(links["MADE"]["dst"]) | set(links["BOOKED"]["dst"])
+    for t in ("USED", "ON", "PAID_BY"):
+        links[t] = links[t][links[t]["src"].isin(events)]
+    keep = {"Person": persons, "Crossing": set(links["MADE"]["dst"]), "Booking": set(links["BOOKED"]["dst"]),
+            "Document": set(links["USED"]["dst"]), "Voyage": set(links["ON"]["dst"])}
+    frames = {lab: f[f["id"].isin(keep[lab])] if "id" in f.columns else f for lab, f in frames.items()}
+    return frames, links
 
 
 def assemble(frames: dict[str, pd.DataFrame], links: dict[str, pd.DataFrame]) -> pd.DataFrame:

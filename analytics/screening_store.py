@@ -9,6 +9,7 @@ when the evidence changes the hit is opened again (``OPEN``) for a new review.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,8 +100,10 @@ def existing_hits(store: GraphStore) -> pd.DataFrame:
     return edge_frame(store, "LISTED_AS", ["src", "dst", "review_status", "evidence_hash"])
 
 
-def screen_store(store: GraphStore, *, config: ScreeningConfig | None = None) -> ScreenReport:
-    """Screen every Person against every WatchlistEntry and write the hits (see the module doc).
+def screen_store(store: GraphStore, *, config: ScreeningConfig | None = None,
+                 persons: Collection[str] | None = None) -> ScreenReport:
+    """Screen every Person (or only ``persons``, node ids) against every WatchlistEntry and write the hits
+    (see the module doc).
 
     >>> from graph.store import open_store
     >>> with open_store(":memory:") as st:
@@ -113,6 +116,8 @@ def screen_store(store: GraphStore, *, config: ScreeningConfig | None = None) ->
     1
     """
     people, entries = people_frame(store), entries_frame(store)
+    if persons is not None:  # only these people (a batch run's travellers); the others keep their hits
+        people = people[people["id"].isin(set(persons))]
     hits = screen_names(people, entries, config=config)
     report = ScreenReport(people=len(people), entries=len(entries), hits=len(hits))
     if hits.empty:

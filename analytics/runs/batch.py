@@ -147,7 +147,7 @@ def run_batch(
     counts["announced_rows"], counts["announced_persons"] = len(announced), len(persons)
     clock.done("announced")
 
-    counts["screening_hits"] = screen_store(store).hits
+    counts["screening_hits"] = screen_store(store, persons=persons).hits
     screening = parts.screening_part(store, persons)
     clock.done("screening")
 
@@ -176,7 +176,7 @@ def run_batch(
 
     (out_dir / "rules.yaml").write_text(rules_text, encoding="utf-8")
     rules = load_rules(out_dir / "rules.yaml")
-    events = parts.window_events(build_features(store), persons, start, end)
+    events = parts.window_events(build_features(store, persons=persons), persons, start, end)
     rules_hits = parts.rules_part(events, rules, persons, config.worklist.rule_severity)
     counts["advance_events"] = len(events)
     clock.done("rules")
