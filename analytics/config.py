@@ -250,15 +250,24 @@ def config_from_dict(data: dict[str, Any] | None, *, file: str | None = None) ->
     return RunConfig(**kwargs)
 
 
-def load_config(path: str | Path | None = None) -> RunConfig:
-    """Load and validate a run configuration file (default: ``data/run.yaml``, or the built-in defaults)."""
+def read_config_file(path: str | Path | None = None) -> tuple[Any, str | None]:
+    """The plain data of a run configuration file and its name (default: ``data/run.yaml``; ``(None, None)``
+    when no file is named and the default is absent), with a clear error for a missing or broken file."""
     target = Path(path) if path is not None else DEFAULT_PATH
     if path is None and not target.exists():
-        return RunConfig()
+        return None, None
     try:
         data = yaml.safe_load(target.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError("run configuration file not found", file=str(target)) from None
     except yaml.YAMLError as err:
         raise ConfigError(f"not valid YAML: {err}", file=str(target)) from None
-    return config_from_dict(data, file=str(target))
+    if data is not None and not isinstance(data, dict):
+        raise ConfigError("a run configuration must be a mapping", file=str(target), value=data)
+    return data, str(target)
+
+
+def load_config(path: str | Path | None = None) -> RunConfig:
+    """Load and validate a run configuration file (default: ``data/run.yaml``, or the built-in defaults)."""
+    data, file = read_config_file(path)
+    return config_from_dict(data, file=file)

@@ -11,11 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from analytics.config import ConfigError, RunConfig, config_from_dict, read_config_file
 
-from analytics.config import ConfigError, RunConfig, config_from_dict
-
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "run.yaml"
 COMPONENTS = ("screening", "graph", "rules", "model")
 
 
@@ -122,15 +119,5 @@ def batch_config_from_dict(data: dict[str, Any] | None, *, file: str | None = No
 
 def load_batch_config(path: str | Path | None = None) -> BatchConfig:
     """Load a run configuration file (default ``data/run.yaml``) with its ``worklist`` section."""
-    target = Path(path) if path is not None else DEFAULT_PATH
-    if path is None and not target.exists():
-        return batch_config_from_dict(None)
-    try:
-        data = yaml.safe_load(target.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError("run configuration file not found", file=str(target)) from None
-    except yaml.YAMLError as err:
-        raise ConfigError(f"not valid YAML: {err}", file=str(target)) from None
-    if data is not None and not isinstance(data, dict):
-        raise ConfigError("a run configuration must be a mapping", file=str(target), value=data)
-    return batch_config_from_dict(data, file=str(target))
+    data, file = read_config_file(path)
+    return batch_config_from_dict(data, file=file)
