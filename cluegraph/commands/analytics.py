@@ -85,16 +85,8 @@ def score_command(
     _score(store, config, out, top, as_json)
 
 
-@app.command("propagate")
-def propagate_command(
-    store: StoreOption = None,
-    config: ConfigOption = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Also write seeds.csv, scores.csv, run.yaml here.")] = None,
-    top: Annotated[int, typer.Option(min=1, help="Show this many of the riskiest people.")] = 20,
-    as_json: JsonOption = False,
-) -> None:
-    """The same as ``score``."""
-    _score(store, config, out, top, as_json)
+# ``propagate`` is another name for ``score``: one function, the same options.
+app.command("propagate", help="The same as ``score``.")(score_command)
 
 
 @app.command("paths")

@@ -8,7 +8,7 @@ so a reader can quarantine it; the messages before it are whole.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -216,6 +216,24 @@ def read_messages(path: str | Path, *, encoding: str = "utf-8") -> tuple[list[Me
     tokens = tokenize(text, file=name)
     messages, sdevs = split_messages(tokens.segments, file=name)
     return messages, devs + tokens.deviations + sdevs
+
+
+Reader = Callable[..., tuple[list[Message], list[Deviation]]]
+
+
+def read_files(
+    path: str | Path | Iterable[str | Path], read: Reader = read_messages, *, encoding: str = "utf-8"
+) -> tuple[list[Message], list[Deviation]]:
+    """The messages and deviations of one file or many, each file read by ``read`` (default ``read_messages``;
+    a reader that repairs a dialect first, such as ``read_pnr_messages``, fits too)."""
+    paths = [path] if isinstance(path, str | Path) else list(path)
+    messages: list[Message] = []
+    devs: list[Deviation] = []
+    for p in paths:
+        found, found_devs = read(p, encoding=encoding)
+        messages.extend(found)
+        devs.extend(found_devs)
+    return messages, devs
 
 
 def _part_key(msg: Message) -> tuple[str, str, str] | None:

@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from ingest.edifact.dates import parse_dtm, reference_year, utc_offset
-from ingest.edifact.structure import LogicalMessage, Message, assemble, read_messages
+from ingest.edifact.structure import LogicalMessage, Message, assemble, read_files
 from ingest.edifact.tokens import Segment
 from ingest.errors import Deviation, Quarantined
 
@@ -437,13 +437,7 @@ def read_paxlst(path: str | Path | Sequence[str | Path], *, encoding: str = "utf
     >>> [d.rule for d in res.deviations]
     ['cnt-count']
     """
-    paths = [path] if isinstance(path, str | Path) else list(path)
-    messages: list[Message] = []
-    devs: list[Deviation] = []
-    for p in paths:
-        found, found_devs = read_messages(p, encoding=encoding)
-        messages.extend(found)
-        devs.extend(found_devs)
+    messages, devs = read_files(path, encoding=encoding)
     return paxlst_from_messages(messages, devs)
 
 

@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from ingest.edifact.dates import reference_year
-from ingest.edifact.structure import LogicalMessage, Message, assemble
+from ingest.edifact.structure import LogicalMessage, Message, assemble, read_files
 from ingest.edifact.tokens import Segment
 from ingest.errors import Deviation, Quarantined
 from ingest.readers.pnrgov_booking import BookingReader, content_hash
@@ -210,13 +210,7 @@ def read_pnrgov(path: str | Path | Sequence[str | Path], *, encoding: str = "utf
     >>> res.segments[["flight", "dep_port", "arr_time"]].values.tolist()
     [['UA988', 'FRA', '2018-09-28T15:05']]
     """
-    paths = [path] if isinstance(path, str | Path) else list(path)
-    messages: list[Message] = []
-    devs: list[Deviation] = []
-    for p in paths:
-        found, found_devs = read_pnr_messages(p, encoding=encoding)
-        messages.extend(found)
-        devs.extend(found_devs)
+    messages, devs = read_files(path, read_pnr_messages, encoding=encoding)
     return pnrgov_from_messages(messages, devs)
 
 
