@@ -8,7 +8,7 @@ rows they need, while analytics read the whole edge list as Arrow in one scan.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -20,8 +20,8 @@ import pyarrow as pa
 from graph.errors import StoreError, StoreUnavailableError
 from graph.ids import format_id, parse_id
 from graph.schema import Schema, load_schema
-from graph.store import duckdb_text
-from graph.store.base import BulkWriter, GraphStore, TimeBound, export_table
+from graph.store import duckdb_export, duckdb_text
+from graph.store.base import BulkWriter, GraphStore, TimeBound
 from graph.store.duckdb_ddl import FORMAT_VERSION, INDEX_NAMES, INDEXES, TABLES, norm_text
 from graph.store.duckdb_writer import DuckDBWriter
 from graph.store.expand import Row, by_recency, expand
@@ -64,16 +64,6 @@ def _props(raw: Any) -> dict[str, Any]:
     if raw is None:
         return {}
     return dict(json.loads(raw)) if isinstance(raw, str) else dict(raw)
-
-
-def _provenance(item: Node | Edge) -> dict[str, Any]:
-    return {
-        "first_seen": item.first_seen,
-        "last_seen": item.last_seen,
-        "sources": list(item.sources),
-        "confidence": item.confidence,
-        "method": item.method,
-    }
 
 
 def _sources(raw: Any) -> tuple[str, ...]:
@@ -352,36 +342,28 @@ class DuckDBStore(GraphStore):
             return rel.to_arrow_table()
 
     def export_nodes(self, label: str, *, batch: int = 50_000) -> Iterator[pa.Table]:
-        """Every node of ``label`` in batches shaped for ``upsert_nodes``."""
+        """Every node of ``label`` in batches shaped for ``upsert_nodes`` (see ``duckdb_export``)."""
         self.schema.node(label)
-        sql = f"SELECT {_NODE_COLS} FROM nodes WHERE label = $label ORDER BY nid"
-        yield from self._export(sql, {"label": label}, batch, lambda n: {**n.props, **_provenance(n)}, self._node)
+        yield from self._export("nodes", label, batch)
 
     def export_edges(self, edge_type: str, *, batch: int = 50_000) -> Iterator[pa.Table]:
-        """Every edge of ``edge_type`` in batches shaped for ``upsert_edges``."""
+        """Every edge of ``edge_type`` in batches shaped for ``upsert_edges`` (see ``duckdb_export``)."""
         self.schema.edge(edge_type)
-        sql = f"SELECT {_EDGE_COLS} FROM edges WHERE type = $type ORDER BY eid"
-        yield from self._export(
-            sql,
-            {"type": edge_type},
-            batch,
-            lambda e: {"src": e.src, "dst": e.dst, **e.props, **_provenance(e)},
-            self._edge,
-        )
+        yield from self._export("edges", edge_type, batch)
 
-    def _export(
-        self,
-        sql: str,
-        params: dict[str, Any],
-        batch: int,
-        shape: Callable[[Any], dict[str, Any]],
-        make: Callable[[tuple[Any, ...]], Any],
-    ) -> Iterator[pa.Table]:
+    def _export(self, table: str, name: str, batch: int) -> Iterator[pa.Table]:
+        """Rows typed and shaped by DuckDB, read on every thread batch by batch (reads in between run on one)."""
         cursor = self._con.cursor()  # its own result, so reads between batches do not end the export
         try:
-            result = cursor.execute(sql, params)
-            while rows := result.fetchmany(batch):
-                yield export_table([shape(make(r)) for r in rows])
+            with self._parallel():
+                sql, params = duckdb_export.export_sql(cursor, table, name)
+                tables = duckdb_export.batches(cursor.sql(sql, params=params).to_arrow_reader(batch), batch)
+            while True:
+                with self._parallel():
+                    got = next(tables, None)
+                if got is None:
+                    return
+                yield got
         finally:
             cursor.close()
 
