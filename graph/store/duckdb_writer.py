@@ -21,6 +21,7 @@ from graph.schema import EdgeType, NodeType, Schema
 from graph.store import duckdb_text
 from graph.store.base import Rows
 from graph.store.duckdb_ddl import SEP_SQL, hash63, id_string, norm_text, splitmix64
+from graph.store.duckdb_first_load import FreshEdges
 from graph.store.duckdb_rules import (
     Rule,
     as_arrow,
@@ -62,6 +63,31 @@ def _insert_columns(table: str, alias: str) -> tuple[str, str]:
     return ", ".join(cols), ", ".join(vals)
 
 
+def value_sql(table: pa.Table, props: Sequence[str]) -> dict[str, str]:
+    """SQL over the input rows for the stored values: ``props`` (JSON of the property columns, nulls left
+    out), ``first_seen``/``last_seen`` (UTC, each standing in for the other when one is missing),
+    ``sources`` (a sorted, distinct JSON array of text), ``confidence`` and ``method``."""
+    cols = table.column_names
+    pairs = ", ".join(f"'{p}', {q(p)}" for p in props)
+    first, last = (time_sql(table, t) for t in ("first_seen", "last_seen"))
+    sources = "'[]'::JSON"  # a JSON array of text, sorted and distinct (see duckdb_ddl)
+    if "sources" in cols:
+        typ = table.schema.field("sources").type
+        if pa.types.is_list(typ) or pa.types.is_large_list(typ):
+            sources = "to_json(list_sort(list_distinct(coalesce(sources, [])::VARCHAR[])))"
+        else:
+            one = "('[' || to_json(CAST(sources AS VARCHAR)) || ']')::JSON"
+            sources = f"CASE WHEN sources IS NULL THEN '[]'::JSON ELSE {one} END"
+    return {
+        "props": f"json_merge_patch('{{}}', json_object({pairs}))" if props else "NULL::JSON",
+        "first_seen": first or last or "NULL::TIMESTAMP",
+        "last_seen": last or first or "NULL::TIMESTAMP",
+        "sources": sources,
+        "confidence": "TRY_CAST(confidence AS DOUBLE)" if "confidence" in cols else "NULL::DOUBLE",
+        "method": "CAST(method AS VARCHAR)" if "method" in cols else "NULL::VARCHAR",
+    }
+
+
 def _prop_sql(name: str) -> str:
     return f"json_extract_string(props, '$.{name}')"
 
@@ -86,6 +112,7 @@ class DuckDBWriter:
         # it again at the end of the block when nodes were written (``nodes_written``).
         self._text_index = text_index
         self.nodes_written = False
+        self._fresh = FreshEdges(con)
 
     # ---------------------------------------------------------------- public
     def upsert_nodes(self, label: str, rows: Rows) -> WriteResult:
@@ -95,6 +122,7 @@ class DuckDBWriter:
         if table.num_rows == 0:
             return WriteResult(0, 0, 0, 0)
         self.nodes_written = True
+        self._fresh.nodes_changed()
         try:
             fresh = self._stage_nodes(ntype, table)
             if fresh and self._text_index:
@@ -160,6 +188,7 @@ class DuckDBWriter:
             need_column(table, k, what, "key column is missing")
             check_key_type(table, k, what)
         rules = [Rule(empty(k), k, "key value is empty", MissingKeyError) for k in ntype.key]
+        rules += provenance_rules(table)
         canon = " || ".join(f"{SEP_SQL} || CAST({q(k)} AS VARCHAR)" for k in ntype.key)
         ids = f"{hash63('$label || ' + canon)} AS nid, $label AS label"
         return self._stage(table, what, ids, props, rules, {"label": ntype.name}, key="nid")
@@ -183,7 +212,12 @@ class DuckDBWriter:
             f"{label_of(dst, etype.targets)} AS dst_label, {key} AS key, coalesce({hash63(key)}, 0) AS key_n"
         )
         params = {"type": etype.name, "type_n": hash63_py(etype.name)}
-        return self._stage(table, what, ids, props, edge_rules(etype), params, key="eid")
+        rules = edge_rules(etype) + provenance_rules(table)
+        if "edges" in self._unindexed:  # a first load: the fast path, unless it has doubts
+            done = self._fresh.insert(etype, table, value_sql(table, props), rules)
+            if done:
+                return done
+        return self._stage(table, what, ids, props, rules, params, key="eid")
 
     # ------------------------------------------------------------ validation
     def _raise_first_broken(self, table: pa.Table, what: str, rules: list[Rule]) -> None:
@@ -230,26 +264,12 @@ class DuckDBWriter:
     ) -> WriteResult | None:
         """Build ``__stage``: one row per distinct ``key``, provenance parsed, properties as JSON. When the
         fast path of a first load has already written the batch, return its result instead."""
-        rules = rules + provenance_rules(table)
-        cols = table.column_names
-        pairs = ", ".join(f"'{p}', {q(p)}" for p in props)
-        props_sql = f"json_merge_patch('{{}}', json_object({pairs}))" if props else "NULL::JSON"
-        first, last = (time_sql(table, t) for t in ("first_seen", "last_seen"))
-        first, last = first or last or "NULL::TIMESTAMP", last or first or "NULL::TIMESTAMP"
-        sources = "'[]'::JSON"  # a JSON array of text, sorted and distinct (see duckdb_ddl)
-        if "sources" in cols:
-            typ = table.schema.field("sources").type
-            if pa.types.is_list(typ) or pa.types.is_large_list(typ):
-                sources = "to_json(list_sort(list_distinct(coalesce(sources, [])::VARCHAR[])))"
-            else:
-                one = "('[' || to_json(CAST(sources AS VARCHAR)) || ']')::JSON"
-                sources = f"CASE WHEN sources IS NULL THEN '[]'::JSON ELSE {one} END"
-        conf = "TRY_CAST(confidence AS DOUBLE)" if "confidence" in cols else "NULL::DOUBLE"
-        method = "CAST(method AS VARCHAR)" if "method" in cols else "NULL::VARCHAR"
+        v = value_sql(table, props)
         bad = " | ".join(f"(CASE WHEN {r.bad} THEN {1 << i} ELSE 0 END)" for i, r in enumerate(rules)) or "0"
         select = (
-            f"SELECT __row, {bad}::BIGINT AS __bad, {ids}, {props_sql} AS props, {first} AS first_seen, "
-            f"{last} AS last_seen, {sources} AS sources, {conf} AS confidence, {method} AS method FROM __in"
+            f"SELECT __row, {bad}::BIGINT AS __bad, {ids}, {v['props']} AS props, {v['first_seen']} AS first_seen, "
+            f"{v['last_seen']} AS last_seen, {v['sources']} AS sources, {v['confidence']} AS confidence, "
+            f"{v['method']} AS method FROM __in"
         )
         if key == "eid":  # mix the edge number from type, ends and key (graph.ids.edge_number)
             select = f"SELECT *, {splitmix64('xor($type_n::UHUGEINT, src::UHUGEINT)')} AS h1 FROM ({select})"
@@ -272,34 +292,25 @@ class DuckDBWriter:
         return None
 
     def _insert_fresh(self, select: str, params: dict[str, Any], rules: list[Rule], key: str) -> WriteResult | None:
-        """A first load of a label or edge type with indexes off: insert straight from the input, in key
-        order, then check what was inserted. Saves writing every row twice; if a row breaks a rule, repeats
-        an id or names a missing node, the rows are taken out again and the careful path reports it."""
-        table = "nodes" if key == "nid" else "edges"
-        scope = "label = $name" if table == "nodes" else "type = $name"
-        name = {"name": params["label"] if table == "nodes" else params["type"]}
-        if table not in self._unindexed or self._one(f"SELECT count(*) FROM {table} WHERE {scope}", name)[0]:
+        """A first load of a label with indexes off: insert straight from the input, in key order, then check
+        what was inserted. Saves writing every row twice; if a row breaks a rule or repeats an id, the rows
+        are taken out again and the careful path reports it. (Edges have their own path: ``FreshEdges``.)"""
+        if key != "nid" or "nodes" not in self._unindexed:
             return None
-        before = [r for r in rules if not r.checked_after]  # an id that does not parse names node 0: none
+        name = {"name": params["label"]}
+        if self._one("SELECT count(*) FROM nodes WHERE label = $name", name)[0]:
+            return None
+        before = [r for r in rules if not r.checked_after]
         broken = " OR ".join(f"coalesce({r.bad}, false)" for r in before) or "false"
         if self._one(f"SELECT count(*) FROM __in WHERE {broken}")[0]:
             return None
-        cols, vals = _insert_columns(table, "s")
-        text = self._text_sql(self._schema.node(params["label"])) if table == "nodes" else "NULL"
-        vals = vals.replace("{text}", text.format(p="s.props"))
-        order = "s.nid" if table == "nodes" else "s.src"
-        inserted = self._one(f"INSERT INTO {table} ({cols}) SELECT {vals} FROM ({select}) s ORDER BY {order}", params)[
-            0
-        ]
-        n, distinct = self._one(f"SELECT count(*), count(DISTINCT {key}) FROM {table} WHERE {scope}", name)
-        missing = 0
-        if table == "edges":
-            for end in ("src", "dst"):
-                ends = f"(SELECT {end} FROM edges WHERE {scope}) e"
-                missing += self._one(f"SELECT count(*) FROM {ends} ANTI JOIN nodes n ON n.nid = e.{end}", name)[0]
-        if n == distinct and not missing:
+        cols, vals = _insert_columns("nodes", "s")
+        vals = vals.replace("{text}", self._text_sql(self._schema.node(params["label"])).format(p="s.props"))
+        inserted = self._one(f"INSERT INTO nodes ({cols}) SELECT {vals} FROM ({select}) s ORDER BY s.nid", params)[0]
+        n, distinct = self._one("SELECT count(*), count(DISTINCT nid) FROM nodes WHERE label = $name", name)
+        if n == distinct:
             return WriteResult(rows=int(inserted), distinct=int(n), inserted=int(n), updated=0)
-        self._con.execute(f"DELETE FROM {table} WHERE {scope}", name)
+        self._con.execute("DELETE FROM nodes WHERE label = $name", name)
         return None
 
     def _dedupe(self, key: str) -> None:
