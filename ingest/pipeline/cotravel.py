@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from ingest.pipeline.keys import ids
 
@@ -28,12 +29,13 @@ MAX_GROUP = 30
 LETTERS = "ABCDEFGHJKLMNOPQRSTUVWXYZ"
 
 
-def co_travelled(records: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataFrame:
+def co_travelled(records: pd.DataFrame | pa.Table, assignments: pd.DataFrame) -> pd.DataFrame:
     """``src``, ``dst`` (Person ids, in order), ``count``, ``first``, ``last``, ``reasons``, ``first_seen``,
     ``last_seen``, ``sources`` (a few record references) per pair of people who travelled together."""
     con = duckdb.connect()
     try:
-        con.register("r", records[["record_ref", "booking", "voyage", "seat", "seen"]])
+        cols = ["record_ref", "booking", "voyage", "seat", "seen"]
+        con.register("r", records.select(cols) if isinstance(records, pa.Table) else records[cols])
         con.register("a", assignments[["record_ref", "person_key"]])
         pairs = con.sql(f"""
             WITH x AS (SELECT a.person_key AS p, nullif(r.booking, '') AS booking, nullif(r.voyage, '') AS voyage,
