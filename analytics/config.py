@@ -57,10 +57,10 @@ def _edges() -> dict[str, float]:
         "WORKS_FOR": 0.4,
         "CO_TRAVELLED": 1.0,
         "POSSIBLY_SAME_AS": 0.8,
-        "ANNOUNCED": 0.1,
+        "ANNOUNCED": 0.01,
         "MADE": 0.1,
         "USED": 0.5,
-        "ON": 0.1,
+        "ON": 0.01,
         "AT": 0.0,
         "INVOLVED_IN": 0.0,
         "LISTED_AS": 0.0,
@@ -72,12 +72,16 @@ class SeedWeights:
     """How much known risk each kind of seed carries (before role, severity and score)."""
 
     watchlist: float = 1.0
+    watchlist_name_only: float = 0.02
     case_subject: float = 1.0
     flagged_identifier: float = 0.5
     document_conflict: float = 0.6
+    document_conflict_one_person: float = 0.02
+    mrz_check_failed: float = 1.0
     payer_for_many: float = 0.5
     payer_min_people: int = 3
     payer_min_bookings: int = 3
+    payer_min_contact_share: float = 0.75
 
 
 @dataclass(frozen=True)
@@ -124,9 +128,9 @@ class PathsConfig:
 class ClusterConfig:
     """Clue clusters: Leiden on the person-identifier graph, and the thresholds of what a cluster is."""
 
-    resolution: float = 1.0
+    resolution: float = 0.02
     seed: int = 42
-    iterations: int = 2
+    iterations: int = -1
     min_size: int = 2
     min_specificity: float = 0.3
     co_travel_min: int = 2
@@ -162,6 +166,9 @@ class RunConfig:
 
 
 _RANGES: dict[str, tuple[float, float]] = {
+    "seeds.watchlist_name_only": (0.0, 1.0),
+    "seeds.document_conflict_one_person": (0.0, 1.0),
+    "seeds.payer_min_contact_share": (0.0, 1.0),
     "propagation.restart": (0.01, 0.99),
     "propagation.tolerance": (0.0, 1e-2),
     "propagation.max_iterations": (1, 10_000),

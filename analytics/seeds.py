@@ -1,16 +1,21 @@
 """Seeds: the known risk that propagation starts from, found in the graph, each with its reason.
 
-Four kinds, weighted by the run configuration (``seeds``, ``case_roles``, ``case_severity``):
+Six kinds, weighted by the run configuration (``seeds``, ``case_roles``, ``case_severity``):
 
 - **watchlist**: a screening hit (``LISTED_AS`` Person -> WatchlistEntry, its ``score`` in 0..1 or 0..100);
+  a hit on a name alone, with no birth date to compare (``birth_date`` verdict ``missing``), weighs
+  ``watchlist_name_only`` as much: common names have many holders;
 - **case subject**: a person ``INVOLVED_IN`` a case, by role and the case's severity (``HIGH``/``MEDIUM``/
   ``LOW``, or a number on a 1-5 scale); roles the configuration does not name weigh 0.5;
 - **flagged identifier**: a phone, e-mail or card a case subject uses, or that pays for or is the contact of
   a booking of a case subject, times its specificity (a hotel phone a suspect once gave is no lead);
-- **document conflict**: one document held by two or more different people;
+- **document conflict** and **MRZ check failed** (``analytics.seed_documents``): one document held by
+  people who cannot be one person; a document presented with a wrong MRZ check digit;
 - **payer for many**: a card paying for bookings of ``payer_min_people`` or more people other than its
-  holder, over ``payer_min_bookings`` or more bookings, unless most of them share an employer (a corporate
-  card) or the bookings an agency (a tour group).
+  holder, over ``payer_min_bookings`` or more bookings, with one contact phone on at least
+  ``payer_min_contact_share`` of them (one payer and one phone behind many travellers: a masked card number
+  shared by chance by unrelated people has each passenger's own phone), unless most of them share an
+  employer (a corporate card) or the bookings an agency (a tour group).
 
 ``find_seeds`` returns one row per (node, reason): ``id``, ``index`` (in the projection), ``kind``,
 ``weight``, ``reason`` (words), ``edges`` (the edge ids behind it) and ``sources`` (their source records,
@@ -28,11 +33,11 @@ import pandas as pd
 from analytics.config import RunConfig
 from analytics.explain import describe, role_text
 from analytics.projection import Projection
+from analytics.seed_documents import SEED_COLUMNS, _frame, document_conflict_seeds, mrz_seeds
 from analytics.specificity import specificity
 from graph.ids import node_id
 from graph.store import GraphStore, Node
 
-SEED_COLUMNS = ["id", "index", "kind", "weight", "reason", "edges", "sources"]
 UNKNOWN_ROLE_WEIGHT = 0.5
 
 
@@ -96,8 +101,32 @@ def watchlist_seeds(store: GraphStore, proj: Projection, config: RunConfig) -> p
         score = _score(hit.get("score"))
         what = f"{entry.get('list', '')} {entry.get('entry_id', hit['dst'])}".strip()
         reason = f"{describe(people.get(hit['src']), hit['src'])} matches watchlist entry {what} (score {score:.2f})"
-        rows.append([hit["src"], config.seeds.watchlist * score, reason, [_hit_id(hit)], _sources(hit.get("sources"))])
+        weight = config.seeds.watchlist * score
+        if name_only(hit.get("reasons")):
+            weight *= config.seeds.watchlist_name_only
+            reason += ", on the name alone (no birth date to compare)"
+        rows.append([hit["src"], weight, reason, [_hit_id(hit)], _sources(hit.get("sources"))])
     return _frame(proj, "watchlist", rows)
+
+
+def name_only(reasons: Any) -> bool:
+    """Whether a screening hit's reasons (JSON text or a list of ``{field, verdict}``) say the birth date
+    could not be compared (``missing``): the hit rests on the name alone.
+
+    >>> name_only('[{"field": "birth_date", "verdict": "missing"}]'), name_only([{"field": "name"}]), name_only(None)
+    (True, False, False)
+    """
+    import json
+
+    if isinstance(reasons, str):
+        try:
+            reasons = json.loads(reasons)
+        except ValueError:
+            return False
+    if not isinstance(reasons, list | tuple | np.ndarray):
+        return False
+    return any(isinstance(r, dict) and r.get("field") == "birth_date" and r.get("verdict") == "missing"
+               for r in reasons)
 
 
 def _hit_id(row: dict[str, Any]) -> str:
@@ -186,29 +215,6 @@ def flagged_identifier_seeds(
     return _frame(proj, "flagged_identifier", rows)
 
 
-def document_conflict_seeds(store: GraphStore, proj: Projection, config: RunConfig) -> pd.DataFrame:
-    """Documents held by two or more different people."""
-    holds = proj.edges_of("HOLDS")
-    table = pd.DataFrame({"doc": proj.dst[holds], "person": proj.src[holds], "e": holds}).drop_duplicates(
-        ["doc", "person"]
-    )
-    counts = table.groupby("doc")["person"].transform("size")
-    table = table[counts >= 2]
-    if table.empty:
-        return pd.DataFrame(columns=SEED_COLUMNS)
-    grouped = table.groupby("doc").agg(people=("person", list), edges=("e", list))
-    doc_ids = proj.ids(grouped.index.to_numpy())
-    shown = [p for people in grouped["people"] for p in people[:3]]
-    names = _names(store, doc_ids + proj.ids(np.array(shown, dtype=np.int64)))
-    rows = []
-    for doc, (people, edges) in zip(doc_ids, grouped.itertuples(index=False), strict=True):
-        who = ", ".join(describe(names.get(p), p) for p in proj.ids(np.array(people[:3], dtype=np.int64)))
-        more = f" and {len(people) - 3} more" if len(people) > 3 else ""
-        reason = f"{describe(names.get(doc), doc)} is held by {len(people)} different people: {who}{more}"
-        rows.append([doc, config.seeds.document_conflict, reason, proj.edge_ids(edges), []])
-    return _frame(proj, "document_conflict", rows)
-
-
 def _payments(proj: Projection) -> pd.DataFrame:
     """(card, booking, person) for every passenger of every paid booking, the card's own holders left out."""
     paid, booked, uses = proj.edges_of("PAID_BY"), proj.edges_of("BOOKED"), proj.edges_of("USES")
@@ -232,8 +238,9 @@ def _share(trips: pd.DataFrame, proj: Projection, edge_type: str, end: str) -> p
 
 
 def payer_seeds(store: GraphStore, proj: Projection, config: RunConfig) -> pd.DataFrame:
-    """Cards paying for bookings of several people who are not their holder, over several bookings, with no
-    common employer (a corporate card) or agency (a tour) to explain it: one payer for many."""
+    """Cards paying for bookings of several people who are not their holder, over several bookings, mostly
+    with one contact (phone, e-mail or address), with no common employer (a corporate card) or agency (a
+    tour) to explain it: one payer for many."""
     trips = _payments(proj)
     if trips.empty:
         return pd.DataFrame(columns=SEED_COLUMNS)
@@ -243,7 +250,8 @@ def payer_seeds(store: GraphStore, proj: Projection, config: RunConfig) -> pd.Da
     trips = trips[trips["card"].isin(per.index)]
     per["employer"] = _share(trips, proj, "WORKS_FOR", "p").reindex(per.index).fillna(0.0)
     per["agency"] = _share(trips, proj, "VIA", "b").reindex(per.index).fillna(0.0)
-    per = per[(per["employer"] < 0.5) & (per["agency"] < 0.5)]
+    per["contact"] = _share(trips, proj, "CONTACT", "b").reindex(per.index).fillna(0.0)
+    per = per[(per["employer"] < 0.5) & (per["agency"] < 0.5) & (per["contact"] >= c.payer_min_contact_share)]
     ids = proj.ids(per.index.to_numpy())
     names = _names(store, ids)
     paid = trips.drop_duplicates("e").groupby("card")["e"].apply(lambda e: sorted(e)[:20])
@@ -251,19 +259,12 @@ def payer_seeds(store: GraphStore, proj: Projection, config: RunConfig) -> pd.Da
     for card, rec in zip(ids, per.itertuples(), strict=True):
         reason = (
             f"{describe(names.get(card), card)} paid for {rec.bookings} bookings of {rec.people} people other than "
-            "its holder, with no common employer or agency to explain it"
+            f"its holder, {rec.contact:.0%} of them with one and the same contact, with no common employer or "
+            "agency to explain it"
         )
         edges = proj.edge_ids(paid[rec.Index])  # their sources are read only when a path shows them
         rows.append([card, c.payer_for_many * min(1.0, rec.people / 5.0), reason, edges, []])
     return _frame(proj, "payer_for_many", rows)
-
-
-def _frame(proj: Projection, kind: str, rows: list[list[Any]]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["id", "weight", "reason", "edges", "sources"])
-    frame = frame[frame["weight"] > 0]
-    frame.insert(1, "index", proj.index(list(frame["id"])) if len(frame) else np.zeros(0, dtype=np.int64))
-    frame.insert(2, "kind", kind)
-    return frame[SEED_COLUMNS].reset_index(drop=True)
 
 
 def find_seeds(
@@ -278,6 +279,7 @@ def find_seeds(
         case_seeds(store, proj, config, links),
         flagged_identifier_seeds(store, proj, config, links, spec),
         document_conflict_seeds(store, proj, config),
+        mrz_seeds(store, proj, config),
         payer_seeds(store, proj, config),
     ]
     seeds = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(len(p) for p in parts) else None

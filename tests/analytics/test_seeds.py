@@ -13,8 +13,17 @@ from graph.store import GraphStore
 from tests.analytics.risk_fixture import RING, P, load_risk_graph
 
 
+def _ring_contacts(store: GraphStore) -> None:
+    """The ring's three bookings give the ring's burner phone as their contact (one payer, one phone)."""
+    bookings = [node_id("Booking", "XQ", b, "2026-01-01") for b in ("RB1", "RB2", "RB3")]
+    with store.writer() as w:
+        w.upsert_edges("CONTACT", pd.DataFrame({"src": bookings, "dst": node_id("Phone", "+17777"),
+                                                "sources": "fixture.csv:900"}))
+
+
 def _seeds(store: GraphStore, config: RunConfig | None = None) -> pd.DataFrame:
     load_risk_graph(store)
+    _ring_contacts(store)
     return find_seeds(store, project(store, config), config).set_index("id")
 
 
@@ -58,6 +67,7 @@ def test_case_severity_by_name_or_number(value: object, weight: float) -> None:
 
 def test_a_card_paying_for_colleagues_is_no_payer_for_many(store: GraphStore) -> None:
     load_risk_graph(store)
+    _ring_contacts(store)
     with store.writer() as w:
         w.upsert_nodes("Organization", pd.DataFrame({"org_key": ["ACME"]}))
         w.upsert_edges(
@@ -66,3 +76,70 @@ def test_a_card_paying_for_colleagues_is_no_payer_for_many(store: GraphStore) ->
         )
     seeds = find_seeds(store, project(store)).set_index("id")
     assert node_id("PaymentInstrument", "CARD-R") not in seeds.index
+
+
+def test_a_card_whose_bookings_each_give_their_own_contact_is_no_payer_for_many(store: GraphStore) -> None:
+    """A masked card number shared by chance: every booking names its own passenger's phone."""
+    load_risk_graph(store)
+    bookings = [node_id("Booking", "XQ", b, "2026-01-01") for b in ("RB1", "RB2", "RB3")]
+    with store.writer() as w:
+        w.upsert_nodes("Phone", pd.DataFrame({"number": ["+1501", "+1502", "+1503"]}))
+        phones = [node_id("Phone", f"+150{i}") for i in (1, 2, 3)]
+        w.upsert_edges("CONTACT", pd.DataFrame({"src": bookings, "dst": phones, "sources": "fixture.csv:901"}))
+    seeds = find_seeds(store, project(store)).set_index("id")
+    assert node_id("PaymentInstrument", "CARD-R") not in seeds.index
+
+
+def test_a_name_only_watchlist_hit_weighs_little(store: GraphStore) -> None:
+    load_risk_graph(store)
+    reasons = '[{"field": "name", "verdict": "exact"}, {"field": "birth_date", "verdict": "missing"}]'
+    with store.writer() as w:
+        entry = node_id("WatchlistEntry", "INTERPOL", "WL-1")
+        hit = {"src": [P("W")], "dst": [entry], "score": [0.9], "reasons": [reasons]}
+        w.upsert_edges("LISTED_AS", pd.DataFrame(hit))
+    seeds = find_seeds(store, project(store)).set_index("id")
+    assert seeds.loc[P("W"), "weight"] == pytest.approx(0.9 * RunConfig().seeds.watchlist_name_only)
+    assert "name alone" in seeds.loc[P("W"), "reason"]
+
+
+def _person(store: GraphStore, key: str, birth: str, sex: str) -> None:
+    with store.writer() as w:
+        w.upsert_nodes("Person", pd.DataFrame({"person_key": [key], "surname": ["S"], "given_names": [key],
+                                               "birth_date": [birth], "sex": [sex]}))
+
+
+def test_a_document_of_two_holders_who_may_be_one_person_weighs_little(store: GraphStore) -> None:
+    load_risk_graph(store)
+    _person(store, "D1", "1980-12-06", "M")
+    _person(store, "D2", "1980-00-00", "M")
+    seeds = find_seeds(store, project(store)).set_index("id")
+    doc = node_id("Document", "CHN", "D-1")
+    cfg = RunConfig().seeds
+    assert seeds.loc[doc, "weight"] == pytest.approx(cfg.document_conflict * cfg.document_conflict_one_person)
+    assert "perhaps one person" in seeds.loc[doc, "reason"]
+
+
+def test_a_document_of_holders_born_on_other_days_is_a_full_conflict(store: GraphStore) -> None:
+    load_risk_graph(store)
+    _person(store, "D1", "2005-09-20", "M")
+    _person(store, "D2", "2005-10-18", "M")
+    seeds = find_seeds(store, project(store)).set_index("id")
+    assert seeds.loc[node_id("Document", "CHN", "D-1"), "weight"] == pytest.approx(RunConfig().seeds.document_conflict)
+
+
+def test_a_document_presented_with_a_wrong_mrz_check_digit_is_a_seed(store: GraphStore) -> None:
+    load_risk_graph(store)
+    doc = node_id("Document", "XXA", "NA")
+    with store.writer() as w:
+        w.upsert_nodes("Crossing", pd.DataFrame({"crossing_id": ["X1", "X2"], "mrz_checks_ok": [False, True],
+                                                 "crossing_time": ["2025-02-01T10:00:00+08:00"] * 2,
+                                                 "findings": ["mrz mrz-check: document_number check digit wrong", ""],
+                                                 "sources": [["crossings.csv:7"], ["crossings.csv:8"]]}))
+        crossings = [node_id("Crossing", "X1"), node_id("Crossing", "X2")]
+        w.upsert_edges("USED", pd.DataFrame({"src": crossings, "dst": doc, "sources": "crossings.csv:7"}))
+    seeds = find_seeds(store, project(store)).set_index("id")
+    assert seeds.loc[doc, "kind"] == "mrz_check_failed"
+    assert seeds.loc[doc, "weight"] == pytest.approx(RunConfig().seeds.mrz_check_failed)
+    assert "wrong MRZ check digit" in seeds.loc[doc, "reason"] and "X1" in seeds.loc[doc, "reason"]
+    assert seeds.loc[doc, "sources"] == ["crossings.csv:7"]
+    assert len(seeds.loc[doc, "edges"]) == 1
