@@ -60,27 +60,31 @@ class FreshEdges:
             self._nodes = np.asarray(got, dtype=np.int64)
         return self._nodes
 
-    def insert(self, etype: EdgeType, table: pa.Table, values: dict[str, str], rules: list[Rule]) -> WriteResult | None:
-        """Write the batch on the fast path and say what was written, or None (nothing written)."""
+    def insert(
+        self,
+        etype: EdgeType,
+        table: pa.Table,
+        numbers: tuple[Numbers, Numbers, Numbers],
+        values: dict[str, str],
+        rules: list[Rule],
+    ) -> WriteResult | None:
+        """Write the batch (numbered by ``edge_numbers_of``) on the fast path and say what was written, or
+        None (nothing written)."""
         stored = self._con.execute("SELECT count(*) FROM edges WHERE type = ?", [etype.name]).fetchall()[0][0]
         if stored != sum(len(e) for e in self._eids.get(etype.name, [])):
             return None
-        src, dst = table.column("src"), table.column("dst")
-        if etype.symmetric:  # stored once, ends in sorted order
-            swap = pc.fill_null(pc.greater(src, dst), False)
-            src, dst = pc.if_else(swap, dst, src), pc.if_else(swap, src, dst)
-            table = table.set_column(table.column_names.index("src"), "src", src)
-            table = table.set_column(table.column_names.index("dst"), "dst", dst)
-        src_n, dst_n = id_numbers(src), id_numbers(dst)
-        if src_n is None or dst_n is None:
-            return None
-        eids = edge_numbers(etype.name, src_n, dst_n, self._key_numbers(etype, table))
+        eids, src_n, dst_n = numbers
         ordered = np.sort(eids)
         if (ordered[1:] == ordered[:-1]).any() or any(_overlaps(e, eids) for e in self._eids.get(etype.name, [])):
             return None
         nodes = self._node_numbers()
         if not (_within(nodes, src_n) and _within(nodes, dst_n)):
             return None
+        if etype.symmetric:  # stored once, ends in sorted order
+            src, dst = table.column("src"), table.column("dst")
+            swap = pc.fill_null(pc.greater(src, dst), False)
+            table = table.set_column(table.column_names.index("src"), "src", pc.if_else(swap, dst, src))
+            table = table.set_column(table.column_names.index("dst"), "dst", pc.if_else(swap, src, dst))
         numbered = table.append_column("__eid", pa.array(eids))
         numbered = numbered.append_column("__src", pa.array(src_n)).append_column("__dst", pa.array(dst_n))
         self._con.register("__in", numbered)
@@ -92,17 +96,6 @@ class FreshEdges:
         self._eids.setdefault(etype.name, []).append(ordered)
         n = table.num_rows
         return WriteResult(rows=n, distinct=n, inserted=n, updated=0)
-
-    def _key_numbers(self, etype: EdgeType, table: pa.Table) -> Numbers | None:
-        """The numbers of the edges' keys (0 for none), as the careful path's SQL computes them."""
-        if not etype.key:
-            return None
-        self._con.register("__keys", table.select([etype.key]))
-        try:
-            got = self._con.execute(f"SELECT coalesce({hash63(_key_sql(etype))}, 0) AS k FROM __keys").fetchnumpy()
-        finally:
-            self._con.unregister("__keys")
-        return np.asarray(got["k"], dtype=np.int64)
 
     def _write(self, etype: EdgeType, values: dict[str, str], rules: list[Rule]) -> bool:
         """Insert the numbered rows ``__in`` in ``src`` order, unless one breaks a rule (then write nothing)."""
@@ -119,6 +112,33 @@ class FreshEdges:
             {"type": etype.name},
         ).fetchall()
         return True
+
+
+def edge_numbers_of(
+    con: duckdb.DuckDBPyConnection, etype: EdgeType, table: pa.Table
+) -> tuple[Numbers, Numbers, Numbers] | None:
+    """Edge, source and target numbers of a batch (a symmetric type's ends in sorted order), or None when
+    an id does not parse (the SQL of the careful path then names the row)."""
+    src, dst = table.column("src"), table.column("dst")
+    if etype.symmetric:
+        swap = pc.fill_null(pc.greater(src, dst), False)
+        src, dst = pc.if_else(swap, dst, src), pc.if_else(swap, src, dst)
+    src_n, dst_n = id_numbers(src), id_numbers(dst)
+    if src_n is None or dst_n is None:
+        return None
+    return edge_numbers(etype.name, src_n, dst_n, _key_numbers(con, etype, table)), src_n, dst_n
+
+
+def _key_numbers(con: duckdb.DuckDBPyConnection, etype: EdgeType, table: pa.Table) -> Numbers | None:
+    """The numbers of the edges' keys (0 for none), as the careful path's SQL computes them."""
+    if not etype.key:
+        return None
+    con.register("__keys", table.select([etype.key]))
+    try:
+        got = con.execute(f"SELECT coalesce({hash63(_key_sql(etype))}, 0) AS k FROM __keys").fetchnumpy()
+    finally:
+        con.unregister("__keys")
+    return np.asarray(got["k"], dtype=np.int64)
 
 
 def _key_sql(etype: EdgeType) -> str:

@@ -21,7 +21,7 @@ from graph.schema import EdgeType, NodeType, Schema
 from graph.store import duckdb_text
 from graph.store.base import Rows
 from graph.store.duckdb_ddl import SEP_SQL, hash63, id_string, norm_text, splitmix64
-from graph.store.duckdb_first_load import FreshEdges
+from graph.store.duckdb_first_load import FreshEdges, edge_numbers_of
 from graph.store.duckdb_rules import (
     Rule,
     as_arrow,
@@ -61,6 +61,16 @@ def _insert_columns(table: str, alias: str) -> tuple[str, str]:
         ]
     vals = ["{text}" if c == "text" else f"{alias}.{c}" for c in cols]
     return ", ".join(cols), ", ".join(vals)
+
+
+# A stored item the staged row ``s`` surely leaves as it is (cheap tests, no JSON parsed): most rows of a
+# repeated batch. Only the others get their merged values computed and compared.
+_SAME = """((s.props IS NULL OR s.props::VARCHAR = t.props::VARCHAR)
+    AND (s.first_seen IS NULL OR s.first_seen >= t.first_seen)
+    AND (s.last_seen IS NULL OR s.last_seen <= t.last_seen)
+    AND s.sources::VARCHAR = t.sources::VARCHAR
+    AND (s.confidence IS NULL OR s.confidence = t.confidence)
+    AND (s.method IS NULL OR s.method = t.method))"""
 
 
 def value_sql(table: pa.Table, props: Sequence[str]) -> dict[str, str]:
@@ -205,18 +215,29 @@ class DuckDBWriter:
         if etype.symmetric:
             src, dst = f"least({src}, {dst})", f"greatest({src}, {dst})"
         key = f"CAST({q(etype.key)} AS VARCHAR)" if etype.key else "NULL::VARCHAR"
-        ids = (
-            f"$type AS type, coalesce(TRY_CAST('0x' || right({src}, 16) AS BIGINT), 0) AS src, "
-            f"coalesce(TRY_CAST('0x' || right({dst}, 16) AS BIGINT), 0) AS dst, "
-            f"{label_of(src, etype.sources)} AS src_label, "
-            f"{label_of(dst, etype.targets)} AS dst_label, {key} AS key, coalesce({hash63(key)}, 0) AS key_n"
-        )
-        params = {"type": etype.name, "type_n": hash63_py(etype.name)}
+        params: dict[str, Any] = {"type": etype.name}
         rules = edge_rules(etype) + provenance_rules(table)
-        if "edges" in self._unindexed:  # a first load: the fast path, unless it has doubts
-            done = self._fresh.insert(etype, table, value_sql(table, props), rules)
+        numbers = edge_numbers_of(self._con, etype, table)  # None: an id does not parse (a rule names it)
+        if numbers is not None and "edges" in self._unindexed:  # a first load: the fast path, unless in doubt
+            done = self._fresh.insert(etype, table, numbers, value_sql(table, props), rules)
             if done:
                 return done
+        if numbers is not None:
+            for name, column in zip(("__eid", "__src", "__dst"), numbers, strict=True):
+                table = table.append_column(name, pa.array(column))
+        else:
+            params["type_n"] = hash63_py(etype.name)
+        ends = (
+            "__src AS src, __dst AS dst"
+            if numbers is not None
+            else f"coalesce(TRY_CAST('0x' || right({src}, 16) AS BIGINT), 0) AS src, "
+            f"coalesce(TRY_CAST('0x' || right({dst}, 16) AS BIGINT), 0) AS dst"
+        )
+        ids = (
+            f"$type AS type, {ends}, {label_of(src, etype.sources)} AS src_label, "
+            f"{label_of(dst, etype.targets)} AS dst_label, {key} AS key, "
+            + ("__eid AS eid" if numbers is not None else f"coalesce({hash63(key)}, 0) AS key_n")
+        )
         return self._stage(table, what, ids, props, rules, params, key="eid")
 
     # ------------------------------------------------------------ validation
@@ -271,7 +292,7 @@ class DuckDBWriter:
             f"{v['last_seen']} AS last_seen, {v['sources']} AS sources, {v['confidence']} AS confidence, "
             f"{v['method']} AS method FROM __in"
         )
-        if key == "eid":  # mix the edge number from type, ends and key (graph.ids.edge_number)
+        if key == "eid" and "__eid" not in table.column_names:  # mix type, ends and key (graph.ids.edge_number)
             select = f"SELECT *, {splitmix64('xor($type_n::UHUGEINT, src::UHUGEINT)')} AS h1 FROM ({select})"
             select = f"SELECT *, {splitmix64('xor(h1, dst::UHUGEINT)')} AS h2 FROM ({select})"
             select = (
@@ -395,7 +416,8 @@ class DuckDBWriter:
                   coalesce(s.method, t.method) AS method,
                   t.props AS o_props, t.first_seen AS o_first, t.last_seen AS o_last,
                   t.sources AS o_sources, t.confidence AS o_conf, t.method AS o_method
-                FROM __stage s JOIN {self._scope(table)} t ON t.{key} = s.{key})
+                FROM __stage s JOIN {self._scope(table)} t ON t.{key} = s.{key}
+                WHERE NOT coalesce({_SAME}, false))
               WHERE props IS DISTINCT FROM o_props OR first_seen IS DISTINCT FROM o_first
                  OR last_seen IS DISTINCT FROM o_last OR sources IS DISTINCT FROM o_sources
                  OR confidence IS DISTINCT FROM o_conf OR method IS DISTINCT FROM o_method""",
