@@ -49,6 +49,8 @@ class ScreeningConfig:
     thresholds: dict[str, float] = field(default_factory=dict)
     weights: ScoreWeights = field(default_factory=ScoreWeights)
     max_block: int = 5000
+    #: Share a hit among namesakes an entry cannot tell apart (see ``share_namesakes``).
+    share_namesakes: bool = True
 
     def threshold(self, list_name: str | None) -> float:
         """The threshold for one list.
@@ -65,7 +67,7 @@ class ScreeningConfig:
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, file: str | None = None) -> ScreeningConfig:
         """Validate plain data (from YAML) into a configuration; unknown keys and bad values are errors."""
-        known = {"default_threshold", "thresholds", "weights", "max_block"}
+        known = {"default_threshold", "thresholds", "weights", "max_block", "share_namesakes"}
         for key in data:
             if key not in known:
                 raise ScreeningConfigError("unknown screening setting", file=file, field=key)
@@ -79,6 +81,7 @@ class ScreeningConfig:
             thresholds=thresholds,
             weights=weights,
             max_block=int(data.get("max_block", cls.max_block)),
+            share_namesakes=bool(data.get("share_namesakes", cls.share_namesakes)),
         )
 
     @classmethod
@@ -90,7 +93,7 @@ class ScreeningConfig:
             raise ScreeningConfigError("a screening configuration is a mapping", file=str(path))
         if "screening" in data:
             return cls.from_dict(data["screening"] or {}, file=str(path))
-        known = {"default_threshold", "thresholds", "weights", "max_block"}
+        known = {"default_threshold", "thresholds", "weights", "max_block", "share_namesakes"}
         return cls.from_dict(data if set(data) <= known else {}, file=str(path))
 
 
@@ -122,12 +125,57 @@ def screen_names(candidates_df: pd.DataFrame, watchlist_df: pd.DataFrame, *,
     lists = (watchlist_df["list"] if "list" in watchlist_df.columns else pd.Series(None, index=watchlist_df.index))
     entries["list"] = lists.astype(object).where(lists.notna(), None).to_numpy()
     pairs = candidate_pairs(people, entries, max_block=config.max_block)
-    scored = score_pairs(people, entries, pairs, config.weights)
+    limits = np.array([config.threshold(x) for x in entries["list"].to_numpy()], dtype=float)
+    scored = score_pairs(people, entries, pairs, config.weights, min_score=float(limits.min()))
     if scored.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
-    scored["threshold"] = [config.threshold(x) for x in entries["list"].to_numpy()[scored["w"].to_numpy()]]
+    scored["threshold"] = limits[scored["w"].to_numpy()]
     hits = scored[scored["score"] >= scored["threshold"]].reset_index(drop=True)
+    if config.share_namesakes:
+        hits = share_namesakes(hits, people)
+        hits = hits[hits["score"] >= hits["threshold"]].reset_index(drop=True)
     return _hit_frame(hits, people, entries)
+
+
+#: The verdicts that make two candidates of one entry indistinguishable when all are equal.
+_EVIDENCE_COLUMNS = ["w", "name_kind", "name_score", "dob", "nationality", "doc", "sex", "native"]
+
+
+def share_namesakes(hits: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    """When ``k`` different people match one entry with exactly the same evidence (same verdict and weight
+    on every field: WANG WEILEI, CHN, born 1962, against an entry that knows no more than that), the entry
+    cannot tell them apart: each is the listed person with probability about ``1/k``, so each one's score
+    becomes ``score / k`` (a ``namesakes`` reason says so). Records with the same full birth date count as
+    one person (two document records of one traveller), and so do records whose partial date fits a full one.
+
+    >>> people = pd.DataFrame({"year": [1962] * 3, "month": [1, 5, 1], "day": [2, 6, 2]})
+    >>> hits = pd.DataFrame({"p": [0, 1, 2], "w": [0, 0, 0], "name_kind": ["exact"] * 3, "name_score": [1.0] * 3,
+    ...                      "dob": ["year-only"] * 3, "nationality": ["same"] * 3, "doc": ["missing"] * 3,
+    ...                      "sex": ["missing"] * 3, "native": ["missing"] * 3, "score": [1.0] * 3,
+    ...                      "reasons": [[], [], []]})
+    >>> share_namesakes(hits, people)["score"].tolist()
+    [0.5, 0.5, 0.5]
+    """
+    if hits.empty:
+        return hits
+    p = hits["p"].to_numpy()
+    dates = people[["year", "month", "day"]].to_numpy()[p]
+    key = hits[_EVIDENCE_COLUMNS].astype(str).agg("|".join, axis=1).to_numpy()
+    k = np.ones(len(hits), dtype=np.int64)
+    for rows in pd.Series(np.arange(len(hits))).groupby(key).indices.values():
+        if len(rows) > 1:
+            k[rows] = _people_among(dates[rows])
+    out = hits.copy()
+    shared = np.flatnonzero(k > 1)
+    new = out["score"].to_numpy(dtype=float).copy()
+    reasons = out["reasons"].to_numpy(dtype=object).copy()
+    for i in shared:
+        new[i] = round(new[i] / k[i], 4)
+        reasons[i] = [*reasons[i], {"field": "namesakes", "verdict": f"{k[i]} people",
+                                    "weight": round(new[i] - float(out["score"].iat[i]), 4),
+                                    "detail": f"{k[i]} people match every field this entry knows equally well"}]
+    out["score"], out["reasons"] = new, reasons
+    return out
 
 
 def _hit_frame(hits: pd.DataFrame, people: pd.DataFrame, entries: pd.DataFrame) -> pd.DataFrame:
@@ -150,6 +198,23 @@ def _hit_frame(hits: pd.DataFrame, people: pd.DataFrame, entries: pd.DataFrame) 
 _EVIDENCE = ("latin", "native_name", "birth_date", "nationality", "docs")
 
 
+def _people_among(dates: np.ndarray) -> int:
+    """How many different people some records are at least, judged by birth date (year, month, day; 0 when
+    unknown): each distinct full date is one, and a record with a partial or no date is one more only when
+    no full date fits it (CHEN WEI 1962-05-00 may be CHEN WEI 1962-05-17).
+
+    >>> _people_among(np.array([[1962, 5, 17], [1962, 5, 0], [1962, 5, 17], [1962, 8, 1], [1963, 0, 0]]))
+    3
+    """
+    full = dates[(dates[:, 1] > 0) & (dates[:, 2] > 0)]
+    people = len({tuple(d) for d in full})
+    for d in dates[(dates[:, 1] == 0) | (dates[:, 2] == 0)]:
+        fits = (full[:, 0] == d[0]) & ((d[1] == 0) | (full[:, 1] == d[1])) if len(full) else np.array([False])
+        if d[0] == 0 or not fits.any():
+            people += 1
+    return max(people, 1)
+
+
 def evidence_hashes(people: pd.DataFrame, entries: pd.DataFrame) -> list[str]:
     """Per pair, a SHA-256 (16 hex digits) of the fields the match was judged on, both sides: a reviewer's
     dismissal holds while this stays the same.
@@ -162,6 +227,8 @@ def evidence_hashes(people: pd.DataFrame, entries: pd.DataFrame) -> list[str]:
     out = []
     for (_, p), (_, w) in zip(people.iterrows(), entries.iterrows(), strict=True):
         data = [[_plain(p[c]) for c in _EVIDENCE], [_plain(w[c]) for c in _EVIDENCE]]
+        if p.get("sex") or w.get("sex"):  # only when known, so hashes without it stay as they were
+            data.append([_plain(p.get("sex")), _plain(w.get("sex"))])
         out.append(hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()[:16])
     return out
 

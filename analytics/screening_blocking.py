@@ -29,12 +29,13 @@ from ingest.normalise.names import compact_variant_key, variant_key
 #: Text a reader may leave for "no value".
 _MISSING = {"", "NONE", "NAN", "NAT", "NULL", "<NA>"}
 #: The columns screening reads from each side (missing ones are taken as empty).
-COLUMNS = ("id", "surname", "given_names", "native_name", "birth_date", "nationality", "doc_number")
+COLUMNS = ("id", "surname", "given_names", "native_name", "birth_date", "nationality", "doc_number", "sex")
 
 
 def clean(frame: pd.DataFrame) -> pd.DataFrame:
     """The screening columns as clean text (``None`` for missing), plus ``latin``, ``native_latin``,
-    ``year``/``month``/``day`` (0 when unknown) and ``docs`` (a list of normalised document numbers).
+    ``year``/``month``/``day`` (0 when unknown), ``docs`` (a list of normalised document numbers) and ``sex``
+    (``M``, ``F`` or ``None``).
 
     >>> c = clean(pd.DataFrame({"id": ["p1"], "surname": ["Zhang"], "given_names": ["Wei"],
     ...                         "native_name": ["张伟"], "birth_date": ["1980-05-00"]}))
@@ -53,6 +54,8 @@ def clean(frame: pd.DataFrame) -> pd.DataFrame:
     for i, part in enumerate(("year", "month", "day")):
         out[part] = pd.to_numeric(dob[i], errors="coerce").fillna(0).astype(np.int64)
     out["docs"] = out["doc_number"].map(_docs)
+    sex = out["sex"].fillna("").str.upper().str[:1]
+    out["sex"] = sex.where(sex.isin(["M", "F"]), None)
     return out.reset_index(drop=True)
 
 

@@ -41,7 +41,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> str:
                                              "dst": [node_id("Crossing", x) for x in xid]}))
         w.upsert_nodes("WatchlistEntry", pd.DataFrame({"list": ["NATIONAL"], "entry_id": ["WL-1"],
                                                        "surname": ["CHANG"], "given_names": ["WEI"],
-                                                       "birth_date": ["1980-05-00"], "nationality": ["TWN"]}))
+                                                       "birth_date": ["1980-05-00"], "nationality": ["CHN"]}))
         w.upsert_nodes("Voyage", pd.DataFrame({"carrier": ["CX"], "number": ["CX701"], "date": ["2026-03-05"],
                                                "dep_time": ["2026-03-05T08:00"], "dep_port": ["BKK"]}))
         bkg = node_id("Booking", "CX", "ABC123", "2026-03-04")
