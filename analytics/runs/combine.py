@@ -36,15 +36,16 @@ def combine(parts: Mapping[str, pd.DataFrame], weights: Mapping[str, float], ind
         contributions[name] = c
         keep *= 1.0 - c
     score = np.round(1.0 - keep, PLACES)
+    names = sorted(parts)
+    given = {n: parts[n]["reasons"].reindex(index).tolist() for n in names}
+    strength = np.column_stack([contributions[n] for n in names]) if names else np.zeros((len(index), 0))
     reasons = []
-    for i, key in enumerate(index):
+    for i, row in enumerate(strength.tolist()):
         items = []
-        for name in sorted(parts, key=lambda n: (-contributions[n][i], n)):
-            if contributions[name][i] <= 0.0:
-                continue
-            for r in parts[name]["reasons"].get(key, None) or []:
-                items.append({"part": name, "contribution": round(float(contributions[name][i]), PLACES), **r})
-        reasons.append(json.dumps(items, ensure_ascii=False, sort_keys=True))
+        for c, name in sorted(((-c, n) for c, n in zip(row, names, strict=True) if c > 0.0)):
+            for r in given[name][i] if isinstance(given[name][i], list) else ():
+                items.append({"part": name, "contribution": round(-c, PLACES), **r})
+        reasons.append(json.dumps(items, ensure_ascii=False, sort_keys=True) if items else "[]")
     return pd.DataFrame({"score": score, "reasons": reasons}, index=index)
 
 

@@ -14,16 +14,25 @@ import numpy as np
 import pandas as pd
 
 from analytics.features_frames import edge_frame, node_frame
+from analytics.projection import Projection
 from analytics.propagate import Propagation
 from analytics.rules import Rule, apply_rules
 from analytics.runs.combine import PLACES
+from graph.ids import parse_id
 from graph.store import GraphStore
 
 PART_COLUMNS = ["score", "reasons"]
 
 
 def _empty(persons: Sequence[str]) -> pd.DataFrame:
-    return pd.DataFrame({"score": 0.0, "reasons": [[] for _ in persons]}, index=pd.Index(persons))
+    return _part(persons, np.zeros(len(persons)), [[] for _ in persons])
+
+
+def _part(persons: Sequence[str], score: np.ndarray, reasons: list[list[dict[str, Any]]]) -> pd.DataFrame:
+    """A part frame from whole columns (no cell-by-cell writes: a run has 100,000 travellers)."""
+    col = np.empty(len(reasons), dtype=object)
+    col[:] = reasons
+    return pd.DataFrame({"score": np.asarray(score, dtype=float), "reasons": col}, index=pd.Index(persons))
 
 
 def screening_part(store: GraphStore, persons: Sequence[str]) -> pd.DataFrame:
@@ -56,25 +65,40 @@ def graph_part(result: Propagation, persons: Sequence[str], *, quantile: float) 
     all_raw = result.scores[mask]
     scale = float(np.quantile(all_raw, quantile)) if len(all_raw) else 0.0
     scale = scale if scale > 0 else float(all_raw[all_raw > 0].min(initial=1.0))
-    index = pd.Series(np.flatnonzero(mask), index=proj.ids(np.flatnonzero(mask)))
-    idx = index.reindex(list(persons)).dropna().astype(int)
-    out = _empty(persons)
-    if idx.empty:
-        return out
-    raw = result.scores[idx.to_numpy()]
-    out.loc[idx.index, "score"] = np.round(raw / (raw + scale), PLACES)
+    persons = list(persons)
+    at = _positions(proj, persons)
+    found = at >= 0
+    if not found.any():
+        return _empty(persons)
+    idx = at[found]
+    raw = result.scores[idx]
+    score = np.zeros(len(persons))
+    score[found] = np.round(raw / (raw + scale), PLACES)
     seeds = result.seeds.groupby("index")["reason"].apply(list).to_dict() if len(result.seeds) else {}
-    via = result.contributions(idx.to_numpy())
+    via = result.contributions(idx)
     via_ids = proj.ids(via["via"].to_numpy())
     links: dict[int, list[dict[str, Any]]] = {}
-    for row, vid, share in zip(via["row"], via_ids, via["share"], strict=True):
-        links.setdefault(int(row), []).append({"text": f"risk through {vid} ({share:.0%})", "via": vid})
-    for row, (pid, i) in enumerate(idx.items()):
-        reasons = [{"text": f"known risk: {r}"} for r in seeds.get(int(i), [])]
-        if out.at[pid, "score"] > 0:
-            reasons.append({"text": f"graph risk {out.at[pid, 'score']:.2f} (0.5 = the top {1 - quantile:.1%})"})
-        out.at[pid, "reasons"] = reasons + links.get(row, [])
-    return out
+    for row, vid, share in zip(via["row"].tolist(), via_ids, via["share"].tolist(), strict=True):
+        links.setdefault(row, []).append({"text": f"risk through {vid} ({share:.0%})", "via": vid})
+    reasons: list[list[dict[str, Any]]] = [[] for _ in persons]
+    top = f"{1 - quantile:.1%}"
+    for row, (pos, i) in enumerate(zip(np.flatnonzero(found).tolist(), idx.tolist(), strict=True)):
+        got = [{"text": f"known risk: {r}"} for r in seeds.get(i, [])]
+        if score[pos] > 0:
+            got.append({"text": f"graph risk {score[pos]:.2f} (0.5 = the top {top})"})
+        reasons[pos] = got + links.get(row, [])
+    return _part(persons, score, reasons)
+
+
+def _positions(proj: Projection, persons: Sequence[str]) -> np.ndarray:
+    """Each person's index in the projection, -1 for one it does not hold as a person (in bulk)."""
+    numbers = np.array([parse_id(p)[1] for p in persons], dtype=np.int64)
+    people = np.flatnonzero(proj.mask("Person"))
+    order = np.argsort(proj.nids[people], kind="stable")
+    sorted_nids = proj.nids[people][order]
+    pos = np.minimum(np.searchsorted(sorted_nids, numbers), max(len(sorted_nids) - 1, 0))
+    hit = (sorted_nids[pos] == numbers) if len(sorted_nids) else np.zeros(len(numbers), dtype=bool)
+    return np.where(hit, people[order][pos] if len(sorted_nids) else -1, -1)
 
 
 def window_events(events: pd.DataFrame, persons: Sequence[str], start: date, end: date) -> pd.DataFrame:
@@ -88,20 +112,22 @@ def rules_part(events: pd.DataFrame, rules: list[Rule], persons: Sequence[str],
                severity: dict[str, float]) -> pd.DataFrame:
     """Each person's rule hits on ``events`` (their advance records in the window): the score of the most
     severe rule hit, every hit named with its version and description."""
-    out = _empty(persons)
     if events.empty or not rules:
-        return out
+        return _empty(persons)
     hits = apply_rules(events, rules)
     by_id = {r.id: r for r in rules}
+    score: dict[str, float] = {}
+    reasons: dict[str, list[dict[str, Any]]] = {}
+    who = events["person_id"].to_numpy()
     for rid in sorted(hits.columns):
         rule = by_id[rid]
-        for person in sorted(set(events.loc[hits[rid].to_numpy(dtype=bool), "person_id"])):
-            weight = severity.get(rule.severity, 0.0)
-            out.at[person, "score"] = max(out.at[person, "score"], weight)
-            out.at[person, "reasons"] = [*out.at[person, "reasons"],
-                                         {"text": f"rule {rule.id} v{rule.version} ({rule.severity}): "
-                                                  f"{rule.description}", "rule": rule.id}]
-    return out
+        weight = severity.get(rule.severity, 0.0)
+        reason = {"text": f"rule {rule.id} v{rule.version} ({rule.severity}): {rule.description}", "rule": rule.id}
+        for person in sorted(set(who[hits[rid].to_numpy(dtype=bool)])):
+            score[person] = max(score.get(person, 0.0), weight)
+            reasons.setdefault(person, []).append(dict(reason))
+    persons = list(persons)
+    return _part(persons, np.array([score.get(p, 0.0) for p in persons]), [reasons.get(p, []) for p in persons])
 
 
 def model_part(scored: pd.DataFrame, events: pd.DataFrame, persons: Sequence[str], version: str) -> pd.DataFrame:
