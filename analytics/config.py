@@ -74,7 +74,7 @@ class SeedWeights:
     watchlist: float = 1.0
     watchlist_name_only: float = 0.02
     case_subject: float = 1.0
-    flagged_identifier: float = 0.5
+    flagged_identifier: float = 1.0
     document_conflict: float = 0.6
     document_conflict_one_person: float = 0.02
     mrz_check_failed: float = 1.0
