@@ -9,9 +9,14 @@ is a ``$param``. Internal properties start with ``_``: ``_n`` (the 63-bit number
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import os
+import shlex
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -25,10 +30,10 @@ from graph.ids import format_id, parse_id
 from graph.schema import Schema, load_schema
 from graph.store.base import BulkWriter, GraphStore, TimeBound, export_table
 from graph.store.duckdb_ddl import TABLES, norm_text
-from graph.store.duckdb_store import _provenance
 from graph.store.duckdb_writer import DuckDBWriter
 from graph.store.expand import Row, by_recency, expand
 from graph.store.model import Edge, Neighbourhood, Node, StoreStats, Subgraph
+from graph.store.neo4j_import import ImportFiles
 from graph.store.neo4j_writer import Neo4jWriter, _rollback
 
 INTERNAL = ("id", "_n", "_key", "first_seen", "last_seen", "sources", "confidence", "method")
@@ -42,6 +47,17 @@ def _split(props: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _native(v) for k, v in props.items() if k not in INTERNAL and not k.startswith("_t_")}
 
 
+def _provenance(item: Node | Edge) -> dict[str, Any]:
+    """The provenance columns of an exported row (what ``upsert_nodes``/``upsert_edges`` take back)."""
+    return {
+        "first_seen": item.first_seen,
+        "last_seen": item.last_seen,
+        "sources": list(item.sources),
+        "confidence": item.confidence,
+        "method": item.method,
+    }
+
+
 class Neo4jStore(GraphStore):
     """A graph on a Neo4j server: ``neo4j://user:pass@host:port`` or ``bolt://host:port`` (no auth)."""
 
@@ -49,21 +65,25 @@ class Neo4jStore(GraphStore):
         self.schema = schema or load_schema()
         self.read_only = read_only
         parts = urlsplit(uri)
-        auth = (parts.username or "", parts.password or "") if parts.username else None
+        self._auth = (parts.username or "", parts.password or "") if parts.username else None
         netloc = parts.hostname or "" if not parts.port else f"{parts.hostname}:{parts.port}"
         self.uri = urlunsplit((parts.scheme, netloc, "", "", ""))
         self._database = parts.path.strip("/") or None
-        try:
-            self._driver: Driver = GraphDatabase.driver(self.uri, auth=auth)
-            self._driver.verify_connectivity()
-        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError, ValueError) as err:
-            raise StoreUnavailableError(f"cannot reach the Neo4j store: {err}", file=self.uri) from err
+        self._connect()
         self._staging = duckdb.connect()
         self._staging.execute("SET TimeZone = 'UTC'")
         for ddl in TABLES:
             self._staging.execute(ddl)
         if not read_only:
             self._create_constraints()
+
+    def _connect(self) -> None:
+        try:
+            # No notifications: the server would warn on every read of a property no item has yet.
+            self._driver: Driver = GraphDatabase.driver(self.uri, auth=self._auth, notifications_min_severity="OFF")
+            self._driver.verify_connectivity()
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError, ValueError) as err:
+            raise StoreUnavailableError(f"cannot reach the Neo4j store: {err}", file=self.uri) from err
 
     def _run(self, cypher: str, **params: Any) -> list[Any]:
         with self._driver.session(database=self._database) as session:
@@ -105,6 +125,40 @@ class Neo4jStore(GraphStore):
             except BaseException:
                 _rollback(tx)
                 raise
+
+    def first_load(
+        self, batches: Iterable[tuple[str, str, pa.Table]], *, progress: Callable[[str, int], None] | None = None
+    ) -> dict[str, int] | None:
+        """Load ``("nodes" | "edges", label or type, rows)`` batches into this empty database with Neo4j's
+        offline importer (``graph.store.neo4j_import``); rows read per label and type.
+
+        Only when ``CLUEGRAPH_NEO4J_IMPORT`` names the command that stops the server, imports the argument
+        file it is given and starts the server again on the same address (``bash tools/neo4j/neo4j.sh
+        import`` for the test server), and the database holds nothing; otherwise returns None at once,
+        reading no batch, and the caller writes through ``writer()``. Rows the CSV format cannot carry are
+        written through ``writer()`` after the import. Endpoints and duplicate ids are checked by the importer:
+        a failure raises ``StoreError`` and leaves the database empty."""
+        command = os.environ.get("CLUEGRAPH_NEO4J_IMPORT", "").strip()
+        if not command or self.read_only or self._run("MATCH (n) RETURN count(n) AS c")[0]["c"]:
+            return None
+        copied: dict[str, int] = {}
+        with tempfile.TemporaryDirectory(prefix="cluegraph-neo4j-import-") as tmp:
+            files = ImportFiles(Path(tmp), self.schema, DuckDBWriter(self._staging, self.schema))
+            for kind, name, table in batches:
+                add = files.add_nodes if kind == "nodes" else files.add_edges
+                copied[name] = copied.get(name, 0) + add(name, table)
+                if progress:
+                    progress(name, copied[name])
+            self._driver.close()
+            done = subprocess.run([*shlex.split(command), str(files.finish())], capture_output=True, text=True)
+            self._connect()
+            if done.returncode != 0:
+                raise StoreError(f"the import failed and wrote nothing: {done.stderr.strip()[-2000:]}", file=self.uri)
+        self._create_constraints()
+        for kind, name, table in files.leftovers:
+            with self.writer() as w:
+                (w.upsert_nodes if kind == "nodes" else w.upsert_edges)(name, table)
+        return copied
 
     # ---------------------------------------------------------------- reads
     @staticmethod

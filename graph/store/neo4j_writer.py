@@ -16,7 +16,7 @@ from neo4j import Transaction
 from neo4j import exceptions as neo4j_errors
 
 from graph.errors import EndpointError
-from graph.schema import Schema
+from graph.schema import NodeType, Schema
 from graph.store.base import Rows
 from graph.store.duckdb_writer import DuckDBWriter
 from graph.store.model import WriteResult
@@ -91,6 +91,35 @@ def _value(v: Any) -> Any:
     return v
 
 
+def node_items(ntype: NodeType, staged: pa.Table) -> list[dict[str, Any]]:
+    """Staged node rows (``DuckDBWriter.staged``) as items: id, the property values Neo4j stores, provenance."""
+    return [
+        {
+            "id": r["id"],
+            "row": r["__row"],
+            "values": {"_n": r["n"], **_props(r["props"]), **{f"_t_{t}": r[f"_t_{t}"] for t in ntype.text}},
+            **_prov(r),
+        }
+        for r in staged.to_pylist()
+    ]
+
+
+def edge_items(staged: pa.Table) -> list[dict[str, Any]]:
+    """Staged edge rows as items: as ``node_items``, with the endpoint ids and labels."""
+    return [
+        {
+            "id": r["id"],
+            "src": r["src"],
+            "dst": r["dst"],
+            "ends": (r["src_label"], r["dst_label"]),
+            "row": r["__row"],
+            "values": {"_n": r["n"], "_key": r["key"], **_props(r["props"])},
+            **_prov(r),
+        }
+        for r in staged.to_pylist()
+    ]
+
+
 class Neo4jWriter:
     """Upserts in one explicit Neo4j transaction; the batch is staged by an in-memory DuckDB.
 
@@ -107,15 +136,7 @@ class Neo4jWriter:
     def upsert_nodes(self, label: str, rows: Rows) -> WriteResult:
         """Upsert nodes of ``label`` (see ``BulkWriter.upsert_nodes``)."""
         ntype = self._schema.node(label)
-        staged = self._stager.staged(ntype, rows).to_pylist()
-        items = [
-            {
-                "id": r["id"],
-                "values": {"_n": r["n"], **_props(r["props"]), **{f"_t_{t}": r[f"_t_{t}"] for t in ntype.text}},
-                **_prov(r),
-            }
-            for r in staged
-        ]
+        items = node_items(ntype, self._stager.staged(ntype, rows))
         new, changed, result = self._plan(label, False, items, rows)
         self._run_batches(_CREATE_NODES.format(label=label, times=_TIMES), [w for _, w in new])
         self._run_batches(_UPDATE.format(pattern="(x)", times=_TIMES), changed)
@@ -123,20 +144,7 @@ class Neo4jWriter:
 
     def upsert_edges(self, edge_type: str, rows: Rows) -> WriteResult:
         """Upsert edges of ``edge_type`` (see ``BulkWriter.upsert_edges``)."""
-        etype = self._schema.edge(edge_type)
-        staged = self._stager.staged(etype, rows).to_pylist()
-        items = [
-            {
-                "id": r["id"],
-                "src": r["src"],
-                "dst": r["dst"],
-                "ends": (r["src_label"], r["dst_label"]),
-                "row": r["__row"],
-                "values": {"_n": r["n"], "_key": r["key"], **_props(r["props"])},
-                **_prov(r),
-            }
-            for r in staged
-        ]
+        items = edge_items(self._stager.staged(self._schema.edge(edge_type), rows))
         new, changed, result = self._plan(edge_type, True, items, rows)
         groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for item, write in new:

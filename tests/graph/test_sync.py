@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from graph.ids import node_id
 from graph.store import GraphStore, open_store
 from graph.sync import compare, sync
 from ingest.pipeline.run import run_ingest
@@ -14,6 +16,7 @@ from tests.conftest import NEO4J_URI, _empty_neo4j
 from tests.graph.graph_fixture import ANNA, BOOKING, BORIS, CARD, CASE, CHEN, DANA, DOC, PHONE, load_fixture
 from tests.ingest.pipeline_helpers import make_world
 
+NEO4J_SH = Path(__file__).parents[2] / "tools" / "neo4j" / "neo4j.sh"
 ALL = [ANNA, BORIS, CHEN, DANA, PHONE, CARD, BOOKING, DOC, CASE]
 
 
@@ -91,3 +94,30 @@ def test_an_ingested_world_synced_to_neo4j_answers_the_contract_queries_as_duckd
         with dst.writer() as w:  # and the comparison does see a difference
             w.upsert_nodes("Person", pd.DataFrame({"person_key": ["only-in-neo4j"], "surname": ["Nobody"]}))
         assert compare(src, dst, sample=5)["first_differences"][:1] == ["stats"]
+
+
+def _test_server_runs_at(uri: str) -> bool:
+    """Whether ``uri`` is the server of ``tools/neo4j`` (the one this run may stop for an offline import)."""
+    done = subprocess.run(["bash", str(NEO4J_SH), "status"], capture_output=True, text=True, check=False)
+    return done.returncode == 0 and done.stdout.strip().endswith(uri)
+
+
+@pytest.mark.slow  # the server stops, imports and starts again: about a minute, more on a busy machine
+@pytest.mark.neo4j
+@pytest.mark.skipif(not NEO4J_URI, reason="no Neo4j server: set CLUEGRAPH_TEST_NEO4J_URI or run `make test`")
+def test_a_first_sync_through_the_offline_importer_gives_the_same_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not _test_server_runs_at(NEO4J_URI):
+        pytest.skip("the offline import restarts the server: only with the server of tools/neo4j/neo4j.sh")
+    monkeypatch.setenv("CLUEGRAPH_NEO4J_IMPORT", f"bash {NEO4J_SH} import")
+    _empty_neo4j(NEO4J_URI)
+    with source(tmp_path) as src, open_store(NEO4J_URI) as dst:
+        with src.writer() as w:  # one row the CSV files cannot carry (an empty list): written by Cypher after
+            w.upsert_nodes("Person", pd.DataFrame({"person_key": ["odd"], "aliases": [[]]}))
+        copied = sync(src, dst, batch=4, first_load_min_rows=0)
+        assert copied["Person"] == 5 and copied["USES"] == 3
+        assert answers(dst) == answers(src)
+        assert dst.get(node_id("Person", "odd")) == src.get(node_id("Person", "odd"))
+        sync(src, dst, batch=4, first_load_min_rows=0)  # not empty now: the ordinary writes, changing nothing
+        assert answers(dst) == answers(src)

@@ -6,11 +6,15 @@
 #   bash tools/neo4j/neo4j.sh stop     stop it (harmless when nothing runs)
 #   bash tools/neo4j/neo4j.sh status   exit 0 and print the URI if it runs, exit 1 otherwise
 #   bash tools/neo4j/neo4j.sh reset    stop it and delete its data (tools/neo4j/run/)
+#   bash tools/neo4j/neo4j.sh import ARGS_FILE
+#                                      first load: stop it, replace its database with
+#                                      `neo4j-admin database import full @ARGS_FILE` (the files graph/store/neo4j_import.py
+#                                      writes), start it again on the same port; prints the URI like start
 #
 # Auth is disabled; TLS is off. Only the URI goes to stdout, messages go to stderr.
 # Exit codes: 0 ok; 1 build or start failed; 3 Java 17/21 or Maven missing.
 # Settings (environment): CLUEGRAPH_NEO4J_JAVA_HOME, CLUEGRAPH_NEO4J_PORT (default 0 = a free port),
-# CLUEGRAPH_NEO4J_HEAP (2g), CLUEGRAPH_NEO4J_PAGECACHE_MB (2048; taken as pages are read, not up front), CLUEGRAPH_NEO4J_START_TIMEOUT (120 s).
+# CLUEGRAPH_NEO4J_HEAP (3g), CLUEGRAPH_NEO4J_PAGECACHE_MB (2048; taken as pages are read, not up front), CLUEGRAPH_NEO4J_START_TIMEOUT (120 s).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -23,7 +27,7 @@ LOG=$RUN/launcher.log
 DBHOME=$RUN/home
 MAIN=org.cluegraph.tools.neo4j.Launcher
 PORT=${CLUEGRAPH_NEO4J_PORT:-0}
-HEAP=${CLUEGRAPH_NEO4J_HEAP:-2g}
+HEAP=${CLUEGRAPH_NEO4J_HEAP:-3g}
 PAGECACHE_MB=${CLUEGRAPH_NEO4J_PAGECACHE_MB:-2048}
 TIMEOUT=${CLUEGRAPH_NEO4J_START_TIMEOUT:-120}
 
@@ -179,6 +183,29 @@ cmd_start() {
     echo "$uri"
 }
 
+cmd_import() {  # offline bulk load: neo4j-admin's importer (in the same jars) into the stopped server's database
+    local args=$1 port=${CLUEGRAPH_NEO4J_PORT:-0} cp t0=$SECONDS
+    [ -f "$args" ] || { say "import: no arguments file $args"; exit 2; }
+    if pid_alive && [ -s "$PORTFILE" ]; then port=$(cat "$PORTFILE"); fi
+    cmd_stop
+    find_java || exit 3
+    build
+    mkdir -p "$DBHOME/conf"
+    touch "$DBHOME/conf/neo4j.conf"
+    cp="$TARGET/neo4j-launcher.jar:$(tr -d '\n' <"$TARGET/classpath.txt")"
+    if ! NEO4J_HOME=$DBHOME NEO4J_CONF=$DBHOME/conf "$JAVA" -Xmx"$HEAP" -XX:+UseG1GC -cp "$cp" \
+            org.neo4j.cli.AdminTool database import full --overwrite-destination=true neo4j "@$args" \
+            >"$RUN/import.log" 2>&1; then
+        say "import failed; last lines of $RUN/import.log:"
+        tail -n 30 "$RUN/import.log" >&2
+        PORT=$port; cmd_start >/dev/null || true
+        exit 1
+    fi
+    say "imported in $((SECONDS - t0)) s: $(grep -A4 '^IMPORT DONE' "$RUN/import.log" | tr '\n' ' ')"
+    PORT=$port
+    cmd_start
+}
+
 cmd_status() {
     if pid_alive && [ -f "$URIFILE" ]; then
         echo "running (pid $(cat "$PIDFILE")): $(cat "$URIFILE")"
@@ -193,5 +220,6 @@ case "${1:-}" in
     stop) lock; cmd_stop ;;
     status) cmd_status ;;
     reset) lock; cmd_stop; rm -rf "$DBHOME" "$RUN"/*.log; say "data removed" ;;
-    *) echo "usage: $0 start|stop|status|reset" >&2; exit 2 ;;
+    import) lock; cmd_import "${2:?usage: $0 import ARGS_FILE}" ;;
+    *) echo "usage: $0 start|stop|status|reset|import ARGS_FILE" >&2; exit 2 ;;
 esac
