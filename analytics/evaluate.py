@@ -5,9 +5,14 @@ documents.csv``: issuer and number -> person; a forged document counts for its p
 victim's own record is not there), by majority over each stored person's documents.
 
 - **risky travellers** (item 1): every upcoming arrival of ``truth/upcoming.csv`` ranked by its best stored
-  person's risk; R-precision, precision and recall at 100, ROC-AUC and PR-AUC, next to degree centrality and
-  plain (not personalised) networkx PageRank measured in the same run;
-- **confounders** (item 2): how many of the top 100 are members of a benign confounder;
+  person's risk; R-precision, precision and recall at 100, ROC-AUC and PR-AUC, next to three baselines
+  measured in the same run (``analytics.baselines``): targeting rules alone, degree centrality and plain (not
+  personalised) networkx PageRank. Ties count at their expected value: when the cut at k falls inside a group
+  of equal scores, the group's places are shared in proportion (a ranker that scores most arrivals 0 gets
+  the base rate for them, not the luck of their order);
+- **confounders** (item 2): how many of the top 100 are members of a benign confounder (expected value over
+  ties again), next to how many a ranker blind to confounders would place there (the top 100's non-risky
+  places times the confounders' share of the non-risky arrivals);
 - **clusters** (item 3): for every planted ring, facilitator's travellers, overstay network and the people
   sharing a fraudulent document (victim and impostor), the best-matching cluster's Jaccard and rank.
 """
@@ -21,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analytics import baselines
 from analytics.clusters import Clusters
 from analytics.projection import Projection
 from analytics.propagate import Propagation
@@ -47,18 +53,31 @@ def truth_of_people(store: GraphStore, proj: Projection, truth_dir: Path) -> pd.
     return best.set_index("index")["person_id"]
 
 
+def expected_hits(labels: np.ndarray, scores: np.ndarray, k: int) -> float:
+    """Expected number of ``labels`` among the ``k`` highest ``scores``, ties in random order.
+
+    >>> expected_hits(np.array([1, 0, 1, 0]), np.array([0.9, 0.5, 0.5, 0.1]), 2)
+    1.5
+    """
+    k = min(k, len(scores))
+    if k <= 0:
+        return 0.0
+    cut = np.sort(scores)[::-1][k - 1]
+    above, tied = scores > cut, scores == cut
+    return float(labels[above].sum() + (k - above.sum()) * labels[tied].mean())
+
+
 def _metrics(labels: np.ndarray, scores: np.ndarray) -> dict[str, float]:
     from sklearn.metrics import average_precision_score, roc_auc_score
 
-    order = np.argsort(-scores, kind="stable")
+    labels, scores = np.asarray(labels).astype(int), np.asarray(scores, dtype=float)
     r = int(labels.sum())
-    ranked = labels[order]
     out = {
         "risky": r,
         "arrivals": len(labels),
-        "r_precision": float(ranked[:r].mean()) if r else 0.0,
-        "precision_at_100": float(ranked[:100].mean()),
-        "recall_at_100": float(ranked[:100].sum() / r) if r else 0.0,
+        "r_precision": expected_hits(labels, scores, r) / r if r else 0.0,
+        "precision_at_100": expected_hits(labels, scores, 100) / min(100, len(labels)) if len(labels) else 0.0,
+        "recall_at_100": expected_hits(labels, scores, 100) / r if r else 0.0,
     }
     if 0 < r < len(labels):
         out["roc_auc"] = float(roc_auc_score(labels, scores))
@@ -76,40 +95,65 @@ class Evaluation:
     """What ``evaluate`` measured."""
 
     travellers: dict[str, dict[str, float]] = field(default_factory=dict)
-    confounders_in_top_100: int = 0
+    confounders_in_top_100: float = 0.0
     clusters: list[dict[str, Any]] = field(default_factory=list)
     risky_ranks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    confounders_listed: dict[str, dict[str, Any]] = field(default_factory=dict)
+    run: dict[str, Any] = field(default_factory=dict)
 
 
-def evaluate(store: GraphStore, truth_dir: Path, result: Propagation, clusters: Clusters | None = None) -> Evaluation:
-    """Measure a propagation run (and a clustering) against the world's truth (see the module doc)."""
-    import networkx as nx
-
+def evaluate(
+    store: GraphStore,
+    truth_dir: Path,
+    result: Propagation,
+    clusters: Clusters | None = None,
+    *,
+    rules_path: Path | None = None,
+    pagerank: bool = True,
+) -> Evaluation:
+    """Measure a propagation run (and a clustering) against the world's truth, next to the baselines
+    (see the module doc; ``pagerank=False`` leaves out the slow networkx baseline)."""
     proj = result.proj
     people = truth_of_people(store, proj, truth_dir)
     upcoming = pd.read_csv(truth_dir / "upcoming.csv", dtype={"person_id": str})
     risky = upcoming.groupby("person_id")["risky"].max().astype(bool)
-    graph = nx.from_scipy_sparse_array(proj.matrix())
-    plain = nx.pagerank(graph, weight=None)
+    arriving = people[people.isin(set(risky.index))]
     rankers = {
         "propagation": result.scores,
-        "degree": proj.degree().astype(float),
-        "networkx_pagerank": np.array([plain[i] for i in range(proj.n_nodes)]),
+        "rules_only": baselines.rules_only(store, proj, proj.ids(arriving.index.to_numpy()), rules_path),
+        "degree": baselines.degree(proj),
     }
+    if pagerank:
+        rankers["networkx_pagerank"] = baselines.plain_pagerank(proj)
     ev = Evaluation()
-    conf = set(pd.read_csv(truth_dir / "confounders.csv", dtype=str)["person_id"].dropna())
+    conf = pd.read_csv(truth_dir / "confounders.csv", dtype=str)
+    kinds = conf.dropna(subset=["person_id"]).drop_duplicates("person_id").set_index("person_id")["type"]
+    is_conf = risky.index.isin(kinds.index) & ~risky.to_numpy()
     for name, scores in rankers.items():
-        s = _by_truth(scores, people).reindex(risky.index).fillna(0.0)
-        ev.travellers[name] = _metrics(risky.to_numpy(), s.to_numpy())
-        if name == "propagation":
-            top = s.sort_values(ascending=False, kind="stable").index[:100]
-            ev.confounders_in_top_100 = int(sum(p in conf and not risky[p] for p in top))
+        s = _by_truth(scores, people).reindex(risky.index).fillna(0.0).to_numpy()
+        m = _metrics(risky.to_numpy(), s)
+        m.update(_confounders(risky.to_numpy(), is_conf, s))
+        ev.travellers[name] = m
+    ev.confounders_in_top_100 = ev.travellers["propagation"]["confounders_top_100"]
+    score = _by_truth(result.scores, people).reindex(risky.index).fillna(0.0)
+    top = score.sort_values(ascending=False, kind="stable").index[:100]
+    ev.confounders_listed = {p: {"rank": int(i + 1), "type": str(kinds[p])}
+                             for i, p in enumerate(top) if p in kinds.index and not risky[p]}
     if clusters is not None:
         ev.clusters = _cluster_matches(people, clusters, truth_dir, proj)
-    ranked = _by_truth(result.scores, people).reindex(risky.index).fillna(0.0).rank(ascending=False, method="min")
+    ranked = score.rank(ascending=False, method="min")
     why = upcoming[upcoming["risky"].astype(bool)].drop_duplicates("person_id").set_index("person_id")["reasons"]
     ev.risky_ranks = {str(p): {"rank": int(ranked[p]), "why": str(why.get(p, ""))} for p in why.index}
     return ev
+
+
+def _confounders(risky: np.ndarray, is_conf: np.ndarray, scores: np.ndarray) -> dict[str, float]:
+    """Confounders among the top 100 (expected over ties), and as many as chance would put there."""
+    k = min(100, len(scores))
+    found = expected_hits(is_conf.astype(int), scores, k)
+    non_risky_top = k - expected_hits(risky.astype(int), scores, k)
+    share = float(is_conf.sum()) / max(1, int((~risky).sum()))
+    return {"confounders_top_100": round(found, 2), "confounders_by_chance": round(non_risky_top * share, 2)}
 
 
 def _cluster_matches(people: pd.Series, clusters: Clusters, truth_dir: Path, proj: Projection) -> list[dict[str, Any]]:
@@ -148,12 +192,23 @@ def write_report(ev: Evaluation, out: Path) -> Path:
 
     out.mkdir(parents=True, exist_ok=True)
     (out / "evaluation_graph.json").write_text(json.dumps(asdict(ev), indent=2))
-    lines = ["# Graph analytics against the world's truth", "", "## Risky upcoming travellers", ""]
-    keys = ["risky", "arrivals", "r_precision", "precision_at_100", "recall_at_100", "roc_auc", "pr_auc"]
+    lines = ["# Graph analytics against the world's truth", ""]
+    if ev.run:
+        lines += [", ".join(f"{k} {v}" for k, v in ev.run.items()), ""]
+    lines += ["## Risky upcoming travellers", ""]
+    keys = ["risky", "arrivals", "r_precision", "precision_at_100", "recall_at_100", "roc_auc", "pr_auc",
+            "confounders_top_100", "confounders_by_chance"]
     lines += ["| ranker | " + " | ".join(keys) + " |", "|" + " --- |" * (len(keys) + 1)]
     for name, m in ev.travellers.items():
         lines.append(f"| {name} | " + " | ".join(str(m.get(k, "")) for k in keys) + " |")
-    lines += ["", f"Confounders among the top 100: {ev.confounders_in_top_100}", "", "## Planted schemes", ""]
+    lines += ["", f"Confounders among the top 100 (propagation): {ev.confounders_in_top_100}", ""]
+    lines += ["| rank | confounder | type |", "| --- | --- | --- |"]
+    lines += [f"| {c['rank']} | {p} | {c['type']} |" for p, c in ev.confounders_listed.items()]
+    lines += ["", "## Risky travellers by rank (propagation)", ""]
+    lines += ["| rank | person | why risky |", "| --- | --- | --- |"]
+    for p, r in sorted(ev.risky_ranks.items(), key=lambda item: (item[1]["rank"], item[0])):
+        lines.append(f"| {r['rank']} | {p} | {r['why']} |")
+    lines += ["", "## Planted schemes", ""]
     lines += ["| scheme | type | size | best Jaccard | cluster | rank |", "| --- | --- | --- | --- | --- | --- |"]
     for c in ev.clusters:
         lines.append(f"| {c['scheme']} | {c['type']} | {c['size']} | {c['jaccard']} | {c['cluster']} | {c['rank']} |")

@@ -171,8 +171,16 @@ def evaluate_command(
     out: Annotated[Path, typer.Option("--out", help="Folder for evaluation_graph.json/.md and run.yaml.")],
     store: StoreOption = None,
     config: ConfigOption = None,
+    rules: Annotated[Path | None, typer.Option("--rules", help="Rules of the rules-only baseline "
+                                                                "(default: data/rules.yaml).")] = None,
 ) -> None:
-    """Score propagation and clusters against a world's truth, next to degree and plain PageRank baselines."""
+    """Score propagation and clusters against a world's truth, next to three baselines measured in the same
+    run: targeting rules alone, degree centrality and plain networkx PageRank."""
+    import os
+    import time
+
+    from rich.progress import Progress
+
     from analytics.clusters import find_clusters
     from analytics.config import load_config
     from analytics.evaluate import evaluate, write_report
@@ -181,11 +189,20 @@ def evaluate_command(
 
     try:
         cfg = load_config(config)
-        with open_store(_store_uri(store)) as st:
+        wall, cpu = time.perf_counter(), time.process_time()
+        with open_store(_store_uri(store)) as st, Progress(console=console, transient=True) as bar:
+            bar.add_task("propagating, clustering, scoring against the truth and the baselines", total=None)
             result = run_propagation(st, cfg)
             every = dataclasses.replace(cfg, clusters=dataclasses.replace(cfg.clusters, top=10**8))
             clusters = find_clusters(st, result.proj, every)  # every cluster, so a group's rank shows
-            ev = evaluate(st, truth, result, clusters)
+            ev = evaluate(st, truth, result, clusters, rules_path=rules)
+        ev.run = {"truth": str(truth), "wall_s": round(time.perf_counter() - wall, 1),
+                  "cpu_s": round(time.process_time() - cpu, 1), "load_1min": round(os.getloadavg()[0], 2),
+                  "seeds": len(result.seeds), "iterations": int(result.iterations)}
+        world = truth.parent / "world.json"
+        if world.exists():
+            meta = json.loads(world.read_text())
+            ev.run.update(seed=meta.get("seed"), persons=meta.get("parameters", {}).get("persons"))
         cfg.save(out / "run.yaml")
         path = write_report(ev, out)
     except ClueGraphError as err:

@@ -45,7 +45,7 @@ def test_scores_reasons_paths_and_evaluation_on_an_ingested_world(tmp_path: Path
         assert checked > 0
         clusters = find_clusters(st, result.proj)
         ev = evaluate(st, world / "truth", result, clusters)
-    assert set(ev.travellers) == {"propagation", "degree", "networkx_pagerank"}
+    assert set(ev.travellers) == {"propagation", "rules_only", "degree", "networkx_pagerank"}
     assert ev.travellers["propagation"]["risky"] > 0
     assert all(0 <= m["r_precision"] <= 1 for m in ev.travellers.values())
     assert ev.clusters and all(0 <= c["jaccard"] <= 1 for c in ev.clusters)

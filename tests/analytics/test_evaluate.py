@@ -1,0 +1,59 @@
+"""The evaluation's measures count ties fairly, and the rules-only baseline scores people by the rules alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analytics.baselines import RULE_SEVERITY, rules_only
+from analytics.evaluate import _confounders, _metrics, expected_hits
+from analytics.projection import project
+from graph.store import open_store
+from tests.analytics.test_features import P1, P2, load_history
+
+MRZ_RULE = """rules:
+  - id: MRZ-CHECK-DIGIT
+    version: 1
+    owner: unit
+    effective_from: 2023-01-01
+    description: A check digit of the presented MRZ is wrong.
+    severity: HIGH
+    condition: {feature: mrz_check_failed, op: is_true}
+"""
+
+
+def test_a_ranker_that_scores_everybody_alike_gets_the_base_rate_not_the_luck_of_the_order() -> None:
+    labels = np.array([1, 1, 0, 0, 0, 0, 0, 0, 0, 0])
+    m = _metrics(labels, np.zeros(10))
+    assert m["r_precision"] == pytest.approx(0.2) and m["precision_at_100"] == pytest.approx(0.2)
+
+
+def test_a_perfect_ranker_has_r_precision_one() -> None:
+    labels = np.array([0, 1, 0, 1, 0])
+    m = _metrics(labels, np.array([0.1, 0.9, 0.2, 0.8, 0.0]))
+    assert m["r_precision"] == 1.0 and m["pr_auc"] == 1.0 and m["recall_at_100"] == 1.0
+
+
+def test_ties_at_the_cut_share_their_places() -> None:
+    assert expected_hits(np.array([1, 0, 0, 1]), np.array([3.0, 2.0, 2.0, 2.0]), 2) == pytest.approx(1 + 1 / 3)
+
+
+def test_confounders_are_compared_with_what_chance_would_place_in_the_top() -> None:
+    risky = np.array([True] + [False] * 9)
+    conf = np.array([False, True, True] + [False] * 7)
+    out = _confounders(risky, conf, np.arange(10, 0, -1, dtype=float))  # everybody in the top 100
+    assert out == {"confounders_top_100": 2.0, "confounders_by_chance": 2.0}
+
+
+def test_the_rules_only_baseline_sums_the_severity_of_the_rules_a_person_hits(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(MRZ_RULE)
+    with open_store(tmp_path / "g.duckdb") as st:
+        load_history(st)
+        proj = project(st)
+        scores = rules_only(st, proj, [P1, P2], rules)
+        p1, p2 = proj.index([P1, P2])
+    assert scores[p2] == RULE_SEVERITY["HIGH"] and scores[p1] == 0.0
+    assert scores.sum() == RULE_SEVERITY["HIGH"]
