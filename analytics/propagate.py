@@ -213,23 +213,31 @@ def new_run_id(now: datetime | None = None) -> str:
 def run_propagation(
     store: GraphStore, config: RunConfig | None = None, *, run_id: str | None = None, write: bool = True
 ) -> Propagation:
-    """Project, find seeds, propagate and (``write``) store each person's score and reasons."""
+    """Project, find seeds, propagate and (``write``) store each person's score and reasons.
+
+    ``timings`` holds each step's wall seconds (``projection_s``, ``seeds_s``, ``propagation_s``,
+    ``write_s``) and this process's CPU seconds (``..._cpu_s``: a busy machine stretches the wall time).
+    """
     import time
 
     config = config or RunConfig()
-    t0 = time.perf_counter()
+    marks = [(time.perf_counter(), time.process_time())]
     proj = project(store, config)
-    t1 = time.perf_counter()
+    marks.append((time.perf_counter(), time.process_time()))
     spec = specificity(proj, config)
     seeds = find_seeds(store, proj, config, spec=spec)
-    t2 = time.perf_counter()
+    marks.append((time.perf_counter(), time.process_time()))
     result = propagate(proj, seeds, config, spec=spec)
     result.run_id = run_id or new_run_id()
-    t3 = time.perf_counter()
-    result.timings = {"projection_s": t1 - t0, "seeds_s": t2 - t1, "propagation_s": t3 - t2}
+    marks.append((time.perf_counter(), time.process_time()))
+    steps = ["projection", "seeds", "propagation"]
     if write:
         result.timings["written"] = float(write_scores(store, result))
-        result.timings["write_s"] = time.perf_counter() - t3
+        marks.append((time.perf_counter(), time.process_time()))
+        steps.append("write")
+    for step, (w0, c0), (w1, c1) in zip(steps, marks, marks[1:], strict=False):
+        result.timings[f"{step}_s"] = w1 - w0
+        result.timings[f"{step}_cpu_s"] = c1 - c0
     return result
 
 

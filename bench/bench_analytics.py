@@ -6,29 +6,36 @@ and 5M edges, written through the store's writer like any other graph. A world i
 ingest`` would be closer to life, but a 1,000,000-person world takes minutes to generate and longer to
 ingest on this machine; the figures here are for the synthetic graph, stated as such.
 
-Measured in child processes (peak RSS each):
+Measured in child processes (peak RSS each), wall and CPU seconds with the 1-minute load average (the
+machine is shared: wall time stretches with the load, CPU time much less):
 - **propagation**: projection from the store + specificity + seeds + personalised PageRank (to 1e-10 L1),
   next to networkx building the same weighted graph and running ``pagerank`` with the same personalisation
   and ``tol = 1e-8 / N`` (networkx's default stops far too early at this size), with the top-100 agreement;
-- **k-paths**: ``risk_paths(k=3, max_hops=4)`` for 1,000 people from one ``PathContext``, next to networkx
-  ``shortest_simple_paths`` on the whole graph for a few people (it takes seconds each: stated as such);
+- **k-paths**: ``risk_paths(k=3, max_hops=4)`` for 1,000 people from one ``PathContext`` (store reads
+  included), next to the same local search done by networkx (``shortest_simple_paths`` on each local graph,
+  200 of the people, paths compared) and networkx ``shortest_simple_paths`` on the whole graph for a few
+  people (it takes seconds each: stated as such);
 - **clustering**: ``find_clusters`` (projection included) with igraph Leiden, next to networkx Louvain on the
   same person-identifier graph built at a tenth of the size (at full size it takes too long).
 
     python -m bench.bench_analytics [--nodes 1000000] [--edges 5000000] [--paths 1000] [--nx-paths 5]
+        [--store FILE] [--reuse] [--only propagation paths ...]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import time
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from bench.common import in_child, percentiles, report, timed
+from bench.common import RESULTS, in_child, percentiles, report, timed
 from graph.ids import node_ids
 from graph.store import open_store
 
@@ -168,23 +175,42 @@ def make_risk_graph(store_path: str, nodes: int, edges: int, seed: int = 11) -> 
     }
 
 
+def _load() -> float:
+    """The machine's 1-minute load average (2 cores, shared: figures are noisy above 2)."""
+    return round(os.getloadavg()[0], 2)
+
+
 def bench_propagation(store_path: str) -> dict[str, Any]:
-    """cluegraph: projection + specificity + seeds + PPR from the store (no write), then the write."""
+    """cluegraph: projection + specificity + seeds + PPR from the store (no write), then the write; wall and
+    CPU seconds of each step, the load average before and after."""
     from analytics.propagate import run_propagation, write_scores
 
+    load = _load()
     with open_store(store_path) as st:
+        cpu = time.process_time()
         with timed() as t:
             result = run_propagation(st, write=False)
+        cpu = time.process_time() - cpu
+        wcpu = time.process_time()
         with timed() as tw:
             written = write_scores(st, result)
+        wcpu = time.process_time() - wcpu
     (OUT / "bench_analytics_top100.txt").write_text("\n".join(result.persons(top=100)["id"]))
     return {
         "total_s": round(t[0], 2),
+        "total_cpu_s": round(cpu, 2),
         **{k: round(v, 2) for k, v in result.timings.items()},
+        "projection_and_propagation_cpu_s": round(
+            result.timings["projection_cpu_s"] + result.timings["propagation_cpu_s"], 2
+        ),
         "iterations": result.iterations,
+        "nnz": int(result.matrix.nnz),
         "seeds": len(result.seeds),
         "write_s": round(tw[0], 2),
+        "write_cpu_s": round(wcpu, 2),
         "written": written,
+        "load_1m_before": load,
+        "load_1m_after": _load(),
     }
 
 
@@ -209,33 +235,102 @@ def bench_networkx_pagerank(store_path: str) -> dict[str, Any]:
     s = seed_vector(seeds, proj.n_nodes)
     personal = {int(i): float(s[i]) for i in np.flatnonzero(s)}
     restart = 0.25
+    load, cpu = _load(), time.process_time()
     with timed() as tp:
         pr = nx.pagerank(g, alpha=1 - restart, personalization=personal, tol=1e-8 / proj.n_nodes, max_iter=1000)
+    cpu = time.process_time() - cpu
     person = np.flatnonzero(proj.mask("Person"))
     nx_scores = np.array([pr[int(i)] for i in person])
     nx_top = set(proj.ids(person[np.argsort(-nx_scores, kind="stable")[:100]]))
     ours = set((OUT / "bench_analytics_top100.txt").read_text().split("\n"))
-    return {"build_s": round(tb[0], 2), "pagerank_s": round(tp[0], 2), "top100_agreement": len(nx_top & ours) / 100}
+    return {
+        "build_s": round(tb[0], 2),
+        "pagerank_s": round(tp[0], 2),
+        "pagerank_cpu_s": round(cpu, 2),
+        "top100_agreement": len(nx_top & ours) / 100,
+        "load_1m_before": load,
+        "load_1m_after": _load(),
+    }
 
 
-def bench_paths(store_path: str, n_people: int, nx_people: int) -> dict[str, Any]:
-    """``risk_paths`` for n people from one context; networkx k-shortest paths on the whole graph for a few."""
+def _nx_local_paths(ctx: Any, start: int, k: int, max_hops: int) -> list[list[int]]:
+    """The same local search with networkx (what ``risk_paths`` did before igraph): the local graph built
+    edge by edge, then ``shortest_simple_paths`` to the virtual end behind the seeds."""
     import networkx as nx
 
-    from analytics.paths import _SINK, path_context, risk_paths
+    from analytics.paths import local_nodes
 
+    nodes = local_nodes(ctx, start, max_hops=max_hops, limit=ctx.config.paths.neighbourhood_limit)
+    sub = ctx.matrix[nodes][:, nodes].tocoo()
+    g = nx.Graph()
+    g.add_nodes_from(nodes.tolist())
+    keep = sub.row < sub.col
+    for r, c, w in zip(sub.row[keep], sub.col[keep], sub.data[keep], strict=True):
+        g.add_edge(int(nodes[r]), int(nodes[c]), cost=-np.log(min(float(w), 1.0)))
+    for i in nodes[ctx.seed_weight[nodes] > 0]:
+        g.add_edge(int(i), -1, cost=-np.log(min(ctx.seed_weight[i], 1.0)))
+    if -1 not in g or not nx.has_path(g, start, -1):
+        return []
+    found: list[list[int]] = []
+    for path in islice(nx.shortest_simple_paths(g, start, -1, weight="cost"), 3 * k):
+        if len(path) - 2 <= max_hops:
+            found.append(path[:-1])
+        if len(found) == k:
+            break
+    return found
+
+
+def bench_paths(store_path: str, n_people: int, nx_people: int, nx_local: int = 200) -> dict[str, Any]:
+    """``risk_paths`` for n people from one context (wall and CPU per person, store reads included); the
+    same local search by networkx for ``nx_local`` of them (the paths compared); networkx k-shortest paths
+    on the whole graph for ``nx_people`` (seconds each, so only a few: stated as such)."""
+    import networkx as nx
+
+    from analytics.paths import _SINK, _index_paths, path_context, risk_paths
+
+    load = _load()
     with open_store(store_path, read_only=True) as st:
+        cpu = time.process_time()
         with timed() as tc:
             ctx = path_context(st)
+        cpu_ctx = time.process_time() - cpu
         rng = np.random.default_rng(3)
         people = rng.choice(np.flatnonzero(ctx.proj.mask("Person")), n_people, replace=False)
         pids = ctx.proj.ids(people)
-        samples, found = [], 0
+        samples, cpu_samples, found = [], [], 0
         with timed() as ta:
             for pid in pids:
-                start = time.perf_counter()
+                start, cpu = time.perf_counter(), time.process_time()
                 found += bool(risk_paths(st, pid, k=3, max_hops=4, context=ctx))
                 samples.append(time.perf_counter() - start)
+                cpu_samples.append(time.process_time() - cpu)
+    ours_cpu, nx_cpu, same = 0.0, 0.0, 0
+    for i in people[:nx_local]:
+        cpu = time.process_time()
+        a = _index_paths(ctx, int(i), 3, 4)
+        ours_cpu += time.process_time() - cpu
+        cpu = time.process_time()
+        b = _nx_local_paths(ctx, int(i), 3, 4)
+        nx_cpu += time.process_time() - cpu
+        same += a == b
+    result = {
+        "context_s": round(tc[0], 2),
+        "context_cpu_s": round(cpu_ctx, 2),
+        "people": n_people,
+        "with_paths": found,
+        "all_s": round(ta[0], 2),
+        "all_cpu_s": round(sum(cpu_samples), 2),
+        **{f"per_person_{k}": round(v, 2) for k, v in percentiles(samples).items()},
+        **{f"per_person_cpu_{k}": round(v, 2) for k, v in percentiles(cpu_samples).items()},
+        "local_search_people": min(nx_local, n_people),
+        "local_search_cpu_ms_igraph": round(ours_cpu / max(min(nx_local, n_people), 1) * 1000, 2),
+        "local_search_cpu_ms_networkx": round(nx_cpu / max(min(nx_local, n_people), 1) * 1000, 2),
+        "local_search_same_paths": same,
+        "load_1m_before": load,
+        "load_1m_after": _load(),
+    }
+    if not nx_people:
+        return result
     m = ctx.matrix.tocoo()
     keep = m.row < m.col
     g = nx.Graph()
@@ -251,15 +346,9 @@ def bench_paths(store_path: str, n_people: int, nx_people: int) -> dict[str, Any
         if g.has_node(int(i)) and nx.has_path(g, int(i), _SINK):
             list(zip(range(3), nx.shortest_simple_paths(g, int(i), _SINK, weight="cost"), strict=False))
         nx_samples.append(time.perf_counter() - start)
-    return {
-        "context_s": round(tc[0], 2),
-        "people": n_people,
-        "with_paths": found,
-        "all_s": round(ta[0], 2),
-        **{f"per_person_{k}": round(v, 2) for k, v in percentiles(samples).items()},
-        "networkx_people": nx_people,
-        "networkx_whole_graph_per_person_s": round(float(np.mean(nx_samples)), 2) if nx_samples else None,
-    }
+    result["networkx_people"] = nx_people
+    result["networkx_whole_graph_per_person_s"] = round(float(np.mean(nx_samples)), 2)
+    return result
 
 
 def bench_clusters(store_path: str) -> dict[str, Any]:
@@ -307,6 +396,19 @@ def _phase(result: dict[str, Any], name: str, value: dict[str, Any]) -> None:
     print(name, value, flush=True)
 
 
+PHASES = ("propagation", "clusters", "paths", "networkx_pagerank", "networkx_louvain_tenth_size")
+
+
+def _targets(result: dict[str, Any]) -> dict[str, bool]:
+    prop, clusters = result.get("propagation", {}), result.get("clusters", {})
+    return {
+        "propagation_under_3s": prop.get("projection_s", 1e9) + prop.get("propagation_s", 1e9) < 3,
+        "propagation_with_seeds_under_3s": prop.get("total_s", 1e9) < 3,
+        "clustering_under_20s": clusters.get("total_s", 1e9) < 20,
+        "peak_rss_under_8gib": max(r.get("peak_rss_mib", 0) for r in result.values() if isinstance(r, dict)) < 8192,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--nodes", type=int, default=1_000_000)
@@ -315,26 +417,33 @@ def main() -> None:
     parser.add_argument("--nx-paths", type=int, default=5)
     parser.add_argument("--skip-networkx", action="store_true")
     parser.add_argument("--reuse", action="store_true", help="keep a graph generated by an earlier run")
+    parser.add_argument("--store", help="the graph's DuckDB file (default out/bench/analytics_N_E.duckdb)")
+    parser.add_argument(
+        "--only", nargs="+", choices=PHASES, help="run these phases; the others keep their last figures"
+    )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    path = str(OUT / f"analytics_{args.nodes}_{args.edges}.duckdb")
+    path = args.store or str(OUT / f"analytics_{args.nodes}_{args.edges}.duckdb")
     small = str(OUT / f"analytics_{args.nodes // 10}_{args.edges // 10}.duckdb")
     result: dict[str, Any] = {"graph": "synthetic typed risk graph (bench_analytics.make_risk_graph)"}
+    last = RESULTS / "analytics.json"
+    if args.only and last.exists():
+        result = {**json.loads(last.read_text()), **result}
+    run = set(args.only or PHASES) - (set() if not args.skip_networkx else {PHASES[3], PHASES[4]})
     if not (args.reuse and Path(path).exists()):
         _phase(result, "load", in_child(make_risk_graph, path, args.nodes, args.edges))
-    _phase(result, "propagation", in_child(bench_propagation, path))
-    _phase(result, "clusters", in_child(bench_clusters, path))
-    _phase(result, "paths", in_child(bench_paths, path, args.paths, 0 if args.skip_networkx else args.nx_paths))
-    if not args.skip_networkx:
+    if "propagation" in run:
+        _phase(result, "propagation", in_child(bench_propagation, path))
+    if "clusters" in run:
+        _phase(result, "clusters", in_child(bench_clusters, path))
+    if "paths" in run:
+        _phase(result, "paths", in_child(bench_paths, path, args.paths, 0 if args.skip_networkx else args.nx_paths))
+    if "networkx_pagerank" in run:
         _phase(result, "networkx_pagerank", in_child(bench_networkx_pagerank, path))
+    if "networkx_louvain_tenth_size" in run:
         _phase(result, "small_load", in_child(make_risk_graph, small, args.nodes // 10, args.edges // 10))
         _phase(result, "networkx_louvain_tenth_size", in_child(bench_networkx_louvain, small))
-    result["targets"] = {
-        "propagation_under_3s": result["propagation"]["projection_s"] + result["propagation"]["propagation_s"] < 3,
-        "propagation_with_seeds_under_3s": result["propagation"]["total_s"] < 3,
-        "clustering_under_20s": result["clusters"]["total_s"] < 20,
-        "peak_rss_under_8gib": max(r.get("peak_rss_mib", 0) for r in result.values() if isinstance(r, dict)) < 8192,
-    }
+    result["targets"] = _targets(result)
     report("analytics", result)
 
 
