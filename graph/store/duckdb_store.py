@@ -8,7 +8,7 @@ rows they need, while analytics read the whole edge list as Arrow in one scan.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -45,11 +45,7 @@ def _hop_sql(*, single: bool, ordered: bool, types: bool, since: bool, until: bo
     start node is looked up by equality, which DuckDB answers from the index fastest. Built from constant
     fragments: every value is a parameter."""
     filters = (_TYPE_FILTER if types else "") + (_SINCE_FILTER if since else "") + (_UNTIL_FILTER if until else "")
-    src, dst = (
-        ("e.src = $node", "e.dst = $node")
-        if single
-        else ("list_contains($frontier, e.src)", "list_contains($frontier, e.dst)")
-    )
+    src, dst = ("e.src = $node", "e.dst = $node") if single else ("e.src IN ({frontier})", "e.dst IN ({frontier})")
     hits = f"""
     SELECT {_EDGE_COLS}, e.dst AS nbr FROM edges e WHERE {src}{filters}
     UNION ALL
@@ -58,6 +54,13 @@ def _hop_sql(*, single: bool, ordered: bool, types: bool, since: bool, until: bo
         return hits
     order = "ORDER BY last_seen DESC NULLS LAST, nbr, eid"
     return f"WITH hits AS MATERIALIZED ({hits})\nSELECT * FROM hits {order} LIMIT $cap"
+
+
+def _numbers(numbers: Iterable[int]) -> str:
+    """Node numbers as an SQL list of integer literals: DuckDB answers ``nid IN (1, 2, 3)`` from the index,
+    but ``list_contains($ids, nid)`` with a bound list by scanning (measured on 1M nodes, 12 ids: p50 1.7 ms
+    against 5-8 ms). Only integers go in, so nothing can be injected."""
+    return ", ".join(str(int(n)) for n in numbers)
 
 
 def _props(raw: Any) -> dict[str, Any]:
@@ -277,22 +280,21 @@ class DuckDBStore(GraphStore):
         shape = {"types": "types" in params, "since": "since" in params, "until": "until" in params}
 
         def hop(frontier: list[int], cap: int) -> tuple[list[Row], bool]:
-            ends = {"node": frontier[0]} if len(frontier) == 1 else {"frontier": frontier}
+            single = len(frontier) == 1
+            ends = {"node": frontier[0]} if single else {}
             # Most nodes have fewer links than the cap: stream them unordered (cheapest) and order them here.
             # A hub fills the cap: stop its stream and let SQL pick the most recent links.
-            sql = _hop_sql(single=len(frontier) == 1, ordered=False, **shape)
+            sql = _hop_sql(single=single, ordered=False, **shape).replace("{frontier}", _numbers(frontier))
             rows = self._con.execute(sql, {**params, **ends}).fetchmany(cap)
             if len(rows) < cap:
                 self._con.complete()
                 return by_recency(rows), False
             self._con.abort()
-            sql = _hop_sql(single=len(frontier) == 1, ordered=True, **shape)
+            sql = _hop_sql(single=single, ordered=True, **shape).replace("{frontier}", _numbers(frontier))
             return self._con.execute(sql, {**params, **ends, "cap": cap}).fetchall(), True
 
         hops, edges, truncated = expand(center, depth=depth, limit=limit, hop=hop)
-        nodes = self._con.execute(
-            f"SELECT {_NODE_COLS} FROM nodes WHERE list_contains($ids, nid)", {"ids": list(hops)}
-        ).fetchall()
+        nodes = self._con.execute(f"SELECT {_NODE_COLS} FROM nodes WHERE nid IN ({_numbers(hops)})").fetchall()
         if not any(r[0] == center for r in nodes):
             return Neighbourhood(center=node_id)
         found = [self._node(r) for r in nodes]
