@@ -506,12 +506,44 @@ def _doc_number(s: pd.Series, f: Field, done: Done) -> Checked:
 _ISO_TIME = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
 
 
+#: ISO 8601 date-times DuckDB parses exactly as pandas does (hours 00-23, offsets up to 14 h, at most
+#: microseconds, years well inside pandas' nanosecond range); anything else goes to pandas.
+_PLAIN_TIME = (r"^(1[7-9]\d\d|2[01]\d\d|22[0-5]\d)-\d\d-\d\d[T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?"
+               r"(Z|[+-](0\d|1[0-4]):?[0-5]\d)$")
+
+
+def _utc_times(s: pd.Series) -> pd.Series:
+    """ISO 8601 text with offsets as UTC times (``datetime64[ns, UTC]``, NaT where missing or not a time in
+    the calendar), as ``pd.to_datetime(format="ISO8601", utc=True, errors="coerce")`` gives them; the usual
+    shapes are parsed by DuckDB (pandas took seconds per million values), the odd ones by pandas.
+
+    >>> _utc_times(pd.Series(["2024-03-02T07:36:58+08:00", "2023-02-29T00:00Z", None])).astype(str).tolist()
+    ['2024-03-01 23:36:58+00:00', 'NaT', 'NaT']
+    """
+    import duckdb
+
+    arr = pa.array(s.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    plain = pc.fill_null(pc.match_substring_regex(arr, _PLAIN_TIME), False)
+    con = duckdb.connect()
+    try:
+        con.register("v", pa.table({"v": pc.if_else(plain, arr, pa.scalar(None, pa.string()))}))
+        micros = con.sql("SELECT epoch_us(TRY_CAST(v AS TIMESTAMPTZ)) AS us FROM v").to_arrow_table().column("us")
+    finally:
+        con.close()
+    ns = pc.multiply(pc.fill_null(micros, 0).cast(pa.int64()), 1000).to_numpy()
+    out = pd.Series(pd.to_datetime(ns, utc=True), index=s.index)
+    out[pc.is_null(micros).to_numpy(zero_copy_only=False)] = pd.NaT
+    rest = ~plain.to_numpy(zero_copy_only=False) & s.notna().to_numpy()
+    if rest.any():
+        out[rest] = pd.to_datetime(s[rest], format="ISO8601", utc=True, errors="coerce")
+    return out
+
+
 def _time(s: pd.Series, f: Field, done: Done) -> Checked:
     """ISO 8601 date-time with a UTC offset; gives the text as written and ``<name>_utc``."""
     full = s.str.fullmatch(_ISO_TIME + r"(?:Z|[+-]\d{2}:?\d{2})")
     naive = s.str.fullmatch(_ISO_TIME)
-    utc = pd.to_datetime(s.where(full).str.replace(",", ".", regex=False), format="ISO8601", utc=True,
-                         errors="coerce")
+    utc = _utc_times(s.where(full).str.replace(",", ".", regex=False))
     err = _where_text(s.ne("") & utc.isna(), "calendar: not a date-time in the calendar")
     err = err.mask(s.ne("") & ~full, "time-format: not an ISO 8601 date-time (YYYY-MM-DDThh:mm:ss+hh:mm)")
     err = err.mask(naive, "time-offset: no UTC offset (ISO 8601 with +hh:mm or Z required)")
@@ -630,6 +662,36 @@ def _marks(name: str, texts: pd.Series, values: pd.Series) -> _Marks:
     return _Marks(name, rows, [str(t) for t in texts.iloc[rows]], values.iloc[rows].tolist())
 
 
+#: Checks that look at one value at a time, never at the columns before them.
+_ELEMENTWISE = frozenset({"text", "code", "enum", "time", "doc_number", "name", "birth_date", "expiry", "date",
+                          "country", "doc_type", "email", "native"})
+
+
+def _check_column(column: pd.Series, f: Field, done: Done) -> tuple[pd.Series, Checked]:
+    """The stripped column and its check. An elementwise check of a column with many repeated values (a
+    port, a nationality, a name) runs once per distinct value and is spread back by position.
+
+    >>> s, (out, err, _) = _check_column(pd.Series([" in", "OUT", " in", "x"] * 3), Field("d", "enum",
+    ...                                  values=("IN", "OUT")), {})
+    >>> s.tolist()[:4], out["d"].tolist()[:4], err.notna().tolist()[:4]
+    (['in', 'OUT', 'in', 'x'], ['IN', 'OUT', 'IN', 'X'], [False, False, False, True])
+    """
+    check = f.check if callable(f.check) else CHECKS[f.check]
+    column = column.astype("str")
+    if isinstance(f.check, str) and f.check in _ELEMENTWISE and len(column) > 1000:
+        codes, uniques = pd.factorize(column)
+        if len(uniques) * 2 < len(column) and (codes >= 0).all():
+            u = pd.Series(np.asarray(uniques, dtype=object), dtype=object).str.strip()
+            out, err, finding = check(u, f, done)
+
+            def back(x: pd.Series | None) -> pd.Series | None:
+                return None if x is None else x.take(codes).set_axis(column.index)
+
+            return back(u), ({k: back(v) for k, v in out.items()}, back(err), back(finding))  # type: ignore[misc]
+    s = column.str.strip()
+    return s, check(s, f, done)
+
+
 def validate(raw: RawTable, fields: tuple[Field, ...], *, kind: str, person: bool = False) -> ReadResult:
     """Check every column of ``raw`` against ``fields`` as whole-column operations; quarantine the rows that
     break a rule (with their raw text), count exact duplicates, and return the normalised records.
@@ -660,9 +722,7 @@ def validate(raw: RawTable, fields: tuple[Field, ...], *, kind: str, person: boo
     errors: list[_Marks] = []
     findings: list[_Marks] = []
     for f in fields:
-        s = frame.pop(f.name).astype("str").str.strip()
-        check = f.check if callable(f.check) else CHECKS[f.check]
-        out, err, finding = check(s, f, cols)
+        s, (out, err, finding) = _check_column(frame.pop(f.name), f, cols)
         cols.update(out)
         if f.required:
             errors.append(_marks(f.name, _where_text(s.eq(""), "required: no value"), s))
