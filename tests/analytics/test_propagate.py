@@ -93,3 +93,33 @@ def test_the_stored_graph_scores_equal_networkx_pagerank(store: GraphStore) -> N
     result = run_propagation(store, write=False)
     ref = _networkx_ppr(result.matrix, seed_vector(result.seeds, result.proj.n_nodes), 0.25)
     assert np.abs(result.scores - ref).sum() < 1e-9
+
+
+def test_seeds_without_links_keep_all_the_risk_and_the_walk_stops_at_once() -> None:
+    import numpy as np
+    import scipy.sparse as sp
+
+    from analytics.propagate import personalised_pagerank
+
+    m = sp.csr_matrix(np.array([[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]], dtype=float))
+    r, products, delta = personalised_pagerank(m, np.array([0, 0, 1.0, 3.0]))
+    assert r.tolist() == [0.0, 0.0, 0.25, 0.75] and products == 0 and delta == 0.0
+    empty, _, _ = personalised_pagerank(sp.csr_matrix((3, 3)), np.array([1.0, 0, 1.0]))
+    assert empty.tolist() == [0.5, 0.0, 0.5]
+
+
+def test_an_iteration_cap_too_small_reports_the_change_left() -> None:
+    import numpy as np
+    import scipy.sparse as sp
+
+    from analytics.propagate import personalised_pagerank
+
+    rng = np.random.default_rng(2)
+    a, b = rng.integers(0, 500, 3000), rng.integers(0, 500, 3000)
+    m = sp.coo_matrix((np.ones(6000), (np.r_[a, b], np.r_[b, a])), shape=(500, 500)).tocsr()
+    seeds = np.zeros(500)
+    seeds[3] = 1.0
+    _, products, delta = personalised_pagerank(m, seeds, max_iter=3)
+    assert products <= 4 and delta > 1e-10
+    _, products, delta = personalised_pagerank(m, seeds)
+    assert delta < 1e-10
