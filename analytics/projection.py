@@ -118,8 +118,10 @@ class Projection:
         w = self.weight
         if node_scale is not None:
             w = w * node_scale[self.src] * node_scale[self.dst]
+        s, d = self.src, self.dst
         keep = w > 0
-        s, d, w = self.src[keep], self.dst[keep], w[keep]
+        if not keep.all():  # most graphs weigh every link: no copies then
+            s, d, w = s[keep], d[keep], w[keep]
         n = self.n_nodes
         rows, cols = np.concatenate([s, d]), np.concatenate([d, s])
         return sp.csr_matrix((np.concatenate([w, w]), (rows, cols)), shape=(n, n))
