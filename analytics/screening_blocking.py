@@ -134,48 +134,57 @@ def _token_skeletons(name: str) -> list[str]:
     return [skeleton(tok) for tok in name.split() if len(tok) > 1]
 
 
-def blocking_keys(clean_frame: pd.DataFrame) -> pd.DataFrame:
+def blocking_keys(clean_frame: pd.DataFrame, only: set[str] | None = None) -> pd.DataFrame:
     """One row per (record position ``pos``, blocking ``key``). Each key family is computed once per
     distinct name (names repeat; birth years and document numbers are joined on afterwards, vectorised).
+    With ``only``, keys outside that set are dropped as early as possible (at the distinct-name level), so
+    a million people make rows only for the keys some watchlist entry has.
 
     >>> c = clean(pd.DataFrame({"id": ["a"], "surname": ["CHANG"], "given_names": ["WEI"],
     ...                         "birth_date": ["1980-01-02"]}))
     >>> sorted(blocking_keys(c)["key"])
     ['c:JNK P', 't:1980:JNK', 't:1980:P', 'v:JNK P']
+    >>> sorted(blocking_keys(c, only={"t:1980:P", "v:X"})["key"])
+    ['t:1980:P']
     """
     f = clean_frame
+
+    def keep(fn: Callable[[Any], list[str]], allowed: set[str] | None) -> Callable[[Any], list[str]]:
+        return fn if allowed is None else (lambda v: [k for k in fn(v) if k in allowed])
+
     shape = f["latin"].fillna("") + "|" + f["surname"].fillna("") + "|" + f["given_names"].fillna("")
-    parts = [_per_unique(shape.where(f["latin"].notna()), _latin_keys),
-             _per_unique(f["native_latin"], lambda n: _name_keys(n, None, None))]
+    parts = [_per_unique(shape.where(f["latin"].notna()), keep(_latin_keys, only)),
+             _per_unique(f["native_latin"], keep(lambda n: _name_keys(n, None, None), only))]
     years = f["year"].to_numpy()
+    tokens = None if only is None else {k.split(":", 2)[2] for k in only if k.startswith("t:")}
     for col in ("latin", "native_latin"):
-        tok = _per_unique(f[col].where(years[:] > 0), _token_skeletons)
+        tok = _per_unique(f[col].where(years[:] > 0), keep(_token_skeletons, tokens))
         tok["item"] = "t:" + pd.Series(years[tok["pos"].to_numpy()]).astype(str).to_numpy() + ":" + tok["item"]
-        parts.append(tok)
+        parts.append(tok if only is None else tok[tok["item"].isin(only)])
     docs = f["docs"].explode().dropna()
-    parts.append(pd.DataFrame({"pos": docs.index.to_numpy(), "item": "d:" + docs.astype(str).to_numpy()}))
+    docs = pd.DataFrame({"pos": docs.index.to_numpy(), "item": "d:" + docs.astype(str).to_numpy()})
+    parts.append(docs if only is None else docs[docs["item"].isin(only)])
     out = pd.concat(parts, ignore_index=True).rename(columns={"item": "key"})
     return out.astype({"pos": np.int64}).drop_duplicates(ignore_index=True)
 
 
 def candidate_pairs(people: pd.DataFrame, entries: pd.DataFrame, *, max_block: int = 5000) -> pd.DataFrame:
-    """Pairs (``p``, ``w``: positions in the two clean frames) sharing a blocking key, with the keys they
-    share (``keys``, ``;``-joined). A key shared by more than ``max_block`` people (a hub of homonyms) is
-    not used on its own; the other keys of the same pair still are.
+    """Pairs (``p``, ``w``: positions in the two clean frames) sharing a blocking key, with how many keys
+    they share (``keys``). A key shared by more than ``max_block`` people (a hub of homonyms) is not used on
+    its own; the other keys of the same pair still are. People's keys are made only where an entry has one.
 
     >>> a = clean(pd.DataFrame({"id": ["p1", "p2"], "surname": ["ZHANG", "SMITH"], "given_names": ["WEI", "JO"]}))
     >>> b = clean(pd.DataFrame({"id": ["w1"], "surname": ["CHANG"], "given_names": ["WEI"]}))
-    >>> candidate_pairs(a, b)[["p", "w"]].values.tolist()
-    [[0, 0]]
+    >>> candidate_pairs(a, b).values.tolist()
+    [[0, 0, 2]]
     """
-    pk, wk = blocking_keys(people), blocking_keys(entries)
-    wk = wk[wk["key"].isin(set(pk["key"]))]
-    pk = pk[pk["key"].isin(set(wk["key"]))]
+    wk = blocking_keys(entries)
+    pk = blocking_keys(people, only=set(wk["key"]))
     sizes = pk.groupby("key")["pos"].transform("size")
     pk = pk[sizes <= max_block]
     pairs = pk.merge(wk, on="key", suffixes=("_p", "_w"))
     if pairs.empty:
-        return pd.DataFrame({"p": pd.Series(dtype=np.int64), "w": pd.Series(dtype=np.int64), "keys": []})
-    grouped = pairs.groupby(["pos_p", "pos_w"], sort=True)["key"].agg(lambda k: ";".join(sorted(set(k))))
-    out = grouped.reset_index()
-    return out.rename(columns={"pos_p": "p", "pos_w": "w", "key": "keys"})
+        return pd.DataFrame({"p": pd.Series(dtype=np.int64), "w": pd.Series(dtype=np.int64),
+                             "keys": pd.Series(dtype=np.int64)})
+    out = pairs.groupby(["pos_p", "pos_w"], sort=True).size().reset_index(name="keys")
+    return out.rename(columns={"pos_p": "p", "pos_w": "w"}).astype({"keys": np.int64})

@@ -82,7 +82,7 @@ def score_pairs(people: pd.DataFrame, entries: pd.DataFrame, pairs: pd.DataFrame
     p, w = pairs["p"].to_numpy(), pairs["w"].to_numpy()
     P, W = people.iloc[p].reset_index(drop=True), entries.iloc[w].reset_index(drop=True)
     out = pairs[["p", "w"]].reset_index(drop=True)
-    names = name_table(people, entries, p, w)
+    names = _names_once(people, entries, p, w)
     kind = names["name_kind"].to_numpy()
     out["name_score"] = np.where(kind == "native-script", weights.native_identical, names["name_score"])
     out["name_kind"], out["native"] = kind, names["native"].to_numpy()
@@ -99,6 +99,17 @@ def score_pairs(people: pd.DataFrame, entries: pd.DataFrame, pairs: pd.DataFrame
     reasons[keep] = [_reasons(i, out, names, parts, P, W) for i in keep]
     out["reasons"] = reasons
     return out
+
+
+def _names_once(people: pd.DataFrame, entries: pd.DataFrame, p: np.ndarray, w: np.ndarray) -> pd.DataFrame:
+    """``name_table`` once per distinct (person's names, entry) pair: namesakes share one comparison."""
+    cols = [people[c].to_numpy(dtype=object)[p] for c in ("latin", "native_latin", "native_name")]
+    who = pd.Series(cols[0]).fillna("") + "|" + pd.Series(cols[1]).fillna("") + "|" + pd.Series(cols[2]).fillna("")
+    code, _ = pd.factorize(who)
+    pair_code, first = np.unique(code.astype(np.int64) * (len(entries) + 1) + w, return_inverse=False,
+                                 return_index=True)
+    inverse = np.searchsorted(pair_code, code.astype(np.int64) * (len(entries) + 1) + w)
+    return name_table(people, entries, p[first], w[first]).iloc[inverse].reset_index(drop=True)
 
 
 def _weights(out: pd.DataFrame, wt: ScoreWeights) -> dict[str, np.ndarray]:
