@@ -13,6 +13,7 @@ wall time swings several-fold, the CPU time and the ratio to the plain table muc
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,8 +54,10 @@ def load(folder: str, store_path: str) -> dict[str, Any]:
                 w.upsert_nodes(label, table)
         result["node_load_s"] = round(t[0], 2)
         for phase in ("first_load", "re_upsert"):
+            load_before = os.getloadavg()[0]
             with cpu_timed() as t, store.writer() as w:
                 written = [w.upsert_edges(etype, table) for etype, table in edges]
+            result[f"{phase}_load_average_1m"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
             result[f"{phase}_s"], result[f"{phase}_cpu_s"] = round(t[0], 2), round(t[1], 2)
             result[f"{phase}_edges_per_s"] = round(n_edges / t[0])
             result[f"{phase}_inserted"] = sum(r.inserted for r in written)
@@ -69,13 +72,19 @@ def plain_sorted(folder: str, store_path: str) -> dict[str, Any]:
     Path(store_path).unlink(missing_ok=True)
     edges = pa.concat_tables([pq.read_table(path) for _, path in edge_files(Path(folder))])
     con = duckdb.connect(store_path)
+    load_before = os.getloadavg()[0]
     with cpu_timed() as t:
         con.execute("BEGIN")
         con.execute("CREATE TABLE edges AS SELECT * FROM edges ORDER BY src")
         con.execute("COMMIT")
     con.close()
     Path(store_path).unlink(missing_ok=True)
-    return {"edges_per_s": round(edges.num_rows / t[0]), "s": round(t[0], 2), "cpu_s": round(t[1], 2)}
+    return {
+        "edges_per_s": round(edges.num_rows / t[0]),
+        "s": round(t[0], 2),
+        "cpu_s": round(t[1], 2),
+        "load_average_1m": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+    }
 
 
 def row_at_a_time(folder: Path, sample: int, store_path: Path) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from graph.store.duckdb_rules import (
     prop_columns,
     provenance_rules,
     q,
-    time_sql,
+    value_sql,
 )
 from graph.store.model import WriteResult
 
@@ -73,31 +73,6 @@ _SAME = """((s.props IS NULL OR s.props::VARCHAR = t.props::VARCHAR)
     AND (s.method IS NULL OR s.method = t.method))"""
 
 
-def value_sql(table: pa.Table, props: Sequence[str]) -> dict[str, str]:
-    """SQL over the input rows for the stored values: ``props`` (JSON of the property columns, nulls left
-    out), ``first_seen``/``last_seen`` (UTC, each standing in for the other when one is missing),
-    ``sources`` (a sorted, distinct JSON array of text), ``confidence`` and ``method``."""
-    cols = table.column_names
-    pairs = ", ".join(f"'{p}', {q(p)}" for p in props)
-    first, last = (time_sql(table, t) for t in ("first_seen", "last_seen"))
-    sources = "'[]'::JSON"  # a JSON array of text, sorted and distinct (see duckdb_ddl)
-    if "sources" in cols:
-        typ = table.schema.field("sources").type
-        if pa.types.is_list(typ) or pa.types.is_large_list(typ):
-            sources = "to_json(list_sort(list_distinct(coalesce(sources, [])::VARCHAR[])))"
-        else:
-            one = "('[' || to_json(CAST(sources AS VARCHAR)) || ']')::JSON"
-            sources = f"CASE WHEN sources IS NULL THEN '[]'::JSON ELSE {one} END"
-    return {
-        "props": f"json_merge_patch('{{}}', json_object({pairs}))" if props else "NULL::JSON",
-        "first_seen": first or last or "NULL::TIMESTAMP",
-        "last_seen": last or first or "NULL::TIMESTAMP",
-        "sources": sources,
-        "confidence": "TRY_CAST(confidence AS DOUBLE)" if "confidence" in cols else "NULL::DOUBLE",
-        "method": "CAST(method AS VARCHAR)" if "method" in cols else "NULL::VARCHAR",
-    }
-
-
 def _prop_sql(name: str) -> str:
     return f"json_extract_string(props, '$.{name}')"
 
@@ -123,6 +98,7 @@ class DuckDBWriter:
         self._text_index = text_index
         self.nodes_written = False
         self._fresh = FreshEdges(con)
+        self._ends_known = False  # whether the batch being written has every end among the stored nodes
 
     # ---------------------------------------------------------------- public
     def upsert_nodes(self, label: str, rows: Rows) -> WriteResult:
@@ -151,7 +127,8 @@ class DuckDBWriter:
             fresh = self._stage_edges(etype, table)
             if fresh:
                 return fresh
-            self._check_endpoints_exist(f"{edge_type} edges")
+            if not self._ends_known:
+                self._check_endpoints_exist(f"{edge_type} edges")
             return self._merge("edges", "eid", etype, rows=table.num_rows)
         finally:
             self._cleanup()
@@ -222,6 +199,8 @@ class DuckDBWriter:
             done = self._fresh.insert(etype, table, numbers, value_sql(table, props), rules)
             if done:
                 return done
+        # A big batch checks its ends in numpy (the careful path's anti-joins only name a missing one).
+        self._ends_known = numbers is not None and self._fresh.ends_stored(numbers[1], numbers[2])
         if numbers is not None:
             for name, column in zip(("__eid", "__src", "__dst"), numbers, strict=True):
                 table = table.append_column(name, pa.array(column))
