@@ -31,6 +31,7 @@ _PERSON_PROPS = {
     "native_name": ("native_name",),
     "birth_date": ("birth_date",),
     "nationality": ("nationality",),
+    "sex": ("sex",),
 }
 
 
@@ -115,10 +116,14 @@ def screen_store(store: GraphStore, *, config: ScreeningConfig | None = None,
     ...     screen_store(st).hits
     1
     """
-    people, entries = people_frame(store), entries_frame(store)
+    config = config or ScreeningConfig()
+    everyone, entries = people_frame(store), entries_frame(store)
+    people = everyone
     if persons is not None:  # only these people (a batch run's travellers); the others keep their hits
-        people = people[people["id"].isin(set(persons))]
+        people = everyone[everyone["id"].isin(set(persons))]
     hits = screen_names(people, entries, config=config)
+    if persons is not None and config.share_namesakes and not hits.empty:
+        hits = with_namesakes_outside(hits, people, everyone, entries, config)
     report = ScreenReport(people=len(people), entries=len(entries), hits=len(hits))
     if hits.empty:
         return report
@@ -127,6 +132,34 @@ def screen_store(store: GraphStore, *, config: ScreeningConfig | None = None,
     with store.writer() as w:
         w.upsert_edges("LISTED_AS", rows)
     return report
+
+
+def with_namesakes_outside(hits: pd.DataFrame, people: pd.DataFrame, everyone: pd.DataFrame,
+                           entries: pd.DataFrame, config: ScreeningConfig) -> pd.DataFrame:
+    """Hits of a part of the people (``people``, a batch run's travellers) as a whole screening would give
+    them: people outside the part with the same name (Latin in either order, or native) are screened with
+    the hit people against the hit entries, so a hit an entry cannot tell from a namesake's is shared the
+    same way (``share_namesakes``) whoever travels this week."""
+    hit_people = people[people["id"].isin(set(hits["person_id"]))]
+    wanted = set(_raw_names(hit_people).stack()) - {""}
+    raw = _raw_names(everyone)
+    same = raw.isin(wanted).any(axis=1) & ~everyone["id"].isin(set(people["id"]))
+    if not same.any():
+        return hits
+    again = screen_names(pd.concat([hit_people, everyone[same]], ignore_index=True),
+                         entries[entries["id"].isin(set(hits["entry_id"]))], config=config)
+    return again[again["person_id"].isin(set(hit_people["id"]))].reset_index(drop=True)
+
+
+def _raw_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """Upper-case ``SURNAME|GIVEN``, ``GIVEN|SURNAME`` and the native name without spaces (``""`` if none)."""
+    def text(col: str) -> pd.Series:
+        return frame[col].fillna("").astype(str).str.upper().str.strip()
+
+    sur, giv = text("surname"), text("given_names")
+    return pd.DataFrame({"a": (sur + "|" + giv).where((sur + giv) != "", ""),
+                         "b": (giv + "|" + sur).where((sur + giv) != "", ""),
+                         "n": text("native_name").str.replace(r"\s+", "", regex=True)})
 
 
 def _with_review_status(hits: pd.DataFrame, old: pd.DataFrame, report: ScreenReport) -> pd.DataFrame:

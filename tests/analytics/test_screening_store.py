@@ -84,3 +84,18 @@ def test_rescreening_an_unchanged_store_changes_nothing(st: GraphStore) -> None:
     before = {e: st.get(e).props for e in (HIT1, HIT2)}
     screen_store(st)
     assert {e: st.get(e).props for e in (HIT1, HIT2)} == before
+
+
+def test_screening_a_part_shares_a_hit_with_namesakes_outside_it(tmp_path: Path) -> None:
+    with open_store(tmp_path / "n.duckdb") as st:
+        with st.writer() as w:
+            w.upsert_nodes("Person", pd.DataFrame({
+                "person_key": ["a", "b", "c"], "surname": ["WANG", "WANG", "LI"],
+                "given_names": ["WEILEI", "WEILEI", "NA"], "native_name": ["王伟磊", "王伟磊", None],
+                "birth_date": ["1962-06-25", "1962-02-06", "1980-01-01"], "nationality": ["CHN", "CHN", "CHN"]}))
+            w.upsert_nodes("WatchlistEntry", pd.DataFrame({
+                "list": ["NATIONAL"], "entry_id": ["W9"], "surname": ["WANG"], "given_names": ["WEILEI"],
+                "native_name": ["王伟磊"], "birth_date": ["1962-00-00"], "nationality": ["CHN"]}))
+        whole = screen_store(st)
+        part = screen_store(st, persons=[node_id("Person", "a")])
+        assert whole.hits == 0 and part.hits == 0  # one of two namesakes travelling is still one of two
