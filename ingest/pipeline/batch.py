@@ -65,7 +65,8 @@ def _keep(table: pa.Table, columns: list[str]) -> pa.Table:
         col = table.column(c)
         ok = pc.is_valid(col)
         if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
-            ok = pc.and_kleene(ok, pc.not_equal(pc.utf8_trim_whitespace(col), ""))
+            # blank: empty or nothing but white space (``utf8_is_space``: no trimmed copy of the column)
+            ok = pc.and_kleene(ok, pc.invert(pc.or_(pc.equal(col, ""), pc.utf8_is_space(col))))
         mask = ok if mask is None else pc.and_kleene(mask, ok)
     return table.filter(pc.fill_null(mask, False)) if mask is not None else table
 
@@ -130,8 +131,9 @@ def merge_rows(frames: list[Frame], keys: list[str]) -> pa.Table:
         con.register("data", data)
         n, distinct = con.sql(f"SELECT count(*), count(DISTINCT ({cols})) FROM data").fetchall()[0]
         if n == distinct:  # one row per item already (crossings, their edges): no merge
+            # a projection keeps the rows in their order (DuckDB preserves insertion order): no sort
             return con.sql("SELECT * EXCLUDE (__o, t, ref), t::TIMESTAMP AS first_seen, t::TIMESTAMP AS last_seen,"
-                           " ref AS sources FROM data ORDER BY __o").to_arrow_table()
+                           " ref AS sources FROM data").to_arrow_table()
         return con.sql(
             f"""WITH a AS (SELECT {cols}, min(t)::TIMESTAMP AS first_seen, max(t)::TIMESTAMP AS last_seen,
                        list_slice(list_sort(list_distinct(list(ref))), 1, {MAX_SOURCES}) AS sources
