@@ -100,6 +100,8 @@ class Evaluation:
     risky_ranks: dict[str, dict[str, Any]] = field(default_factory=dict)
     confounders_listed: dict[str, dict[str, Any]] = field(default_factory=dict)
     run: dict[str, Any] = field(default_factory=dict)
+    #: per upcoming traveller: ``risky``, ``group`` and each ranker's score (for the plots; not in the JSON)
+    arrivals: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
 
 def evaluate(
@@ -129,11 +131,14 @@ def evaluate(
     conf = pd.read_csv(truth_dir / "confounders.csv", dtype=str)
     kinds = conf.dropna(subset=["person_id"]).drop_duplicates("person_id").set_index("person_id")["type"]
     is_conf = risky.index.isin(kinds.index) & ~risky.to_numpy()
+    group = np.where(risky.to_numpy(), "risky", np.where(is_conf, "confounder", "other"))
+    ev.arrivals = pd.DataFrame({"risky": risky.to_numpy(), "group": group}, index=risky.index)
     for name, scores in rankers.items():
         s = _by_truth(scores, people).reindex(risky.index).fillna(0.0).to_numpy()
         m = _metrics(risky.to_numpy(), s)
         m.update(_confounders(risky.to_numpy(), is_conf, s))
         ev.travellers[name] = m
+        ev.arrivals[name] = s
     ev.confounders_in_top_100 = ev.travellers["propagation"]["confounders_top_100"]
     score = _by_truth(result.scores, people).reindex(risky.index).fillna(0.0)
     top = score.sort_values(ascending=False, kind="stable").index[:100]
@@ -186,16 +191,26 @@ def _cluster_matches(people: pd.Series, clusters: Clusters, truth_dir: Path, pro
 
 
 def write_report(ev: Evaluation, out: Path) -> Path:
-    """Write ``evaluation_graph.json`` and ``evaluation_graph.md`` into ``out``; returns the Markdown path."""
+    """Write ``evaluation_graph.json``, ``evaluation_graph.md``, every arrival's scores
+    (``evaluation_arrivals.csv``) and the plots (``evaluation_pr.png``, ``evaluation_scores.png``) into
+    ``out``; returns the Markdown path."""
     import json
-    from dataclasses import asdict
+    from dataclasses import fields
 
     out.mkdir(parents=True, exist_ok=True)
-    (out / "evaluation_graph.json").write_text(json.dumps(asdict(ev), indent=2))
+    data = {f.name: getattr(ev, f.name) for f in fields(ev) if f.name != "arrivals"}
+    (out / "evaluation_graph.json").write_text(json.dumps(data, indent=2, default=float))
+    plots = []
+    if len(ev.arrivals):
+        from analytics.evaluate_plots import write_plots
+
+        plots = write_plots(ev.arrivals, out)
+        ev.arrivals.rename_axis("person_id").to_csv(out / "evaluation_arrivals.csv")
     lines = ["# Graph analytics against the world's truth", ""]
     if ev.run:
         lines += [", ".join(f"{k} {v}" for k, v in ev.run.items()), ""]
     lines += ["## Risky upcoming travellers", ""]
+    lines += [f"![{p.stem}]({p.name})" for p in plots] + ([""] if plots else [])
     keys = ["risky", "arrivals", "r_precision", "precision_at_100", "recall_at_100", "roc_auc", "pr_auc",
             "confounders_top_100", "confounders_by_chance"]
     lines += ["| ranker | " + " | ".join(keys) + " |", "|" + " --- |" * (len(keys) + 1)]

@@ -57,3 +57,20 @@ def test_the_rules_only_baseline_sums_the_severity_of_the_rules_a_person_hits(tm
         p1, p2 = proj.index([P1, P2])
     assert scores[p2] == RULE_SEVERITY["HIGH"] and scores[p1] == 0.0
     assert scores.sum() == RULE_SEVERITY["HIGH"]
+
+
+def test_the_report_writes_tables_scores_and_plots(tmp_path: Path) -> None:
+    import json
+
+    import pandas as pd
+
+    from analytics.evaluate import Evaluation, write_report
+
+    ev = Evaluation(travellers={"propagation": _metrics(np.array([1, 0, 0]), np.array([0.9, 0.1, 0.2]))})
+    ev.arrivals = pd.DataFrame({"risky": [True, False, False], "group": ["risky", "confounder", "other"],
+                                "propagation": [0.9, 0.1, 0.2], "degree": [1.0, 3.0, 2.0]}, index=["a", "b", "c"])
+    md = write_report(ev, tmp_path).read_text()
+    assert "| propagation | 1 | 3 | 1.0 |" in md and "evaluation_pr.png" in md
+    written = {p.name for p in tmp_path.iterdir()}
+    assert {"evaluation_pr.png", "evaluation_scores.png", "evaluation_arrivals.csv"} <= written
+    assert "arrivals" not in json.loads((tmp_path / "evaluation_graph.json").read_text())
