@@ -167,12 +167,13 @@ def share_namesakes(hits: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
             k[rows] = _people_among(dates[rows])
     out = hits.copy()
     shared = np.flatnonzero(k > 1)
-    new = out["score"].to_numpy(dtype=float).copy()
+    old = out["score"].to_numpy(dtype=float)
+    new = old.copy()
     reasons = out["reasons"].to_numpy(dtype=object).copy()
     for i in shared:
         new[i] = round(new[i] / k[i], 4)
         reasons[i] = [*reasons[i], {"field": "namesakes", "verdict": f"{k[i]} people",
-                                    "weight": round(new[i] - float(out["score"].iat[i]), 4),
+                                    "weight": round(float(new[i] - old[i]), 4),
                                     "detail": f"{k[i]} people match every field this entry knows equally well"}]
     out["score"], out["reasons"] = new, reasons
     return out

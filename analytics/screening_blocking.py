@@ -161,8 +161,8 @@ def blocking_keys(clean_frame: pd.DataFrame, only: set[str] | None = None) -> pd
         tok = _per_unique(f[col].where(years[:] > 0), keep(_token_skeletons, tokens))
         tok["item"] = "t:" + pd.Series(years[tok["pos"].to_numpy()]).astype(str).to_numpy() + ":" + tok["item"]
         parts.append(tok if only is None else tok[tok["item"].isin(only)])
-    docs = f["docs"].explode().dropna()
-    docs = pd.DataFrame({"pos": docs.index.to_numpy(), "item": "d:" + docs.astype(str).to_numpy()})
+    numbers = f["docs"].explode().dropna()
+    docs = pd.DataFrame({"pos": numbers.index.to_numpy(), "item": "d:" + numbers.astype(str).to_numpy()})
     parts.append(docs if only is None else docs[docs["item"].isin(only)])
     out = pd.concat(parts, ignore_index=True).rename(columns={"item": "key"})
     return out.astype({"pos": np.int64}).drop_duplicates(ignore_index=True)

@@ -96,7 +96,7 @@ def score_pairs(people: pd.DataFrame, entries: pd.DataFrame, pairs: pd.DataFrame
     out["score"] = np.clip(sum(parts.values()), 0.0, 1.0).round(4)
     keep = np.flatnonzero(out["score"].to_numpy() >= min_score)
     reasons = np.full(len(out), None, dtype=object)
-    reasons[keep] = [_reasons(i, out, names, parts, P, W) for i in keep]
+    reasons[keep] = [_reasons(int(i), out, names, parts, P, W) for i in keep]
     out["reasons"] = reasons
     return out
 

@@ -83,9 +83,9 @@ def watchlist_table(world: Path) -> pd.DataFrame:
     """The watchlist as read by the associated reader, with the true person behind each row (or none)."""
     rec = read_associated(world / "associated" / "watchlist.csv").records
     rows = pd.read_csv(world / "truth" / "associated_rows.csv")
-    rows = rows[rows["file"].str.endswith("watchlist.csv")].set_index("row")["person_id"]
+    person = rows[rows["file"].str.endswith("watchlist.csv")].set_index("row")["person_id"]
     frame = rec.rename(columns={"entry_id": "id"}).copy()
-    frame["person_id"] = (frame["line"] - 1).map(rows)
+    frame["person_id"] = (frame["line"] - 1).map(person)
     return frame
 
 
@@ -200,7 +200,7 @@ def evaluate_world(world: Path, seed: int, config: ScreeningConfig, stress: int)
     start = time.perf_counter()
     base = baseline(people, wl)
     base_took = time.perf_counter() - start
-    out = {"seed": seed, "people": len(people), "entries": len(wl), "screen_s": round(took, 2),
+    out: dict[str, Any] = {"seed": seed, "people": len(people), "entries": len(wl), "screen_s": round(took, 2),
            "screen_cpu_s": round(took_cpu, 2), "load_1m": round(os.getloadavg()[0], 2),
            "baseline_s": round(base_took, 3), "screening": score(hits, people, wl, truth),
            "other_policy": score(screen_names(people, wl, config=other), people, wl, truth),
@@ -255,7 +255,7 @@ def main() -> None:
     else:
         with tempfile.TemporaryDirectory(prefix="eval_screening_") as tmp:
             runs = [one_world(args.persons, s, Path(tmp), config, args.stress) for s in args.seeds]
-    result = {"persons": args.persons, "seeds": args.seeds, "config": config.to_dict(),
+    result: dict[str, Any] = {"persons": args.persons, "seeds": args.seeds, "config": config.to_dict(),
               "screening": _totals(runs, "screening"), "other_policy": _totals(runs, "other_policy"),
               "baseline_exact": _totals(runs, "baseline"),
               "runs": runs, "peak_rss_mib": round(peak_rss_mib(), 1)}
