@@ -22,11 +22,20 @@ NODE_ORDER = ("Port", "Voyage", "Document", "Crossing", "Booking", "Phone", "Ema
 
 
 def tables(batch: GraphBatch, found: Identities) -> tuple[dict[str, pa.Table], dict[str, pa.Table]]:
-    """The node and edge tables of a run, merged one row per item, in write order."""
-    nodes = {label: batch.finish_nodes(label) for label in NODE_ORDER if label in batch.nodes}
+    """The node and edge tables of a run, merged one row per item, in write order. The batch's row frames
+    of each label and type are let go as soon as they are merged (the peak memory of a big run)."""
+    nodes = {}
+    for label in NODE_ORDER:
+        if label in batch.nodes:
+            nodes[label] = batch.finish_nodes(label)
+            del batch.nodes[label]
     nodes.update(found.nodes)
     nodes = {k: nodes[k] for k in NODE_ORDER if k in nodes and nodes[k].num_rows}
-    edges = {t: batch.finish_edges(t) for t in schema().edges if t in batch.edges}
+    edges = {}
+    for t in schema().edges:
+        if t in batch.edges:
+            edges[t] = batch.finish_edges(t)
+            del batch.edges[t]
     for etype, table in found.edges.items():
         if table.num_rows:
             edges[etype] = _concat(edges[etype], table) if etype in edges else table
@@ -39,17 +48,18 @@ def _concat(a: pa.Table, b: pa.Table) -> pa.Table:
 
 def write(store: GraphStore, nodes: dict[str, pa.Table], edges: dict[str, pa.Table],
           step: Callable[[str], None]) -> dict[str, dict[str, int]]:
-    """Upsert everything in one transaction; per label and type the rows written, inserted and updated."""
+    """Upsert everything in one transaction; per label and type the rows written, inserted and updated.
+    Each table is taken out of ``nodes``/``edges`` as it is written (its memory goes back before the next)."""
     empty = sum(store.stats().nodes.values()) == 0
     out: dict[str, dict[str, int]] = {}
     with store.writer(bulk=True if empty else None) as w:
-        for label, table in nodes.items():
+        for label in list(nodes):
             step(f"write {label} nodes")
-            r = w.upsert_nodes(label, table)
+            r = w.upsert_nodes(label, nodes.pop(label))
             out[label] = {"rows": r.rows, "inserted": r.inserted, "updated": r.updated}
-        for etype, table in edges.items():
+        for etype in list(edges):
             step(f"write {etype} edges")
-            r = w.upsert_edges(etype, table)
+            r = w.upsert_edges(etype, edges.pop(etype))
             out[etype] = {"rows": r.rows, "inserted": r.inserted, "updated": r.updated}
         step("commit")
     return out
