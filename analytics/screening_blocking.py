@@ -44,19 +44,26 @@ def clean(frame: pd.DataFrame) -> pd.DataFrame:
     """
     out = pd.DataFrame(index=frame.index)
     for col in COLUMNS:
-        vals = frame[col] if col in frame.columns else pd.Series(None, index=frame.index, dtype=object)
-        text = vals.astype(object).where(vals.notna(), None).map(lambda v: None if v is None else str(v).strip())
-        out[col] = text.where(~text.fillna("").str.upper().isin(_MISSING), None)
+        out[col] = _text(frame[col]) if col in frame.columns else pd.Series(None, index=frame.index, dtype=object)
     out["id"] = frame["id"].astype(str)
     out["latin"] = _map(out["surname"].fillna("") + "|" + out["given_names"].fillna(""), _latin_full)
     out["native_latin"] = _map(out["native_name"], _native_latin)
-    dob = out["birth_date"].fillna("").str.extract(r"^(\d{4})-?(\d{2})?-?(\d{2})?")
+    codes, dates = pd.factorize(out["birth_date"].fillna(""))  # dates repeat: parse each once
+    dob = pd.Series(dates, dtype=object).str.extract(r"^(\d{4})-?(\d{2})?-?(\d{2})?")
     for i, part in enumerate(("year", "month", "day")):
-        out[part] = pd.to_numeric(dob[i], errors="coerce").fillna(0).astype(np.int64)
-    out["docs"] = out["doc_number"].map(_docs)
+        out[part] = pd.to_numeric(dob[i], errors="coerce").fillna(0).astype(np.int64).to_numpy()[codes]
+    out["docs"] = _map(out["doc_number"], _docs).map(lambda d: () if d is None else d)
     sex = out["sex"].fillna("").str.upper().str[:1]
     out["sex"] = sex.where(sex.isin(["M", "F"]), None)
     return out.reset_index(drop=True)
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Stripped text, ``None`` for missing or a reader's "no value" (vectorised string operations)."""
+    text = values.astype("string").str.strip()
+    bad = text.isna() | text.str.upper().isin(_MISSING).fillna(True)
+    return pd.Series(np.where(bad.to_numpy(), None, text.to_numpy(dtype=object, na_value=None)), index=values.index,
+                     dtype=object)
 
 
 def _map(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
