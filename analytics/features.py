@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.features_frames import edge_frame, node_frame
+from graph.ids import format_id, parse_id
 from graph.store import GraphStore
 
 #: Outcomes that count as an adverse inspection result (a "positive" for precision and the model).
@@ -61,30 +62,68 @@ FEATURES: dict[str, Feature] = {
 BASE = ["event_id", "person_id", "event_time", "outcome"]
 
 
-def build_features(store: GraphStore, *, persons: Collection[str] | None = None) -> pd.DataFrame:
+def build_features(store: GraphStore, *, persons: Collection[str] | None = None,
+                   people: pd.DataFrame | None = None) -> pd.DataFrame:
     """The event table of everything in the store (see the module doc), or only of the events of ``persons``
-    (node ids; then ``doc_holders`` counts holders among those people only)."""
-    frames = {lab: node_frame(store, lab) for lab in ("Person", "Crossing", "Document", "Booking", "Voyage")}
+    (node ids; then ``doc_holders`` counts holders among those people only). ``people``: the Person frame
+    (``node_frame``), when the caller has read it already.
+
+    For ``persons``, the links come from the store's edge list (numbers, no properties) cut down to their
+    events first, and only the nodes those events reach are turned into frames: a batch run asks for
+    100,000 travellers of a 1,000,000-person graph."""
+    if persons is not None:
+        return _build_for(store, set(persons), people)
+    frames = {lab: node_frame(store, lab) for lab in ("Crossing", "Document", "Booking", "Voyage")}
+    frames["Person"] = people if people is not None else node_frame(store, "Person")
     links = {t: edge_frame(store, t, ["src", "dst"]) for t in ("MADE", "USED", "ON", "BOOKED")}
     links["PAID_BY"] = edge_frame(store, "PAID_BY", ["src", "dst", "form"])
-    if persons is not None:
-        frames, links = _only(frames, links, set(persons))
     return assemble(frames, links)
 
 
-def _only(frames: dict[str, pd.DataFrame], links: dict[str, pd.DataFrame],
-          persons: set[str]) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
-    """Frames and links cut down to the events of ``persons``."""
-    links = dict(links)
-    for t in ("MADE", "BOOKED"):
-        links[t] = links[t][links[t]["src"].isin(persons)]
-    events = set(links["MADE"]["dst"]) | set(links["BOOKED"]["dst"])
-    for t in ("USED", "ON", "PAID_BY"):
-        links[t] = links[t][links[t]["src"].isin(events)]
-    keep = {"Person": persons, "Crossing": set(links["MADE"]["dst"]), "Booking": set(links["BOOKED"]["dst"]),
-            "Document": set(links["USED"]["dst"]), "Voyage": set(links["ON"]["dst"])}
-    frames = {lab: f[f["id"].isin(keep[lab])] if "id" in f.columns else f for lab, f in frames.items()}
-    return frames, links
+_LINK_LABELS = {"MADE": "Crossing", "BOOKED": "Booking", "USED": "Document", "ON": "Voyage"}
+
+
+def _build_for(store: GraphStore, persons: set[str], people: pd.DataFrame | None) -> pd.DataFrame:
+    links = _links_of(store, persons)
+    keep = {lab: set(links[t]["dst"]) for t, lab in _LINK_LABELS.items()}
+    frames = {lab: node_frame(store, lab, ids=ids) if ids else pd.DataFrame(columns=["id", "first_seen", "last_seen"])
+              for lab, ids in keep.items()}
+    if people is None:
+        frames["Person"] = node_frame(store, "Person", ids=persons, columns=["nationality"])
+    else:
+        frames["Person"] = people[people["id"].isin(persons)]
+    paid = links.pop("PAID_BY_ENDS")
+    links["PAID_BY"] = pd.DataFrame(columns=["src", "dst", "form"])
+    if len(paid):
+        every = edge_frame(store, "PAID_BY", ["src", "dst", "form"])
+        links["PAID_BY"] = every[every["src"].isin(keep["Booking"] | keep["Crossing"])]
+    return assemble(frames, links)
+
+
+def _links_of(store: GraphStore, persons: set[str]) -> dict[str, pd.DataFrame]:
+    """MADE and BOOKED edges of ``persons``, USED, ON (and PAID_BY's ends) of their events, as ``src``/``dst``
+    id frames in the order ``edge_frame`` gives (by edge number), from the store's edge list."""
+    types = [*_LINK_LABELS, "PAID_BY"]
+    el = store.edge_list(types).select(["src", "dst", "src_label", "dst_label", "type", "eid"]).to_pandas()
+    el = el.sort_values(["type", "eid"], kind="stable")
+    who = np.array([parse_id(p)[1] for p in persons], dtype=np.int64)
+    mine = el["type"].isin(["MADE", "BOOKED"]) & el["src"].isin(who)
+    events = el.loc[mine, "dst"].unique()
+    theirs = el["type"].isin(["USED", "ON", "PAID_BY"]) & el["src"].isin(events)
+    cut = el[mine | theirs]
+    src = _spell(cut["src_label"], cut["src"])
+    dst = _spell(cut["dst_label"], cut["dst"])
+    out = {}
+    for t in types:
+        rows = (cut["type"] == t).to_numpy()
+        out["PAID_BY_ENDS" if t == "PAID_BY" else t] = pd.DataFrame({"src": src[rows], "dst": dst[rows]})
+    return out
+
+
+def _spell(labels: pd.Series, numbers: pd.Series) -> np.ndarray:
+    """Node ids from labels and numbers (``graph.ids.format_id``), as an object array."""
+    return np.array([format_id(lab, n) for lab, n in zip(labels.tolist(), numbers.tolist(), strict=True)],
+                    dtype=object)
 
 
 def assemble(frames: dict[str, pd.DataFrame], links: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -96,8 +135,8 @@ def assemble(frames: dict[str, pd.DataFrame], links: dict[str, pd.DataFrame]) ->
     matched = crossings.merge(bookings, on=["person_id", "voyage"], how="left", suffixes=("", "_b"))
     matched = matched.drop_duplicates("event_id")
     seen = set(zip(crossings["person_id"], crossings["voyage"], strict=True))
-    advance = bookings[[(p, v) not in seen for p, v in zip(bookings["person_id"], bookings["voyage"],
-                                                           strict=True)]]
+    advance = bookings[np.array([(p, v) not in seen for p, v in zip(bookings["person_id"], bookings["voyage"],
+                                                                    strict=True)], dtype=bool)]
     advance = advance.assign(event_id=advance["booking_id"] + "/" + advance["person_id"], event_kind="BOOKING",
                              event_time=advance["departure"], outcome=None)
     events = pd.concat([matched.assign(event_kind="CROSSING"), advance], ignore_index=True)

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from graph.ids import node_ids
+from analytics.features_frames import node_frame
+from graph.ids import format_id, node_ids, parse_id
 from graph.store import GraphStore
 
 #: The identity columns of a worklist row, as presented in the advance record.
@@ -64,12 +66,13 @@ def _api(store: GraphStore, voyages: pd.DataFrame) -> pd.DataFrame:
 
 
 def _pnr(store: GraphStore, voyages: pd.DataFrame) -> pd.DataFrame:
-    on = _frame(store.export_edges("ON"))
+    empty = pd.DataFrame(columns=["person_id", "voyage_id", "channel", "record_ref", *IDENTITY])
+    trips = _booked_trips(store, voyages)
+    if trips.empty:
+        return empty
     booked = _frame(store.export_edges("BOOKED"))
-    if on.empty or booked.empty:
-        return pd.DataFrame(columns=["person_id", "voyage_id", "channel", "record_ref", *IDENTITY])
-    on = on[on["src"].str.startswith("Booking:") & on["dst"].isin(voyages["voyage_id"])]
-    trips = booked.merge(on[["src", "dst"]].rename(columns={"src": "dst", "dst": "voyage_id"}), on="dst")
+    booked = booked[booked["dst"].isin(set(trips["dst"]))]
+    trips = booked.merge(trips, on="dst")
     out = pd.DataFrame({"person_id": trips["src"], "voyage_id": trips["voyage_id"], "channel": "PNR",
                         "record_ref": _first_source(trips["sources"])})
     for c in IDENTITY:
@@ -77,19 +80,39 @@ def _pnr(store: GraphStore, voyages: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _booked_trips(store: GraphStore, voyages: pd.DataFrame) -> pd.DataFrame:
+    """``dst`` (a booking id), ``voyage_id``: the bookings on the window's voyages that someone booked, in the
+    order of the ON edges' numbers. From the edge list (numbers, no properties): most bookings of a large
+    store are on other days, and their properties are read only when some are not."""
+    ends = store.edge_list(["ON", "BOOKED"]).select(["src", "dst", "src_label", "type", "eid"]).to_pandas()
+    numbers = np.array([parse_id(v)[1] for v in voyages["voyage_id"]], dtype=np.int64)
+    on = ends[(ends["type"] == "ON") & (ends["src_label"] == "Booking") & ends["dst"].isin(numbers)]
+    on = on[on["src"].isin(ends.loc[ends["type"] == "BOOKED", "dst"])].sort_values("eid", kind="stable")
+    by_number = dict(zip(numbers.tolist(), voyages["voyage_id"], strict=True))
+    return pd.DataFrame({"dst": [format_id("Booking", n) for n in on["src"].tolist()],
+                         "voyage_id": [by_number[n] for n in on["dst"].tolist()]})
+
+
 def announced_travellers(store: GraphStore, start: date, end: date) -> pd.DataFrame:
     """Everyone announced on a voyage dated in ``[start, end]`` (see the module doc), sorted by scheduled
     time, voyage and person so that the same store gives the same table."""
+    return announced_and_people(store, start, end)[0]
+
+
+def announced_and_people(store: GraphStore, start: date, end: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``announced_travellers`` and the Person frame of those travellers (``id`` and the identity columns,
+    as ``node_frame`` reads them), which a batch run reuses for the rule features."""
     voyages = window_voyages(store, start, end)
     rows = pd.concat([_api(store, voyages), _pnr(store, voyages)], ignore_index=True)
     if rows.empty:
-        return pd.DataFrame(columns=COLUMNS)
+        return pd.DataFrame(columns=COLUMNS), pd.DataFrame(columns=["id", *IDENTITY])
     rows = rows.sort_values(["person_id", "voyage_id", "channel", "record_ref"], kind="stable")
     rows = rows.drop_duplicates(["person_id", "voyage_id"], keep="first")  # "API" sorts before "PNR"
     rows = rows.merge(voyages, on="voyage_id", how="left")
-    people = {n.id: n.props for n in store.subgraph(sorted(set(rows["person_id"]))).nodes}
+    people = node_frame(store, "Person", ids=set(rows["person_id"]), columns=IDENTITY)
+    known = people.drop_duplicates("id").set_index("id")
     for c in IDENTITY:
-        fallback = rows["person_id"].map(lambda p, c=c: people.get(p, {}).get(c))
+        fallback = known[c].reindex(rows["person_id"]).to_numpy() if c in known.columns else None
         rows[c] = rows[c].where(rows[c].notna() & (rows[c] != ""), fallback).fillna("")
     rows = rows.sort_values(["scheduled_time", "voyage", "person_id"], kind="stable").reset_index(drop=True)
-    return rows[COLUMNS]
+    return rows[COLUMNS], people

@@ -83,3 +83,36 @@ def test_document_signals(events: pd.DataFrame) -> None:
 def test_an_upcoming_booking_has_no_outcome(events: pd.DataFrame) -> None:
     upcoming = events[events["event_kind"] == "BOOKING"].iloc[0]
     assert upcoming["outcome"] is None and upcoming["payment_type"] == "CARD" and not bool(upcoming["one_way"])
+
+
+@pytest.fixture
+def history_store(tmp_path: Path) -> GraphStore:
+    st = open_store(tmp_path / "h.duckdb")
+    load_history(st)
+    yield st
+    st.close()
+
+
+@pytest.mark.parametrize("persons", [[P1], [P2], [P1, P2]])
+def test_the_events_of_some_persons_are_their_rows_of_the_whole_table(history_store: GraphStore,
+                                                                      persons: list[str]) -> None:
+    whole = build_features(history_store)
+    some = build_features(history_store, persons=persons)
+    mine = whole[whole["person_id"].isin(persons)].reset_index(drop=True)
+    if len(persons) == 2:  # doc_holders counts holders among the persons asked for: here, everyone
+        pd.testing.assert_frame_equal(some, mine)
+    else:
+        pd.testing.assert_frame_equal(some.drop(columns="doc_holders"), mine.drop(columns="doc_holders"))
+
+
+def test_a_person_frame_given_is_used_as_read(history_store: GraphStore) -> None:
+    from analytics.features_frames import node_frame
+
+    people = node_frame(history_store, "Person").assign(nationality=["ZZZ", "ZZZ"])
+    got = build_features(history_store, persons=[P1], people=people)
+    assert set(got["nationality"]) == {"ZZZ"}
+
+
+def test_a_person_without_events_gives_an_empty_table(history_store: GraphStore) -> None:
+    got = build_features(history_store, persons=[node_id("Person", "nobody")])
+    assert got.empty and list(got.columns)[:4] == ["event_id", "person_id", "event_time", "outcome"]
