@@ -30,6 +30,13 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
+from analytics.cluster_links import (
+    clique,
+    co_travel_pairs,
+    co_voyage_pairs,
+    identifier_pairs,
+    person_identifier,
+)
 from analytics.config import RunConfig
 from analytics.projection import Projection, project
 from analytics.seeds import find_seeds
@@ -37,7 +44,6 @@ from analytics.specificity import specificity
 from graph.ids import node_id, resolve_ref
 from graph.store import GraphStore, Node
 
-IDENTIFIER_LABELS = ("Phone", "Email", "PaymentInstrument", "Address", "Document", "Vehicle", "Organization")
 #: Weight of each explained feature in a cluster's score.
 FEATURE_WEIGHTS = {
     "shared_identifiers": 1.0,
@@ -45,89 +51,132 @@ FEATURE_WEIGHTS = {
     "prior_cases": 2.0,
     "document_conflicts": 2.0,
     "one_payer_many": 1.5,
+    "lodged_co_workers": 3.0,
     "repeated_co_travel": 1.0,
     "recency": 0.5,
 }
+#: One link at least this strong binds a person to a cluster alone (a card and a phone of two people, three
+#: trips together); otherwise it takes two distinct pieces of evidence (see ``_bound``).
+STRONG_LINK = 1.5
+OBJECTIVE = "CPM"
 CSV_COLUMNS = ["cluster_id", "rank", "score", "size", "person_ids", "doc_keys", "reasons"]
 
 
 @dataclass
 class ClusterGraph:
-    """The person-identifier graph: projection indexes of its vertices and weighted edges between them."""
+    """The evidence graph between people: projection indexes of its vertices and weighted edges between them,
+    and the (person, identifier) links the identifiers of a cluster are read from."""
 
     vertices: np.ndarray
     src: np.ndarray
     dst: np.ndarray
     weight: np.ndarray
+    identifiers: pd.DataFrame
+    pair_links: pd.DataFrame
 
 
-def _person_identifier_pairs(proj: Projection, spec: np.ndarray, keep: np.ndarray) -> pd.DataFrame:
-    person = proj.mask("Person")
-    direct = np.isin(proj.types, [proj.type_code(t) for t in ("USES", "HOLDS", "LIVES_AT", "WORKS_FOR")])
-    pairs = [pd.DataFrame({"p": proj.src[direct], "i": proj.dst[direct]})]
-    booked = proj.edges_of("BOOKED")
-    by_booking = pd.DataFrame({"b": proj.dst[booked], "p": proj.src[booked]})
-    via = np.isin(proj.types, [proj.type_code(t) for t in ("PAID_BY", "CONTACT", "VIA")])
-    on_booking = pd.DataFrame({"b": proj.src[via], "i": proj.dst[via]})
-    pairs.append(by_booking.merge(on_booking, on="b")[["p", "i"]])
-    out = pd.concat(pairs, ignore_index=True).drop_duplicates()
-    out = out[person[out["p"].to_numpy()] & keep[out["i"].to_numpy()]]
-    out["w"] = spec[out["i"].to_numpy()]
-    return out
-
-
-def _co_travel_pairs(proj: Projection, config: RunConfig) -> pd.DataFrame:
-    booked = proj.edges_of("BOOKED")
-    trips = pd.DataFrame({"b": proj.dst[booked], "p": proj.src[booked]}).drop_duplicates()
-    size = trips.groupby("b")["p"].transform("size")
-    trips = trips[(size >= 2) & (size <= 40)]
-    pairs = trips.merge(trips, on="b")
-    pairs = pairs[pairs["p_x"] < pairs["p_y"]]
-    counts = pairs.groupby(["p_x", "p_y"]).size().rename("n").reset_index()
-    counts = counts[counts["n"] >= config.clusters.co_travel_min]
-    co = proj.edges_of("CO_TRAVELLED")
-    direct = pd.DataFrame(
-        {"p_x": np.minimum(proj.src[co], proj.dst[co]), "p_y": np.maximum(proj.src[co], proj.dst[co]), "n": 1}
-    )
-    both = pd.concat([counts, direct]).groupby(["p_x", "p_y"])["n"].max().reset_index()
-    return both.rename(columns={"p_x": "p", "p_y": "i"}).assign(w=lambda f: np.minimum(f["n"] / 2.0, 2.0))
-
-
-def case_pairs(proj: Projection, seeds: pd.DataFrame | None) -> pd.DataFrame:
-    """(person, case) links of case subjects (the seeds of kind ``case_subject``), weight 1: co-subjects of a
-    case belong together."""
+def case_groups(seeds: pd.DataFrame | None) -> pd.DataFrame:
+    """(person ``p``, case ``g``) of the case subjects among the seeds: co-subjects of a case belong together."""
     if seeds is None or not len(seeds):
-        return pd.DataFrame({"p": [], "i": [], "w": []})
+        return pd.DataFrame({"p": [], "g": []})
     subjects = seeds[seeds["kind"] == "case_subject"]
     cases = [r.split(" in case ", 1)[1].split(" ", 1)[0] if " in case " in r else "" for r in subjects["reason"]]
-    codes = pd.Series(cases).astype("category").cat.codes.to_numpy().astype(np.int64)
-    return pd.DataFrame({"p": subjects["index"].to_numpy(), "i": proj.n_nodes + codes, "w": 1.0})
+    frame = pd.DataFrame({"p": subjects["index"].to_numpy(dtype=np.int64), "g": cases})
+    return frame[frame["g"] != ""]
+
+
+def _risk_people(proj: Projection, seeds: pd.DataFrame | None, idents: pd.DataFrame) -> np.ndarray:
+    """People of the seeds, and the people of the seeds' identifiers: where the co-voyage search starts."""
+    if seeds is None or not len(seeds):
+        return np.zeros(0, dtype=np.int64)
+    at = seeds["index"].to_numpy(dtype=np.int64)
+    people = at[proj.mask("Person")[at]]
+    of_idents = idents.loc[idents["i"].isin(at), "p"].to_numpy(dtype=np.int64)
+    return np.unique(np.concatenate([people, of_idents]))
 
 
 def cluster_graph(
     proj: Projection, spec: np.ndarray, config: RunConfig, seeds: pd.DataFrame | None = None
 ) -> ClusterGraph:
-    """The person-identifier graph of the module doc (cases as vertices past the projection's indexes)."""
-    ident = np.isin(proj.labels, [proj.label_code(lab) for lab in IDENTIFIER_LABELS])
-    keep = ident & (spec >= config.clusters.min_specificity)
+    """The people-to-people evidence graph (``analytics.cluster_links``), vertices in node-number order."""
+    c = config.clusters
+    idents = person_identifier(proj, spec, c.min_specificity)
     same = proj.edges_of("POSSIBLY_SAME_AS")
-    maybe = pd.DataFrame({"p": proj.src[same], "i": proj.dst[same], "w": 1.0})
-    parts = [_person_identifier_pairs(proj, spec, keep), _co_travel_pairs(proj, config)[["p", "i", "w"]], maybe]
-    links = pd.concat([*parts, case_pairs(proj, seeds)])
-    links = links.groupby(["p", "i"], sort=True)["w"].sum().reset_index()
-    # identifiers linking one person only bind nothing: leave them out (fewer vertices, same communities)
-    shared = links.groupby("i")["p"].transform("size") >= 2
-    is_person = np.zeros(proj.n_nodes + len(links) + 1, dtype=bool)
-    is_person[: proj.n_nodes] = proj.mask("Person")
-    links = links[shared | is_person[links["i"].to_numpy(dtype=np.int64)]]
-    vertices = np.unique(np.concatenate([links["p"].to_numpy(), links["i"].to_numpy()]))
+    pairwise = pd.concat(
+        [
+            co_travel_pairs(proj, config)[["p", "q", "w"]],
+            co_voyage_pairs(proj, _risk_people(proj, seeds, idents), config)[["p", "q", "w"]],
+            clique(case_groups(seeds), 1.0),
+            pd.DataFrame(
+                {
+                    "p": np.minimum(proj.src[same], proj.dst[same]),
+                    "q": np.maximum(proj.src[same], proj.dst[same]),
+                    "w": 1.0,
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    links = pd.concat([identifier_pairs(idents), pairwise], ignore_index=True)
+    links = links.groupby(["p", "q"], sort=True)["w"].sum().reset_index()
+    vertices = np.unique(np.concatenate([links["p"].to_numpy(), links["q"].to_numpy()])).astype(np.int64)
     src = np.searchsorted(vertices, links["p"].to_numpy())
-    dst = np.searchsorted(vertices, links["i"].to_numpy())
-    return ClusterGraph(vertices, src, dst, links["w"].to_numpy(dtype=float))
+    dst = np.searchsorted(vertices, links["q"].to_numpy())
+    return ClusterGraph(vertices, src, dst, links["w"].to_numpy(dtype=float), idents, pairwise[["p", "q"]])
+
+
+def _evidence(graph: ClusterGraph, membership: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per vertex: distinct pieces of evidence binding it to its community (identifiers shared with another
+    member, pairwise links to members), and whether one alone binds it (a document, phone or e-mail another
+    member holds or uses too, a card two other members use: masked card numbers collide by chance)."""
+    com = pd.Series(membership, index=graph.vertices)
+    idents = graph.identifiers[graph.identifiers["p"].isin(graph.vertices)]
+    idents = idents.assign(c=com.reindex(idents["p"]).to_numpy())
+    inside = idents.groupby(["i", "c"])["p"].transform("size")
+    evidence = idents[inside >= 2].groupby("p").size().reindex(graph.vertices, fill_value=0).to_numpy()
+    alone = (inside >= 2) & (idents["document"] | idents["personal"]) & ((inside >= 3) | ~idents["card"])
+    pl = graph.pair_links
+    same = com.reindex(pl["p"]).to_numpy() == com.reindex(pl["q"]).to_numpy()
+    ends = np.concatenate([pl["p"].to_numpy()[same], pl["q"].to_numpy()[same]])
+    evidence = evidence + pd.Series(ends).value_counts().reindex(graph.vertices, fill_value=0).to_numpy()
+    return evidence, np.isin(graph.vertices, idents.loc[alone, "p"].to_numpy())
+
+
+def _bound(graph: ClusterGraph, membership: np.ndarray, strong: float) -> np.ndarray:
+    """Which vertices are bound to their community: linked to two or more members by two or more distinct
+    pieces of evidence, or by one link of at least ``strong`` (summed over its evidence), or by one piece
+    that binds alone (``_evidence``); in a community of two, by a link of at least 1 (one phone of the two).
+    A person tied to a group by one shared address, employer or agency, or by one card shared with one
+    member, is not in it."""
+    evidence, alone = _evidence(graph, membership)
+    same = membership[graph.src] == membership[graph.dst]
+    s, d, w = graph.src[same], graph.dst[same], graph.weight[same]
+    best = np.zeros(len(graph.vertices))
+    np.maximum.at(best, s, w)
+    np.maximum.at(best, d, w)
+    linked = np.bincount(s, minlength=len(best)) + np.bincount(d, minlength=len(best))
+    pair = np.bincount(membership, minlength=membership.max(initial=0) + 1)[membership] == 2
+    return ((linked >= 2) & (evidence >= 2)) | (best >= strong) | alone | (pair & (best >= 1.0))
+
+
+def _prune(graph: ClusterGraph, membership: np.ndarray, rounds: int = 4) -> np.ndarray:
+    """The communities with every vertex that is not bound to its own (``_bound``) taken out (-1), until none
+    is left to take out (what binds a person may leave with another)."""
+    membership = membership.copy()
+    for _ in range(rounds):
+        alone = membership < 0
+        apart = np.where(alone, membership.max(initial=0) + 1 + np.arange(len(alone)), membership)
+        loose = ~_bound(graph, apart, STRONG_LINK)
+        loose &= ~alone
+        if not loose.any():
+            break
+        membership[loose] = -1
+    return membership
 
 
 def leiden(graph: ClusterGraph, config: RunConfig) -> np.ndarray:
-    """Community of each vertex (Leiden, modularity, fixed seed)."""
+    """Community of each vertex: Leiden with the constant Potts model (``resolution`` is the least link
+    weight per pair of people a community must hold on average), fixed seed."""
     g = ig.Graph(n=len(graph.vertices), directed=False)
     g.add_edges(np.column_stack([graph.src, graph.dst]))  # measured faster than a list of tuples
     g.es["weight"] = graph.weight.tolist()
@@ -135,7 +184,7 @@ def leiden(graph: ClusterGraph, config: RunConfig) -> np.ndarray:
     ig.set_random_number_generator(random.Random(c.seed))
     try:
         parts = g.community_leiden(
-            objective_function="modularity", weights="weight", resolution=c.resolution, n_iterations=c.iterations
+            objective_function=OBJECTIVE, weights="weight", resolution=c.resolution, n_iterations=c.iterations
         )
     finally:
         ig.set_random_number_generator(random)
@@ -185,12 +234,17 @@ class Clusters:
     config: RunConfig
 
 
-def _communities(proj: Projection, graph: ClusterGraph, membership: np.ndarray, min_size: int) -> pd.DataFrame:
-    members = pd.DataFrame({"index": graph.vertices, "community": membership})
-    members = members[members["index"] < proj.n_nodes]  # cases bind people; they are not members
-    members["person"] = proj.mask("Person")[members["index"].to_numpy()]
-    size = members.groupby("community")["person"].transform("sum")
-    return members[size >= min_size].reset_index(drop=True)
+def _communities(graph: ClusterGraph, membership: np.ndarray, min_size: int) -> pd.DataFrame:
+    """Members of the communities of at least ``min_size`` people: the people bound to their community (see
+    ``_bound``), then every identifier two or more of them share (in the community most of its people are in)."""
+    people = pd.DataFrame({"index": graph.vertices, "community": membership, "person": True})
+    people = people[_prune(graph, membership) >= 0]
+    people = people[people.groupby("community")["index"].transform("size") >= min_size]
+    links = graph.identifiers.merge(people[["index", "community"]], left_on="p", right_on="index")
+    per = links.groupby(["i", "community"]).size().rename("n").reset_index()
+    per = per[per["n"] >= 2].sort_values(["i", "n", "community"], ascending=[True, False, True])
+    idents = per.drop_duplicates("i").rename(columns={"i": "index"})[["index", "community"]].assign(person=False)
+    return pd.concat([people, idents], ignore_index=True)
 
 
 def find_clusters(
@@ -204,7 +258,7 @@ def find_clusters(
     spec = specificity(proj, config)
     seeds = find_seeds(store, proj, config, spec=spec)
     graph = cluster_graph(proj, spec, config, seeds)
-    members = _communities(proj, graph, leiden(graph, config), config.clusters.min_size)
+    members = _communities(graph, leiden(graph, config), config.clusters.min_size)
     members["id"] = proj.ids(members["index"].to_numpy())
     table = score_clusters(proj, spec, seeds, members, config)
     groups = members[members["person"]].groupby("community")["id"].apply(lambda s: sorted(s))

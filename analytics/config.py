@@ -130,7 +130,7 @@ class ClusterConfig:
 
     resolution: float = 0.02
     seed: int = 42
-    iterations: int = -1
+    iterations: int = 2
     min_size: int = 2
     min_specificity: float = 0.3
     co_travel_min: int = 2
