@@ -51,9 +51,31 @@ SELECT *, CASE WHEN mode = 'AIR' THEN v_number[1:2] ELSE v_number END AS v_carri
        CAST(crossing_time_utc AS TIMESTAMPTZ)::TIMESTAMP AS t
 FROM v"""
 
-_IDS = f"""SELECT *, {id_sql("Crossing", "crossing_id")} AS crossing,
-  {id_sql("Document", "doc_issuer", "doc_number")} AS doc, {id_sql("Port", "port")} AS port_id,
-  {id_sql("Voyage", "v_carrier", "v_number", "v_date")} AS voyage FROM m"""
+_IDS = f"""SELECT *, {id_sql("Crossing", "crossing_id")} AS crossing FROM m"""
+
+
+def distinct_ids(label: str, *cols: pa.ChunkedArray) -> pa.Array:
+    """Node ids of ``label`` from key columns, hashed once per distinct key (a million crossings name a
+    few hundred thousand documents, a few hundred thousand voyages, a few dozen ports); null where a key
+    value is. The same ids as :func:`id_sql` (the key canonical text is the values joined by U+001F).
+
+    >>> import duckdb
+    >>> a = distinct_ids("Port", pa.chunked_array([["HKG", None, "HKG"]]))
+    >>> b = duckdb.sql(f"SELECT {id_sql('Port', 'p')} AS i FROM (VALUES ('HKG')) t(p)").fetchone()[0]
+    >>> a.to_pylist() == [b, None, b]
+    True
+    """
+    joined = cols[0] if len(cols) == 1 else pc.binary_join_element_wise(*cols, "\x1f")
+    enc = pc.dictionary_encode(joined).combine_chunks()
+    con = duckdb.connect()
+    try:
+        con.register("d", pa.table({"j": enc.dictionary}))
+        canon = f"'{label}' || chr(31) || j"
+        got = con.sql(f"SELECT '{label}:' || lpad(printf('%x', (md5_number_upper({canon}) >> 1)::BIGINT), 16, '0') "
+                      "AS i FROM d").to_arrow_table().column("i").combine_chunks()
+    finally:
+        con.close()
+    return pc.take(got, enc.indices)
 
 
 def _table(rec: pd.DataFrame) -> pa.Table:
@@ -84,6 +106,10 @@ def map_crossings(rec: pd.DataFrame, name: str, batch: GraphBatch) -> None:
         t = con.sql(_IDS).to_arrow_table()
     finally:
         con.close()
+    t = t.append_column("doc", distinct_ids("Document", t.column("doc_issuer"), t.column("doc_number")))
+    t = t.append_column("port_id", distinct_ids("Port", t.column("port")))
+    t = t.append_column("voyage", distinct_ids("Voyage", t.column("v_carrier"), t.column("v_number"),
+                                               t.column("v_date")))
     base = {"t": t.column("t"), "ref": t.column("ref")}
     props = {c: t.column(c) for c in CROSSING_PROPS}
     batch.node("Crossing", pa.table({"crossing_id": t.column("crossing_id"), **props, **base}))
