@@ -100,6 +100,7 @@ class Evaluation:
     risky_ranks: dict[str, dict[str, Any]] = field(default_factory=dict)
     confounders_listed: dict[str, dict[str, Any]] = field(default_factory=dict)
     run: dict[str, Any] = field(default_factory=dict)
+    riskiest_people: dict[str, Any] = field(default_factory=dict)
     #: per upcoming traveller: ``risky``, ``group`` and each ranker's score (for the plots; not in the JSON)
     arrivals: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
@@ -144,12 +145,29 @@ def evaluate(
     top = score.sort_values(ascending=False, kind="stable").index[:100]
     ev.confounders_listed = {p: {"rank": int(i + 1), "type": str(kinds[p])}
                              for i, p in enumerate(top) if p in kinds.index and not risky[p]}
+    ev.riskiest_people = _riskiest_people(_by_truth(result.scores, people), kinds, truth_dir)
     if clusters is not None:
         ev.clusters = _cluster_matches(people, clusters, truth_dir, proj)
     ranked = score.rank(ascending=False, method="min")
     why = upcoming[upcoming["risky"].astype(bool)].drop_duplicates("person_id").set_index("person_id")["reasons"]
     ev.risky_ranks = {str(p): {"rank": int(ranked[p]), "why": str(why.get(p, ""))} for p in why.index}
     return ev
+
+
+def _riskiest_people(score: pd.Series, kinds: pd.Series, truth_dir: Path, k: int = 100) -> dict[str, Any]:
+    """The other reading of item 2: among the ``k`` riskiest people of the whole graph (not only the
+    arrivals), how many are planted scheme members and how many confounders (members of no scheme), next
+    to the confounders chance would put in the non-scheme places."""
+    members = set(pd.read_csv(truth_dir / "scheme_members.csv", dtype=str)["person_id"])
+    population = len(pd.read_csv(truth_dir / "persons.csv", usecols=["person_id"]))
+    top = score.sort_values(ascending=False, kind="stable").index[:k]
+    n_scheme = sum(p in members for p in top)
+    found = [p for p in top if p in kinds.index and p not in members]
+    benign = kinds.index.difference(list(members))
+    share = len(benign) / max(1, population - len(members))
+    return {"top": len(top), "scheme_members": n_scheme, "confounders": len(found),
+            "confounders_by_chance": round((len(top) - n_scheme) * share, 2),
+            "listed": {p: str(kinds[p]) for p in found}}
 
 
 def _confounders(risky: np.ndarray, is_conf: np.ndarray, scores: np.ndarray) -> dict[str, float]:
@@ -219,6 +237,11 @@ def write_report(ev: Evaluation, out: Path) -> Path:
     lines += ["", f"Confounders among the top 100 (propagation): {ev.confounders_in_top_100}", ""]
     lines += ["| rank | confounder | type |", "| --- | --- | --- |"]
     lines += [f"| {c['rank']} | {p} | {c['type']} |" for p, c in ev.confounders_listed.items()]
+    if ev.riskiest_people:
+        r = ev.riskiest_people
+        lines += ["", f"Among the {r['top']} riskiest people of the whole graph: {r['scheme_members']} planted scheme "
+                  f"members, {r['confounders']} confounders (by chance {r['confounders_by_chance']}): "
+                  + (", ".join(f"{p} {t}" for p, t in r["listed"].items()) or "none")]
     lines += ["", "## Risky travellers by rank (propagation)", ""]
     lines += ["| rank | person | why risky |", "| --- | --- | --- |"]
     for p, r in sorted(ev.risky_ranks.items(), key=lambda item: (item[1]["rank"], item[0])):

@@ -74,3 +74,18 @@ def test_the_report_writes_tables_scores_and_plots(tmp_path: Path) -> None:
     written = {p.name for p in tmp_path.iterdir()}
     assert {"evaluation_pr.png", "evaluation_scores.png", "evaluation_arrivals.csv"} <= written
     assert "arrivals" not in json.loads((tmp_path / "evaluation_graph.json").read_text())
+
+
+def test_the_riskiest_people_count_scheme_members_and_confounders_apart(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from analytics.evaluate import _riskiest_people
+
+    pd.DataFrame({"person_id": [f"P{i}" for i in range(10)]}).to_csv(tmp_path / "persons.csv", index=False)
+    pd.DataFrame({"scheme_id": ["R1"], "scheme_type": ["RING"], "person_id": ["P0"], "role": ["COURIER"]}).to_csv(
+        tmp_path / "scheme_members.csv", index=False)
+    kinds = pd.Series({"P1": "FAMILY", "P2": "FAMILY", "P0": "FAMILY"})
+    score = pd.Series({f"P{i}": 10.0 - i for i in range(10)})
+    out = _riskiest_people(score, kinds, tmp_path, k=3)
+    assert (out["scheme_members"], out["confounders"], out["listed"]) == (1, 2, {"P1": "FAMILY", "P2": "FAMILY"})
+    assert out["confounders_by_chance"] == pytest.approx(2 * 2 / 9, abs=0.01)
