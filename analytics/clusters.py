@@ -22,9 +22,11 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import igraph as ig
 import numpy as np
@@ -122,13 +124,14 @@ def cluster_graph(
     vertices = np.unique(np.concatenate([links["p"].to_numpy(), links["q"].to_numpy()])).astype(np.int64)
     src = np.searchsorted(vertices, links["p"].to_numpy())
     dst = np.searchsorted(vertices, links["q"].to_numpy())
-    return ClusterGraph(vertices, src, dst, links["w"].to_numpy(dtype=float), idents, pairwise[["p", "q"]])
+    return ClusterGraph(vertices, src, dst, links["w"].to_numpy(dtype=float), idents, pairwise)
 
 
 def _evidence(graph: ClusterGraph, membership: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per vertex: distinct pieces of evidence binding it to its community (identifiers shared with another
     member, pairwise links to members), and whether one alone binds it (a document, phone or e-mail another
-    member holds or uses too, a card two other members use: masked card numbers collide by chance)."""
+    member holds or uses too, a card two other members use: masked card numbers collide by chance; two
+    trips or bookings with a member, a case with one, a possible same identity)."""
     com = pd.Series(membership, index=graph.vertices)
     idents = graph.identifiers[graph.identifiers["p"].isin(graph.vertices)]
     idents = idents.assign(c=com.reindex(idents["p"]).to_numpy())
@@ -139,7 +142,11 @@ def _evidence(graph: ClusterGraph, membership: np.ndarray) -> tuple[np.ndarray, 
     same = com.reindex(pl["p"]).to_numpy() == com.reindex(pl["q"]).to_numpy()
     ends = np.concatenate([pl["p"].to_numpy()[same], pl["q"].to_numpy()[same]])
     evidence = evidence + pd.Series(ends).value_counts().reindex(graph.vertices, fill_value=0).to_numpy()
-    return evidence, np.isin(graph.vertices, idents.loc[alone, "p"].to_numpy())
+    strong = same & (pl["w"].to_numpy() >= 1.0)
+    alone_at = np.concatenate(
+        [idents.loc[alone, "p"].to_numpy(), pl["p"].to_numpy()[strong], pl["q"].to_numpy()[strong]]
+    )
+    return evidence, np.isin(graph.vertices, alone_at)
 
 
 def _bound(graph: ClusterGraph, membership: np.ndarray, strong: float) -> np.ndarray:
@@ -247,23 +254,45 @@ def _communities(graph: ClusterGraph, membership: np.ndarray, min_size: int) -> 
     return pd.concat([people, idents], ignore_index=True)
 
 
+class _Clock:
+    """Wall and CPU seconds of named steps, into ``timings`` (``NAME_s``, ``NAME_cpu_s``)."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings if timings is not None else {}
+
+    def __call__(self, name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        wall, cpu = time.perf_counter(), time.process_time()
+        out = fn(*args, **kwargs)
+        self.timings[f"{name}_s"] = round(time.perf_counter() - wall, 3)
+        self.timings[f"{name}_cpu_s"] = round(time.process_time() - cpu, 3)
+        return out
+
+
 def find_clusters(
-    store: GraphStore, proj: Projection | None = None, config: RunConfig | None = None, *, run_id: str = ""
+    store: GraphStore,
+    proj: Projection | None = None,
+    config: RunConfig | None = None,
+    *,
+    run_id: str = "",
+    timings: dict[str, float] | None = None,
 ) -> Clusters:
-    """Cluster, score and rank (see the module doc); ids matched against the clusters stored before."""
+    """Cluster, score and rank (see the module doc); ids matched against the clusters stored before.
+    ``timings``, when given, receives the wall and CPU seconds of each step."""
     from analytics.cluster_score import score_clusters
 
-    config = config or RunConfig()
-    proj = proj or project(store, config)
-    spec = specificity(proj, config)
-    seeds = find_seeds(store, proj, config, spec=spec)
-    graph = cluster_graph(proj, spec, config, seeds)
-    members = _communities(graph, leiden(graph, config), config.clusters.min_size)
+    config, step = config or RunConfig(), _Clock(timings)
+    proj = proj or step("projection", project, store, config)
+    spec = step("specificity", specificity, proj, config)
+    seeds = step("seeds", find_seeds, store, proj, config, spec=spec)
+    graph = step("graph", cluster_graph, proj, spec, config, seeds)
+    membership = step("leiden", leiden, graph, config)
+    members = step("prune", _communities, graph, membership, config.clusters.min_size)
     members["id"] = proj.ids(members["index"].to_numpy())
-    table = score_clusters(proj, spec, seeds, members, config)
+    table = step("score", score_clusters, proj, spec, seeds, members, config)
     groups = members[members["person"]].groupby("community")["id"].apply(lambda s: sorted(s))
     table["person_ids"] = [groups.get(c, []) for c in table["community"]]
-    table["cluster_id"] = match_previous(list(table["person_ids"]), previous_clusters(store))
+    previous = step("previous", previous_clusters, store)
+    table["cluster_id"] = match_previous(list(table["person_ids"]), previous)
     members = members.merge(table[["community", "cluster_id"]], on="community")
     return Clusters(table, members, run_id or datetime.now(UTC).strftime("clusters-%Y%m%dT%H%M%SZ"), config)
 

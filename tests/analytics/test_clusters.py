@@ -75,3 +75,69 @@ def test_clusters_csv_has_the_columns_documents_and_reasons(store: GraphStore, t
     ring = next(r for r in rows if P("R1") in r["person_ids"])
     assert set(ring["doc_keys"].split(";")) == {f"XXA:N{r}" for r in RING}
     assert all(json.loads(r["reasons"]) for r in rows)
+
+
+def _write(store: GraphStore, nodes: dict[str, list[dict[str, str]]], edges: dict[str, list[dict[str, str]]]) -> None:
+    """People F0..F299 (so that identifiers of a few people are specific), then ``nodes`` and ``edges``."""
+    import pandas as pd
+
+    with store.writer() as w:
+        w.upsert_nodes("Person", pd.DataFrame({"person_key": [f"F{i}" for i in range(300)]}))
+        for label, rows in nodes.items():
+            w.upsert_nodes(label, pd.DataFrame(rows))
+        for etype, rows in edges.items():
+            w.upsert_edges(etype, pd.DataFrame(rows).assign(last_seen="2026-01-01"))
+
+
+def test_co_workers_sharing_homes_are_one_cluster_without_the_other_residents(store: GraphStore) -> None:
+    from graph.ids import node_id
+
+    workers = [f"W{i}" for i in range(6)]
+    home = {w: ("A1" if i < 3 else "A2") for i, w in enumerate(workers)} | {"R1": "A1", "R2": "A1", "R3": "A2"}
+    org = node_id("Organization", "GOLDEN")
+    _write(
+        store,
+        {
+            "Person": [{"person_key": k} for k in home],
+            "Organization": [{"org_key": "GOLDEN", "name": "GOLDEN HARVEST CLEANING"}],
+            "Address": [{"address_key": a} for a in ("A1", "A2")],
+        },
+        {
+            "WORKS_FOR": [{"src": P(w), "dst": org, "role": "WORKER"} for w in workers],
+            "LIVES_AT": [{"src": P(p), "dst": node_id("Address", a)} for p, a in home.items()],
+        },
+    )
+    table = find_clusters(store).table
+    # one shared address binds nobody alone; an employer and a home do
+    assert [set(p) for p in table["person_ids"] if P("W0") in p] == [{P(w) for w in workers}]
+    row = table[[P("W0") in p for p in table["person_ids"]]].iloc[0]
+    assert "lodged_co_workers" in {r["feature"] for r in row["reasons"]}
+
+
+def test_repeated_co_voyages_are_searched_around_known_risk_only(store: GraphStore) -> None:
+    from graph.ids import node_id
+
+    legs = {"S": "V1 V2", "C1": "V1 V2 V3 V4", "C2": "V3 V4", "Q1": "V5 V6", "Q2": "V5 V6"}
+    trips = [(who, v) for who, vs in legs.items() for v in vs.split()]
+    voyage = {v: node_id("Voyage", "XQ", v, "2026-01-01") for _, v in trips}
+    case = node_id("Case", "C-1")
+    _write(
+        store,
+        {
+            "Person": [{"person_key": k} for k in [*legs, "S2"]],
+            "Voyage": [{"carrier": "XQ", "number": v, "date": "2026-01-01"} for v in voyage],
+            "Crossing": [{"crossing_id": f"X-{who}-{v}"} for who, v in trips],
+            "Case": [{"case_id": "C-1", "case_type": "SMUGGLING", "severity": "HIGH"}],
+        },
+        {
+            "MADE": [{"src": P(who), "dst": node_id("Crossing", f"X-{who}-{v}")} for who, v in trips],
+            "ON": [{"src": node_id("Crossing", f"X-{who}-{v}"), "dst": voyage[v]} for who, v in trips],
+            "INVOLVED_IN": [
+                {"src": P("S"), "dst": case, "role": "ORGANISER"},
+                {"src": P("S2"), "dst": case, "role": "SUSPECT"},
+            ],
+        },
+    )
+    people = [set(p) for p in find_clusters(store).table["person_ids"]]
+    assert {P("S"), P("S2"), P("C1"), P("C2")} in people  # two rounds out from the case's subjects
+    assert not any(P("Q1") in p for p in people)  # the same two trips together, far from any risk
