@@ -61,7 +61,7 @@ def distinct_ids(label: str, *cols: pa.ChunkedArray) -> pa.Array:
 
     >>> import duckdb
     >>> a = distinct_ids("Port", pa.chunked_array([["HKG", None, "HKG"]]))
-    >>> b = duckdb.sql(f"SELECT {id_sql('Port', 'p')} AS i FROM (VALUES ('HKG')) t(p)").fetchone()[0]
+    >>> b = duckdb.sql(f"SELECT {id_sql('Port', 'p')} AS i FROM (VALUES ('HKG')) t(p)").fetchall()[0][0]
     >>> a.to_pylist() == [b, None, b]
     True
     """
