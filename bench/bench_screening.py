@@ -3,8 +3,9 @@
 The population is a world's document records (``bench.eval_screening.person_table``) repeated ``--scale``
 times with the birth year moved by the copy number (so 100,000 persons x 10 make a 1,000,000-record frame
 with the world's name distribution); the entries are the world's watchlist plus ``--stress`` variant entries
-and as many near misses. ``--before REV`` also times ``score_pairs`` of ``analytics/screening_score.py`` as
-it was at git revision REV on the very same pairs (the baseline, in the same run).
+and as many near misses. ``--before REV`` also times ``candidate_pairs`` and ``score_pairs`` as they were at
+git revision REV (``score_pairs`` on a sample of at most 50,000 of the same pairs, per pair) on the very
+same frames: the baseline, in the same run.
 
     python -m bench.bench_screening --world DIR --scale 10 --stress 120 --before 014280b
 """
@@ -53,13 +54,13 @@ def _stage(fn: Any, *args: Any, **kw: Any) -> tuple[Any, dict[str, float]]:
                  "load_1m": round(os.getloadavg()[0], 2)}
 
 
-def old_module(rev: str) -> types.ModuleType:
-    """``analytics/screening_score.py`` as it was at ``rev`` (a module of its own, not installed)."""
-    src = subprocess.run(["git", "show", f"{rev}:analytics/screening_score.py"], check=True, capture_output=True,
+def old_module(rev: str, name: str = "screening_score") -> types.ModuleType:
+    """``analytics/NAME.py`` as it was at ``rev`` (a module of its own, not installed)."""
+    src = subprocess.run(["git", "show", f"{rev}:analytics/{name}.py"], check=True, capture_output=True,
                          text=True, cwd=Path(__file__).resolve().parents[1]).stdout
-    mod = types.ModuleType(f"screening_score_{rev}")
+    mod = types.ModuleType(f"{name}_{rev}")
     sys.modules[mod.__name__] = mod  # dataclasses look their module up
-    exec(compile(src, f"screening_score@{rev}", "exec"), mod.__dict__)
+    exec(compile(src, f"{name}@{rev}", "exec"), mod.__dict__)
     return mod
 
 
@@ -88,6 +89,9 @@ def main() -> None:
         _, took = _stage(old.score_pairs, P, E, sample, old.ScoreWeights())
         result["score_pairs_before"] = {**took, "revision": args.before, "pairs": len(sample),
                                         "per_pair_ms": round(1000 * took["cpu_s"] / max(len(sample), 1), 4)}
+        old_blocking = old_module(args.before, "screening_blocking")
+        _, result["blocking_before"] = _stage(old_blocking.candidate_pairs, P, E)
+        result["blocking_before"]["revision"] = args.before
         result["score_pairs"]["per_pair_ms"] = round(1000 * result["score_pairs"]["cpu_s"] / max(len(pairs), 1), 4)
     result["peak_rss_mib"] = round(peak_rss_mib(), 1)
     result["numpy"] = np.__version__
