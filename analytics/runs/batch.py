@@ -29,6 +29,7 @@ from analytics.runs import components as parts
 from analytics.runs.announced import announced_and_people
 from analytics.runs.combine import combine
 from analytics.runs.config import BatchConfig, batch_config_from_dict
+from analytics.runs.kept_exports import KeptExports
 from analytics.runs.outputs import WORKLIST_COLUMNS, sha256_file, write_json, write_jsonl, write_worklist
 from analytics.screening_store import screen_store
 from analytics.seeds import find_seeds
@@ -148,6 +149,7 @@ def run_batch(
     if end < start:
         raise ConfigError("the window ends before it starts", field="to", value=end.isoformat())
     clock, counts = _Clock(progress), {}
+    store = KeptExports(store)  # stages that read a whole label read it once between writes
     announced, people = announced_and_people(store, start, end)
     persons = sorted(set(announced["person_id"]))
     counts["announced_rows"], counts["announced_persons"] = len(announced), len(persons)
