@@ -4,7 +4,7 @@ Six kinds, weighted by the run configuration (``seeds``, ``case_roles``, ``case_
 
 - **watchlist**: a screening hit (``LISTED_AS`` Person -> WatchlistEntry, its ``score`` in 0..1 or 0..100);
   a hit on a name alone, with no birth date to compare (``birth_date`` verdict ``missing``), weighs
-  ``watchlist_name_only`` as much: common names have many holders;
+  ``watchlist_name_only`` as much: common names have many holders; a hit a reviewer ``DISMISSED`` is none;
 - **case subject**: a person ``INVOLVED_IN`` a case, by role and the case's severity (``HIGH``/``MEDIUM``/
   ``LOW``, or a number on a 1-5 scale); roles the configuration does not name weigh 0.5;
 - **flagged identifier**: a phone, e-mail or card a case subject uses, or that pays for or is the contact of
@@ -88,8 +88,10 @@ def _score(value: Any) -> float:
 
 
 def watchlist_seeds(store: GraphStore, proj: Projection, config: RunConfig) -> pd.DataFrame:
-    """People with a screening hit, weighted by the hit's score."""
+    """People with a screening hit, weighted by the hit's score; a hit a reviewer dismissed is no seed."""
     hits = _export(store, "LISTED_AS", edge=True)
+    if "review_status" in hits.columns:
+        hits = hits[hits["review_status"].fillna("OPEN").astype(str).str.upper() != "DISMISSED"]
     if hits.empty:
         return pd.DataFrame(columns=SEED_COLUMNS)
     entries = _export(store, "WatchlistEntry", edge=False)

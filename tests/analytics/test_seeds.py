@@ -143,3 +143,13 @@ def test_a_document_presented_with_a_wrong_mrz_check_digit_is_a_seed(store: Grap
     assert "wrong MRZ check digit" in seeds.loc[doc, "reason"] and "X1" in seeds.loc[doc, "reason"]
     assert seeds.loc[doc, "sources"] == ["crossings.csv:7"]
     assert len(seeds.loc[doc, "edges"]) == 1
+
+
+def test_a_watchlist_hit_a_reviewer_dismissed_is_no_seed(store: GraphStore) -> None:
+    load_risk_graph(store)
+    with store.writer() as w:
+        entry = node_id("WatchlistEntry", "INTERPOL", "WL-1")
+        w.upsert_edges("LISTED_AS", pd.DataFrame({"src": [P("W")], "dst": [entry], "score": [0.9],
+                                                  "review_status": ["DISMISSED"]}))
+    seeds = find_seeds(store, project(store)).set_index("id")
+    assert P("W") not in seeds.index
