@@ -87,7 +87,7 @@ def _table(rec: pd.DataFrame) -> pa.Table:
         if c in ("line", "mrz_checks_ok"):
             cols[c] = pa.array(rec[c], from_pandas=True) if c in rec else pa.nulls(len(rec), pa.bool_())
         elif c in rec and c not in cols:
-            cols[c] = pa.array(rec[c].astype(object).where(rec[c].notna(), None), type=pa.large_string())
+            cols[c] = pa.array(rec[c], type=pa.large_string(), from_pandas=True)  # None, NaN and NA as null
         elif c not in cols:
             cols[c] = pa.nulls(len(rec), pa.large_string())
     cols["crossing_time_utc"] = pa.array(rec["crossing_time_utc"], from_pandas=True)

@@ -13,9 +13,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+import pyarrow as pa
 
 from graph.store import open_store
 from ingest.pipeline.batch import GraphBatch
@@ -27,6 +30,19 @@ from ingest.pipeline.read import Reading
 from ingest.pipeline.report import IngestReport
 
 Step = Callable[[str], None]
+
+
+def release_memory() -> None:
+    """Hand memory freed by the reading and resolving back to the system before the store writes (Arrow's
+    pool and glibc keep freed blocks for reuse; the store's transaction then counts on top of them)."""
+    import ctypes
+    import ctypes.util
+
+    pa.default_memory_pool().release_unused()
+    libc = ctypes.util.find_library("c")
+    if libc:
+        with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+            ctypes.CDLL(libc).malloc_trim(0)
 
 
 def default_quarantine_dir(store: str) -> Path:
@@ -84,6 +100,7 @@ def run_ingest(source: str | Path, store_uri: str, *, encoding: str = "utf-8",
         tell("merge rows")
         nodes, edges = tables(reading.batch, ident)
         reading.batch, ident.nodes, ident.edges = GraphBatch(), {}, {}
+        release_memory()
         report.written = write(store, nodes, edges, tell)
         clock["load"] = time.perf_counter() - t1
         clock["load_cpu"] = time.process_time() - c1
