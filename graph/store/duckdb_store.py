@@ -63,14 +63,12 @@ def _numbers(numbers: Iterable[int]) -> str:
     return ", ".join(str(int(n)) for n in numbers)
 
 
-def _props(raw: Any) -> dict[str, Any]:
-    if raw is None:
-        return {}
-    return dict(json.loads(raw)) if isinstance(raw, str) else dict(raw)
-
-
-def _sources(raw: Any) -> tuple[str, ...]:
-    return tuple(json.loads(raw)) if isinstance(raw, str) else tuple(raw or ())
+def _decoded(raws: list[Any]) -> list[Any]:
+    """JSON texts (or values DuckDB already decoded, or NULLs) as Python values, decoded in one call: one
+    ``json.loads`` per result instead of one per cell (measured: about half the Python time of a 1-hop read)."""
+    if all(r is None or isinstance(r, str) for r in raws):
+        return list(json.loads("[" + ",".join("null" if r is None else r for r in raws) + "]"))
+    return [json.loads(r) if isinstance(r, str) else r for r in raws]
 
 
 class DuckDBStore(GraphStore):
@@ -182,34 +180,56 @@ class DuckDBStore(GraphStore):
         return tuple(rows[0])
 
     # ---------------------------------------------------------------- reads
-    def _node(self, row: tuple[Any, ...]) -> Node:
-        nid, label, props, first, last, sources, conf, method = row
-        return Node(format_id(label, nid), label, _props(props), first, last, _sources(sources), conf, method)
+    def _nodes(self, rows: list[tuple[Any, ...]]) -> list[Node]:
+        texts = _decoded([r[2] for r in rows] + [r[5] for r in rows])
+        return [
+            Node(format_id(label, nid), label, dict(props or {}), first, last, tuple(sources or ()), conf, method)
+            for (nid, label, _, first, last, _, conf, method), props, sources in zip(
+                rows, texts[: len(rows)], texts[len(rows) :], strict=True
+            )
+        ]
 
-    def _edge(self, row: tuple[Any, ...]) -> Edge:
-        eid, etype, src, dst, src_label, dst_label, props, first, last, sources, conf, method = row[:12]
-        return Edge(
-            format_id(etype, eid),
-            etype,
-            format_id(src_label, src),
-            format_id(dst_label, dst),
-            _props(props),
-            first,
-            last,
-            _sources(sources),
-            conf,
-            method,
-        )
+    def _edges(self, rows: list[tuple[Any, ...]]) -> list[Edge]:
+        texts = _decoded([r[6] for r in rows] + [r[9] for r in rows])
+        return [
+            Edge(
+                format_id(etype, eid),
+                etype,
+                format_id(src_label, src),
+                format_id(dst_label, dst),
+                dict(props or {}),
+                first,
+                last,
+                tuple(sources or ()),
+                conf,
+                method,
+            )
+            for (
+                eid,
+                etype,
+                src,
+                dst,
+                src_label,
+                dst_label,
+                _,
+                first,
+                last,
+                _,
+                conf,
+                method,
+                *_,
+            ), props, sources in zip(rows, texts[: len(rows)], texts[len(rows) :], strict=True)
+        ]
 
     def get(self, item_id: str) -> Node | Edge | None:
         """The node or edge with this id, or None."""
         label, number = parse_id(item_id)
         if label in self.schema.nodes:
             rows = self._con.execute(f"SELECT {_NODE_COLS} FROM nodes WHERE nid = ?", [number]).fetchall()
-            return self._node(rows[0]) if rows and rows[0][1] == label else None
+            return self._nodes(rows[:1])[0] if rows and rows[0][1] == label else None
         if label in self.schema.edges:
             rows = self._con.execute(f"SELECT {_EDGE_COLS} FROM edges WHERE eid = ?", [number]).fetchall()
-            return self._edge(rows[0]) if rows and rows[0][1] == label else None
+            return self._edges(rows[:1])[0] if rows and rows[0][1] == label else None
         return None
 
     def _find(self, label: str | None, props: Mapping[str, Any], text: str, limit: int) -> list[Node]:
@@ -230,7 +250,7 @@ class DuckDBStore(GraphStore):
                 f"SELECT {_NODE_COLS} FROM nodes WHERE {' AND '.join(where)} ORDER BY label, nid LIMIT $limit",
                 params,
             ).fetchall()
-        return [self._node(r) for r in rows]
+        return self._nodes(rows)
 
     def _text_candidates(self, words: list[str], label: str | None) -> np.ndarray | None:
         """Numbers of the nodes that may hold every word, in label and number order, from the text index
@@ -260,7 +280,7 @@ class DuckDBStore(GraphStore):
                 f"SELECT {_NODE_COLS} FROM c WHERE {where} ORDER BY label, nid",
                 {**{k: v for k, v in params.items() if k != "limit"}, "ids": nids[start : start + size].tolist()},
             ).fetchall()
-            found += [self._node(r) for r in rows]
+            found += self._nodes(rows)
             start, size = start + size, size * 2
         return found[:limit]
 
@@ -297,11 +317,11 @@ class DuckDBStore(GraphStore):
         nodes = self._con.execute(f"SELECT {_NODE_COLS} FROM nodes WHERE nid IN ({_numbers(hops)})").fetchall()
         if not any(r[0] == center for r in nodes):
             return Neighbourhood(center=node_id)
-        found = [self._node(r) for r in nodes]
+        found = self._nodes(nodes)
         by_number = {r[0]: n.id for r, n in zip(nodes, found, strict=True)}
         return Neighbourhood(
             nodes=found,
-            edges=[self._edge(r) for r in edges.values()],
+            edges=self._edges(list(edges.values())),
             center=node_id,
             hops={by_number[n]: h for n, h in hops.items() if n in by_number},
             truncated=truncated,
@@ -317,7 +337,7 @@ class DuckDBStore(GraphStore):
             f"""SELECT {_EDGE_COLS} FROM edges WHERE src IN (SELECT unnest($ids)) AND list_contains($ids, dst)""",
             {"ids": numbers},
         ).fetchall()
-        return Subgraph(nodes=[self._node(r) for r in nodes], edges=[self._edge(r) for r in edges])
+        return Subgraph(nodes=self._nodes(nodes), edges=self._edges(edges))
 
     def edge_list(self, edge_types: Sequence[str] | None = None) -> pa.Table:
         """Every edge (of these types) as Arrow, for analytics."""
