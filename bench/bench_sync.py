@@ -7,7 +7,9 @@ edge list, ``get``, ``neighbours`` (depth 1 to 3, with a type filter and a time 
 on a sample.
 
 Needs a Neo4j server: ``CLUEGRAPH_TEST_NEO4J_URI`` or the one ``tools/neo4j/neo4j.sh start`` runs (started
-and stopped here when none is given). The database is emptied first.
+and stopped here when none is given). The database is emptied first. With the local server of
+``tools/neo4j`` the first sync goes through the store's offline first load (``CLUEGRAPH_NEO4J_IMPORT``,
+see ``graph/store/neo4j_import.py``) unless ``--no-import``; the second one always writes transactions.
 
     python -m bench.bench_sync --store out/bench/world_100000.duckdb     # any DuckDB store
     python -m bench.bench_sync --persons 100000    # builds it: cluegraph world + cluegraph ingest (cached)
@@ -25,8 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from neo4j import GraphDatabase
-
+from bench.bench_neo4j_load import NEO4J_SH, costs, empty_database
 from bench.common import report, timed
 from graph.store import GraphStore, open_store
 from graph.sync import compare, sync
@@ -60,9 +61,8 @@ def neo4j_uri() -> Iterator[str]:
 
 
 def empty(uri: str) -> None:
-    """Delete everything, a few thousand nodes a transaction."""
-    with GraphDatabase.driver(uri, auth=None) as driver, driver.session() as session:
-        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
+    """Delete everything (the local test server: reset and started again on its port)."""
+    empty_database(uri)
 
 
 def timed_sync(source: GraphStore, target: GraphStore, batch: int) -> dict[str, Any]:
@@ -72,11 +72,13 @@ def timed_sync(source: GraphStore, target: GraphStore, batch: int) -> dict[str, 
     def progress(name: str, rows: int) -> None:
         print(f"  {time.perf_counter() - start:7.1f} s  {name}: {rows:,}", file=sys.stderr, flush=True)
 
-    with timed() as t:
+    out: dict[str, Any] = {}
+    with costs(out):
         copied = sync(source, target, batch=batch, progress=progress)
     nodes = sum(v for k, v in copied.items() if k in source.schema.nodes)
     edges = sum(v for k, v in copied.items() if k in source.schema.edges)
-    return {"nodes": nodes, "edges": edges, "s": round(t[0], 1), "rows_per_s": round((nodes + edges) / t[0])}
+    rate = round((nodes + edges) / out["wall_s"])
+    return {"nodes": nodes, "edges": edges, "s": out["wall_s"], "rows_per_s": rate, **out}
 
 
 def one_row_per_transaction(source: GraphStore, target: GraphStore, sample: int) -> dict[str, Any]:
@@ -97,25 +99,31 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=200, help="nodes whose neighbourhoods are compared")
     parser.add_argument("--baseline", type=int, default=1_000, help="rows of the one-row-per-transaction copy")
     parser.add_argument("--no-again", action="store_true", help="skip the second (idempotent) sync")
+    parser.add_argument("--no-import", action="store_true", help="first sync by transactions, not the importer")
     args = parser.parse_args()
+    if not args.no_import:
+        os.environ["CLUEGRAPH_NEO4J_IMPORT"] = f"bash {NEO4J_SH} import"
     path = Path(args.store) if args.store else world_store(args.persons)
     load_before = os.getloadavg()[0]
     with neo4j_uri() as uri, open_store(path, read_only=True) as source:
         empty(uri)
         with open_store(uri) as target:
             base = one_row_per_transaction(source, target, args.baseline)
-            empty(uri)
+        empty(uri)  # may restart the local server: the target is opened again after it
+        with open_store(uri) as target:
             first = timed_sync(source, target, args.batch)
             again = None if args.no_again else timed_sync(source, target, args.batch)
             with timed() as t:
                 same = {**compare(source, target, sample=args.sample)}
             same["s"] = round(t[0], 1)
+            same["load_average_1m"] = round(os.getloadavg()[0], 1)
         empty(uri)
     report(
         "sync",
         {
             "source": str(path),
             "batch": args.batch,
+            "first_sync_path": "transactions" if args.no_import else "offline import when the server is local",
             "first_sync": first,
             "second_sync_idempotent": again,
             "answers": same,

@@ -21,6 +21,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 
 from graph.schema import Schema
@@ -35,6 +36,13 @@ ARRAY_SEP = "\x1f"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _MAX_TEXT = 1_000_000  # the importer's read buffer holds a field whole (4 MiB by default)
 _SCALARS = {bool: "boolean", int: "long", float: "double", str: "string"}
+_JSON_KINDS = {"VARCHAR": "string", "BIGINT": "long", "UBIGINT": "long", "DOUBLE": "double", "BOOLEAN": "boolean"}
+#: Properties the provenance and ids set; a stored property of that name takes the row by row path.
+_RESERVED = {"id", "first_seen", "last_seen", "sources", "confidence", "method"}
+_ISO = "%Y-%m-%dT%H:%M:%S.%f"
+#: Sources as the Python rows give them (sorted, distinct; empty = no property), and the rows they cannot.
+_SOURCES = "CASE WHEN len(sources) > 0 THEN array_to_string(list_sort(list_distinct(sources)), chr(31)) END"
+_ODD_SOURCES = "count(*) FILTER (len(list_filter(sources, lambda x: x IS NULL OR x = '' OR contains(x, chr(31)))) > 0)"
 
 
 def kind_of(value: Any) -> str | None:
@@ -108,10 +116,11 @@ def _row(item: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]] | None:
 class ImportFiles:
     """Writes an import folder: CSV files (one per label or type, endpoints and column types) and ``ARGS``."""
 
-    def __init__(self, folder: Path, schema: Schema, stager: DuckDBWriter) -> None:
+    def __init__(self, folder: Path, schema: Schema, stager: DuckDBWriter, con: duckdb.DuckDBPyConnection) -> None:
         self.folder = folder
         self._schema = schema
         self._stager = stager
+        self._con = con  # the stager's connection: batches of plain scalars are written to CSV by DuckDB
         self._args: list[str] = []
         #: (``"nodes"`` or ``"edges"``, label or type, rows) to write through the Cypher writer afterwards.
         self.leftovers: list[tuple[str, str, pa.Table]] = []
@@ -119,20 +128,27 @@ class ImportFiles:
     def add_nodes(self, label: str, rows: Rows) -> int:
         """Stage and write a batch of nodes of ``label``; returns the rows read."""
         table = as_arrow(rows)
-        items = node_items(self._schema.node(label), self._stager.staged(self._schema.node(label), table))
-        self._write("nodes", label, f"id:ID({label})", {(): items}, table, lambda it: [it["id"]])
-        return table.num_rows
+        ntype = self._schema.node(label)
+        staged = self._stager.staged(ntype, table)
+        texts = [f"_t_{t}" for t in ntype.text]
+        if not self._by_duckdb("nodes", label, staged, texts):
+            items = node_items(ntype, staged)
+            self._write("nodes", label, f"id:ID({label})", {(): items}, table, lambda it: [it["id"]])
+        return int(table.num_rows)
 
     def add_edges(self, edge_type: str, rows: Rows) -> int:
         """Stage and write a batch of edges of ``edge_type``; returns the rows read."""
         table = as_arrow(rows)
+        staged = self._stager.staged(self._schema.edge(edge_type), table)
+        if self._by_duckdb("edges", edge_type, staged, []):
+            return int(table.num_rows)
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for item in edge_items(self._stager.staged(self._schema.edge(edge_type), table)):
+        for item in edge_items(staged):
             groups.setdefault(item["ends"], []).append(item)
         self._write(
             "edges", edge_type, ":START_ID({}),:END_ID({})", groups, table, lambda it: [it["src"], it["dst"]]
         )
-        return table.num_rows
+        return int(table.num_rows)
 
     def _write(
         self,
@@ -176,6 +192,69 @@ class ImportFiles:
                 for ends, props in rows
             )
         self._args.append(f'--{"nodes" if kind == "nodes" else "relationships"}={name}={path}')
+
+    def _by_duckdb(self, kind: str, name: str, staged: pa.Table, texts: list[str]) -> bool:
+        """Write the batch to CSV with DuckDB when every property is a plain scalar of one JSON type and
+        the sources fit an array field: the same values the Python rows give, without a Python object per
+        row. False (nothing written) otherwise: the caller takes the row by row path."""
+        self._con.register("__imp", staged)
+        try:
+            columns = self._plain_columns(texts, edges=kind == "edges")
+            if columns is None:
+                return False
+            if kind == "nodes":
+                self._copy(kind, name, [(f"id:ID({name})", "id"), *columns], "TRUE")
+                return True
+            ends = self._con.execute("SELECT DISTINCT src_label, dst_label FROM __imp ORDER BY ALL").fetchall()
+            for src, dst in ends:
+                head = [(f":START_ID({src})", "src"), (f":END_ID({dst})", "dst"), ("id", "id")]
+                self._copy(kind, name, head + columns, f"src_label = '{src}' AND dst_label = '{dst}'")
+            return True
+        finally:
+            self._con.unregister("__imp")
+
+    def _plain_columns(self, texts: list[str], *, edges: bool) -> list[tuple[str, str]] | None:
+        """(header, SQL) of every column but the ids, or None when some value needs the row by row path."""
+        keys = [str(k) for (k,) in self._con.execute("SELECT DISTINCT unnest(json_keys(props)) FROM __imp").fetchall()]
+        if any(not _NAME.match(k) or k.startswith("_") or k in _RESERVED for k in keys):
+            return None
+        checks = ", ".join(
+            f"list(DISTINCT json_type(props, '$.{k}')), "
+            f"count(*) FILTER (json_type(props, '$.{k}') = 'UBIGINT' AND "
+            f"TRY_CAST(json_extract_string(props, '$.{k}') AS BIGINT) IS NULL), "
+            f"coalesce(max(length(json_extract_string(props, '$.{k}'))), 0)"
+            for k in keys
+        )
+        found = self._con.execute(f"SELECT {_ODD_SOURCES}{', ' if checks else ''}{checks} FROM __imp").fetchall()[0]
+        if found[0]:
+            return None
+        columns = [
+            ("first_seen:localdatetime", f"strftime(first_seen, '{_ISO}')"),
+            ("last_seen:localdatetime", f"strftime(last_seen, '{_ISO}')"),
+            ("_n:long", "n"),
+            *((f"{t}:string", t) for t in texts),
+            *([("_key:string", "key")] if edges else []),
+        ]
+        for i, k in enumerate(keys):
+            types, too_big, longest = found[1 + 3 * i : 4 + 3 * i]
+            kinds = {_JSON_KINDS.get(t, "?") for t in types if t not in (None, "NULL")}
+            if len(kinds) != 1 or "?" in kinds or too_big or longest > _MAX_TEXT:
+                return None
+            columns.append((f"{k}:{kinds.pop()}", f"json_extract_string(props, '$.{k}')"))
+        return [
+            *columns,
+            ("sources:string[]", _SOURCES),
+            ("confidence:double", "confidence"),
+            ("method:string", "method"),
+        ]
+
+    def _copy(self, kind: str, name: str, columns: list[tuple[str, str]], where: str) -> None:
+        stem = self.folder / f"{len(self._args):05d}_{name}"
+        header, data = stem.with_suffix(".header.csv"), stem.with_suffix(".csv")
+        header.write_text(",".join(h for h, _ in columns) + "\n", encoding="utf-8")
+        select = ", ".join(e for _, e in columns)
+        self._con.execute(f"COPY (SELECT {select} FROM __imp WHERE {where}) TO '{data}' (HEADER false)")
+        self._args.append(f'--{"nodes" if kind == "nodes" else "relationships"}={name}={header},{data}')
 
     def finish(self) -> Path:
         """Write the argument file and return its path."""

@@ -143,7 +143,7 @@ class Neo4jStore(GraphStore):
             return None
         copied: dict[str, int] = {}
         with tempfile.TemporaryDirectory(prefix="cluegraph-neo4j-import-") as tmp:
-            files = ImportFiles(Path(tmp), self.schema, DuckDBWriter(self._staging, self.schema))
+            files = ImportFiles(Path(tmp), self.schema, DuckDBWriter(self._staging, self.schema), self._staging)
             for kind, name, table in batches:
                 add = files.add_nodes if kind == "nodes" else files.add_edges
                 copied[name] = copied.get(name, 0) + add(name, table)
