@@ -179,9 +179,26 @@ def _confounders(risky: np.ndarray, is_conf: np.ndarray, scores: np.ndarray) -> 
     return {"confounders_top_100": round(found, 2), "confounders_by_chance": round(non_risky_top * share, 2)}
 
 
+def _by_crossings(people: pd.Series, truth_dir: Path, proj: Projection) -> pd.Series:
+    """``people`` with each stored person who made crossings mapped to the true person behind most of them
+    (``truth/crossings.csv``): an impostor whose only document is the victim's passport is the impostor, not
+    the victim (the document votes of ``truth_of_people`` give it to the victim)."""
+    from graph.ids import node_ids
+
+    made = proj.edges_of("MADE")
+    if not len(made):
+        return people
+    truth = pd.read_csv(truth_dir / "crossings.csv", dtype=str, usecols=["crossing_id", "person_id"])
+    truth["id"] = node_ids("Crossing", truth["crossing_id"]).to_pylist()
+    made_by = pd.DataFrame({"index": proj.src[made], "id": proj.ids(proj.dst[made])}).merge(truth[["id", "person_id"]])
+    votes = made_by.groupby(["index", "person_id"]).size().rename("n").reset_index()
+    best = votes.sort_values(["index", "n", "person_id"], ascending=[True, False, True]).drop_duplicates("index")
+    return best.set_index("index")["person_id"].combine_first(people)
+
+
 def _cluster_matches(people: pd.Series, clusters: Clusters, truth_dir: Path, proj: Projection) -> list[dict[str, Any]]:
-    truth_ids = people.copy()
-    truth_ids.index = proj.ids(people.index.to_numpy())
+    truth_ids = _by_crossings(people, truth_dir, proj)
+    truth_ids.index = proj.ids(truth_ids.index.to_numpy())
     found = [
         (row.cluster_id, int(row.rank), {truth_ids.get(p) for p in row.person_ids} - {None})
         for row in clusters.table.itertuples()
