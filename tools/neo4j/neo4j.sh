@@ -194,7 +194,7 @@ cmd_import() {  # offline bulk load: neo4j-admin's importer (in the same jars) i
     touch "$DBHOME/conf/neo4j.conf"
     cp="$TARGET/neo4j-launcher.jar:$(tr -d '\n' <"$TARGET/classpath.txt")"
     if ! NEO4J_HOME=$DBHOME NEO4J_CONF=$DBHOME/conf "$JAVA" -Xmx"$HEAP" -XX:+UseG1GC -cp "$cp" \
-            org.neo4j.cli.AdminTool database import full --overwrite-destination=true neo4j "@$args" \
+            org.neo4j.cli.AdminTool database import full --overwrite-destination=true --report-file="$RUN/import.report" neo4j "@$args" \
             >"$RUN/import.log" 2>&1; then
         say "import failed; last lines of $RUN/import.log:"
         tail -n 30 "$RUN/import.log" >&2
