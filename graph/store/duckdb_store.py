@@ -33,6 +33,12 @@ _EDGE_COLS = "eid, type, src, dst, src_label, dst_label, props, first_seen, last
 _TYPE_FILTER = " AND list_contains($types, e.type)"
 _SINCE_FILTER = " AND (e.last_seen IS NULL OR e.last_seen >= $since)"
 _UNTIL_FILTER = " AND (e.first_seen IS NULL OR e.first_seen <= $until)"
+# The edges among a set of nodes: their out-edges from the src index (node numbers as integer literals, see
+# ``_numbers``), kept when the other end is in the set too. The CTE is materialised so the dst test runs on
+# those few rows: with both tests in one WHERE, or the set bound as a list, DuckDB scans all edges (measured
+# on 5M edges, 1-20 nodes: p50 6 ms against 13 ms). Filtering in SQL keeps a hub's other edges out of Python.
+_SUBGRAPH_EDGES = f"""WITH hits AS MATERIALIZED (SELECT {_EDGE_COLS} FROM edges WHERE src IN ({{ids}}))
+SELECT * FROM hits WHERE dst IN ({{ids}})"""
 # Text search: candidates from the text index are read by number in slices of 256, 512...; past this many
 # read without finding enough, a scan is cheaper (reading a node by number costs ~40 us, a scan ~0.3 s).
 _FIRST_SLICE, _MAX_TESTED = 256, 8_000
@@ -330,13 +336,10 @@ class DuckDBStore(GraphStore):
     def subgraph(self, node_ids: Sequence[str]) -> Subgraph:
         """These nodes (those that exist) and every edge among them."""
         numbers = sorted({parse_id(i)[1] for i in node_ids})
-        nodes = self._con.execute(
-            f"SELECT {_NODE_COLS} FROM nodes WHERE nid IN (SELECT unnest($ids))", {"ids": numbers}
-        ).fetchall()
-        edges = self._con.execute(
-            f"""SELECT {_EDGE_COLS} FROM edges WHERE src IN (SELECT unnest($ids)) AND list_contains($ids, dst)""",
-            {"ids": numbers},
-        ).fetchall()
+        if not numbers:
+            return Subgraph(nodes=[], edges=[])
+        nodes = self._con.execute(f"SELECT {_NODE_COLS} FROM nodes WHERE nid IN ({_numbers(numbers)})").fetchall()
+        edges = self._con.execute(_SUBGRAPH_EDGES.replace("{ids}", _numbers(numbers))).fetchall()
         return Subgraph(nodes=self._nodes(nodes), edges=self._edges(edges))
 
     def edge_list(self, edge_types: Sequence[str] | None = None) -> pa.Table:
