@@ -148,28 +148,3 @@ def provenance_rules(table: pa.Table) -> list[Rule]:
             )
         )
     return rules
-
-
-def value_sql(table: pa.Table, props: Sequence[str]) -> dict[str, str]:
-    """SQL over the input rows for the stored values: ``props`` (JSON of the property columns, nulls left
-    out), ``first_seen``/``last_seen`` (UTC, each standing in for the other when one is missing),
-    ``sources`` (a sorted, distinct JSON array of text), ``confidence`` and ``method``."""
-    cols = table.column_names
-    pairs = ", ".join(f"'{p}', {q(p)}" for p in props)
-    first, last = (time_sql(table, t) for t in ("first_seen", "last_seen"))
-    sources = "'[]'::JSON"  # a JSON array of text, sorted and distinct (see duckdb_ddl)
-    if "sources" in cols:
-        typ = table.schema.field("sources").type
-        if pa.types.is_list(typ) or pa.types.is_large_list(typ):
-            sources = "to_json(list_sort(list_distinct(coalesce(sources, [])::VARCHAR[])))"
-        else:
-            one = "('[' || to_json(CAST(sources AS VARCHAR)) || ']')::JSON"
-            sources = f"CASE WHEN sources IS NULL THEN '[]'::JSON ELSE {one} END"
-    return {
-        "props": f"json_merge_patch('{{}}', json_object({pairs}))" if props else "NULL::JSON",
-        "first_seen": first or last or "NULL::TIMESTAMP",
-        "last_seen": last or first or "NULL::TIMESTAMP",
-        "sources": sources,
-        "confidence": "TRY_CAST(confidence AS DOUBLE)" if "confidence" in cols else "NULL::DOUBLE",
-        "method": "CAST(method AS VARCHAR)" if "method" in cols else "NULL::VARCHAR",
-    }

@@ -21,7 +21,6 @@ from graph.schema import EdgeType, NodeType, Schema
 from graph.store import duckdb_text
 from graph.store.base import Rows
 from graph.store.duckdb_ddl import SEP_SQL, hash63, id_string, norm_text, splitmix64
-from graph.store.duckdb_first_load import FreshEdges, edge_numbers_of
 from graph.store.duckdb_rules import (
     Rule,
     as_arrow,
@@ -33,7 +32,7 @@ from graph.store.duckdb_rules import (
     prop_columns,
     provenance_rules,
     q,
-    value_sql,
+    time_sql,
 )
 from graph.store.model import WriteResult
 
@@ -63,16 +62,6 @@ def _insert_columns(table: str, alias: str) -> tuple[str, str]:
     return ", ".join(cols), ", ".join(vals)
 
 
-# A stored item the staged row ``s`` surely leaves as it is (cheap tests, no JSON parsed): most rows of a
-# repeated batch. Only the others get their merged values computed and compared.
-_SAME = """((s.props IS NULL OR s.props::VARCHAR = t.props::VARCHAR)
-    AND (s.first_seen IS NULL OR s.first_seen >= t.first_seen)
-    AND (s.last_seen IS NULL OR s.last_seen <= t.last_seen)
-    AND s.sources::VARCHAR = t.sources::VARCHAR
-    AND (s.confidence IS NULL OR s.confidence = t.confidence)
-    AND (s.method IS NULL OR s.method = t.method))"""
-
-
 def _prop_sql(name: str) -> str:
     return f"json_extract_string(props, '$.{name}')"
 
@@ -97,8 +86,6 @@ class DuckDBWriter:
         # it again at the end of the block when nodes were written (``nodes_written``).
         self._text_index = text_index
         self.nodes_written = False
-        self._fresh = FreshEdges(con)
-        self._ends_known = False  # whether the batch being written has every end among the stored nodes
 
     # ---------------------------------------------------------------- public
     def upsert_nodes(self, label: str, rows: Rows) -> WriteResult:
@@ -108,7 +95,6 @@ class DuckDBWriter:
         if table.num_rows == 0:
             return WriteResult(0, 0, 0, 0)
         self.nodes_written = True
-        self._fresh.nodes_changed()
         try:
             fresh = self._stage_nodes(ntype, table)
             if fresh and self._text_index:
@@ -127,8 +113,7 @@ class DuckDBWriter:
             fresh = self._stage_edges(etype, table)
             if fresh:
                 return fresh
-            if not self._ends_known:
-                self._check_endpoints_exist(f"{edge_type} edges")
+            self._check_endpoints_exist(f"{edge_type} edges")
             return self._merge("edges", "eid", etype, rows=table.num_rows)
         finally:
             self._cleanup()
@@ -175,7 +160,6 @@ class DuckDBWriter:
             need_column(table, k, what, "key column is missing")
             check_key_type(table, k, what)
         rules = [Rule(empty(k), k, "key value is empty", MissingKeyError) for k in ntype.key]
-        rules += provenance_rules(table)
         canon = " || ".join(f"{SEP_SQL} || CAST({q(k)} AS VARCHAR)" for k in ntype.key)
         ids = f"{hash63('$label || ' + canon)} AS nid, $label AS label"
         return self._stage(table, what, ids, props, rules, {"label": ntype.name}, key="nid")
@@ -192,32 +176,14 @@ class DuckDBWriter:
         if etype.symmetric:
             src, dst = f"least({src}, {dst})", f"greatest({src}, {dst})"
         key = f"CAST({q(etype.key)} AS VARCHAR)" if etype.key else "NULL::VARCHAR"
-        params: dict[str, Any] = {"type": etype.name}
-        rules = edge_rules(etype) + provenance_rules(table)
-        numbers = edge_numbers_of(self._con, etype, table)  # None: an id does not parse (a rule names it)
-        if numbers is not None and "edges" in self._unindexed:  # a first load: the fast path, unless in doubt
-            done = self._fresh.insert(etype, table, numbers, value_sql(table, props), rules)
-            if done:
-                return done
-        # A big batch checks its ends in numpy (the careful path's anti-joins only name a missing one).
-        self._ends_known = numbers is not None and self._fresh.ends_stored(numbers[1], numbers[2])
-        if numbers is not None:
-            for name, column in zip(("__eid", "__src", "__dst"), numbers, strict=True):
-                table = table.append_column(name, pa.array(column))
-        else:
-            params["type_n"] = hash63_py(etype.name)
-        ends = (
-            "__src AS src, __dst AS dst"
-            if numbers is not None
-            else f"coalesce(TRY_CAST('0x' || right({src}, 16) AS BIGINT), 0) AS src, "
-            f"coalesce(TRY_CAST('0x' || right({dst}, 16) AS BIGINT), 0) AS dst"
-        )
         ids = (
-            f"$type AS type, {ends}, {label_of(src, etype.sources)} AS src_label, "
-            f"{label_of(dst, etype.targets)} AS dst_label, {key} AS key, "
-            + ("__eid AS eid" if numbers is not None else f"coalesce({hash63(key)}, 0) AS key_n")
+            f"$type AS type, coalesce(TRY_CAST('0x' || right({src}, 16) AS BIGINT), 0) AS src, "
+            f"coalesce(TRY_CAST('0x' || right({dst}, 16) AS BIGINT), 0) AS dst, "
+            f"{label_of(src, etype.sources)} AS src_label, "
+            f"{label_of(dst, etype.targets)} AS dst_label, {key} AS key, coalesce({hash63(key)}, 0) AS key_n"
         )
-        return self._stage(table, what, ids, props, rules, params, key="eid")
+        params = {"type": etype.name, "type_n": hash63_py(etype.name)}
+        return self._stage(table, what, ids, props, edge_rules(etype), params, key="eid")
 
     # ------------------------------------------------------------ validation
     def _raise_first_broken(self, table: pa.Table, what: str, rules: list[Rule]) -> None:
@@ -264,14 +230,28 @@ class DuckDBWriter:
     ) -> WriteResult | None:
         """Build ``__stage``: one row per distinct ``key``, provenance parsed, properties as JSON. When the
         fast path of a first load has already written the batch, return its result instead."""
-        v = value_sql(table, props)
+        rules = rules + provenance_rules(table)
+        cols = table.column_names
+        pairs = ", ".join(f"'{p}', {q(p)}" for p in props)
+        props_sql = f"json_merge_patch('{{}}', json_object({pairs}))" if props else "NULL::JSON"
+        first, last = (time_sql(table, t) for t in ("first_seen", "last_seen"))
+        first, last = first or last or "NULL::TIMESTAMP", last or first or "NULL::TIMESTAMP"
+        sources = "'[]'::JSON"  # a JSON array of text, sorted and distinct (see duckdb_ddl)
+        if "sources" in cols:
+            typ = table.schema.field("sources").type
+            if pa.types.is_list(typ) or pa.types.is_large_list(typ):
+                sources = "to_json(list_sort(list_distinct(coalesce(sources, [])::VARCHAR[])))"
+            else:
+                one = "('[' || to_json(CAST(sources AS VARCHAR)) || ']')::JSON"
+                sources = f"CASE WHEN sources IS NULL THEN '[]'::JSON ELSE {one} END"
+        conf = "TRY_CAST(confidence AS DOUBLE)" if "confidence" in cols else "NULL::DOUBLE"
+        method = "CAST(method AS VARCHAR)" if "method" in cols else "NULL::VARCHAR"
         bad = " | ".join(f"(CASE WHEN {r.bad} THEN {1 << i} ELSE 0 END)" for i, r in enumerate(rules)) or "0"
         select = (
-            f"SELECT __row, {bad}::BIGINT AS __bad, {ids}, {v['props']} AS props, {v['first_seen']} AS first_seen, "
-            f"{v['last_seen']} AS last_seen, {v['sources']} AS sources, {v['confidence']} AS confidence, "
-            f"{v['method']} AS method FROM __in"
+            f"SELECT __row, {bad}::BIGINT AS __bad, {ids}, {props_sql} AS props, {first} AS first_seen, "
+            f"{last} AS last_seen, {sources} AS sources, {conf} AS confidence, {method} AS method FROM __in"
         )
-        if key == "eid" and "__eid" not in table.column_names:  # mix type, ends and key (graph.ids.edge_number)
+        if key == "eid":  # mix the edge number from type, ends and key (graph.ids.edge_number)
             select = f"SELECT *, {splitmix64('xor($type_n::UHUGEINT, src::UHUGEINT)')} AS h1 FROM ({select})"
             select = f"SELECT *, {splitmix64('xor(h1, dst::UHUGEINT)')} AS h2 FROM ({select})"
             select = (
@@ -292,25 +272,34 @@ class DuckDBWriter:
         return None
 
     def _insert_fresh(self, select: str, params: dict[str, Any], rules: list[Rule], key: str) -> WriteResult | None:
-        """A first load of a label with indexes off: insert straight from the input, in key order, then check
-        what was inserted. Saves writing every row twice; if a row breaks a rule or repeats an id, the rows
-        are taken out again and the careful path reports it. (Edges have their own path: ``FreshEdges``.)"""
-        if key != "nid" or "nodes" not in self._unindexed:
+        """A first load of a label or edge type with indexes off: insert straight from the input, in key
+        order, then check what was inserted. Saves writing every row twice; if a row breaks a rule, repeats
+        an id or names a missing node, the rows are taken out again and the careful path reports it."""
+        table = "nodes" if key == "nid" else "edges"
+        scope = "label = $name" if table == "nodes" else "type = $name"
+        name = {"name": params["label"] if table == "nodes" else params["type"]}
+        if table not in self._unindexed or self._one(f"SELECT count(*) FROM {table} WHERE {scope}", name)[0]:
             return None
-        name = {"name": params["label"]}
-        if self._one("SELECT count(*) FROM nodes WHERE label = $name", name)[0]:
-            return None
-        before = [r for r in rules if not r.checked_after]
+        before = [r for r in rules if not r.checked_after]  # an id that does not parse names node 0: none
         broken = " OR ".join(f"coalesce({r.bad}, false)" for r in before) or "false"
         if self._one(f"SELECT count(*) FROM __in WHERE {broken}")[0]:
             return None
-        cols, vals = _insert_columns("nodes", "s")
-        vals = vals.replace("{text}", self._text_sql(self._schema.node(params["label"])).format(p="s.props"))
-        inserted = self._one(f"INSERT INTO nodes ({cols}) SELECT {vals} FROM ({select}) s ORDER BY s.nid", params)[0]
-        n, distinct = self._one("SELECT count(*), count(DISTINCT nid) FROM nodes WHERE label = $name", name)
-        if n == distinct:
+        cols, vals = _insert_columns(table, "s")
+        text = self._text_sql(self._schema.node(params["label"])) if table == "nodes" else "NULL"
+        vals = vals.replace("{text}", text.format(p="s.props"))
+        order = "s.nid" if table == "nodes" else "s.src"
+        inserted = self._one(f"INSERT INTO {table} ({cols}) SELECT {vals} FROM ({select}) s ORDER BY {order}", params)[
+            0
+        ]
+        n, distinct = self._one(f"SELECT count(*), count(DISTINCT {key}) FROM {table} WHERE {scope}", name)
+        missing = 0
+        if table == "edges":
+            for end in ("src", "dst"):
+                ends = f"(SELECT {end} FROM edges WHERE {scope}) e"
+                missing += self._one(f"SELECT count(*) FROM {ends} ANTI JOIN nodes n ON n.nid = e.{end}", name)[0]
+        if n == distinct and not missing:
             return WriteResult(rows=int(inserted), distinct=int(n), inserted=int(n), updated=0)
-        self._con.execute("DELETE FROM nodes WHERE label = $name", name)
+        self._con.execute(f"DELETE FROM {table} WHERE {scope}", name)
         return None
 
     def _dedupe(self, key: str) -> None:
@@ -395,8 +384,7 @@ class DuckDBWriter:
                   coalesce(s.method, t.method) AS method,
                   t.props AS o_props, t.first_seen AS o_first, t.last_seen AS o_last,
                   t.sources AS o_sources, t.confidence AS o_conf, t.method AS o_method
-                FROM __stage s JOIN {self._scope(table)} t ON t.{key} = s.{key}
-                WHERE NOT coalesce({_SAME}, false))
+                FROM __stage s JOIN {self._scope(table)} t ON t.{key} = s.{key})
               WHERE props IS DISTINCT FROM o_props OR first_seen IS DISTINCT FROM o_first
                  OR last_seen IS DISTINCT FROM o_last OR sources IS DISTINCT FROM o_sources
                  OR confidence IS DISTINCT FROM o_conf OR method IS DISTINCT FROM o_method""",
