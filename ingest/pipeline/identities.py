@@ -127,12 +127,17 @@ def resolve(batch: GraphBatch, store: GraphStore) -> Identities:
 
 def _from_person(table: pa.Table, person_of: pa.Table) -> pa.Table:
     """Person edges with ``src`` the Person of their ``record_ref`` (records without a person dropped)."""
+    return _sql("SELECT p.src, e.* EXCLUDE (record_ref, __i) FROM e JOIN p USING (record_ref) ORDER BY e.__i",
+                e=table.append_column("__i", pa.array(np.arange(table.num_rows))), p=person_of)
+
+
+def _sql(query: str, **tables: Any) -> pa.Table:
+    """``query`` over the given tables (by their keyword names) in a throwaway in-memory DuckDB, as Arrow."""
     con = duckdb.connect()
     try:
-        con.register("e", table.append_column("__i", pa.array(np.arange(table.num_rows))))
-        con.register("p", person_of)
-        return con.sql("SELECT p.src, e.* EXCLUDE (record_ref, __i) FROM e JOIN p USING (record_ref) "
-                       "ORDER BY e.__i").to_arrow_table()
+        for name, table in tables.items():
+            con.register(name, table)
+        return con.sql(query).to_arrow_table()
     finally:
         con.close()
 
@@ -148,29 +153,18 @@ def _persons(persons: pd.DataFrame, asg: pd.DataFrame, every: pd.DataFrame) -> p
     """Person nodes: the resolver's representative values; provenance from the person's records (first and
     last ``seen``, the first ``MAX_SOURCES`` references in sort order), aggregated in one DuckDB pass (a
     Python function per person took minutes at a million records)."""
-    con = duckdb.connect()
-    try:
-        con.register("a", asg[["record_ref", "person_key"]])
-        con.register("e", every.select(["record_ref", "seen"]))
-        agg = con.sql(f"""
-            SELECT a.person_key, min(e.t) AS first_seen, max(e.t) AS last_seen,
-                   list_slice(list_sort(list(a.record_ref)), 1, {MAX_SOURCES}) AS sources
-            FROM a LEFT JOIN (SELECT record_ref, TRY_CAST(nullif(seen, '') AS TIMESTAMP) AS t FROM e) e
-                 USING (record_ref)
-            GROUP BY a.person_key""").to_arrow_table()
-    finally:
-        con.close()
+    agg = _sql(f"""
+        SELECT a.person_key, min(e.t) AS first_seen, max(e.t) AS last_seen,
+               list_slice(list_sort(list(a.record_ref)), 1, {MAX_SOURCES}) AS sources
+        FROM a LEFT JOIN (SELECT record_ref, TRY_CAST(nullif(seen, '') AS TIMESTAMP) AS t FROM e) e
+             USING (record_ref)
+        GROUP BY a.person_key""", a=asg[["record_ref", "person_key"]], e=every.select(["record_ref", "seen"]))
     frame = persons.drop_duplicates("person_key")
     frame = frame.astype(object).where(frame.notna(), None)
     base = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
-    con = duckdb.connect()
-    try:
-        con.register("p", base.append_column("__o", pa.array(np.arange(base.num_rows))))
-        con.register("g", agg)
-        return con.sql("SELECT p.* EXCLUDE (__o), g.first_seen, g.last_seen, g.sources "
-                       "FROM p LEFT JOIN g USING (person_key) ORDER BY p.__o").to_arrow_table()
-    finally:
-        con.close()
+    return _sql("SELECT p.* EXCLUDE (__o), g.first_seen, g.last_seen, g.sources "
+                "FROM p LEFT JOIN g USING (person_key) ORDER BY p.__o",
+                p=base.append_column("__o", pa.array(np.arange(base.num_rows))), g=agg)
 
 
 def _candidates(cands: pd.DataFrame, first_ref: pd.Series) -> pa.Table:
