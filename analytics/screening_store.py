@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 
@@ -81,8 +82,14 @@ def _held_numbers(store: GraphStore) -> pd.Series:
     if holds.empty or docs.empty:
         return pd.Series(dtype=object)
     docs = pd.DataFrame({"dst": _ids(docs, store, "Document"), "number": docs["number"].astype(str)})
-    joined = holds.merge(docs, on="dst")
-    return joined.groupby("src")["number"].agg(lambda s: ";".join(sorted(set(s))))
+    joined = holds.merge(docs, on="dst")[["src", "number"]].drop_duplicates()
+    con = duckdb.connect()  # an in-memory engine over our own frame: one string_agg, not a lambda per person
+    try:
+        con.register("j", joined)
+        agg = con.sql("SELECT src, string_agg(number, ';' ORDER BY number) AS numbers FROM j GROUP BY src").df()
+    finally:
+        con.close()
+    return agg.set_index("src")["numbers"]
 
 
 def entries_frame(store: GraphStore) -> pd.DataFrame:
