@@ -41,6 +41,18 @@ def shot(page: Any, folder: Path, name: str) -> Path:
     return path
 
 
+def sign_in(page: Any, url: str, folder: Path, user: str, password: str, ready: str) -> None:
+    """Open ``url`` signed out (it must send us to the login page, shot as ``login``), sign in as ``user``,
+    and wait for the ``ready`` selector of the page we land on."""
+    page.goto(url)
+    assert "/login" in page.url
+    shot(page, folder, "login")
+    page.fill("#username", user)
+    page.fill("#password", password)
+    page.click("#login-button")
+    page.wait_for_selector(ready)
+
+
 def tap(page: Any, node_id: str) -> None:
     """Click a node on the cytoscape canvas where it is drawn (a real tap, as a user makes it)."""
     page.wait_for_function(

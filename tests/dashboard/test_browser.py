@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_helpers import CHROMIUM, chromium_or_skip, scene_size, shot, tap, wait_scene_above, wait_scene_below
+from browser_helpers import (
+    CHROMIUM,
+    chromium_or_skip,
+    scene_size,
+    shot,
+    sign_in,
+    tap,
+    wait_scene_above,
+    wait_scene_below,
+)
 from world_fixture import IVANOV, PHONE, ZHANG
 
 from dashboard.audit import AuditLog
@@ -71,13 +80,7 @@ def test_investigator_session_in_a_real_browser(dash_env: dict[str, Any], server
         page = browser.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True)
         page.set_default_timeout(15_000)
         # sign in
-        page.goto(f"{server}/search")
-        assert "/login" in page.url
-        shot(page, tmp_path, "login")
-        page.fill("#username", USER)
-        page.fill("#password", PASSWORD)
-        page.click("#login-button")
-        page.wait_for_selector("#search-input")
+        sign_in(page, f"{server}/search", tmp_path, USER, PASSWORD, "#search-input")
         # search by a transliteration variant (the store holds IURII; the query says YURIY)
         page.fill("#search-input", "Yuriy Ivanov")
         page.click("#search-button")

@@ -32,6 +32,7 @@ from browser_helpers import (
     drawn_node_ids,
     scene_size,
     shot,
+    sign_in,
     tap,
     update_screenshots,
     wait_scene_above,
@@ -166,7 +167,7 @@ def test_every_page_on_the_demo_world(demo_world: DemoWorld, demo_server: str, t
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.set_default_timeout(60_000)
-        _login(page, demo_server, folder)
+        sign_in(page, f"{demo_server}/worklist", folder, USER, PASSWORD, "#nav-user")
         _worklist_and_person(page, demo_world, folder)
         _explorer(page, demo_world, folder)
         _search(page, demo_world, folder)
@@ -175,16 +176,6 @@ def test_every_page_on_the_demo_world(demo_world: DemoWorld, demo_server: str, t
     names = {p.name for p in folder.glob("dashboard_*.png")}
     pages = ["login", "worklist", "person", "explore", "search", "clusters", "review", "audit"]
     assert {f"dashboard_{p}.png" for p in pages} <= names
-
-
-def _login(page: Any, server: str, folder: Path) -> None:
-    page.goto(f"{server}/worklist")
-    assert "/login" in page.url
-    shot(page, folder, "login")
-    page.fill("#username", USER)
-    page.fill("#password", PASSWORD)
-    page.click("#login-button")
-    page.wait_for_selector("#nav-user")
 
 
 def _worklist_and_person(page: Any, world: DemoWorld, folder: Path) -> None:
