@@ -52,10 +52,6 @@ class ScreenReport:
         return dict(self.__dict__)
 
 
-def _label_frame(store: GraphStore, label: str) -> pd.DataFrame:
-    return node_frame(store, label)
-
-
 def _ids(frame: pd.DataFrame, store: GraphStore, label: str) -> pd.Series:
     key = store.schema.node(label).key
     cols = [pa.array(frame[k].astype(str).tolist()) for k in key]
@@ -65,7 +61,7 @@ def _ids(frame: pd.DataFrame, store: GraphStore, label: str) -> pd.Series:
 def people_frame(store: GraphStore) -> pd.DataFrame:
     """Person nodes as screening candidates: ``id`` (node id), names, birth date, nationality and the
     numbers of the documents they hold (``HOLDS`` edges), ``;``-separated."""
-    nodes = _label_frame(store, "Person")
+    nodes = node_frame(store, "Person")
     if nodes.empty:
         return pd.DataFrame(columns=["id", *_PERSON_PROPS, "doc_number"])
     out = pd.DataFrame({"id": _ids(nodes, store, "Person")})
@@ -78,7 +74,7 @@ def people_frame(store: GraphStore) -> pd.DataFrame:
 
 def _held_numbers(store: GraphStore) -> pd.Series:
     holds = edge_frame(store, "HOLDS", ["src", "dst"])
-    docs = _label_frame(store, "Document")
+    docs = node_frame(store, "Document")
     if holds.empty or docs.empty:
         return pd.Series(dtype=object)
     docs = pd.DataFrame({"dst": _ids(docs, store, "Document"), "number": docs["number"].astype(str)})
@@ -94,7 +90,7 @@ def _held_numbers(store: GraphStore) -> pd.Series:
 
 def entries_frame(store: GraphStore) -> pd.DataFrame:
     """WatchlistEntry nodes: ``id`` (node id), ``list``, ``entry_id`` and the fields screening compares."""
-    nodes = _label_frame(store, "WatchlistEntry")
+    nodes = node_frame(store, "WatchlistEntry")
     if nodes.empty:
         return pd.DataFrame(columns=["id", "list", "entry_id", *_PERSON_PROPS, "doc_number"])
     out = pd.DataFrame({"id": _ids(nodes, store, "WatchlistEntry")})
