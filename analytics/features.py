@@ -104,7 +104,7 @@ def _links_of(store: GraphStore, persons: set[str]) -> dict[str, pd.DataFrame]:
     """MADE and BOOKED edges of ``persons``, USED, ON (and PAID_BY's ends) of their events, as ``src``/``dst``
     id frames in the order ``edge_frame`` gives (by edge number), from the store's edge list."""
     types = [*_LINK_LABELS, "PAID_BY"]
-    el = store.edge_list(types).select(["src", "dst", "src_label", "dst_label", "type", "eid"]).to_pandas()
+    el = store.edge_list(types, columns=["src", "dst", "src_label", "dst_label", "type", "eid"]).to_pandas()
     el = el.sort_values(["type", "eid"], kind="stable")
     who = np.array([parse_id(p)[1] for p in persons], dtype=np.int64)
     mine = el["type"].isin(["MADE", "BOOKED"]) & el["src"].isin(who)
@@ -272,7 +272,7 @@ def person_graph_features(store: GraphStore) -> pd.DataFrame:
     phones, e-mails, cards, addresses, documents, vehicles that another person links to as well),
     ``watchlist_hits``, ``case_links``, ``possible_duplicates`` (LISTED_AS, INVOLVED_IN, POSSIBLY_SAME_AS
     edges) and ``risk_score`` when propagation has written one. From ``edge_list`` (Arrow), vectorised."""
-    edges = store.edge_list().select(["src", "dst", "src_label", "dst_label", "type"]).to_pandas()
+    edges = store.edge_list(columns=["src", "dst", "src_label", "dst_label", "type"]).to_pandas()
     cols = ["p", "o", "ol", "type"]
     ends = pd.concat([
         edges.loc[edges["src_label"] == "Person", ["src", "dst", "dst_label", "type"]].set_axis(cols, axis=1),

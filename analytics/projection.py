@@ -194,7 +194,7 @@ def project(
     nids = nids[order]
     labels, label_names = _codes(nodes.column("label"))
     labels = labels[order]
-    edges = store.edge_list(list(edge_types))
+    edges = store.edge_list(list(edge_types), columns=["src", "dst", "type", "eid", "last_seen"])
     if not edge_types:  # the store reads "no filter" as every type
         edges = edges.slice(0, 0)
     where = pd.Index(nids)

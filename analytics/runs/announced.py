@@ -84,7 +84,7 @@ def _booked_trips(store: GraphStore, voyages: pd.DataFrame) -> pd.DataFrame:
     """``dst`` (a booking id), ``voyage_id``: the bookings on the window's voyages that someone booked, in the
     order of the ON edges' numbers. From the edge list (numbers, no properties): most bookings of a large
     store are on other days, and their properties are read only when some are not."""
-    ends = store.edge_list(["ON", "BOOKED"]).select(["src", "dst", "src_label", "type", "eid"]).to_pandas()
+    ends = store.edge_list(["ON", "BOOKED"], columns=["src", "dst", "src_label", "type", "eid"]).to_pandas()
     numbers = np.array([parse_id(v)[1] for v in voyages["voyage_id"]], dtype=np.int64)
     on = ends[(ends["type"] == "ON") & (ends["src_label"] == "Booking") & ends["dst"].isin(numbers)]
     on = on[on["src"].isin(ends.loc[ends["type"] == "BOOKED", "dst"])].sort_values("eid", kind="stable")

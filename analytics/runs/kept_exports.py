@@ -107,8 +107,8 @@ class KeptExports(GraphStore):
     def subgraph(self, node_ids: Sequence[str]) -> Subgraph:
         return self.store.subgraph(node_ids)
 
-    def edge_list(self, edge_types: Sequence[str] | None = None) -> pa.Table:
-        return self.store.edge_list(edge_types)
+    def edge_list(self, edge_types: Sequence[str] | None = None, *, columns: Sequence[str] | None = None) -> pa.Table:
+        return self.store.edge_list(edge_types, columns=columns)
 
     def node_table(self, labels: Sequence[str] | None = None) -> pa.Table:
         return self.store.node_table(labels)

@@ -29,6 +29,9 @@ TimeBound: TypeAlias = str | date | datetime | None
 
 MAX_DEPTH = 3
 
+#: The columns ``edge_list`` can return, in the order it returns them.
+EDGE_COLUMNS = ("src", "dst", "src_label", "dst_label", "type", "eid", "first_seen", "last_seen")
+
 
 class BulkWriter(Protocol):
     """Bulk upserts inside one transaction (see ``GraphStore.writer``)."""
@@ -103,9 +106,10 @@ class GraphStore(ABC):
         """These nodes (those that exist) and every edge among them."""
 
     @abstractmethod
-    def edge_list(self, edge_types: Sequence[str] | None = None) -> pa.Table:
+    def edge_list(self, edge_types: Sequence[str] | None = None, *, columns: Sequence[str] | None = None) -> pa.Table:
         """Every edge (of these types) as an Arrow table for analytics: ``src``, ``dst`` (63-bit node
-        numbers), ``src_label``, ``dst_label``, ``type``, ``eid``, ``first_seen``, ``last_seen``."""
+        numbers), ``src_label``, ``dst_label``, ``type``, ``eid``, ``first_seen``, ``last_seen``; only
+        ``columns`` of these when given (a whole-graph read need not carry text it does not use)."""
 
     @abstractmethod
     def node_table(self, labels: Sequence[str] | None = None) -> pa.Table:
@@ -174,6 +178,21 @@ def as_time(value: TimeBound, field: str) -> datetime | None:
         return datetime.fromisoformat(value)
     except (TypeError, ValueError):
         raise InvalidValueError("not an ISO date or time", field=field, value=value) from None
+
+
+def edge_columns(columns: Sequence[str] | None) -> list[str]:
+    """The ``edge_list`` columns asked for, in their store order; ``InvalidValueError`` names an unknown one.
+
+    >>> edge_columns(["dst", "src"])
+    ['src', 'dst']
+    """
+    if columns is None:
+        return list(EDGE_COLUMNS)
+    unknown = [c for c in columns if c not in EDGE_COLUMNS]
+    if unknown or not columns:
+        raise InvalidValueError(f"edge_list columns must be among {', '.join(EDGE_COLUMNS)}", field="columns",
+                                value=unknown[0] if unknown else "")
+    return [c for c in EDGE_COLUMNS if c in columns]
 
 
 def export_table(records: list[dict[str, Any]]) -> pa.Table:

@@ -21,7 +21,7 @@ from graph.errors import StoreError, StoreUnavailableError
 from graph.ids import format_id, parse_id
 from graph.schema import Schema, load_schema
 from graph.store import duckdb_export, duckdb_text
-from graph.store.base import BulkWriter, GraphStore, TimeBound
+from graph.store.base import BulkWriter, GraphStore, TimeBound, edge_columns
 from graph.store.duckdb_ddl import FORMAT_VERSION, INDEX_NAMES, INDEXES, TABLES, norm_text
 from graph.store.duckdb_writer import DuckDBWriter
 from graph.store.expand import Row, by_recency, expand
@@ -342,12 +342,13 @@ class DuckDBStore(GraphStore):
         edges = self._con.execute(_SUBGRAPH_EDGES.replace("{ids}", _numbers(numbers))).fetchall()
         return Subgraph(nodes=self._nodes(nodes), edges=self._edges(edges))
 
-    def edge_list(self, edge_types: Sequence[str] | None = None) -> pa.Table:
-        """Every edge (of these types) as Arrow, for analytics."""
+    def edge_list(self, edge_types: Sequence[str] | None = None, *, columns: Sequence[str] | None = None) -> pa.Table:
+        """Every edge (of these types) as Arrow, for analytics (only ``columns`` when given)."""
         for t in edge_types or ():
             self.schema.edge(t)
+        select = ", ".join(edge_columns(columns))  # names from a fixed list, never user text
         rel = self._con.sql(
-            """SELECT src, dst, src_label, dst_label, type, eid, first_seen, last_seen FROM edges
+            f"""SELECT {select} FROM edges
                WHERE $types IS NULL OR list_contains($types, type)""",
             params={"types": list(edge_types) if edge_types else None},
         )

@@ -28,7 +28,7 @@ from neo4j import exceptions as neo4j_errors
 from graph.errors import StoreError, StoreUnavailableError
 from graph.ids import format_id, parse_id
 from graph.schema import Schema, load_schema
-from graph.store.base import BulkWriter, GraphStore, TimeBound, export_table
+from graph.store.base import BulkWriter, GraphStore, TimeBound, edge_columns, export_table
 from graph.store.duckdb_ddl import TABLES, norm_text
 from graph.store.duckdb_writer import DuckDBWriter
 from graph.store.expand import Row, by_recency, expand
@@ -326,17 +326,18 @@ class Neo4jStore(GraphStore):
             edges += [self._edge(r["r"], r["a"], r["b"]) for r in recs]
         return Subgraph(nodes=nodes, edges=edges)
 
-    def edge_list(self, edge_types: Sequence[str] | None = None) -> pa.Table:
-        """Every edge (of these types) as Arrow, for analytics."""
+    def edge_list(self, edge_types: Sequence[str] | None = None, *, columns: Sequence[str] | None = None) -> pa.Table:
+        """Every edge (of these types) as Arrow, for analytics (only ``columns`` when given)."""
         for t in edge_types or ():
             self.schema.edge(t)
+        names = edge_columns(columns)
         recs = self._run(
             "MATCH (a)-[r]->(b) WHERE $types IS NULL OR type(r) IN $types "
             "RETURN a._n AS src, b._n AS dst, labels(a)[0] AS src_label, labels(b)[0] AS dst_label, type(r) AS type, "
             "r._n AS eid, r.first_seen AS first_seen, r.last_seen AS last_seen",
             types=list(edge_types) if edge_types else None,
         )
-        return _arrow(recs, EDGE_SCHEMA)
+        return _arrow(recs, pa.schema([EDGE_SCHEMA.field(n) for n in names]))
 
     def node_table(self, labels: Sequence[str] | None = None) -> pa.Table:
         """Every node (of these labels) as Arrow, for analytics."""

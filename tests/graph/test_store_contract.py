@@ -215,6 +215,19 @@ def test_edge_list_agrees_with_what_was_written(store: GraphStore) -> None:
     assert sorted(format_id("Person", n) for n in nodes.column("nid").to_pylist()) == sorted([ANNA, BORIS, CHEN, DANA])
 
 
+def test_edge_list_returns_only_the_columns_asked_for(store: GraphStore) -> None:
+    load_fixture(store)
+    whole = store.edge_list(["USES"])
+    narrow = store.edge_list(["USES"], columns=["type", "dst", "src"])
+    assert narrow.column_names == ["src", "dst", "type"]
+    assert sorted(narrow.to_pylist(), key=repr) == sorted(whole.select(["src", "dst", "type"]).to_pylist(), key=repr)
+
+
+def test_edge_list_names_an_unknown_column(store: GraphStore) -> None:
+    with pytest.raises(InvalidValueError, match="columns"):
+        store.edge_list(columns=["src", "props"])
+
+
 def test_stats_count_per_label_and_type(store: GraphStore) -> None:
     load_fixture(store)
     stats = store.stats().to_dict()
