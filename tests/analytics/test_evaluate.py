@@ -89,3 +89,21 @@ def test_the_riskiest_people_count_scheme_members_and_confounders_apart(tmp_path
     out = _riskiest_people(score, kinds, tmp_path, k=3)
     assert (out["scheme_members"], out["confounders"], out["listed"]) == (1, 2, {"P1": "FAMILY", "P2": "FAMILY"})
     assert out["confounders_by_chance"] == pytest.approx(2 * 2 / 9, abs=0.01)
+
+
+def test_an_unknown_baseline_is_refused_by_name() -> None:
+    from analytics.evaluate import check_baselines
+    from graph.errors import ClueGraphError
+
+    with pytest.raises(ClueGraphError, match="pagerank"):
+        check_baselines(["degree", "pagerank"])
+
+
+def test_the_report_names_the_baselines_left_out(tmp_path: Path) -> None:
+    from analytics.evaluate import Evaluation, write_report
+
+    ev = Evaluation(travellers={"propagation": _metrics(np.array([1, 0]), np.array([0.9, 0.1])),
+                                "degree": _metrics(np.array([1, 0]), np.array([0.1, 0.9]))},
+                    run={"baselines": "degree"})
+    md = write_report(ev, tmp_path).read_text()
+    assert "Baselines not run (left out with --baselines): rules_only, networkx_pagerank" in md
