@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.edifact.tokens import Segment, decode, tokenize
-from ingest.errors import Deviation
+from ingest.errors import Deviation, Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,24 +282,27 @@ def _order_parts(found: list[Message]) -> tuple[tuple[Message, ...], tuple[int, 
     devs: list[Deviation] = []
     for msg in found:
         assert msg.part is not None
-        where = {"message_index": msg.index, "segment_number": 1, "line": msg.unh.line, "tag": "UNH"}
         if msg.part in parts:
-            devs.append(Deviation(msg.file, "part-duplicate", f"part {msg.part} of {msg.access_ref!r} seen twice; "
-                                  "the later one is ignored", value=msg.unh.get(4), field="UNH 4", **where))
+            devs.append(_part_deviation(msg, "part-duplicate", f"part {msg.part} of {msg.access_ref!r} seen twice; "
+                                        "the later one is ignored"))
             continue
         parts[msg.part] = msg
     ordered = tuple(parts[n] for n in sorted(parts))
-    finals = [m.part for m in ordered if m.part_flag == "F"]
+    finals = [n for n in sorted(parts) if parts[n].part_flag == "F"]
     last = ordered[-1]
     single = len(ordered) == 1 and last.part == 1 and last.part_flag != "C"
     top = finals[0] if finals else max(parts)
     missing = tuple(n for n in range(1, top + 1) if n not in parts)
-    where = {"message_index": last.index, "segment_number": 1, "line": last.unh.line, "tag": "UNH",
-             "field": "UNH 4"}
     if missing:
-        devs.append(Deviation(last.file, "part-missing", f"parts {list(missing)} of {last.access_ref!r} are missing",
-                              severity="error", value=last.unh.get(4), **where))
+        devs.append(_part_deviation(last, "part-missing", f"parts {list(missing)} of {last.access_ref!r} are missing",
+                                    severity="error"))
     if not finals and not single:
-        devs.append(Deviation(last.file, "part-final-missing", f"no final part (F) of {last.access_ref!r}",
-                              severity="error", value=last.unh.get(4), **where))
+        devs.append(_part_deviation(last, "part-final-missing", f"no final part (F) of {last.access_ref!r}",
+                                    severity="error"))
     return ordered, missing, devs
+
+
+def _part_deviation(msg: Message, rule: str, detail: str, *, severity: Severity = "warning") -> Deviation:
+    """A deviation about a multi-part message, placed at its UNH (element 4 holds the part number)."""
+    return Deviation(msg.file, rule, detail, severity=severity, message_index=msg.index, segment_number=1,
+                     line=msg.unh.line, tag="UNH", field="UNH 4", value=msg.unh.get(4))

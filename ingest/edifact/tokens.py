@@ -47,7 +47,7 @@ class Separators:
         """Separators from the six characters that follow ``UNA``."""
         if len(advice) != 6:
             raise EdifactError("UNA service string advice needs 6 characters", file=file, field="UNA", value=advice)
-        comp, elem, dec, rel, rep, term = advice
+        comp, elem, dec, rel, rep, term = tuple(advice)  # six one-character strings
         seps = cls(comp, elem, dec, rel, None if rep in (" ", comp, elem, rel, term) else rep, term)
         if len({comp, elem, rel, term}) != 4 or (term in _WS and term != " "):
             raise EdifactError("UNA separators must be four distinct characters", file=file, field="UNA",

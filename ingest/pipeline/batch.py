@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 import duckdb
 import numpy as np
@@ -48,7 +49,7 @@ def schema() -> Schema:
     return _SCHEMA
 
 
-Frame = pd.DataFrame | pa.Table
+Frame: TypeAlias = pd.DataFrame | pa.Table
 
 
 def as_table(frame: Frame) -> pa.Table:

@@ -149,7 +149,7 @@ def _edge_keys(etype: str) -> list[str]:
     return ["src", "dst"] + ([key] if key else [])
 
 
-def _persons(persons: pd.DataFrame, asg: pd.DataFrame, every: pd.DataFrame) -> pa.Table:
+def _persons(persons: pd.DataFrame, asg: pd.DataFrame, every: pa.Table) -> pa.Table:
     """Person nodes: the resolver's representative values; provenance from the person's records (first and
     last ``seen``, the first ``MAX_SOURCES`` references in sort order), aggregated in one DuckDB pass (a
     Python function per person took minutes at a million records)."""

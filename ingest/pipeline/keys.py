@@ -39,7 +39,9 @@ def text(s: pd.Series) -> pd.Series:
         out = s.astype(object).where(s.notna(), None)
         out = out.map(lambda v: v.strip() if isinstance(v, str) else v)
         miss = pd.isna(out).to_numpy() | out.isin(_MISSING).to_numpy()
-        return pd.Series(np.where(miss, None, out.to_numpy(dtype=object)), index=s.index, dtype=object)
+        vals = out.to_numpy(dtype=object, copy=True)
+        vals[miss] = None
+        return pd.Series(vals, index=s.index, dtype=object)
     arr = pc.utf8_trim_whitespace(arr)
     arr = pc.if_else(pc.is_in(arr, value_set=pa.array(_MISSING)), pa.scalar(None, arr.type), arr)
     return pd.Series(arr.to_numpy(zero_copy_only=False), index=s.index, dtype=object)

@@ -21,6 +21,17 @@ from ingest.pipeline.people import normalise_people
 Problem = Callable[[str, int | None, int | None, str, str, str, str], None]
 
 
+def report_problems(problems: list[tuple[int, str, str, str]], names: pd.Series, records: pd.DataFrame,
+                    problem: Problem) -> None:
+    """Each value ``normalise_people`` could not read, as a problem at its file (``names``, by row), message
+    and segment (``records``' ``message_index`` and ``segment_number``)."""
+    if not problems:
+        return
+    files, msgs, segs = names.tolist(), records["message_index"].tolist(), records["segment_number"].tolist()
+    for pos, fld, value, err in problems:
+        problem(files[pos], msgs[pos], segs[pos], fld, value, "normalise-" + fld, err)
+
+
 def _legs(trav: pd.DataFrame) -> pd.DataFrame:
     """One row per traveller and leg: ``pos`` (the traveller's row), carrier, flight, ports, times."""
     rows = []
@@ -52,9 +63,7 @@ def map_paxlst(trav: pd.DataFrame, names: pd.Series, batch: GraphBatch, problem:
     names = names.reset_index(drop=True)
     ref = edi_refs(names, trav["message_index"], trav["segment_number"])
     people, problems = normalise_people(trav)
-    for pos, fld, value, err in problems:
-        problem(names.iat[pos], trav["message_index"].iat[pos], trav["segment_number"].iat[pos], fld, value,
-                "normalise-" + fld, err)
+    report_problems(problems, names, trav, problem)
     legs = _legs(trav)
     t_leg = utc(text(legs["arr_time"]).fillna(text(legs["dep_time"])))
     leg_ref = ref.iloc[legs["pos"]].reset_index(drop=True)

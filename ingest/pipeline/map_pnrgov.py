@@ -18,7 +18,7 @@ import pandas as pd
 import ingest.normalise as n
 from ingest.pipeline.batch import GraphBatch
 from ingest.pipeline.keys import edi_refs, flight_numbers, ids, text, utc
-from ingest.pipeline.map_paxlst import Problem
+from ingest.pipeline.map_paxlst import Problem, report_problems
 from ingest.pipeline.people import normalise_people
 
 _DIGITS = re.compile(r"^\d{10,15}$")
@@ -151,9 +151,7 @@ def map_passengers(pax: pd.DataFrame, by_booking: pd.DataFrame, names: dict[str,
     name = pax["file"].map(names)
     ref = edi_refs(name, pax["message_index"], pax["segment_number"])
     people, problems = normalise_people(pax)
-    for pos, fld, value, err in problems:
-        problem(name.iat[pos], pax["message_index"].iat[pos], pax["segment_number"].iat[pos], fld, value,
-                "normalise-" + fld, err)
+    report_problems(problems, name, pax, problem)
     key = pax["file"].astype(str) + "|" + pax["message_index"].astype(str) + "|" + text(pax["locator"]).fillna("")
     booking = key.map(by_booking["booking"])
     seat = pax["seats"].map(lambda s: s[0] if isinstance(s, list) and s else None)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 import ingest.normalise as n
@@ -33,7 +34,8 @@ _RULES: list[tuple[str, Callable[[pd.Series], pd.DataFrame], str]] = [
 
 
 def _doc_numbers(v: pd.Series) -> pd.DataFrame:
-    out, errs = [], []
+    out: list[str | None] = []
+    errs: list[str | None] = []
     for value in v.tolist():
         try:
             out.append(n.normalise_doc_number(value))
@@ -52,7 +54,7 @@ def _on_distinct(s: pd.Series, fn: Callable[[pd.Series], pd.DataFrame], column: 
     res = fn(pd.Series(list(uniques), dtype=object)).reset_index(drop=True)
     vals = pd.concat([res[column].astype(object), pd.Series([None], dtype=object)], ignore_index=True)
     errs = pd.concat([res["error"].astype(object), pd.Series([None], dtype=object)], ignore_index=True)
-    pick = [c if c >= 0 else len(res) for c in codes]
+    pick = np.where(codes >= 0, codes, len(res))  # a missing value (code -1) takes the None appended above
     return (pd.Series(vals.to_numpy()[pick], index=s.index, dtype=object),
             pd.Series(errs.to_numpy()[pick], index=s.index, dtype=object))
 

@@ -161,16 +161,21 @@ class Reading:
         self.deviations(res.deviations)
         self.quarantined(res.quarantined)
         book, pax = res.bookings, res.passengers
-        bdup = book.duplicated(["content_hash", "locator", "push_date"]).to_numpy() if len(book) else None
-        if len(book):
-            self._count(book["file"].map(self.name_of), bdup)
-        pdup = pax.duplicated(["content_hash", "locator"]).to_numpy() if len(pax) else None
-        if len(pax):
-            self._count(pax["file"].map(self.name_of), pdup)
         names = {p: self.name_of(p) for p in set(book["file"]) | set(pax["file"]) | set(res.segments["file"])}
-        by_booking = map_bookings(book[~bdup] if len(book) else book, res.segments, names, self.batch)
+        new_book = self._new_rows(book, ["content_hash", "locator", "push_date"])
+        new_pax = self._new_rows(pax, ["content_hash", "locator"])
+        by_booking = map_bookings(new_book, res.segments, names, self.batch)
         if len(pax):
-            map_passengers(pax[~pdup], by_booking, names, self.batch, self.problem)
+            map_passengers(new_pax, by_booking, names, self.batch, self.problem)
+
+    def _new_rows(self, frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+        """The rows of ``frame`` whose ``keys`` were not seen before in it; every row is counted in its file's
+        report as loaded or duplicate."""
+        if not len(frame):
+            return frame
+        dup = frame.duplicated(keys).to_numpy()
+        self._count(frame["file"].map(self.name_of), dup)
+        return frame[~dup]
 
     def _count(self, names: pd.Series, dup: Any) -> None:
         for name, d in zip(names.tolist(), dup.tolist(), strict=True):

@@ -684,10 +684,11 @@ def _check_column(column: pd.Series, f: Field, done: Done) -> tuple[pd.Series, C
             u = pd.Series(np.asarray(uniques, dtype=object), dtype=object).str.strip()
             out, err, finding = check(u, f, done)
 
-            def back(x: pd.Series | None) -> pd.Series | None:
-                return None if x is None else x.take(codes).set_axis(column.index)
+            def back(x: pd.Series) -> pd.Series:
+                return x.take(codes).set_axis(column.index)
 
-            return back(u), ({k: back(v) for k, v in out.items()}, back(err), back(finding))  # type: ignore[misc]
+            return back(u), ({k: back(v) for k, v in out.items()}, None if err is None else back(err),
+                             None if finding is None else back(finding))
     s = column.str.strip()
     return s, check(s, f, done)
 
