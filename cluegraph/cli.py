@@ -130,9 +130,9 @@ def neighbours(
     table.add_column("id", no_wrap=True)
     table.add_column("label", no_wrap=True)
     table.add_column("summary")
-    for node in sorted(hood.nodes, key=lambda n: (hood.hops[n.id], n.label, n.summary())):
-        if node.id != node_id:
-            table.add_row(str(hood.hops[node.id]), node.id, node.label, escape(node.summary()))
+    for near in sorted(hood.nodes, key=lambda n: (hood.hops[n.id], n.label, n.summary())):
+        if near.id != node_id:
+            table.add_row(str(hood.hops[near.id]), near.id, near.label, escape(near.summary()))
     Console().print(table)
     if hood.truncated:
         console.print(f"[yellow]truncated at {limit}: more neighbours exist (raise --limit)[/]")

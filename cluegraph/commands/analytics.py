@@ -159,9 +159,9 @@ def clusters_command(
     table = Table(title="top clusters", title_justify="left")
     for col in ("rank", "cluster_id", "score", "size", "first reason"):
         table.add_column(col)
-    for row in result.table.head(10).itertuples():
-        first = row.reasons[0]["text"] if row.reasons else ""
-        table.add_row(str(row.rank), row.cluster_id, f"{row.score:.3f}", str(row.size), escape(first[:90]))
+    for row in result.table.head(10).to_dict("records"):
+        first = row["reasons"][0]["text"] if row["reasons"] else ""
+        table.add_row(str(row["rank"]), row["cluster_id"], f"{row['score']:.3f}", str(row["size"]), escape(first[:90]))
     Console().print(table)
 
 

@@ -4,7 +4,7 @@ bar per file and stage and a closing summary table (``--report FILE`` also write
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,6 +14,9 @@ from rich.table import Table
 from cluegraph.cli import StoreOption, _fail, _store_uri, app, console
 from graph.errors import ClueGraphError, InvalidInputError
 
+if TYPE_CHECKING:  # the pipeline is imported when the command runs, not when the CLI starts
+    from ingest.pipeline.report import FileReport, IngestReport
+
 ENCODINGS = ("utf-8", "gb18030")
 
 
@@ -21,32 +24,35 @@ ENCODINGS = ("utf-8", "gb18030")
 MAX_ROWS = 25
 
 
-def _rows(report: object) -> list[tuple[str, str, int, int, int, int, int]]:
+Row = tuple[str, str, int, int, int, int, int]
+
+
+def _rows(report: IngestReport) -> list[Row]:
     """Table rows: per file, or per family and kind when there are many files."""
-    files = report.files  # type: ignore[attr-defined]
+    files = report.files
     if len(files) <= MAX_ROWS:
         return [(escape(f.file) + (f" [red](error: {escape(f.error)})[/]" if f.error else ""), f.kind or f.family,
                  f.read, f.loaded, f.quarantined, f.duplicates, f.deviation_count) for f in files]
-    groups: dict[str, list[object]] = {}
+    groups: dict[str, list[FileReport]] = {}
     for f in files:
         groups.setdefault(f.kind or f.family, []).append(f)
-    rows = []
+    rows: list[Row] = []
     for kind, fs in groups.items():
-        errors = sum(1 for f in fs if f.error)  # type: ignore[attr-defined]
+        errors = sum(1 for f in fs if f.error)
         label = f"{len(fs)} files" + (f" [red]({errors} unreadable)[/]" if errors else "")
-        rows.append((label, kind, *(sum(getattr(f, k) for f in fs) for k in
-                                    ("read", "loaded", "quarantined", "duplicates", "deviation_count"))))
-    return rows  # type: ignore[return-value]
+        rows.append((label, kind, sum(f.read for f in fs), sum(f.loaded for f in fs), sum(f.quarantined for f in fs),
+                     sum(f.duplicates for f in fs), sum(f.deviation_count for f in fs)))
+    return rows
 
 
-def _summary(report: object) -> Table:
+def _summary(report: IngestReport) -> Table:
     """The closing table: one row per source file (or family), then the totals."""
     table = Table(title="ingest summary", title_justify="left")
     for col in ("file", "family", "read", "loaded", "quarantined", "duplicates", "deviations"):
         table.add_column(col, justify="left" if col in ("file", "family") else "right")
     for name, kind, *counts in _rows(report):
         table.add_row(name, kind, *(f"{c:,}" for c in counts))
-    t = report.totals()  # type: ignore[attr-defined]
+    t = report.totals()
     table.add_row("[bold]total[/]", "", f"{t['read']:,}", f"{t['loaded']:,}", f"{t['quarantined']:,}",
                   f"{t['duplicates']:,}", f"{t['deviation_count']:,}")
     return table
