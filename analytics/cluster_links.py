@@ -15,7 +15,9 @@ weight on a pair of people, summed over the evidence:
   together, looked for around known risk only (the people of the seeds, their identifiers' people, and
   whoever repeatedly travels with them, ``voyage_rounds`` times over): all pairs on all voyages would be
   quadratic in the voyages' sizes, and a family's shared trips are already in its bookings;
-- **case co-subjects** (1) and **possible same identity** (``POSSIBLY_SAME_AS``, 1).
+- **case co-subjects** (1) and **possible same identity** (``POSSIBLY_SAME_AS``): ``1 / d`` where ``d`` is
+  the larger number of possible identities either end has, so a name-only record of a common name (JOHN
+  ROBERTS, possibly any of 16 people) binds none of them, while two records that can only be each other weigh 1.
 
 >>> links = pd.DataFrame({"p": [1, 2, 1], "i": [9, 9, 8], "w": [0.8, 0.8, 1.0]})
 >>> identifier_pairs(links).to_dict("records")
@@ -150,6 +152,25 @@ def co_voyage_pairs(proj: Projection, start: np.ndarray, config: RunConfig) -> p
         return pd.DataFrame({"p": [], "q": [], "n": [], "w": []})
     out = pd.concat(found, ignore_index=True).groupby(["p", "q"])["n"].max().reset_index()
     return out.assign(w=np.minimum(out["n"] / 2.0, 2.0))
+
+
+def same_identity_pairs(proj: Projection) -> pd.DataFrame:
+    """``POSSIBLY_SAME_AS`` pairs (``p < q``) weighing ``1 / d`` (``possible_identity_weights``)."""
+    same = proj.edges_of("POSSIBLY_SAME_AS")
+    return possible_identity_weights(proj.src[same], proj.dst[same])
+
+
+def possible_identity_weights(a: np.ndarray, b: np.ndarray) -> pd.DataFrame:
+    """Pairs ``p < q`` of possible same identities weighing ``1 / d``, ``d`` the larger of the two ends'
+    numbers of possible identities: a record that may be any of three people binds none of them alone.
+
+    >>> possible_identity_weights(np.array([1, 1, 1, 5]), np.array([2, 3, 4, 6])).round(2).to_dict("list")
+    {'p': [1, 1, 1, 5], 'q': [2, 3, 4, 6], 'w': [0.33, 0.33, 0.33, 1.0]}
+    """
+    pairs = pd.DataFrame({"p": np.minimum(a, b), "q": np.maximum(a, b)}).drop_duplicates()
+    degree = pd.concat([pairs["p"], pairs["q"]]).value_counts()
+    fan = np.maximum(degree.reindex(pairs["p"]).to_numpy(), degree.reindex(pairs["q"]).to_numpy())
+    return pairs.assign(w=1.0 / fan).reset_index(drop=True)
 
 
 def clique(groups: pd.DataFrame, weight: float) -> pd.DataFrame:

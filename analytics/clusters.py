@@ -38,6 +38,7 @@ from analytics.cluster_links import (
     co_voyage_pairs,
     identifier_pairs,
     person_identifier,
+    same_identity_pairs,
 )
 from analytics.config import RunConfig
 from analytics.projection import Projection, project
@@ -103,19 +104,12 @@ def cluster_graph(
     """The people-to-people evidence graph (``analytics.cluster_links``), vertices in node-number order."""
     c = config.clusters
     idents = person_identifier(proj, spec, c.min_specificity)
-    same = proj.edges_of("POSSIBLY_SAME_AS")
     pairwise = pd.concat(
         [
             co_travel_pairs(proj, config)[["p", "q", "w"]],
             co_voyage_pairs(proj, _risk_people(proj, seeds, idents), config)[["p", "q", "w"]],
             clique(case_groups(seeds), 1.0),
-            pd.DataFrame(
-                {
-                    "p": np.minimum(proj.src[same], proj.dst[same]),
-                    "q": np.maximum(proj.src[same], proj.dst[same]),
-                    "w": 1.0,
-                }
-            ),
+            same_identity_pairs(proj),
         ],
         ignore_index=True,
     )
@@ -137,7 +131,7 @@ def _evidence(graph: ClusterGraph, membership: np.ndarray) -> tuple[np.ndarray, 
     idents = idents.assign(c=com.reindex(idents["p"]).to_numpy())
     inside = idents.groupby(["i", "c"])["p"].transform("size")
     evidence = idents[inside >= 2].groupby("p").size().reindex(graph.vertices, fill_value=0).to_numpy()
-    alone = (inside >= 2) & (idents["document"] | idents["personal"]) & ((inside >= 3) | ~idents["card"])
+    alone = (inside >= 2) & (idents["document"] | idents["personal"]) & ~idents["card"]
     pl = graph.pair_links
     same = com.reindex(pl["p"]).to_numpy() == com.reindex(pl["q"]).to_numpy()
     ends = np.concatenate([pl["p"].to_numpy()[same], pl["q"].to_numpy()[same]])
@@ -178,6 +172,37 @@ def _prune(graph: ClusterGraph, membership: np.ndarray, rounds: int = 4) -> np.n
         if not loose.any():
             break
         membership[loose] = -1
+    return membership
+
+
+def conflict_holders(proj: Projection, seeds: pd.DataFrame | None, config: RunConfig) -> pd.DataFrame:
+    """(person ``p``, document ``g``) of the holders of every document two or more people hold who cannot be
+    one person (a document conflict seed at full weight: their birth dates or sexes disagree)."""
+    if seeds is None or not len(seeds) or config.seeds.document_conflict <= 0:
+        return pd.DataFrame({"p": np.zeros(0, dtype=np.int64), "g": np.zeros(0, dtype=np.int64)})
+    full = seeds[(seeds["kind"] == "document_conflict") & (seeds["weight"] >= config.seeds.document_conflict)]
+    holds = proj.edges_of("HOLDS")
+    held = pd.DataFrame({"p": proj.src[holds], "g": proj.dst[holds]})
+    return held[held["g"].isin(full["index"].astype(np.int64))].drop_duplicates().reset_index(drop=True)
+
+
+def split_off(graph: ClusterGraph, membership: np.ndarray, groups: pd.DataFrame) -> np.ndarray:
+    """``membership`` with each group of ``groups`` (person ``p``, group ``g``) made a community of its own:
+    the people one document is shared by, when they cannot be one person, are a lead by themselves (the
+    victim's family is not the impostor's, nor the impostor's fellow passengers). A person in several groups
+    stays in the first (by group).
+
+    >>> g = ClusterGraph(np.array([3, 5, 7]), np.array([0, 1]), np.array([1, 2]), np.ones(2), None, None)
+    >>> split_off(g, np.array([0, 0, 0]), pd.DataFrame({"p": [3, 5], "g": [9, 9]})).tolist()
+    [1, 1, 0]
+    """
+    membership = membership.copy()
+    groups = groups[np.isin(groups["p"].to_numpy(), graph.vertices)].sort_values(["g", "p"])
+    groups = groups.drop_duplicates("p")
+    if groups.empty:
+        return membership
+    number = pd.factorize(groups["g"])[0] + membership.max(initial=-1) + 1
+    membership[np.searchsorted(graph.vertices, groups["p"].to_numpy())] = number
     return membership
 
 
@@ -286,6 +311,7 @@ def find_clusters(
     seeds = step("seeds", find_seeds, store, proj, config, spec=spec)
     graph = step("graph", cluster_graph, proj, spec, config, seeds)
     membership = step("leiden", leiden, graph, config)
+    membership = split_off(graph, membership, conflict_holders(proj, seeds, config))
     members = step("prune", _communities, graph, membership, config.clusters.min_size)
     members["id"] = proj.ids(members["index"].to_numpy())
     table = step("score", score_clusters, proj, spec, seeds, members, config)
