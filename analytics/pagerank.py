@@ -4,16 +4,18 @@ The answer is the fixed point of the power iteration::
 
     r <- restart * s + (1 - restart) * (W D^-1 r + dangling(r) * s)
 
-found as a linear system. With ``x = D^1/2 y``, ``(I - (1 - restart) D^-1/2 W D^-1/2) y = restart D^-1/2 s``
-is symmetric positive definite (eigenvalues in [restart, 2 - restart]), so conjugate gradients solve it in
-about half the sparse products of the power iteration. Nodes without links hold ``x = restart * s``; the
+found as a linear system. With ``x = D z``, ``(D - (1 - restart) W) z = restart s`` is symmetric and
+positive definite on the linked nodes, and conjugate gradients preconditioned by ``D`` solve it in about half
+the sparse products of the power iteration: the same iterates as plain conjugate gradients on the normalised
+``I - (1 - restart) D^-1/2 W D^-1/2`` (eigenvalues in [restart, 2 - restart]), but each product is one with
+``W`` itself, so no normalised copy of the matrix is built. Nodes without links hold ``x = restart * s``; the
 dangling return is a rank-one term that only rescales ``x``, so ``r = x / sum(x)``.
 
 The products run in float32 (half the memory traffic, measured 1.6x faster at 1M nodes) inside an
 iterative refinement: each round takes the true residual in float64, solves for the correction in float32
 and adds it in float64, so the result is as exact as a float64 solve. The stopping test is the power
 iteration's own, on that float64 residual: the L1 change one more power step would make (bounded by
-``|D^1/2 residual|_1 + |mass error|``, over ``sum(x)``) below ``tol``.
+``|residual|_1 + |mass error|``, over ``sum(x)``) below ``tol``.
 
 >>> import scipy.sparse as sp
 >>> w = sp.csr_matrix(np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]], dtype=float))
@@ -36,45 +38,39 @@ def _dot(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.einsum("i,i->", a, b))
 
 
-def _normalised(matrix: sp.csr_matrix, inv_root: np.ndarray) -> np.ndarray:
-    """The values of ``D^-1/2 W D^-1/2`` in the CSR order of ``matrix``."""
-    data = np.repeat(inv_root, np.diff(matrix.indptr))
-    data *= matrix.data
-    data *= inv_root[matrix.indices]
-    return data
-
-
 def _correction(
-    norm32: sp.csr_matrix, rhs: np.ndarray, walk: float, reduce: float, budget: int
+    walk32: sp.csr_matrix, d32: np.ndarray, inv_d32: np.ndarray, rhs: np.ndarray, reduce: float, budget: int
 ) -> tuple[np.ndarray, int]:
-    """Conjugate gradients in float32 for ``(I - walk N) e = rhs``, until the residual is ``reduce`` times
-    its start (2-norm) or ``budget`` products are spent; returns ``e`` and the products."""
+    """Conjugate gradients in float32, preconditioned by ``D``, for ``(D + walk32) e = rhs`` (``walk32`` holds
+    ``-(1 - restart) W``), until the preconditioned residual ``res . D^-1 res`` is ``reduce**2`` times its start
+    or ``budget`` products are spent; returns ``e`` and the products."""
     e = np.zeros(len(rhs), dtype=np.float32)
     res = rhs.astype(np.float32)
-    p, tmp = res.copy(), np.empty_like(res)
-    rr = _dot(res, res)
-    if rr == 0:
+    h = res * inv_d32
+    p, tmp = h.copy(), np.empty_like(res)
+    rh = _dot(res, h)
+    if rh == 0:
         return e, 0
-    stop, w32, it = rr * reduce * reduce, np.float32(walk), 0
+    stop, it = rh * reduce * reduce, 0
     for it in range(1, budget + 1):  # noqa: B007 (the count is returned)
-        q = norm32 @ p
-        q *= -w32
-        q += p
-        step = np.float32(rr / _dot(p, q))
+        q = walk32 @ p
+        np.multiply(d32, p, out=tmp)
+        q += tmp
+        step = np.float32(rh / _dot(p, q))
         np.multiply(p, step, out=tmp)
         e += tmp
         np.multiply(q, step, out=tmp)
         res -= tmp
-        rr, rr_old = _dot(res, res), rr
-        if rr <= stop:
+        np.multiply(res, inv_d32, out=h)
+        rh, rh_old = _dot(res, h), rh
+        if rh <= stop:
             break
-        p *= np.float32(rr / rr_old)
-        p += res
+        p *= np.float32(rh / rh_old)
+        p += h
     return e, it
 
 
-def personalised_pagerank(
-    matrix: sp.csr_matrix,
+def personalised_pagerank(    matrix: sp.csr_matrix,
     restart_to: np.ndarray,
     *,
     restart: float = 0.25,
@@ -93,30 +89,30 @@ def personalised_pagerank(
     s = s / s.sum()
     d = np.asarray(matrix.sum(axis=1)).ravel()
     linked = d > 0
-    root = np.sqrt(d)
-    inv_root = np.divide(1.0, root, out=np.zeros_like(root), where=linked)
-    data = _normalised(matrix, inv_root)
-    norm = sp.csr_matrix((data, matrix.indices, matrix.indptr), shape=matrix.shape)
-    norm32 = sp.csr_matrix((data.astype(np.float32), matrix.indices, matrix.indptr), shape=matrix.shape)
+    inv_d = np.divide(1.0, d, out=np.zeros_like(d), where=linked)
     walk, alone = 1.0 - restart, restart * float(s[~linked].sum())  # alone: sum of x off the links
-    rhs = restart * s * inv_root
-    y, delta, products = np.zeros_like(s), np.inf, 0
+    data32 = matrix.data.astype(np.float32)
+    data32 *= np.float32(-walk)
+    walk32 = sp.csr_matrix((data32, matrix.indices, matrix.indptr), shape=matrix.shape)
+    d32, inv_d32 = d.astype(np.float32), inv_d.astype(np.float32)
+    rhs = np.where(linked, restart * s, 0.0)
+    z, delta, products = np.zeros_like(s), np.inf, 0
     while True:
         res = rhs.copy()
-        if products:  # the true residual of y, in float64
-            res += walk * (norm @ y) - y
+        if products:  # the true residual of z, in float64
+            res += walk * (matrix @ z) - d * z
             products += 1
-        total = _dot(root, y) + alone
+        total = _dot(d, z) + alone
         if total > 0:
-            delta = (_dot(root, np.abs(res)) + abs(restart * (total - 1.0) + walk * alone)) / total
+            delta = (float(np.abs(res).sum()) + abs(restart * (total - 1.0) + walk * alone)) / total
         if delta < tol or products >= max_iter:
             break
         reduce = ROUND_REDUCTION if not np.isfinite(delta) else min(max(0.2 * tol / delta, ROUND_REDUCTION), 0.5)
-        e, used = _correction(norm32, res, walk, reduce, max(max_iter - products - 1, 1))
+        e, used = _correction(walk32, d32, inv_d32, res, reduce, max(max_iter - products - 1, 1))
         if not used:
             break
-        y += e
+        z += e
         products += used
-    x = root * y
+    x = d * z
     x[~linked] = restart * s[~linked]
     return x / x.sum(), products, delta

@@ -52,3 +52,26 @@ def test_the_matrix_is_symmetric_and_unknown_ids_are_named(store: GraphStore) ->
     with pytest.raises(InvalidValueError) as info:
         proj.index([node_id("Person", "nobody")])
     assert info.value.value == node_id("Person", "nobody")
+
+
+def test_a_link_without_a_date_keeps_its_full_weight_and_one_after_as_of_does_not_grow(store: GraphStore) -> None:
+    with store.writer() as w:
+        w.upsert_nodes("Person", pd.DataFrame({"person_key": ["a", "b", "c"]}))
+        w.upsert_nodes("Phone", pd.DataFrame({"number": ["+1"]}))
+        w.upsert_edges(
+            "USES",
+            pd.DataFrame(
+                {
+                    "src": [node_id("Person", k) for k in "abc"],
+                    "dst": [node_id("Phone", "+1")] * 3,
+                    "last_seen": ["2025-01-01", None, "2026-06-01"],
+                }
+            ),
+        )
+    proj = project(store, config_from_dict({"decay": {"half_life_days": 365, "as_of": "2026-01-01"}}))
+    people = proj.ids(proj.src)
+    age = dict(zip(people, proj.age_days, strict=True))
+    w = dict(zip(people, proj.weight, strict=True))
+    assert age[node_id("Person", "a")] == 365.0 and w[node_id("Person", "a")] == pytest.approx(0.5)
+    assert np.isnan(age[node_id("Person", "b")]) and w[node_id("Person", "b")] == 1.0
+    assert age[node_id("Person", "c")] == 0.0 and w[node_id("Person", "c")] == 1.0
