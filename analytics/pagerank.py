@@ -70,7 +70,8 @@ def _correction(
     return e, it
 
 
-def personalised_pagerank(    matrix: sp.csr_matrix,
+def personalised_pagerank(
+    matrix: sp.csr_matrix,
     restart_to: np.ndarray,
     *,
     restart: float = 0.25,
