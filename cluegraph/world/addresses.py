@@ -54,7 +54,7 @@ def address_lines(address_id: np.ndarray, country: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "address_line1": ("FLAT " + flat).to_numpy(dtype=object),
-            "address_line2": (number + " " + pd.Series(street)).to_numpy(dtype=object),
+            "address_line2": (number + " " + pd.Series(street, dtype=object)).to_numpy(dtype=object),
             "city": city,
             "country": country,
         }

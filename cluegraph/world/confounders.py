@@ -3,6 +3,8 @@ card, hotel and agency phones shared by thousands, commuters and traders crossin
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import numpy as np
 import pandas as pd
 
@@ -33,6 +35,7 @@ def tours(pl: Planter, n: int) -> None:
         agency = int(agencies[k % len(agencies)])
         card = int(ent.add_instruments(rng, "AGENCY", np.array([-1]), np.array([agency]))[0])
         phone = ent.companies.at[agency, "phone"]
+        company_id = cast(str, ent.companies.at[agency, "company_id"])  # text; the stubs say any scalar
         pl.trips([people], pl.past(1), "TOUR_GROUP", -1, agency=agency, payer=card, contact=phone, stay=4)
         for p in people:
             pl.plan.confounders.append(
@@ -40,7 +43,7 @@ def tours(pl: Planter, n: int) -> None:
                     "confounder_id": f"TOUR-{k + 1:04d}",
                     "type": "TOUR_GROUP",
                     "person": int(p),
-                    "identifier": f"agency {ent.companies.at[agency, 'company_id']}",
+                    "identifier": f"agency {company_id}",
                 }
             )
 
@@ -149,7 +152,8 @@ def shared_phone_truth(parties: pd.DataFrame, members: pd.DataFrame, ent: Entiti
             "phone": parties["contact"].to_numpy()[lead["party"].to_numpy()],
         }
     ).drop_duplicates()
-    plan.phones += guests.assign(source="HOTEL_GUEST_REGISTER").to_dict("records")
+    # records keyed by the (str) column names; the stubs key them by Hashable
+    plan.phones += cast(list[dict[str, Any]], guests.assign(source="HOTEL_GUEST_REGISTER").to_dict("records"))
     counts = parties.loc[parties["mode"] == "AIR", "contact"].value_counts()
     for phone, kind in [(p, "HOTEL_PHONE") for p in ent.hotels["phone"]] + [
         (p, "AGENCY_PHONE") for p in ent.companies.loc[ent.companies["kind"] != "EMPLOYER", "phone"]

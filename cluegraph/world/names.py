@@ -124,7 +124,7 @@ def icao_cyrillic(text: str, *, popular: bool = False) -> str:
     ('IURII', 'YURIY')
     """
     table = _POPULAR_CYR if popular else _ICAO_CYR
-    out = []
+    out: list[str] = []
     for ch in text.upper():
         rom = table.get(ch, ch)
         if popular and ch == "Й" and out and out[-1] in ("I", "Y"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -112,7 +113,8 @@ def rows_for(world: World, pax: pd.DataFrame, flights: pd.DataFrame) -> list[dic
             "seat": seat.to_numpy(),
         }
     )
-    return frame.to_dict("records")
+    # every column holds text; the stubs key records by Hashable and type values as Any
+    return cast(list[dict[str, str]], frame.to_dict("records"))
 
 
 def write_paxlst(
@@ -136,9 +138,10 @@ def write_paxlst(
     crew_cache = _crew_rows(world)
     crew_pool = np.flatnonzero(world.persons["kind"].to_numpy() == "CREW")
     carriers = sorted(set(flights["carrier"]))
+    days, flight_rows, person_of = pax["day"].to_numpy(), pax["flight"].to_numpy(), pax["person"].to_numpy()
     for g in range(len(bounds) - 1):
         lo, hi = bounds[g], bounds[g + 1]
-        day, f = int(pax.at[lo, "day"]), int(pax.at[lo, "flight"])
+        day, f = int(days[lo]), int(flight_rows[lo])
         flight = flights.iloc[f]
         u = rng.random(6)
         syn = edifact.pick_syntax(float(u[0]))
@@ -152,15 +155,15 @@ def write_paxlst(
         jobs: list[tuple[str, list[dict[str, str]], list[str], bool, int]] = []
         for k, part in enumerate(parts):
             tag = "PAX" if n_parts == 1 else f"PAX_P{k + 1}OF{n_parts}"
-            jobs.append((tag, [rows[i] for i in part], [pid[pax.at[i, "person"]] for i in part], False, k))
+            jobs.append((tag, [rows[i] for i in part], [pid[person_of[i]] for i in part], False, k))
         crew_rows = [{**crew_cache[p], "embark": flight["partner"]} for p in crew_people]
         jobs.append(("CREW", crew_rows, [pid[p] for p in crew_people], True, 0))
         for tag, prow, people, crew, k in jobs:
             name = f"PAXLST_{flight['in_no']}_{iso_days(np.array([day]))[0].replace('-', '')}_{tag}.edi"
-            part = "" if n_parts == 1 or crew else f"{k + 1:02d}:{'F' if k == n_parts - 1 else 'C'}"
+            unh_part = "" if n_parts == 1 or crew else f"{k + 1:02d}:{'F' if k == n_parts - 1 else 'C'}"
             total = len(crew_rows) if crew else hi - lo
             text = _message(
-                syn, flight, day, sent, prow, crew, part, total, ref=f"{day % 100000:05d}{f:03d}{k}"
+                syn, flight, day, sent, prow, crew, unh_part, total, ref=f"{day % 100000:05d}{f:03d}{k}"
             )
             (folder / name).write_text(text, encoding="ascii", errors="replace")
             for i, person in enumerate(people):

@@ -22,7 +22,7 @@ MAIL = {"HAN_CN": "QQ.COM", "KO": "NAVER.COM", "CYR": "MAIL.RU", "JA": "YAHOO.CO
 def _kinds(cfg: WorldConfig, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Kind per person and household id (-1 when alone); households come first."""
     n = cfg.persons
-    sizes = []
+    sizes: list[int] = []
     target = int(0.18 * n)
     while sum(sizes) < target:
         sizes.append(int(rng.choice([2, 3, 4, 5], p=[0.35, 0.3, 0.25, 0.1])))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -115,7 +116,8 @@ def write_pnrgov(
     folder = out_dir / "advance" / "pnrgov"
     folder.mkdir(parents=True, exist_ok=True)
     table, log = _passenger_table(world, pax, rng)
-    rows = table.to_dict("records")
+    # every column holds text; the stubs key records by Hashable and type values as Any
+    rows = cast(list[dict[str, str]], table.to_dict("records"))
     flights, parties, ent = world.sched.flights, world.parties, world.ent
     hotels = set(ent.hotels["phone"])
     inst = ent.instruments
@@ -124,9 +126,11 @@ def write_pnrgov(
     bounds = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1], True])
     truth: list[dict[str, object]] = []
     events: list[dict[str, object]] = []
+    days, flight_rows, person_of = pax["day"].to_numpy(), pax["flight"].to_numpy(), pax["person"].to_numpy()
+    party_of = pax["party"].to_numpy()
     for g in range(len(bounds) - 1):
         lo, hi = bounds[g], bounds[g + 1]
-        day, f = int(pax.at[lo, "day"]), int(pax.at[lo, "flight"])
+        day, f = int(days[lo]), int(flight_rows[lo])
         fl = flights.iloc[f]
         syn = edifact.pick_syntax(float(rng.random()))
         sent = int(fl["arr_min"]) - 24 * 60
@@ -153,7 +157,7 @@ def write_pnrgov(
         )
         for b in range(len(pbounds) - 1):
             members = list(range(pbounds[b], pbounds[b + 1]))
-            party = parties.iloc[int(pax.at[members[0], "party"])]
+            party = parties.iloc[int(party_of[members[0]])]
             segs += _booking(syn, world, fl, day, party, [rows[i] for i in members], hotels, inst)
             for k, i in enumerate(members):
                 truth.append(
@@ -161,7 +165,7 @@ def write_pnrgov(
                         "file": name,
                         "locator": locator(int(party["party"])),
                         "passenger_index": k + 1,
-                        "person_id": pid[pax.at[i, "person"]],
+                        "person_id": pid[person_of[i]],
                     }
                 )
         segs.append(syn.segment("UNT", str(len(segs) + 1), "1"))
@@ -220,7 +224,7 @@ def _booking(
             syn.segment(
                 "ORG",
                 (carrier, "HKG"),
-                (world.ent.companies.at[agency, "iata"], "HKG"),
+                (cast(str, world.ent.companies.at[agency, "iata"]), "HKG"),  # text; the stubs: any scalar
                 "",
                 "",
                 "T",

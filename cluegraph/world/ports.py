@@ -8,6 +8,7 @@ on the seed): the same flights exist in every world, as in reality.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -78,7 +79,8 @@ class Schedule:
 
     def partner_index(self) -> dict[str, np.ndarray]:
         """Flight rows per partner airport."""
-        return {p: g.index.to_numpy() for p, g in self.flights.groupby("partner", sort=True)}
+        # the group keys are the partner codes (str); the stubs type them as any scalar
+        return {cast(str, p): g.index.to_numpy() for p, g in self.flights.groupby("partner", sort=True)}
 
 
 def _country_of_airport() -> dict[str, str]:
@@ -91,7 +93,7 @@ def build_schedule() -> Schedule:
     """The fixed flight schedule (deterministic, no random numbers)."""
     rows = []
     country = _country_of_airport()
-    serial = {}
+    serial: dict[str, int] = {}
     for r, (partner, carriers) in enumerate(_SERVED.items()):
         for k, carrier in enumerate(carriers.split()):
             serial[carrier] = serial.get(carrier, 100 + 40 * (len(serial) % 3)) + 2

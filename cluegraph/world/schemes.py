@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -140,7 +140,7 @@ def doc_fraud(pl: Planter, k: int) -> None:
         new.append(row)
     frame = pd.DataFrame(new)
     frame["mrz"] = td3(frame).to_numpy()
-    mrz = frame.at[1, "mrz"]
+    mrz = cast(str, frame.at[1, "mrz"])  # td3 gives text; the stubs type a cell as any scalar
     bad = str((int(mrz[53]) + 1 + int(rng.integers(0, 8))) % 10)
     frame.at[1, "mrz"] = mrz[:53] + bad + mrz[54:]  # the document-number check digit of line 2
     frame["mrz_valid"] = [True, False]
