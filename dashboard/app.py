@@ -56,7 +56,7 @@ def create_app(config: DashboardConfig, *, store: GraphStore | None = None) -> d
         pages_folder=str(PAGES),
         suppress_callback_exceptions=True,
         title="cluegraph",
-        update_title=None,
+        update_title="",  # '' (or None, which Dash's annotation omits): the tab title stays put during callbacks
         assets_folder=str(Path(__file__).parent / "assets"),
     )
     app.server.extensions["cluegraph"] = Services(config, store)

@@ -75,7 +75,7 @@ def _session_valid() -> bool:
     if not user:
         return False
     record = load_users(_config().users_path).get(user)
-    return bool(record) and record.get("role") == session.get("role")
+    return bool(record and record.get("role") == session.get("role"))
 
 
 def guard() -> Response | None:

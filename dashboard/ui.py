@@ -12,7 +12,7 @@ from dashboard.auth import has_role
 
 def card(title: str, *children: Any, id: str | None = None) -> html.Div:
     """A titled panel."""
-    kwargs = {"id": id} if id else {}
+    kwargs: dict[str, Any] = {"id": id} if id else {}
     return html.Div([html.H3(title), *children], className="card", **kwargs)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -92,5 +92,6 @@ def load_worklist(runs_dir: Path) -> Worklist:
     for col in frame.columns:
         if pd.api.types.is_datetime64_any_dtype(frame[col]):
             frame[col] = frame[col].astype(str)
-    rows = frame.sort_values("rank").to_dict("records")
+    # records keyed by the (str) column names; the stubs key them by Hashable
+    rows = cast(list[dict[str, Any]], frame.sort_values("rank").to_dict("records"))
     return Worklist(folder, manifest, rows)

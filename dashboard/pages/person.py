@@ -36,9 +36,10 @@ def _risk(view: PersonView, paths: list[bridge.RiskPath] | str | None) -> html.D
     reasons = (
         html.Ul([html.Li(r) for r in view.risk_reasons]) if view.risk_reasons else empty("No risk reasons recorded.")
     )
+    trail: html.P | html.Ol
     if paths is None:
         trail = empty("Risk paths appear here once the analytics (issue 6) are installed.")
-    elif paths == bridge.PENDING:
+    elif isinstance(paths, str):  # bridge.PENDING, the only text risk_paths answers
         trail = empty(
             "Risk paths are being prepared: the first use builds a projection of the whole graph "
             "(about half a minute per million people). Reload the page in a moment."
@@ -141,7 +142,7 @@ def _body(view: PersonView, paths: list[bridge.RiskPath] | str | None) -> html.D
                 className="row",
             ),
             card("Identity candidates (possibly the same person)", table(view.candidates, review_cols)),
-            export_panel("person", pid),
+            export_panel("person", [pid]),
         ],
         id="person-page",
     )

@@ -3,7 +3,10 @@ as the browser fires them, on the planted world in a real DuckDB file."""
 
 from __future__ import annotations
 
+import base64
+import io
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -239,3 +242,19 @@ def test_serve_command_answers_with_the_login_page(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_person_page_exports_a_packet_of_that_person(client: Any) -> None:
+    page = json.loads(render(client, f"/person/{IVANOV}"))["response"]["_pages_content"]["children"]
+    selection = _find_store(page, "export-selection")
+    assert selection == {"kind": "person", "ids": [IVANOV]}  # a list of ids, never the id's characters
+    out = call(
+        client,
+        "..export-download.data...export-status.children..",
+        [("export-button", "n_clicks", 1)],
+        [("export-selection", "data", selection), ("export-note", "value", "seen with a case organiser")],
+    )
+    download = out["response"]["export-download"]["data"]
+    packet = zipfile.ZipFile(io.BytesIO(base64.b64decode(download["content"])))
+    manifest = json.loads(packet.read("manifest.json"))
+    assert IVANOV in json.dumps(manifest)
