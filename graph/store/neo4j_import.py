@@ -122,6 +122,7 @@ class ImportFiles:
         self._stager = stager
         self._con = con  # the stager's connection: batches of plain scalars are written to CSV by DuckDB
         self._args: list[str] = []
+        self._multiline: list[Path] = []  # the data files with a line break inside a field
         #: (``"nodes"`` or ``"edges"``, label or type, rows) to write through the Cypher writer afterwards.
         self.leftovers: list[tuple[str, str, pa.Table]] = []
 
@@ -145,9 +146,7 @@ class ImportFiles:
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for item in edge_items(staged):
             groups.setdefault(item["ends"], []).append(item)
-        self._write(
-            "edges", edge_type, ":START_ID({}),:END_ID({})", groups, table, lambda it: [it["src"], it["dst"]]
-        )
+        self._write("edges", edge_type, ":START_ID({}),:END_ID({})", groups, table, lambda it: [it["src"], it["dst"]])
         return int(table.num_rows)
 
     def _write(
@@ -191,7 +190,8 @@ class ImportFiles:
                 ",".join([*(field(i) for i in ends), *(field(props.get(c)) for c in names)]) + "\n"
                 for ends, props in rows
             )
-        self._args.append(f'--{"nodes" if kind == "nodes" else "relationships"}={name}={path}')
+        self._check_lines(path, len(rows) + 1)
+        self._args.append(f"--{'nodes' if kind == 'nodes' else 'relationships'}={name}={path}")
 
     def _by_duckdb(self, kind: str, name: str, staged: pa.Table, texts: list[str]) -> bool:
         """Write the batch to CSV with DuckDB when every property is a plain scalar of one JSON type and
@@ -253,8 +253,19 @@ class ImportFiles:
         header, data = stem.with_suffix(".header.csv"), stem.with_suffix(".csv")
         header.write_text(",".join(h for h, _ in columns) + "\n", encoding="utf-8")
         select = ", ".join(e for _, e in columns)
-        self._con.execute(f"COPY (SELECT {select} FROM __imp WHERE {where}) TO '{data}' (HEADER false)")
-        self._args.append(f'--{"nodes" if kind == "nodes" else "relationships"}={name}={header},{data}')
+        (rows,) = self._con.execute(
+            f"COPY (SELECT {select} FROM __imp WHERE {where}) TO '{data}' (HEADER false)"
+        ).fetchone()
+        self._check_lines(data, int(rows))
+        self._args.append(f"--{'nodes' if kind == 'nodes' else 'relationships'}={name}={header},{data}")
+
+    def _check_lines(self, path: Path, rows: int) -> None:
+        """Note ``path`` when some field holds a line break: more line ends than rows, or any carriage return.
+        Only such files are read with ``--multiline-fields`` (it stops the importer from splitting a file
+        between its threads)."""
+        data = path.read_bytes()
+        if data.count(b"\n") != rows or b"\r" in data:
+            self._multiline.append(path)
 
     def finish(self) -> Path:
         """Write the argument file and return its path."""
@@ -262,12 +273,15 @@ class ImportFiles:
         options = [
             "--id-type=string",
             "--array-delimiter=U+001F",
-            "--multiline-fields=true",
             "--strict=true",
             "--bad-tolerance=0",
             "--skip-bad-relationships=false",
             "--skip-duplicate-nodes=false",
             "--max-off-heap-memory=2G",
         ]
+        if self._multiline:
+            options += ["--multiline-fields-format=v2", "--multiline-fields=" + ",".join(map(str, self._multiline))]
+        else:
+            options.append("--multiline-fields=false")
         path.write_text("\n".join(options + self._args) + "\n", encoding="utf-8")
         return path

@@ -34,7 +34,7 @@ from graph.store.duckdb_writer import DuckDBWriter
 from graph.store.expand import Row, by_recency, expand
 from graph.store.model import Edge, Neighbourhood, Node, StoreStats, Subgraph
 from graph.store.neo4j_import import ImportFiles
-from graph.store.neo4j_writer import Neo4jWriter, _rollback
+from graph.store.neo4j_writer import Neo4jWriter, _rollback, ensure_constraints
 
 INTERNAL = ("id", "_n", "_key", "first_seen", "last_seen", "sources", "confidence", "method")
 
@@ -90,17 +90,7 @@ class Neo4jStore(GraphStore):
             return list(session.run(cypher, **params))
 
     def _create_constraints(self) -> None:
-        for label in self.schema.nodes:
-            self._run(f"CREATE CONSTRAINT cg_{label}_id IF NOT EXISTS FOR (n:`{label}`) REQUIRE n.id IS UNIQUE")
-        # Edge ids were a plain index before; a uniqueness constraint (Community has them for relationships
-        # since 5.7) also refuses a duplicate edge that two writers create at once.
-        plain = self._run("SHOW RANGE INDEXES YIELD name, owningConstraint WHERE owningConstraint IS NULL RETURN name")
-        for edge_type in self.schema.edges:
-            if f"cg_{edge_type}_id" in {r["name"] for r in plain}:
-                self._run(f"DROP INDEX cg_{edge_type}_id")
-            self._run(
-                f"CREATE CONSTRAINT cg_{edge_type}_id IF NOT EXISTS FOR ()-[r:`{edge_type}`]-() REQUIRE r.id IS UNIQUE"
-            )
+        ensure_constraints(self._driver, self._database, self.schema)
 
     def close(self) -> None:
         """Close the driver."""

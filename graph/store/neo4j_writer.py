@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import pyarrow as pa
-from neo4j import Transaction
+from neo4j import Driver, Transaction
 from neo4j import exceptions as neo4j_errors
 
 from graph.errors import EndpointError
@@ -20,6 +20,30 @@ from graph.schema import NodeType, Schema
 from graph.store.base import Rows
 from graph.store.duckdb_writer import DuckDBWriter
 from graph.store.model import WriteResult
+
+
+def ensure_constraints(driver: Driver, database: str | None, schema: Schema) -> None:
+    """Create the uniqueness constraint on ``id`` of every label and edge type that lacks it, all in one
+    transaction (a plain index of the same name, from an older version, is replaced).
+
+    One read when they all exist (every open of the store); after a first load by the importer, one
+    transaction builds them all instead of a transaction and a round trip each. Relationship uniqueness
+    constraints (Community has them since 5.7) also refuse a duplicate edge that two writers create at once."""
+    wanted = [(f"cg_{label}_id", f"(x:`{label}`)") for label in schema.nodes]
+    wanted += [(f"cg_{edge_type}_id", f"()-[x:`{edge_type}`]-()") for edge_type in schema.edges]
+    with driver.session(database=database) as session:
+        found = session.run("SHOW RANGE INDEXES YIELD name, owningConstraint RETURN name, owningConstraint")
+        owners = {r["name"]: r["owningConstraint"] for r in found}
+        missing = [(name, pattern) for name, pattern in wanted if owners.get(name) is None]
+        if missing:
+            session.execute_write(_create_constraints, missing, [name for name, _ in missing if name in owners])
+
+
+def _create_constraints(tx: Transaction, missing: list[tuple[str, str]], plain: list[str]) -> None:
+    for name in plain:
+        tx.run(f"DROP INDEX `{name}`").consume()
+    for name, pattern in missing:
+        tx.run(f"CREATE CONSTRAINT `{name}` IF NOT EXISTS FOR {pattern} REQUIRE x.id IS UNIQUE").consume()
 
 
 def _native(v: Any) -> Any:

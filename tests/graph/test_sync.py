@@ -115,9 +115,12 @@ def test_a_first_sync_through_the_offline_importer_gives_the_same_answers(
     with source(tmp_path) as src, open_store(NEO4J_URI) as dst:
         with src.writer() as w:  # one row the CSV files cannot carry (an empty list): written by Cypher after
             w.upsert_nodes("Person", pd.DataFrame({"person_key": ["odd"], "aliases": [[]]}))
+            # and line breaks inside fields: their file is read as multi-line, the others are not
+            w.upsert_nodes("Person", pd.DataFrame({"person_key": ["lines"], "surname": ["Line\nBreak\r\nEnd\r"]}))
         copied = sync(src, dst, batch=4, first_load_min_rows=0)
-        assert copied["Person"] == 5 and copied["USES"] == 3
+        assert copied["Person"] == 6 and copied["USES"] == 3
         assert answers(dst) == answers(src)
-        assert dst.get(node_id("Person", "odd")) == src.get(node_id("Person", "odd"))
+        for key in ("odd", "lines"):
+            assert dst.get(node_id("Person", key)) == src.get(node_id("Person", key))
         sync(src, dst, batch=4, first_load_min_rows=0)  # not empty now: the ordinary writes, changing nothing
         assert answers(dst) == answers(src)

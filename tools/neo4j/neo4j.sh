@@ -7,9 +7,11 @@
 #   bash tools/neo4j/neo4j.sh status   exit 0 and print the URI if it runs, exit 1 otherwise
 #   bash tools/neo4j/neo4j.sh reset    stop it and delete its data (tools/neo4j/run/)
 #   bash tools/neo4j/neo4j.sh import ARGS_FILE
-#                                      first load: stop it, replace its database with
-#                                      `neo4j-admin database import full @ARGS_FILE` (the files graph/store/neo4j_import.py
-#                                      writes), start it again on the same port; prints the URI like start
+#                                      first load: replace its database with `neo4j-admin database import
+#                                      full @ARGS_FILE` (the files graph/store/neo4j_import.py writes) and
+#                                      serve it again on the same port; prints the URI like start. A running
+#                                      launcher does it in its own JVM (told through the pipe run/control):
+#                                      no JVM to start twice; otherwise stop, import, start
 #
 # Auth is disabled; TLS is off. Only the URI goes to stdout, messages go to stderr.
 # Exit codes: 0 ok; 1 build or start failed; 3 Java 17/21 or Maven missing.
@@ -24,6 +26,7 @@ PIDFILE=$RUN/neo4j.pid
 PORTFILE=$RUN/bolt_port
 URIFILE=$RUN/bolt_uri
 LOG=$RUN/launcher.log
+CONTROL=$RUN/control
 DBHOME=$RUN/home
 MAIN=org.cluegraph.tools.neo4j.Launcher
 PORT=${CLUEGRAPH_NEO4J_PORT:-0}
@@ -133,7 +136,7 @@ cmd_stop() {
         say "Neo4j (pid $pid) did not stop within 60 s; killing it"
         kill -KILL "$pid" 2>/dev/null || true
     fi
-    rm -f "$PIDFILE" "$PORTFILE" "$URIFILE"
+    rm -f "$PIDFILE" "$PORTFILE" "$URIFILE" "$CONTROL"
     say "stopped (pid $pid)"
 }
 
@@ -148,7 +151,8 @@ cmd_start() {
     find_java || exit 3
     build
     mkdir -p "$DBHOME"
-    rm -f "$PORTFILE" "$URIFILE"
+    rm -f "$PORTFILE" "$URIFILE" "$CONTROL"
+    mkfifo "$CONTROL"
     local cp
     cp="$TARGET/neo4j-launcher.jar:$(tr -d '\n' <"$TARGET/classpath.txt")"
     t0=$SECONDS
@@ -156,7 +160,7 @@ cmd_start() {
         --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
         --add-opens=java.base/sun.nio.ch=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true \
         -Dlog4j2.disable.jmx=true -cp "$cp" \
-        "$MAIN" "$DBHOME" "$PORTFILE" "$PORT" "$PAGECACHE_MB" </dev/null >"$LOG" 2>&1 9>&- &
+        "$MAIN" "$DBHOME" "$PORTFILE" "$PORT" "$PAGECACHE_MB" "$CONTROL" </dev/null >"$LOG" 2>&1 9>&- &
     pid=$!
     echo "$pid" >"$PIDFILE"
     deadline=$((SECONDS + TIMEOUT))
@@ -183,21 +187,65 @@ cmd_start() {
     echo "$uri"
 }
 
-cmd_import() {  # offline bulk load: neo4j-admin's importer (in the same jars) into the stopped server's database
-    local args=$1 port=${CLUEGRAPH_NEO4J_PORT:-0} cp t0=$SECONDS
+wait_for_bolt() {  # $1 = pid, $2 = port; fails when the process exits or Bolt stays silent for $TIMEOUT s
+    local deadline=$((SECONDS + TIMEOUT))
+    until bolt_answers "$2"; do
+        kill -0 "$1" 2>/dev/null && [ $SECONDS -lt $deadline ] || return 1
+        sleep 0.2
+    done
+}
+
+control_ready() {  # the running launcher reads commands from $CONTROL (a build from before it did not)
+    pid_alive && [ -p "$CONTROL" ] && [ -s "$PORTFILE" ] \
+        && tr '\0' ' ' <"/proc/$(cat "$PIDFILE")/cmdline" 2>/dev/null | grep -qF -- " $CONTROL "
+}
+
+cmd_import() {  # first load: neo4j-admin's importer (in the same jars) into the server's stopped database
+    local args=$1 t0=$SECONDS pid port reply=$RUN/import.reply rc
     [ -f "$args" ] || { say "import: no arguments file $args"; exit 2; }
-    if pid_alive && [ -s "$PORTFILE" ]; then port=$(cat "$PORTFILE"); fi
-    cmd_stop
+    args=$(readlink -f "$args")
     find_java || exit 3
     build
     mkdir -p "$DBHOME/conf"
     touch "$DBHOME/conf/neo4j.conf"
+    if control_ready; then
+        # In the server's own JVM: the DBMS shuts down, the importer runs, the DBMS starts on the same port.
+        pid=$(cat "$PIDFILE") port=$(cat "$PORTFILE")
+        rm -f "$reply"
+        if timeout 30 bash -c 'printf "import\t%s\t%s\n" "$1" "$2" >"$3"' _ "$args" "$reply" "$CONTROL"; then
+            while [ ! -s "$reply" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+            if [ -s "$reply" ] && wait_for_bolt "$pid" "$port"; then
+                rc=$(cut -d' ' -f1 "$reply")
+                if [ "$rc" != 0 ]; then
+                    say "import failed (the database is empty again); last lines of $RUN/import.log:"
+                    tail -n 30 "$RUN/import.log" >&2
+                    exit 1
+                fi
+                say "imported in $((SECONDS - t0)) s in the server's JVM ($(cut -d' ' -f2- "$reply")):" \
+                    "$(grep -A4 '^IMPORT DONE' "$RUN/import.log" | tr '\n' ' ')"
+                cat "$URIFILE"
+                return 0
+            fi
+            say "the server did not come back after the import; last lines of $LOG:"
+            show_logs
+            exit 1
+        fi
+        say "the server did not take the import command; importing with a separate importer"
+    fi
+    import_offline "$args"
+}
+
+import_offline() {  # stop the server, run the importer in its own JVM, start the server again on its port
+    local args=$1 port=${CLUEGRAPH_NEO4J_PORT:-0} cp t0=$SECONDS
+    if pid_alive && [ -s "$PORTFILE" ]; then port=$(cat "$PORTFILE"); fi
+    cmd_stop
     cp="$TARGET/neo4j-launcher.jar:$(tr -d '\n' <"$TARGET/classpath.txt")"
     if ! NEO4J_HOME=$DBHOME NEO4J_CONF=$DBHOME/conf "$JAVA" -Xmx"$HEAP" -XX:+UseG1GC -cp "$cp" \
             org.neo4j.cli.AdminTool database import full --overwrite-destination=true --report-file="$RUN/import.report" neo4j "@$args" \
             >"$RUN/import.log" 2>&1; then
         say "import failed; last lines of $RUN/import.log:"
         tail -n 30 "$RUN/import.log" >&2
+        rm -rf "$DBHOME/data/databases/neo4j" "$DBHOME/data/transactions/neo4j"
         PORT=$port; cmd_start >/dev/null || true
         exit 1
     fi

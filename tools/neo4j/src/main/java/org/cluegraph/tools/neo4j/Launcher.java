@@ -1,9 +1,15 @@
 package org.cluegraph.tools.neo4j;
 
+import java.io.BufferedReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.neo4j.cli.AdminTool;
+import org.neo4j.cli.ExecutionContext;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.BoltConnectorInternalSettings;
@@ -14,20 +20,42 @@ import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.internal.helpers.HostnamePort;
 import org.neo4j.io.ByteUnit;
+import org.neo4j.io.fs.DefaultFileSystemAbstraction;
+import org.neo4j.io.fs.FileUtils;
 import org.neo4j.kernel.internal.GraphDatabaseAPI;
 
 /**
  * Runs the real Neo4j Community engine with a Bolt connector, for tests and development.
- * Usage: Launcher HOME PORT_FILE [PORT] [PAGECACHE_MB]. PORT 0 (default) lets the OS choose;
+ * Usage: Launcher HOME PORT_FILE [PORT] [PAGECACHE_MB] [CONTROL_FIFO]. PORT 0 (default) lets the OS choose;
  * the port actually bound is written to PORT_FILE once Bolt listens. Auth is disabled.
+ *
+ * <p>CONTROL_FIFO (optional, a named pipe neo4j.sh creates) takes one command a line:
+ * {@code import<TAB>ARGS_FILE<TAB>REPLY_FILE} shuts the DBMS down, runs {@code neo4j-admin database import full
+ * --overwrite-destination=true neo4j @ARGS_FILE} in this JVM (no second JVM to start and warm up) and starts
+ * the DBMS again on the same Bolt port (on an empty database when the import failed); then writes the importer's exit code to REPLY_FILE (0 = imported).
  */
 public final class Launcher {
+    private static final AtomicReference<DatabaseManagementService> DBMS = new AtomicReference<>();
+
     public static void main(String[] args) throws Exception {
         Path home = Path.of(args[0]);
         Path portFile = Path.of(args[1]);
         int port = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         long pageCacheMb = args.length > 3 ? Long.parseLong(args[3]) : 512;
+        Runtime.getRuntime().addShutdownHook(new Thread(Launcher::shutdown, "neo4j-shutdown"));
+        int bound = start(home, port, pageCacheMb);
+        Path tmp = portFile.resolveSibling(portFile.getFileName() + ".tmp");
+        Files.writeString(tmp, bound + "\n");
+        Files.move(tmp, portFile, StandardCopyOption.ATOMIC_MOVE);
+        System.out.println("neo4j-launcher: Bolt listening on 127.0.0.1:" + bound);
+        if (args.length > 4) {
+            serve(Path.of(args[4]), home, bound, pageCacheMb);
+        }
+        Thread.currentThread().join();
+    }
 
+    /** Starts the DBMS and returns the Bolt port it listens on. */
+    private static int start(Path home, int port, long pageCacheMb) {
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
@@ -45,16 +73,75 @@ public final class Launcher {
                 // bulk load over many seconds of the one disk the load itself writes to.
                 .setConfig(GraphDatabaseSettings.check_point_iops_limit, -1)
                 .build();
-        Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown, "neo4j-shutdown"));
-
+        DBMS.set(dbms);
         GraphDatabaseAPI db = (GraphDatabaseAPI) dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
         HostnamePort bound = db.getDependencyResolver()
                 .resolveDependency(ConnectorPortRegister.class)
                 .getLocalAddress(ConnectorType.BOLT);
-        Path tmp = portFile.resolveSibling(portFile.getFileName() + ".tmp");
-        Files.writeString(tmp, bound.getPort() + "\n");
-        Files.move(tmp, portFile, StandardCopyOption.ATOMIC_MOVE);
-        System.out.println("neo4j-launcher: Bolt listening on " + bound);
-        Thread.currentThread().join();
+        return bound.getPort();
+    }
+
+    private static synchronized void shutdown() {
+        DatabaseManagementService dbms = DBMS.getAndSet(null);
+        if (dbms != null) {
+            dbms.shutdown();
+        }
+    }
+
+    /** Reads commands from the control pipe, one line each, until the JVM exits. */
+    private static void serve(Path fifo, Path home, int port, long pageCacheMb) throws Exception {
+        Thread worker = new Thread(() -> {
+            while (true) {
+                try (BufferedReader in = Files.newBufferedReader(fifo, StandardCharsets.UTF_8)) {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        String[] cmd = line.split("\t");
+                        if (cmd.length == 3 && cmd[0].equals("import")) {
+                            importFiles(home, port, pageCacheMb, Path.of(cmd[1]), Path.of(cmd[2]));
+                        } else if (!line.isBlank()) {
+                            System.err.println("neo4j-launcher: unknown command: " + line);
+                        }
+                    }
+                } catch (Exception e) {
+                    e.printStackTrace();
+                    return;
+                }
+            }
+        }, "cluegraph-control");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    private static synchronized void importFiles(Path home, int port, long pageCacheMb, Path argsFile, Path reply)
+            throws Exception {
+        int rc;
+        long t0 = System.nanoTime();
+        shutdown();
+        long t1 = System.nanoTime();
+        Path log = reply.resolveSibling("import.log");
+        try (PrintStream out = new PrintStream(Files.newOutputStream(log), true, StandardCharsets.UTF_8)) {
+            ExecutionContext ctx = new ExecutionContext(
+                    home, home.resolve("conf"), out, out, new DefaultFileSystemAbstraction());
+            try {
+                rc = AdminTool.execute(ctx, "database", "import", "full", "--overwrite-destination=true",
+                        "--report-file=" + reply.resolveSibling("import.report"), "neo4j", "@" + argsFile);
+            } catch (RuntimeException e) {
+                e.printStackTrace(out);
+                rc = 70;
+            }
+        }
+        if (rc != 0) {  // the importer leaves a half-written store behind: start on an empty database instead
+            FileUtils.deleteDirectory(home.resolve("data/databases/neo4j"));
+            FileUtils.deleteDirectory(home.resolve("data/transactions/neo4j"));
+        }
+        long t2 = System.nanoTime();
+        start(home, port, pageCacheMb);
+        long t3 = System.nanoTime();
+        String timings = String.format("stop %.1f s, import %.1f s, start %.1f s",
+                (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+        System.out.println("neo4j-launcher: import exit " + rc + ": " + timings);
+        Path tmp = reply.resolveSibling(reply.getFileName() + ".tmp");
+        Files.writeString(tmp, rc + " " + timings + "\n");
+        Files.move(tmp, reply, StandardCopyOption.ATOMIC_MOVE);
     }
 }

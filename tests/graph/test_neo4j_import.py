@@ -1,0 +1,50 @@
+"""The import folder the Neo4j first load hands to ``neo4j-admin database import`` (no server needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from graph.ids import node_id
+from graph.schema import load_schema
+from graph.store.duckdb_ddl import TABLES
+from graph.store.duckdb_writer import DuckDBWriter
+from graph.store.neo4j_import import ImportFiles
+
+
+def _files(folder: Path) -> ImportFiles:
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    for ddl in TABLES:
+        con.execute(ddl)
+    schema = load_schema()
+    return ImportFiles(folder, schema, DuckDBWriter(con, schema), con)
+
+
+def _options(args: Path) -> dict[str, str]:
+    lines = args.read_text(encoding="utf-8").splitlines()
+    return dict(line.split("=", 1) for line in lines if not line.startswith(("--nodes=", "--relationships=")))
+
+
+def test_files_without_line_breaks_are_read_in_parallel(tmp_path: Path) -> None:
+    files = _files(tmp_path)
+    files.add_nodes("Person", pd.DataFrame({"person_key": ["A", "B"], "surname": ["Ng", 'O\'Brien, "Jr"']}))
+    files.add_edges("CO_TRAVELLED", pd.DataFrame({"src": [node_id("Person", "A")], "dst": [node_id("Person", "B")]}))
+    options = _options(files.finish())
+    assert options["--multiline-fields"] == "false"
+    assert "--multiline-fields-format" not in options
+
+
+def test_only_the_files_with_a_line_break_in_a_field_are_read_as_multi_line(tmp_path: Path) -> None:
+    files = _files(tmp_path)
+    files.add_nodes("Person", pd.DataFrame({"person_key": ["A"], "surname": ["Ng"]}))
+    files.add_nodes("Person", pd.DataFrame({"person_key": ["B"], "surname": ["two\nlines"]}))
+    files.add_nodes("Person", pd.DataFrame({"person_key": ["C"], "surname": ["carriage\rreturn"]}))
+    files.add_nodes("Person", pd.DataFrame({"person_key": ["D"], "aliases": [["new\nline", "x"]]}))  # by Python
+    options = _options(files.finish())
+    assert options["--multiline-fields-format"] == "v2"
+    listed = options["--multiline-fields"].split(",")
+    assert len(listed) == 3 and all(Path(p).exists() for p in listed)
+    assert not any(b"Ng" in Path(p).read_bytes() for p in listed)
