@@ -34,8 +34,8 @@ from analytics.config import RunConfig
 from analytics.projection import Projection
 
 IDENTIFIER_LABELS = ("Phone", "Email", "PaymentInstrument", "Address", "Document", "Vehicle", "Organization")
-#: Instruments a person carries: one shared with another member binds a person to a cluster alone (a card
-#: only with two others: masked card numbers collide by chance).
+#: Instruments a person carries: a phone or e-mail shared with another member binds a person to a cluster
+#: alone (a card does not: masked card numbers collide by chance).
 PERSONAL_LABELS = ("Phone", "Email", "PaymentInstrument")
 #: An identifier shared by more people than this binds nobody (a hub), whatever its specificity.
 MAX_SHARE = 60

@@ -5,8 +5,10 @@
    specificity; identifiers below ``min_specificity`` (hotel and agency switchboards, airports) are left
    out. People who shared ``co_travel_min`` or more bookings, or a ``CO_TRAVELLED`` link, are linked directly,
    and so are the subjects of one case (through the case) and identities that may be one (``POSSIBLY_SAME_AS``).
-2. **Communities**: igraph's Leiden (``objective_function="modularity"``, fixed seed) on that graph, its
-   vertices in node-number order, so the same graph gives the same communities whatever the input order.
+2. **Communities**: igraph's Leiden (``objective_function="CPM"``, fixed seed) on that graph, its vertices in
+   node-number order, so the same graph gives the same communities whatever the input order; then the holders
+   of each document two people hold who cannot be one person are split off into a community of their own
+   (``split_off``), and people not bound to their community are taken out (``_prune``).
 3. **Scores** (``score_clusters``): explained features, each with its words in ``reasons``: identifiers
    shared inside, seeds inside, prior cases, document conflicts, one instrument paying for many, repeated
    co-travel, recency. ``FEATURE_WEIGHTS`` sums them into the score; clusters are ranked by it.
@@ -121,24 +123,50 @@ def cluster_graph(
     return ClusterGraph(vertices, src, dst, links["w"].to_numpy(dtype=float), idents, pairwise)
 
 
+def _linked(graph: ClusterGraph, membership: np.ndarray) -> np.ndarray:
+    """Per vertex: how many members of its own community it has a link with."""
+    same = membership[graph.src] == membership[graph.dst]
+    n = len(graph.vertices)
+    return np.bincount(graph.src[same], minlength=n) + np.bincount(graph.dst[same], minlength=n)
+
+
 def _evidence(graph: ClusterGraph, membership: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per vertex: distinct pieces of evidence binding it to its community (identifiers shared with another
     member, pairwise links to members), and whether one alone binds it (a document, phone or e-mail another
-    member holds or uses too, a card two other members use: masked card numbers collide by chance; two
-    trips or bookings with a member, a case with one, a possible same identity)."""
+    member holds or uses too; two trips or bookings with a member, a case with one, an unambiguous possible
+    same identity). A card never binds alone: masked card numbers collide by chance (on the 100k development
+    world three unrelated people shared one masked number and came into an overstay network with it).
+
+    A person tied to members who are tied to others is judged on those ties only, not on members who hang on
+    her alone: a resident of an overstay network's house and the stranger who shares her e-mail hold each
+    other up, not the network. A person whose members all hang on her (an organiser and the couriers who
+    share only her phone) is judged on all of them."""
     com = pd.Series(membership, index=graph.vertices)
+    same_edge = membership[graph.src] == membership[graph.dst]
+    linked = _linked(graph, membership)
+    anchored_v = linked >= 2
+    reach = np.zeros(len(graph.vertices), dtype=bool)  # tied to a member who is tied to someone else too
+    s, d = graph.src[same_edge], graph.dst[same_edge]
+    reach[s[anchored_v[d]]] = True
+    reach[d[anchored_v[s]]] = True
+    anchored = pd.Series(anchored_v, index=graph.vertices)
+    free = pd.Series(~reach, index=graph.vertices)  # judged on all its ties
     idents = graph.identifiers[graph.identifiers["p"].isin(graph.vertices)]
-    idents = idents.assign(c=com.reindex(idents["p"]).to_numpy())
+    idents = idents.assign(c=com.reindex(idents["p"]).to_numpy(), a=anchored.reindex(idents["p"]).to_numpy())
     inside = idents.groupby(["i", "c"])["p"].transform("size")
-    evidence = idents[inside >= 2].groupby("p").size().reindex(graph.vertices, fill_value=0).to_numpy()
-    alone = (inside >= 2) & (idents["document"] | idents["personal"]) & ~idents["card"]
+    others = idents.groupby(["i", "c"])["a"].transform("sum") - idents["a"]
+    ok = (inside >= 2) & ((others >= 1) | free.reindex(idents["p"]).to_numpy())
+    evidence = idents[ok].groupby("p").size().reindex(graph.vertices, fill_value=0).to_numpy()
+    alone = ok & (idents["document"] | idents["personal"]) & ~idents["card"]
     pl = graph.pair_links
     same = com.reindex(pl["p"]).to_numpy() == com.reindex(pl["q"]).to_numpy()
-    ends = np.concatenate([pl["p"].to_numpy()[same], pl["q"].to_numpy()[same]])
+    p_ok = same & (anchored.reindex(pl["q"]).to_numpy() | free.reindex(pl["p"]).to_numpy())
+    q_ok = same & (anchored.reindex(pl["p"]).to_numpy() | free.reindex(pl["q"]).to_numpy())
+    ends = np.concatenate([pl["p"].to_numpy()[p_ok], pl["q"].to_numpy()[q_ok]])
     evidence = evidence + pd.Series(ends).value_counts().reindex(graph.vertices, fill_value=0).to_numpy()
-    strong = same & (pl["w"].to_numpy() >= 1.0)
+    strong = pl["w"].to_numpy() >= 1.0
     alone_at = np.concatenate(
-        [idents.loc[alone, "p"].to_numpy(), pl["p"].to_numpy()[strong], pl["q"].to_numpy()[strong]]
+        [idents.loc[alone, "p"].to_numpy(), pl["p"].to_numpy()[strong & p_ok], pl["q"].to_numpy()[strong & q_ok]]
     )
     return evidence, np.isin(graph.vertices, alone_at)
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.cluster_links import identifier_pairs, possible_identity_weights
-from analytics.clusters import ClusterGraph, _bound, split_off
+from analytics.clusters import ClusterGraph, _bound, _prune, split_off
 
 
 def _graph(label: str, people: list[int]) -> ClusterGraph:
@@ -53,3 +53,25 @@ def test_the_holders_of_a_shared_document_become_a_community_of_their_own() -> N
     assert out[1] == out[3]
     assert out[1] not in (out[0], out[2])
     assert out[0] == 0 and out[2] == 1
+
+
+def test_two_strangers_sharing_an_e_mail_do_not_hold_each_other_in_a_network() -> None:
+    # 1, 2, 3 share a phone (the network); 4 shares only an address with them and an e-mail with 5
+    idents = pd.DataFrame(
+        {
+            "p": [1, 2, 3, 1, 2, 3, 4, 4, 5],
+            "i": [100, 100, 100, 200, 200, 200, 200, 300, 300],
+            "w": 0.9,
+            "document": False,
+            "personal": [True, True, True, False, False, False, False, True, True],
+            "card": False,
+        }
+    )
+    pairs = identifier_pairs(idents)
+    vertices = np.array([1, 2, 3, 4, 5])
+    src, dst = np.searchsorted(vertices, pairs["p"]), np.searchsorted(vertices, pairs["q"])
+    empty = pd.DataFrame({"p": [], "q": [], "w": []})
+    graph = ClusterGraph(vertices, src, dst, pairs["w"].to_numpy(), idents, empty)
+    one = np.zeros(5, dtype=np.int64)
+    assert not _bound(graph, one, 1.5)[3]  # an address and an e-mail with someone held only by her
+    assert _prune(graph, one).tolist() == [0, 0, 0, -1, -1]
