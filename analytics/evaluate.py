@@ -171,7 +171,7 @@ def evaluate(
                              for i, p in enumerate(top) if p in kinds.index and not risky[p]}
     ev.riskiest_people = _riskiest_people(_by_truth(result.scores, people), kinds, truth_dir)
     if clusters is not None:
-        ev.clusters = _cluster_matches(people, clusters, truth_dir, proj)
+        ev.clusters = _cluster_matches(people, clusters, truth_dir, proj, store)
     ranked = score.rank(ascending=False, method="min")
     why = upcoming[upcoming["risky"].astype(bool)].drop_duplicates("person_id").set_index("person_id")["reasons"]
     ev.risky_ranks = {str(p): {"rank": int(ranked[p]), "why": str(why.get(p, ""))} for p in why.index}
@@ -220,8 +220,47 @@ def _by_crossings(people: pd.Series, truth_dir: Path, proj: Projection) -> pd.Se
     return best.set_index("index")["person_id"].combine_first(people)
 
 
-def _cluster_matches(people: pd.Series, clusters: Clusters, truth_dir: Path, proj: Projection) -> list[dict[str, Any]]:
+#: Person links read from associated rows (a person referred to by name only gets a person of its own).
+RECORD_LINKS = ("USES", "HOLDS", "LIVES_AT", "WORKS_FOR")
+
+
+def _by_records(people: pd.Series, store: GraphStore, proj: Projection, truth_dir: Path) -> pd.Series:
+    """``people`` with each stored person still unmapped (no document or crossing of the truth: a record
+    naming someone by name only, ``split_id`` noise) mapped to the true person behind most of the associated
+    rows its links come from (``truth/associated_rows.csv``; a source ``associated/FILE:LINE`` is data row
+    ``LINE - 1``). Without it, a ring organiser whose card and phone rows name them by name only counted as
+    missing from the cluster that holds those rows' person."""
+    path = truth_dir / "associated_rows.csv"
+    if not path.exists():
+        return people
+    persons = np.flatnonzero(proj.mask("Person"))
+    unmapped = set(proj.ids(persons[~np.isin(persons, people.index.to_numpy())]))
+    rows = []
+    for edge_type in RECORD_LINKS:
+        if edge_type not in store.schema.edges:
+            continue
+        for batch in store.export_edges(edge_type):
+            frame = batch.select(["src", "sources"]).to_pandas()
+            frame = frame[frame["src"].isin(unmapped)].explode("sources").dropna()
+            rows.append(frame[frame["sources"].str.startswith("associated/")])
+    if not rows or not sum(len(r) for r in rows):
+        return people
+    found = pd.concat(rows, ignore_index=True)
+    where = found["sources"].str[len("associated/"):].str.rsplit(":", n=1, expand=True)
+    found = found.assign(file=where[0], row=where[1].astype(int) - 1)
+    truth = pd.read_csv(path, dtype={"file": str, "row": int, "person_id": str})
+    votes = found.merge(truth, on=["file", "row"]).groupby(["src", "person_id"]).size().rename("n").reset_index()
+    best = votes.sort_values(["src", "n", "person_id"], ascending=[True, False, True]).drop_duplicates("src")
+    extra = pd.Series(best["person_id"].to_numpy(), index=proj.index(list(best["src"])))
+    return people.combine_first(extra)
+
+
+def _cluster_matches(
+    people: pd.Series, clusters: Clusters, truth_dir: Path, proj: Projection, store: GraphStore | None = None
+) -> list[dict[str, Any]]:
     truth_ids = _by_crossings(people, truth_dir, proj)
+    if store is not None:
+        truth_ids = _by_records(truth_ids, store, proj, truth_dir)
     truth_ids.index = proj.ids(truth_ids.index.to_numpy())
     found = [
         (row.cluster_id, int(row.rank), {truth_ids.get(p) for p in row.person_ids} - {None})
