@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from analytics.config import config_from_dict
 from analytics.propagate import run_propagation
 from graph.store import GraphStore
@@ -123,3 +125,23 @@ def test_an_iteration_cap_too_small_reports_the_change_left() -> None:
     assert products <= 4 and delta > 1e-10
     _, products, delta = personalised_pagerank(m, seeds)
     assert delta < 1e-10
+
+
+def test_the_walk_on_threads_gives_the_same_scores_to_the_bit(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+    import scipy.sparse as sp
+
+    from analytics import pagerank
+
+    rng = np.random.default_rng(9)
+    a, b = rng.integers(0, 2000, 9000), rng.integers(0, 2000, 9000)
+    w = rng.random(9000)
+    m = sp.coo_matrix((np.r_[w, w], (np.r_[a, b], np.r_[b, a])), shape=(2000, 2000)).tocsr()
+    seeds = np.zeros(2000)
+    seeds[[4, 40]] = 1.0
+    one = pagerank.personalised_pagerank(m, seeds)
+    monkeypatch.setattr(pagerank, "PARALLEL_ENTRIES", 0)
+    monkeypatch.setattr(pagerank.os, "sched_getaffinity", lambda _pid: {0, 1, 2})
+    assert pagerank.threads_for(m.nnz) == 3
+    threaded = pagerank.personalised_pagerank(m, seeds)
+    assert np.array_equal(one[0], threaded[0]) and one[1:] == threaded[1:]
