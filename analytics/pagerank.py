@@ -15,7 +15,8 @@ The products run in float32 (half the memory traffic, measured 1.6x faster at 1M
 iterative refinement: each round takes the true residual in float64, solves for the correction in float32
 and adds it in float64, so the result is as exact as a float64 solve. The stopping test is the power
 iteration's own, on that float64 residual: the L1 change one more power step would make (bounded by
-``|residual|_1 + |mass error|``, over ``sum(x)``) below ``tol``.
+``|residual|_1 + |mass error|``, over ``sum(x)``) below ``tol``. A large matrix's products run on a thread per
+core (``RowBlocks``), each row summed as one product sums it, so the scores do not depend on the threads.
 
 >>> import scipy.sparse as sp
 >>> w = sp.csr_matrix(np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]], dtype=float))

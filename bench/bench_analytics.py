@@ -8,7 +8,8 @@ ingest on this machine; the figures here are for the synthetic graph, stated as 
 
 Measured in child processes (peak RSS each), wall and CPU seconds with the 1-minute load average (the
 machine is shared: wall time stretches with the load, CPU time much less):
-- **propagation**: projection from the store + specificity + seeds + personalised PageRank (to 1e-10 L1),
+- **propagation**: projection from the store + specificity + seeds + personalised PageRank (to 1e-10 L1, its
+  sparse products on a thread per core),
   next to networkx building the same weighted graph and running ``pagerank`` with the same personalisation
   and ``tol = 1e-8 / N`` (networkx's default stops far too early at this size), with the top-100 agreement;
 - **k-paths**: ``risk_paths(k=3, max_hops=4)`` for 1,000 people from one ``PathContext`` (store reads
@@ -183,6 +184,7 @@ def _load() -> float:
 def bench_propagation(store_path: str) -> dict[str, Any]:
     """cluegraph: projection + specificity + seeds + PPR from the store (no write), then the write; wall and
     CPU seconds of each step, the load average before and after."""
+    from analytics.pagerank import threads_for
     from analytics.propagate import run_propagation, write_scores
 
     load = _load()
@@ -205,6 +207,7 @@ def bench_propagation(store_path: str) -> dict[str, Any]:
         ),
         "iterations": result.iterations,
         "nnz": int(result.matrix.nnz),
+        "product_threads": threads_for(result.matrix.nnz),
         "seeds": len(result.seeds),
         "write_s": round(tw[0], 2),
         "write_cpu_s": round(wcpu, 2),
