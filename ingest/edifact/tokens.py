@@ -161,6 +161,11 @@ def _patterns(seps: Separators) -> tuple[re.Pattern[str], re.Pattern[str], re.Pa
 
 def _split(raw: str, seps: Separators, value_re: re.Pattern[str], release_re: re.Pattern[str]) -> Elements:
     """Elements, repetitions and components of one segment's text (the tag is element 0)."""
+    if seps.release not in raw:  # nothing released (most segments): plain splits at C speed, same result
+        rep, comp = seps.repetition, seps.component
+        if rep is None:
+            return tuple((tuple(e.split(comp)),) for e in raw.split(seps.element))
+        return tuple(tuple(tuple(r.split(comp)) for r in e.split(rep)) for e in raw.split(seps.element))
     elements: list[tuple[tuple[str, ...], ...]] = []
     reps: list[tuple[str, ...]] = []
     comps: list[str] = []
