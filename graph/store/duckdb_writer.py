@@ -21,6 +21,7 @@ from graph.schema import EdgeType, NodeType, Schema
 from graph.store import duckdb_text
 from graph.store.base import Rows
 from graph.store.duckdb_ddl import SEP_SQL, hash63, id_string, norm_text, splitmix64
+from graph.store.duckdb_first_load import FirstLoad, precheck_sql
 from graph.store.duckdb_rules import (
     Rule,
     as_arrow,
@@ -162,7 +163,7 @@ class DuckDBWriter:
         rules = [Rule(empty(k), k, "key value is empty", MissingKeyError) for k in ntype.key]
         canon = " || ".join(f"{SEP_SQL} || CAST({q(k)} AS VARCHAR)" for k in ntype.key)
         ids = f"{hash63('$label || ' + canon)} AS nid, $label AS label"
-        return self._stage(table, what, ids, props, rules, {"label": ntype.name}, key="nid")
+        return self._stage(ntype, table, what, ids, props, rules, {"label": ntype.name})
 
     def _stage_edges(self, etype: EdgeType, table: pa.Table) -> WriteResult | None:
         what = f"{etype.name} edges"
@@ -183,7 +184,7 @@ class DuckDBWriter:
             f"{label_of(dst, etype.targets)} AS dst_label, {key} AS key, coalesce({hash63(key)}, 0) AS key_n"
         )
         params = {"type": etype.name, "type_n": hash63_py(etype.name)}
-        return self._stage(table, what, ids, props, edge_rules(etype), params, key="eid")
+        return self._stage(etype, table, what, ids, props, edge_rules(etype), params)
 
     # ------------------------------------------------------------ validation
     def _raise_first_broken(self, table: pa.Table, what: str, rules: list[Rule]) -> None:
@@ -219,18 +220,18 @@ class DuckDBWriter:
     # --------------------------------------------------------------- staging
     def _stage(
         self,
+        kind: NodeType | EdgeType,
         table: pa.Table,
         what: str,
         ids: str,
         props: Sequence[str],
         rules: list[Rule],
         params: dict[str, Any],
-        *,
-        key: str,
     ) -> WriteResult | None:
         """Build ``__stage``: one row per distinct ``key``, provenance parsed, properties as JSON. When the
         fast path of a first load has already written the batch, return its result instead."""
         rules = rules + provenance_rules(table)
+        key = "nid" if isinstance(kind, NodeType) else "eid"
         cols = table.column_names
         pairs = ", ".join(f"'{p}', {q(p)}" for p in props)
         props_sql = f"json_merge_patch('{{}}', json_object({pairs}))" if props else "NULL::JSON"
@@ -241,9 +242,8 @@ class DuckDBWriter:
             typ = table.schema.field("sources").type
             if pa.types.is_list(typ) or pa.types.is_large_list(typ):
                 sources = "to_json(list_sort(list_distinct(coalesce(sources, [])::VARCHAR[])))"
-            else:
-                one = "('[' || to_json(CAST(sources AS VARCHAR)) || ']')::JSON"
-                sources = f"CASE WHEN sources IS NULL THEN '[]'::JSON ELSE {one} END"
+            else:  # json_array gives the same text as building it, at half the cost (no parse)
+                sources = "CASE WHEN sources IS NULL THEN '[]'::JSON ELSE json_array(CAST(sources AS VARCHAR)) END"
         conf = "TRY_CAST(confidence AS DOUBLE)" if "confidence" in cols else "NULL::DOUBLE"
         method = "CAST(method AS VARCHAR)" if "method" in cols else "NULL::VARCHAR"
         bad = " | ".join(f"(CASE WHEN {r.bad} THEN {1 << i} ELSE 0 END)" for i, r in enumerate(rules)) or "0"
@@ -260,7 +260,7 @@ class DuckDBWriter:
             )
         self._con.register("__in", table.append_column("__row", pa.array(np.arange(table.num_rows))))
         try:
-            fresh = self._insert_fresh(select, params, rules, key)
+            fresh = self._insert_fresh(kind, select, params, rules)
             if fresh:
                 return fresh
             self._con.execute("DROP TABLE IF EXISTS __pre")
@@ -271,36 +271,19 @@ class DuckDBWriter:
         self._dedupe(key)
         return None
 
-    def _insert_fresh(self, select: str, params: dict[str, Any], rules: list[Rule], key: str) -> WriteResult | None:
-        """A first load of a label or edge type with indexes off: insert straight from the input, in key
-        order, then check what was inserted. Saves writing every row twice; if a row breaks a rule, repeats
-        an id or names a missing node, the rows are taken out again and the careful path reports it."""
-        table = "nodes" if key == "nid" else "edges"
-        scope = "label = $name" if table == "nodes" else "type = $name"
-        name = {"name": params["label"] if table == "nodes" else params["type"]}
-        if table not in self._unindexed or self._one(f"SELECT count(*) FROM {table} WHERE {scope}", name)[0]:
-            return None
-        before = [r for r in rules if not r.checked_after]  # an id that does not parse names node 0: none
-        broken = " OR ".join(f"coalesce({r.bad}, false)" for r in before) or "false"
-        if self._one(f"SELECT count(*) FROM __in WHERE {broken}")[0]:
+    def _insert_fresh(
+        self, kind: NodeType | EdgeType, select: str, params: dict[str, Any], rules: list[Rule]
+    ) -> WriteResult | None:
+        """With the table's indexes off (a first load): insert straight from the input, in key order, and
+        check after (``duckdb_first_load``); None when the careful path must do the batch."""
+        table = "nodes" if isinstance(kind, NodeType) else "edges"
+        if table not in self._unindexed:
             return None
         cols, vals = _insert_columns(table, "s")
-        text = self._text_sql(self._schema.node(params["label"])) if table == "nodes" else "NULL"
-        vals = vals.replace("{text}", text.format(p="s.props"))
+        vals = vals.replace("{text}", self._text_sql(kind).format(p="s.props"))
         order = "s.nid" if table == "nodes" else "s.src"
-        inserted = self._one(f"INSERT INTO {table} ({cols}) SELECT {vals} FROM ({select}) s ORDER BY {order}", params)[
-            0
-        ]
-        n, distinct = self._one(f"SELECT count(*), count(DISTINCT {key}) FROM {table} WHERE {scope}", name)
-        missing = 0
-        if table == "edges":
-            for end in ("src", "dst"):
-                ends = f"(SELECT {end} FROM edges WHERE {scope}) e"
-                missing += self._one(f"SELECT count(*) FROM {ends} ANTI JOIN nodes n ON n.nid = e.{end}", name)[0]
-        if n == distinct and not missing:
-            return WriteResult(rows=int(inserted), distinct=int(n), inserted=int(n), updated=0)
-        self._con.execute(f"DELETE FROM {table} WHERE {scope}", name)
-        return None
+        insert = f"INSERT INTO {table} ({cols}) SELECT {vals} FROM ({select}) s ORDER BY {order}"
+        return FirstLoad(self._con).insert(kind, insert, params, precheck_sql(kind, rules))
 
     def _dedupe(self, key: str) -> None:
         """Rename ``__pre`` to ``__stage``, merging rows of one id first (earliest/latest times, all sources,
