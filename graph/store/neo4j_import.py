@@ -39,10 +39,21 @@ _SCALARS = {bool: "boolean", int: "long", float: "double", str: "string"}
 _JSON_KINDS = {"VARCHAR": "string", "BIGINT": "long", "UBIGINT": "long", "DOUBLE": "double", "BOOLEAN": "boolean"}
 #: Properties the provenance and ids set; a stored property of that name takes the row by row path.
 _RESERVED = {"id", "first_seen", "last_seen", "sources", "confidence", "method"}
-_ISO = "%Y-%m-%dT%H:%M:%S.%f"
+
 #: Sources as the Python rows give them (sorted, distinct; empty = no property), and the rows they cannot.
 _SOURCES = "CASE WHEN len(sources) > 0 THEN array_to_string(list_sort(list_distinct(sources)), chr(31)) END"
 _ODD_SOURCES = "count(*) FILTER (len(list_filter(sources, lambda x: x IS NULL OR x = '' OR contains(x, chr(31)))) > 0)"
+
+
+def _iso_sql(column: str) -> str:
+    """A DuckDB expression writing a timestamp as the shortest ISO text that holds it: the importer parses
+    each one with a regular expression (a fifth of its time at a million edges), and a bare date parses
+    in about half the time of a full timestamp; all give the same LOCAL DATETIME."""
+    return (
+        f"CASE WHEN {column} = date_trunc('day', {column}) THEN strftime({column}, '%Y-%m-%d')"
+        f" WHEN {column} = date_trunc('second', {column}) THEN strftime({column}, '%Y-%m-%dT%H:%M:%S')"
+        f" ELSE strftime({column}, '%Y-%m-%dT%H:%M:%S.%f') END"
+    )
 
 
 def kind_of(value: Any) -> str | None:
@@ -229,8 +240,8 @@ class ImportFiles:
         if found[0]:
             return None
         columns = [
-            ("first_seen:localdatetime", f"strftime(first_seen, '{_ISO}')"),
-            ("last_seen:localdatetime", f"strftime(last_seen, '{_ISO}')"),
+            ("first_seen:localdatetime", _iso_sql("first_seen")),
+            ("last_seen:localdatetime", _iso_sql("last_seen")),
             ("_n:long", "n"),
             *((f"{t}:string", t) for t in texts),
             *([("_key:string", "key")] if edges else []),

@@ -23,8 +23,8 @@ from graph.store.model import WriteResult
 
 
 def ensure_constraints(driver: Driver, database: str | None, schema: Schema) -> None:
-    """Create the uniqueness constraint on ``id`` of every label and edge type that lacks it, all in one
-    transaction (a plain index of the same name, from an older version, is replaced).
+    """Create the uniqueness constraint on ``id`` of every label and edge type that lacks it (a plain index
+    of the same name, from an older version, is replaced), all in one transaction.
 
     One read when they all exist (every open of the store); after a first load by the importer, one
     transaction builds them all instead of a transaction and a round trip each. Relationship uniqueness
@@ -34,15 +34,15 @@ def ensure_constraints(driver: Driver, database: str | None, schema: Schema) -> 
     with driver.session(database=database) as session:
         found = session.run("SHOW RANGE INDEXES YIELD name, owningConstraint RETURN name, owningConstraint")
         owners = {r["name"]: r["owningConstraint"] for r in found}
-        missing = [(name, pattern) for name, pattern in wanted if owners.get(name) is None]
+        missing = [(name, pattern, name in owners) for name, pattern in wanted if owners.get(name) is None]
         if missing:
-            session.execute_write(_create_constraints, missing, [name for name, _ in missing if name in owners])
+            session.execute_write(_create_constraints, missing)
 
 
-def _create_constraints(tx: Transaction, missing: list[tuple[str, str]], plain: list[str]) -> None:
-    for name in plain:
-        tx.run(f"DROP INDEX `{name}`").consume()
-    for name, pattern in missing:
+def _create_constraints(tx: Transaction, missing: list[tuple[str, str, bool]]) -> None:
+    for name, pattern, plain in missing:
+        if plain:
+            tx.run(f"DROP INDEX `{name}`").consume()
         tx.run(f"CREATE CONSTRAINT `{name}` IF NOT EXISTS FOR {pattern} REQUIRE x.id IS UNIQUE").consume()
 
 
