@@ -71,7 +71,8 @@ def worklist_from_dict(data: Any, *, file: str | None = None) -> WorklistConfig:
         return WorklistConfig()
     if not isinstance(data, dict):
         raise ConfigError("must be a mapping", file=file, field="worklist", value=data)
-    base, out = WorklistConfig(), {}
+    base = WorklistConfig()
+    out: dict[str, Any] = {}  # keyword arguments of WorklistConfig: values of several types
     known = {f.name for f in dataclasses.fields(WorklistConfig)}
     for key, value in data.items():
         where = f"worklist.{key}"
