@@ -24,8 +24,9 @@ WORKLIST_COLUMNS = ["rank", "person_id", "surname", "given_names", "birth_date",
 VOLATILE = ("created", "timings")
 
 
-def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
-    """Write through ``write(tmp)`` and rename into ``path``."""
+def write_atomic(path: Path, write: Callable[[Path], object]) -> Path:
+    """Write through ``write(tmp)`` and rename into ``path`` (what ``write`` returns, such as the count
+    ``Path.write_text`` gives, is ignored)."""
     tmp = path.with_name(f".{path.name}.partial")
     write(tmp)
     os.replace(tmp, path)
