@@ -35,26 +35,34 @@ def _part(persons: Sequence[str], score: np.ndarray, reasons: list[list[dict[str
     return pd.DataFrame({"score": np.asarray(score, dtype=float), "reasons": col}, index=pd.Index(persons))
 
 
+def _from_dicts(persons: Sequence[str], score: dict[str, float],
+                reasons: dict[str, list[dict[str, Any]]]) -> pd.DataFrame:
+    """A part frame from the scores and reasons of the persons that have some (0 and none for the rest)."""
+    persons = list(persons)
+    return _part(persons, np.array([score.get(p, 0.0) for p in persons], dtype=float),
+                 [reasons.get(p, []) for p in persons])
+
+
 def screening_part(store: GraphStore, persons: Sequence[str]) -> pd.DataFrame:
     """The best open or confirmed watchlist hit of each person (a hit a reviewer dismissed is left out)."""
     hits = edge_frame(store, "LISTED_AS", ["src", "dst", "score", "list", "review_status"])
     hits = hits[hits["src"].isin(set(persons)) & (hits["review_status"].fillna("OPEN") != "DISMISSED")]
-    out = _empty(persons)
     if hits.empty:
-        return out
+        return _empty(persons)
     entries = node_frame(store, "WatchlistEntry").set_index("id")
     hits = hits.assign(score=pd.to_numeric(hits["score"], errors="coerce").fillna(0.0))
     hits = hits.sort_values(["src", "score", "dst"], ascending=[True, False, True])
+    score: dict[str, float] = {}
+    reasons: dict[str, list[dict[str, Any]]] = {}
     for person, group in hits.groupby("src", sort=True):
-        reasons = []
+        got = reasons.setdefault(str(person), [])
         for _, h in group.iterrows():
             e = entries.loc[h["dst"]] if h["dst"] in entries.index else pd.Series(dtype=object)
-            reasons.append({"text": f"watchlist {h['list']} entry {e.get('entry_id', h['dst'])} "
-                                    f"({e.get('reason', 'no reason given')}), match score {h['score']:.2f}",
-                            "entry": h["dst"], "review_status": h["review_status"] or "OPEN"})
-        out.at[person, "score"] = round(float(group["score"].max()), PLACES)
-        out.at[person, "reasons"] = reasons
-    return out
+            got.append({"text": f"watchlist {h['list']} entry {e.get('entry_id', h['dst'])} "
+                                f"({e.get('reason', 'no reason given')}), match score {h['score']:.2f}",
+                        "entry": h["dst"], "review_status": h["review_status"] or "OPEN"})
+        score[str(person)] = round(float(group["score"].max()), PLACES)
+    return _from_dicts(persons, score, reasons)
 
 
 def graph_part(result: Propagation, persons: Sequence[str], *, quantile: float) -> pd.DataFrame:
@@ -126,22 +134,21 @@ def rules_part(events: pd.DataFrame, rules: list[Rule], persons: Sequence[str],
         for person in sorted(set(who[hits[rid].to_numpy(dtype=bool)])):
             score[person] = max(score.get(person, 0.0), weight)
             reasons.setdefault(person, []).append(dict(reason))
-    persons = list(persons)
-    return _part(persons, np.array([score.get(p, 0.0) for p in persons]), [reasons.get(p, []) for p in persons])
+    return _from_dicts(persons, score, reasons)
 
 
 def model_part(scored: pd.DataFrame, events: pd.DataFrame, persons: Sequence[str], version: str) -> pd.DataFrame:
     """The model's highest calibrated score over each person's events (``scored`` from ``analytics.model.score``
     on ``events``), with the contributions behind it."""
-    out = _empty(persons)
     if scored.empty:
-        return out
+        return _empty(persons)
     frame = scored.assign(person_id=events["person_id"]).sort_values(["person_id", "score"],
                                                                       ascending=[True, False])
+    score: dict[str, float] = {}
+    reasons: dict[str, list[dict[str, Any]]] = {}
     for person, row in frame.groupby("person_id", sort=True).head(1).set_index("person_id").iterrows():
         contribs = json.loads(row["reasons"])
         words = ", ".join(f"{c['feature']} {c['contribution']:+.2f}" for c in contribs[:3])
-        out.at[person, "score"] = round(float(row["score"]), PLACES)
-        out.at[person, "reasons"] = [{"text": f"model {version}: {row['score']:.2f} ({words})",
-                                      "contributions": contribs}]
-    return out
+        score[str(person)] = round(float(row["score"]), PLACES)
+        reasons[str(person)] = [{"text": f"model {version}: {row['score']:.2f} ({words})", "contributions": contribs}]
+    return _from_dicts(persons, score, reasons)
