@@ -35,7 +35,7 @@ from analytics.explain import describe, role_text
 from analytics.projection import Projection
 from analytics.seed_documents import SEED_COLUMNS, _frame, document_conflict_seeds, mrz_seeds
 from analytics.specificity import specificity
-from graph.ids import node_id
+from graph.ids import edge_id, node_id
 from graph.store import GraphStore, Node
 
 UNKNOWN_ROLE_WEIGHT = 0.5
@@ -107,7 +107,8 @@ def watchlist_seeds(store: GraphStore, proj: Projection, config: RunConfig) -> p
         if name_only(hit.get("reasons")):
             weight *= config.seeds.watchlist_name_only
             reason += ", on the name alone (no birth date to compare)"
-        rows.append([hit["src"], weight, reason, [_hit_id(hit)], _sources(hit.get("sources"))])
+        hit_id = edge_id("LISTED_AS", hit["src"], hit["dst"])
+        rows.append([hit["src"], weight, reason, [hit_id], _sources(hit.get("sources"))])
     return _frame(proj, "watchlist", rows)
 
 
@@ -129,12 +130,6 @@ def name_only(reasons: Any) -> bool:
         return False
     return any(isinstance(r, dict) and r.get("field") == "birth_date" and r.get("verdict") == "missing"
                for r in reasons)
-
-
-def _hit_id(row: dict[str, Any]) -> str:
-    from graph.ids import edge_id
-
-    return edge_id("LISTED_AS", row["src"], row["dst"])
 
 
 def _case_rows(store: GraphStore, config: RunConfig) -> pd.DataFrame:
@@ -258,14 +253,15 @@ def payer_seeds(store: GraphStore, proj: Projection, config: RunConfig) -> pd.Da
     names = _names(store, ids)
     paid = trips.drop_duplicates("e").groupby("card")["e"].apply(lambda e: sorted(e)[:20])
     rows = []
-    for card, rec in zip(ids, per.itertuples(), strict=True):
+    columns = (per.index.tolist(), per["bookings"].tolist(), per["people"].tolist(), per["contact"].tolist())
+    for card, (at, bookings, people, contact) in zip(ids, zip(*columns, strict=True), strict=True):
         reason = (
-            f"{describe(names.get(card), card)} paid for {rec.bookings} bookings of {rec.people} people other than "
-            f"its holder, {rec.contact:.0%} of them with one and the same contact, with no common employer or "
+            f"{describe(names.get(card), card)} paid for {bookings} bookings of {people} people other than "
+            f"its holder, {contact:.0%} of them with one and the same contact, with no common employer or "
             "agency to explain it"
         )
-        edges = proj.edge_ids(paid[rec.Index])  # their sources are read only when a path shows them
-        rows.append([card, c.payer_for_many * min(1.0, rec.people / 5.0), reason, edges, []])
+        edges = proj.edge_ids(paid[at])  # their sources are read only when a path shows them
+        rows.append([card, c.payer_for_many * min(1.0, people / 5.0), reason, edges, []])
     return _frame(proj, "payer_for_many", rows)
 
 
