@@ -14,7 +14,7 @@ A ``PathContext`` (projection, specificity, seeds) is built once per graph and r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import asdict, dataclass
 from itertools import pairwise
 from typing import Any
@@ -87,7 +87,7 @@ class PathContext:
     config: RunConfig
     pair_keys: np.ndarray  # sorted (low end * n + high end) of every edge, for finding the edges of a hop
     pair_pos: np.ndarray  # the edge positions in that order
-    best_seed: dict[int, dict[str, Any]]  # node index -> its strongest seed row
+    best_seed: dict[int, dict[Hashable, Any]]  # node index -> its strongest seed row (a frame record)
 
 
 def path_context(store: GraphStore, config: RunConfig | None = None) -> PathContext:
