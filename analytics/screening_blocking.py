@@ -62,8 +62,9 @@ def _text(values: pd.Series) -> pd.Series:
     """Stripped text, ``None`` for missing or a reader's "no value" (vectorised string operations)."""
     text = values.astype("string").str.strip()
     bad = text.isna() | text.str.upper().isin(_MISSING).fillna(True)
-    return pd.Series(np.where(bad.to_numpy(), None, text.to_numpy(dtype=object, na_value=None)), index=values.index,
-                     dtype=object)
+    out = text.to_numpy(dtype=object, copy=True)
+    out[bad.to_numpy(dtype=bool)] = None  # every missing value is bad: no NA placeholder is left
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def _map(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
