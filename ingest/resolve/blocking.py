@@ -37,13 +37,15 @@ def _codes(p: pd.DataFrame, keys: tuple[str, ...], rows: np.ndarray) -> np.ndarr
 
 
 def document_pairs(p: pd.DataFrame, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each profile with a document paired with the anchor of its document: the profile of that document
-    seen on most records (a star, not every pair: a commuter's document has dozens of noisy profiles)."""
+    """Each profile with a document paired with the anchor of its document: the named profile of that
+    document seen on most records (a star, not every pair: a commuter's document has dozens of noisy
+    profiles; a record naming nobody but the document anchors only where nobody named holds it)."""
     has = np.flatnonzero(p["doc_key"].to_numpy() != "")
     if len(has) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     doc = pd.factorize(p["doc_key"].to_numpy()[has])[0]
-    order = np.lexsort((has, -counts[has], doc))
+    bare = ((p["full"] == "") & (p["birth_date"] == "")).to_numpy()[has]
+    order = np.lexsort((has, -counts[has], bare, doc))
     doc_sorted = doc[order]
     first = np.r_[True, doc_sorted[1:] != doc_sorted[:-1]]
     anchor = has[order][np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))]

@@ -55,6 +55,25 @@ def attach(
     return labels, ambiguous
 
 
+def attach_by_document(labels: np.ndarray, bare: np.ndarray, doc: np.ndarray) -> np.ndarray:
+    """Join the records that name their person by a document alone (``bare``: no name, no birth date;
+    ``doc``: document codes, -1 for none) with each other per document, then with the document's named
+    holder when there is exactly one. Where the named holders are several persons (a victim and an impostor
+    on one passport), such a record could be either's: it stays apart instead of joining them into one.
+    """
+    has = doc >= 0
+    named = pd.DataFrame({"doc": doc[has & ~bare], "c": labels[has & ~bare]}).drop_duplicates()
+    count = named.groupby("doc")["c"].size()
+    holder = named.drop_duplicates("doc").set_index("doc")["c"][count == 1]
+    rows = np.flatnonzero(has & bare)
+    nameless = pd.DataFrame({"x": rows, "doc": doc[rows]})
+    first = nameless.groupby("doc")["x"].transform("first").to_numpy()
+    labels = _union(labels, rows, first)
+    ok = nameless.drop_duplicates("doc")
+    ok = ok[ok["doc"].isin(holder.index)]
+    return _union(labels, ok["x"].to_numpy(), _first_of(labels, holder.loc[ok["doc"]].to_numpy()))
+
+
 def _union(labels: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Labels after also joining nodes ``a[k]`` and ``b[k]``."""
     n = len(labels)

@@ -75,7 +75,8 @@ def document_findings(p: pd.DataFrame, keys: np.ndarray, config: ResolveConfig) 
             "birth_date": p["birth_date"].to_numpy(),
         }
     )
-    docs = docs[docs["doc_key"] != ""]
+    # a record naming nobody but the document (kept apart where the holders disagree) is not one more user
+    docs = docs[(docs["doc_key"] != "") & ((docs["name"] != "") | (docs["birth_date"] != ""))]
     held = docs.drop_duplicates(["person_key", "doc_key"])
     out = [_shared(held), _per_person(held, config)]
     frame = (

@@ -106,13 +106,16 @@ def _cluster(
     prob = model.probability(score)
     match = (prob >= config.match_probability) & ~same_doc
     full = p["dob_full"].to_numpy()
-    strong = doc_edge | (match & full[i] & full[j])
+    bare = ((p["full"] == "") & (p["birth_date"] == "")).to_numpy()
+    nameless = doc_edge & (bare[i] | bare[j])  # a record naming its person by the document alone
+    strong = (doc_edge & ~nameless) | (match & full[i] & full[j])
     labels = cluster.components(n, i[strong], j[strong])
     weak = match & ~strong
     labels, ambiguous = cluster.attach(labels, full, i[weak], j[weak], score[weak])
+    labels = cluster.attach_by_document(labels, bare, pd.factorize(p["doc_key"].replace("", None))[0])
     method = np.full(n, "single", dtype=object)
     conf = np.ones(n)
-    joined = strong | weak
+    joined = strong | weak | nameless
     ok = joined & (labels[i] == labels[j])
     pr = pd.DataFrame(
         {

@@ -84,3 +84,21 @@ def test_same_name_partial_date_between_two_people_is_a_candidate_not_a_merge() 
     res = resolve_identities(frame)
     assert res.assignments["person_key"].nunique() == 3
     assert len(res.candidates) >= 2
+
+
+NAMELESS = ("", "", "", "", "", "", "", "CHN", "E12345678")  # an associated row naming only the document
+
+
+def test_a_row_naming_only_a_shared_document_does_not_join_victim_and_impostor() -> None:
+    impostor = CASES[15][2]
+    frame = pd.concat([_frame(BASE, impostor), _frame(NAMELESS, NAMELESS)[:1].assign(record_ref="c")])
+    keys = resolve_identities(frame).assignments.set_index("record_ref")["person_key"]
+    assert keys.nunique() == 3  # victim, impostor, and the row that could be either's
+    shared = resolve_identities(frame).findings.query("kind == 'shared_document'")
+    assert shared["detail"].str.startswith("document used by 2 persons").all()
+
+
+def test_a_row_naming_only_a_document_joins_its_one_holder() -> None:
+    frame = pd.concat([_frame(BASE, (*BASE[:4], "1980-05-00", *BASE[5:])), _frame(NAMELESS, NAMELESS)[:1].assign(record_ref="c")])
+    keys = resolve_identities(frame).assignments.set_index("record_ref")["person_key"]
+    assert keys.nunique() == 1
