@@ -63,7 +63,7 @@ class KeptExports(GraphStore):
             del self._kept[key]
 
     @contextmanager
-    def writer(self, *, bulk: bool | None = None) -> Iterator[BulkWriter]:  # type: ignore[override]
+    def writer(self, *, bulk: bool | None = None) -> Iterator[BulkWriter]:
         self._writing += 1
         written: list[tuple[str, str]] = []
         try:
