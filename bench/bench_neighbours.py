@@ -3,9 +3,10 @@ nodes for 1 and 2 hops, next to a bare indexed lookup of the same nodes' edge ro
 second hop) measured in the same run. Reported warm (the store's blocks already in memory, as in a running
 dashboard), and for 1 hop also at first touch (blocks read from the file).
 
-Needs the store that ``bench.bench_store_load`` leaves behind (it builds one if missing).
+Needs the store that ``bench.bench_store_load`` leaves behind (it builds one if missing), or ``--store`` (a copy
+of it in your own folder, so a concurrent store-load run cannot rewrite the file under the measurement).
 
-    python -m bench.bench_neighbours [--nodes 1000000] [--edges 5000000] [--samples 1000]
+    python -m bench.bench_neighbours [--nodes 1000000] [--edges 5000000] [--samples 1000] [--store PATH]
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -54,12 +56,16 @@ def main() -> None:
     parser.add_argument("--edges", type=int, default=5_000_000)
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--limit", type=int, default=100, help="neighbours returned at most (the default of the API)")
+    parser.add_argument("--store", type=Path, help="a store to read (default: the bench_store_load one)")
     args = parser.parse_args()
-    path = OUT / f"store_{args.nodes}_{args.edges}.duckdb"
+    path = args.store or OUT / f"store_{args.nodes}_{args.edges}.duckdb"
+    if args.store and not path.exists():
+        raise SystemExit(f"no store at {path}")
     if not path.exists():
         folder = OUT / f"graph_{args.nodes}_{args.edges}"
         make_graph(folder, args.nodes, args.edges)
         load(str(folder), str(path))
+    load_before = os.getloadavg()[0]
     rng = np.random.default_rng(11)
     with open_store(path, read_only=True) as store:
         nodes = store.node_table()
@@ -86,6 +92,8 @@ def main() -> None:
             cpu.append(time.process_time() - start_cpu)
     con.close()
     result["baseline_bare_edge_lookup"] = {**percentiles(times), **cpu_percentiles(cpu)}
+    result["store"] = str(path)
+    result["load_average_1min_before"] = load_before
     result["load_average_1min"] = os.getloadavg()[0]
     result["targets_p95_ms"] = {"hops_1": 5, "hops_2": 50}
     result["meets_targets"] = result["hops_1"]["p95_ms"] < 5 and result["hops_2"]["p95_ms"] < 50  # type: ignore[index]
