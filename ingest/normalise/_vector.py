@@ -85,3 +85,30 @@ def map_unique(
     if arrow:
         return pa.Table.from_pandas(frame, preserve_index=False)
     return frame
+
+
+def fullmatch(s: pd.Series, pattern: str) -> pd.Series:
+    """``s.str.fullmatch(pattern)`` of a text column, by Arrow's RE2 in C for the ASCII values (where RE2 and
+    Python's ``re`` agree on these patterns: ``\\d`` is ``[0-9]`` there) and by ``re`` for the others, so the
+    result is the same: bool, with ``None`` (object dtype) where a value is missing, as pandas gives it.
+
+    >>> fullmatch(pd.Series(["A1", "a", None, "\\u0661"]), r"[A-Z0-9]+|\\d").tolist()
+    [True, False, None, True]
+    """
+    try:
+        arr = pa.array(s.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return s.str.fullmatch(pattern)
+    import pyarrow.compute as pc
+
+    hit = pc.match_substring_regex(arr, f"^(?:{pattern})$").to_numpy(zero_copy_only=False)
+    other = ~pc.fill_null(pc.string_is_ascii(arr), True).to_numpy(zero_copy_only=False)
+    if other.any():
+        hit = hit.astype(object)
+        hit[other] = s[other].str.fullmatch(pattern).to_numpy(dtype=object)
+    missing = arr.is_null().to_numpy(zero_copy_only=False)
+    if missing.any():
+        hit = hit.astype(object)
+        hit[missing] = None
+        return pd.Series(hit, index=s.index, dtype=object)
+    return pd.Series(hit.astype(bool), index=s.index)

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ingest.normalise._vector import fullmatch
 from ingest.readers.tabular import (
     PERSON_REF_FIELDS,
     Checked,
@@ -84,7 +85,7 @@ def _mrz_uniques(values: pd.Series) -> pd.DataFrame:
     from ingest.normalise import parse_mrzs
 
     text = values.astype(str)
-    fast = text.str.fullmatch(r"[A-Z0-9<]{88}") & ~text.str[0].isin(["I", "A", "C"])
+    fast = fullmatch(text, r"[A-Z0-9<]{88}") & ~text.str[0].isin(["I", "A", "C"])
     out = pd.DataFrame({"format": None, "ok": None, "finding": None, "number": None}, index=values.index,
                        dtype=object)
     if fast.any():

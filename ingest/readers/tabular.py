@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 
 from graph.errors import InvalidInputError
 from ingest.errors import Deviation, Quarantined
+from ingest.normalise._vector import fullmatch
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -491,7 +492,7 @@ def _doc_number(s: pd.Series, f: Field, done: Done) -> Checked:
     """Document numbers: values already in MRZ form pass by a regex; the rest go through the normaliser."""
     from ingest.normalise.documents import MAX_LENGTH, PLACEHOLDERS
 
-    canonical = s.str.fullmatch(f"[A-Z0-9]{{1,{MAX_LENGTH}}}") & ~s.isin(PLACEHOLDERS) & ~s.str.fullmatch("0+")
+    canonical = fullmatch(s, f"[A-Z0-9]{{1,{MAX_LENGTH}}}") & ~s.isin(PLACEHOLDERS) & ~fullmatch(s, "0+")
     out = s.mask(~canonical)
     err = pd.Series(None, index=s.index, dtype=object)
     rest = ~canonical & s.ne("")
@@ -541,8 +542,8 @@ def _utc_times(s: pd.Series) -> pd.Series:
 
 def _time(s: pd.Series, f: Field, done: Done) -> Checked:
     """ISO 8601 date-time with a UTC offset; gives the text as written and ``<name>_utc``."""
-    full = s.str.fullmatch(_ISO_TIME + r"(?:Z|[+-]\d{2}:?\d{2})")
-    naive = s.str.fullmatch(_ISO_TIME)
+    full = fullmatch(s, _ISO_TIME + r"(?:Z|[+-]\d{2}:?\d{2})")
+    naive = fullmatch(s, _ISO_TIME)
     utc = _utc_times(s.where(full).str.replace(",", ".", regex=False))
     err = _where_text(s.ne("") & utc.isna(), "calendar: not a date-time in the calendar")
     err = err.mask(s.ne("") & ~full, "time-format: not an ISO 8601 date-time (YYYY-MM-DDThh:mm:ss+hh:mm)")

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ingest.normalise import normalise_names, skeleton
+from ingest.normalise._vector import fullmatch
 from ingest.normalise.names import PARTICLES
 from ingest.resolve.config import ResolveError
 
@@ -69,7 +70,7 @@ def profile_codes(records: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFra
 
 def _latin(values: pd.Series) -> pd.Series:
     """Upper-case ASCII names; values that are not already so go through the normaliser (once each)."""
-    plain = values.str.fullmatch(r"[A-Z ]*")
+    plain = fullmatch(values, r"[A-Z ]*")
     if plain.all():
         return values
     out = values.copy()
