@@ -131,10 +131,8 @@ def merge_rows(frames: list[Frame], keys: list[str]) -> pa.Table:
     try:
         con.register("data", data)
         n, distinct = con.sql(f"SELECT count(*), count(DISTINCT ({cols})) FROM data").fetchall()[0]
-        if n == distinct:  # one row per item already (crossings, their edges): no merge
-            # a projection keeps the rows in their order (DuckDB preserves insertion order): no sort
-            return con.sql("SELECT * EXCLUDE (__o, t, ref), t::TIMESTAMP AS first_seen, t::TIMESTAMP AS last_seen,"
-                           " ref AS sources FROM data").to_arrow_table()
+        if n == distinct:  # one row per item already (crossings, their edges): no merge, no copy through DuckDB
+            return _provenance_of_rows(data)
         return con.sql(
             f"""WITH a AS (SELECT {cols}, min(t)::TIMESTAMP AS first_seen, max(t)::TIMESTAMP AS last_seen,
                        list_slice(list_sort(list_distinct(list(ref))), 1, {MAX_SOURCES}) AS sources
@@ -146,3 +144,17 @@ def merge_rows(frames: list[Frame], keys: list[str]) -> pa.Table:
         ).to_arrow_table()
     finally:
         con.close()
+
+
+def _provenance_of_rows(data: pa.Table) -> pa.Table:
+    """Rows that are one item each: ``t`` becomes ``first_seen`` and ``last_seen``, ``ref`` the ``sources``,
+    in Arrow (the columns are reused, not copied; a crossings table is a million rows). The types are those
+    DuckDB's projection gave: times as naive microseconds, text as ``string``."""
+    t = data.column("t")
+    if pa.types.is_timestamp(t.type) and t.type.tz is not None:
+        t = t.cast(pa.timestamp(t.type.unit))  # the UTC wall time, as DuckDB's cast in a UTC session
+    t = t.cast(pa.timestamp("us"), safe=False)
+    out = data.drop_columns(["__o", "t", "ref"]).append_column("first_seen", t).append_column("last_seen", t)
+    out = out.append_column("sources", data.column("ref"))
+    fields = [pa.field(f.name, pa.string()) if pa.types.is_large_string(f.type) else f for f in out.schema]
+    return out.cast(pa.schema(fields))
