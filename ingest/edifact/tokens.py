@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ingest.errors import Deviation, EdifactError
@@ -192,6 +193,21 @@ def _split(raw: str, seps: Separators, value_re: re.Pattern[str], release_re: re
     return tuple(elements)
 
 
+def _bodies(text: str, start: int, seps: Separators, segment_re: re.Pattern[str]) -> Iterator[tuple[str, int, int]]:
+    """Each segment's text before its terminator, where that text starts and where the segment ends. Text
+    with no release character is cut by ``str.split`` (the same pieces the pattern finds, at C speed)."""
+    if seps.release in text[start:]:
+        for m in segment_re.finditer(text, start):
+            yield m.group(1), m.start(1), m.end()
+        return
+    pos = start
+    pieces = text[start:].split(seps.terminator)
+    for body in pieces[:-1]:  # the last piece has no terminator: the tail
+        end = pos + len(body) + 1
+        yield body, pos, end
+        pos = end
+
+
 def tokenize(text: str, *, file: str | None = None) -> Tokens:
     """Split EDIFACT ``text`` into segments, honouring the UNA (or the defaults when there is none).
 
@@ -205,13 +221,12 @@ def tokenize(text: str, *, file: str | None = None) -> Tokens:
     segment_re, value_re, release_re = _patterns(seps)
     segments: list[Segment] = []
     line, counted, last = 1, 0, start
-    for m in segment_re.finditer(text, start):
-        body = m.group(1)
+    for body, body_start, end in _bodies(text, start, seps, segment_re):
+        last = end
         stripped = body.lstrip(_WS)
-        seg_start = m.start(1) + len(body) - len(stripped)
+        seg_start = body_start + len(body) - len(stripped)
         line += text.count("\n", counted, seg_start)
         counted = seg_start
-        last = m.end()
         if not stripped.strip(_WS):
             continue
         els = _split(stripped, seps, value_re, release_re)
