@@ -7,7 +7,7 @@ by ``src`` with no ids, checks or merging (the floor of any DuckDB layout on thi
 reports the CPU seconds of the loading process (all its threads): on a machine shared with other work the
 wall time swings several-fold, the CPU time and the ratio to the plain table much less.
 
-    python -m bench.bench_store_load [--nodes 1000000] [--edges 5000000] [--sample 20000]
+    python -m bench.bench_store_load [--nodes 1000000] [--edges 5000000] [--sample 20000] [--out out/bench]
 """
 
 from __future__ import annotations
@@ -123,14 +123,16 @@ def main() -> None:
     parser.add_argument("--nodes", type=int, default=1_000_000)
     parser.add_argument("--edges", type=int, default=5_000_000)
     parser.add_argument("--sample", type=int, default=5_000, help="rows for the row-at-a-time baseline")
+    parser.add_argument("--out", type=Path, default=OUT, help="folder of the stores (the graph stays in out/bench)")
     args = parser.parse_args()
     folder = OUT / f"graph_{args.nodes}_{args.edges}"
     with timed() as t:
         made = make_graph(folder, args.nodes, args.edges)
     print(f"generated {made['nodes']:,} nodes and {made['edges']:,} edges in {t[0]:.1f} s")
-    ours = in_child(load, str(folder), str(OUT / f"store_{args.nodes}_{args.edges}.duckdb"))
-    plain = in_child(plain_sorted, str(folder), str(OUT / "baseline_plain.duckdb"))
-    base = row_at_a_time(folder, args.sample, OUT / "baseline_rows.duckdb")
+    args.out.mkdir(parents=True, exist_ok=True)
+    ours = in_child(load, str(folder), str(args.out / f"store_{args.nodes}_{args.edges}.duckdb"))
+    plain = in_child(plain_sorted, str(folder), str(args.out / "baseline_plain.duckdb"))
+    base = row_at_a_time(folder, args.sample, args.out / "baseline_rows.duckdb")
     report(
         "store_load",
         {
@@ -139,6 +141,8 @@ def main() -> None:
             "baseline_plain_sorted_table": plain,
             "ratio_first_load_vs_baseline": round(ours["first_load_edges_per_s"] / base["edges_per_s"], 1),
             "ratio_first_load_vs_plain_sorted": round(ours["first_load_edges_per_s"] / plain["edges_per_s"], 2),
+            # CPU seconds swing far less than wall time on a shared machine: the same ratio in CPU
+            "ratio_first_load_cpu_vs_plain_sorted": round(ours["first_load_cpu_s"] / plain["cpu_s"], 2),
             "targets": {"first_load_edges_per_s": 1_000_000, "re_upsert_edges_per_s": 300_000, "peak_rss_mib": 4096},
             "meets_targets": ours["first_load_edges_per_s"] >= 1_000_000
             and ours["re_upsert_edges_per_s"] >= 300_000
