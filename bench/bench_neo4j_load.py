@@ -2,8 +2,8 @@
 writer measured in the same run on a sample: one row per transaction, one MERGE each.
 
 Two write paths of the store are timed: its first load into an empty database through Neo4j's offline
-importer (``Neo4jStore.first_load``: CSV files, ``neo4j-admin database import full``, the server restarted,
-constraints built; only with the server of ``tools/neo4j``), and its transactional writer (``writer()``,
+importer (``Neo4jStore.first_load``: CSV files, ``neo4j-admin database import full`` run inside the server's
+JVM between a shutdown and a start of its DBMS, constraints built; only with the server of ``tools/neo4j``), and its transactional writer (``writer()``,
 ``UNWIND`` batches) on the first ``--cypher-edges`` relationships. Wall and CPU seconds (this process, and
 the server process when it is the local one) and the load average stand beside each figure.
 
