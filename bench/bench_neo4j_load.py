@@ -3,9 +3,10 @@ writer measured in the same run on a sample: one row per transaction, one MERGE 
 
 Two write paths of the store are timed: its first load into an empty database through Neo4j's offline
 importer (``Neo4jStore.first_load``: CSV files, ``neo4j-admin database import full`` run inside the server's
-JVM between a shutdown and a start of its DBMS, constraints built; only with the server of ``tools/neo4j``), and its transactional writer (``writer()``,
-``UNWIND`` batches) on the first ``--cypher-edges`` relationships. Wall and CPU seconds (this process, and
-the server process when it is the local one) and the load average stand beside each figure.
+JVM between a shutdown and a start of its DBMS, constraints built; only with the server of ``tools/neo4j``),
+and its transactional writer (``writer()``, ``UNWIND`` batches) on the first ``--cypher-edges`` relationships.
+Wall and CPU seconds (this process, and the server process when it is the local one) and the load average
+stand beside each figure.
 
 Needs a Neo4j server: ``CLUEGRAPH_TEST_NEO4J_URI`` or the one ``tools/neo4j/neo4j.sh start`` runs (started
 and stopped here when none is given). The database is emptied first.
