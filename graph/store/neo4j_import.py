@@ -264,10 +264,10 @@ class ImportFiles:
         header, data = stem.with_suffix(".header.csv"), stem.with_suffix(".csv")
         header.write_text(",".join(h for h, _ in columns) + "\n", encoding="utf-8")
         select = ", ".join(e for _, e in columns)
-        (rows,) = self._con.execute(
+        done = self._con.execute(
             f"COPY (SELECT {select} FROM __imp WHERE {where}) TO '{data}' (HEADER false)"
         ).fetchone()
-        self._check_lines(data, int(rows))
+        self._check_lines(data, int(done[0]) if done else 0)
         self._args.append(f"--{'nodes' if kind == 'nodes' else 'relationships'}={name}={header},{data}")
 
     def _check_lines(self, path: Path, rows: int) -> None:

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import pyarrow as pa
-from neo4j import Driver, Transaction
+from neo4j import Driver, ManagedTransaction, Transaction
 from neo4j import exceptions as neo4j_errors
 
 from graph.errors import EndpointError
@@ -39,7 +39,7 @@ def ensure_constraints(driver: Driver, database: str | None, schema: Schema) -> 
             session.execute_write(_create_constraints, missing)
 
 
-def _create_constraints(tx: Transaction, missing: list[tuple[str, str, bool]]) -> None:
+def _create_constraints(tx: ManagedTransaction, missing: list[tuple[str, str, bool]]) -> None:
     for name, pattern, plain in missing:
         if plain:
             tx.run(f"DROP INDEX `{name}`").consume()
