@@ -192,5 +192,6 @@ def score_clusters(
     for i, reason in zip(seeds["index"], seeds["reason"], strict=True) if len(seeds) else []:
         if int(i) in com_of.index:
             texts.setdefault(int(com_of[int(i)]), []).append(str(reason))
-    feats["reasons"] = [_reasons(row, texts.get(int(row["community"]), [])) for _, row in feats.iterrows()]
+    reasons = [_reasons(row, texts.get(int(row["community"]), [])) for _, row in feats.iterrows()]
+    feats["reasons"] = pd.Series(reasons, index=feats.index, dtype=object)
     return feats.reset_index(drop=True)

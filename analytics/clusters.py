@@ -280,7 +280,8 @@ def match_previous(clusters: list[list[str]], previous: dict[str, set[str]], *, 
     taken: set[str] = set()
     for jac, cid, i in sorted(scored, key=lambda t: (-t[0], t[1], t[2])):
         if jac >= min_jaccard and ids[i] is None and cid not in taken:
-            ids[i], _ = cid, taken.add(cid)
+            ids[i] = cid
+            taken.add(cid)
     return [cid or stable_id(members) for cid, members in zip(ids, clusters, strict=True)]
 
 
@@ -457,4 +458,4 @@ def doc_keys(store: GraphStore, proj: Projection, result: Clusters) -> dict[str,
             found[n.id] = f"{n.props.get('issuer', '')}:{n.props.get('number', '')}"
     key_of = dict(zip(docs.tolist(), (found.get(i, i) for i in ids), strict=True))
     held["key"] = held["doc"].map(key_of)
-    return {cid: sorted(set(keys)) for cid, keys in held.groupby("cluster_id")["key"]}
+    return {str(cid): sorted(set(keys)) for cid, keys in held.groupby("cluster_id")["key"]}

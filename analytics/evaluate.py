@@ -263,8 +263,11 @@ def _cluster_matches(
         truth_ids = _by_records(truth_ids, store, proj, truth_dir)
     truth_ids.index = proj.ids(truth_ids.index.to_numpy())
     found = [
-        (row.cluster_id, int(row.rank), {truth_ids.get(p) for p in row.person_ids} - {None})
-        for row in clusters.table.itertuples()
+        (cid, int(rank), {truth_ids.get(p) for p in people} - {None})
+        for cid, rank, people in zip(
+            clusters.table["cluster_id"].tolist(), clusters.table["rank"].tolist(),
+            clusters.table["person_ids"].tolist(), strict=True,
+        )
     ]
     members = pd.read_csv(truth_dir / "scheme_members.csv", dtype=str)
     members = members[members["scheme_type"].isin(CLUSTER_SCHEMES) & (members["role"] != "FORGED_DOCUMENT")]

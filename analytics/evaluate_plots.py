@@ -38,7 +38,7 @@ def write_plots(arrivals: pd.DataFrame, out: Path) -> list[Path]:
     bins = np.logspace(np.log10(floor), np.log10(max(float(score.max()), floor * 10)), 40)
     for group in ("other", "confounder", "risky"):
         values = score[arrivals["group"] == group].clip(lower=floor)
-        ax.hist(values, bins=bins, alpha=0.6, label=f"{group} ({len(values)})")
+        ax.hist(values, bins=bins.tolist(), alpha=0.6, label=f"{group} ({len(values)})")
     ax.set(xscale="log", xlabel=f"{rankers[0]} score (log)", ylabel="arrivals", title="Scores by group")
     ax.legend()
     dist = out / "evaluation_scores.png"

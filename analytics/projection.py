@@ -201,7 +201,7 @@ class _NodeIndex:
             return np.where(found, pos, -1)
         if self._hash is None:
             self._hash = pd.Index(self.nids)
-        return self._hash.get_indexer(numbers)
+        return self._hash.get_indexer(pd.Index(numbers))
 
 
 def _positions(where: _NodeIndex, column: pa.ChunkedArray, end: str) -> np.ndarray:

@@ -142,8 +142,9 @@ def reasons_json(result: Propagation, people: pd.DataFrame) -> list[str]:
         )
     ]
     bounds = np.searchsorted(via["row"].to_numpy(), np.arange(len(idx) + 1)).tolist()
-    seed_reasons = result.seeds.groupby("index")["reason"].apply(list).to_dict() if len(result.seeds) else {}
-    seed_text = {int(i): json.dumps(r, ensure_ascii=False) for i, r in seed_reasons.items()}
+    seed_reasons = result.seeds.groupby("index")["reason"].apply(list) if len(result.seeds) else pd.Series(dtype=object)
+    by_index = zip(seed_reasons.index.tolist(), seed_reasons.tolist(), strict=True)
+    seed_text = {int(i): json.dumps(r, ensure_ascii=False) for i, r in by_index}
     run = json.dumps(result.run_id, ensure_ascii=False)
     return [
         f'{{"links": [{", ".join(links[bounds[row] : bounds[row + 1]])}], "run": {run}, '
