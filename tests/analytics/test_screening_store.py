@@ -99,3 +99,43 @@ def test_screening_a_part_shares_a_hit_with_namesakes_outside_it(tmp_path: Path)
         whole = screen_store(st)
         part = screen_store(st, persons=[node_id("Person", "a")])
         assert whole.hits == 0 and part.hits == 0  # one of two namesakes travelling is still one of two
+        assert (whole.shared, part.shared) == (2, 1)
+        shared = st.get(edge_id("LISTED_AS", node_id("Person", "a"), node_id("WatchlistEntry", "NATIONAL", "W9")))
+        assert shared.props["score"] == 0.5 < shared.props["threshold"]  # after the part run: still one of two
+
+
+def _namesakes(st: GraphStore) -> None:
+    """Three people an entry that knows name, birth year and nationality cannot tell apart, and a fourth
+    it can (another year)."""
+    with st.writer() as w:
+        w.upsert_nodes("Person", pd.DataFrame({
+            "person_key": ["n1", "n2", "n3", "n4"], "surname": ["BOONMA"] * 4, "given_names": ["ANAN"] * 4,
+            "birth_date": ["2001-03-01", "2001-05-04", "2001-06-01", "1985-06-01"], "nationality": ["THA"] * 4}))
+        w.upsert_nodes("WatchlistEntry", pd.DataFrame({
+            "list": ["NATIONAL"], "entry_id": ["W8"], "surname": ["BOONMA"], "given_names": ["ANAN"],
+            "birth_date": ["2001-00-00"], "nationality": ["THA"]}))
+
+
+def test_a_hit_shared_among_namesakes_is_written_at_its_share_for_review(tmp_path: Path) -> None:
+    with open_store(tmp_path / "s.duckdb") as st:
+        _namesakes(st)
+        report = screen_store(st)
+        assert (report.hits, report.shared, report.by_list) == (0, 3, {})
+        entry = node_id("WatchlistEntry", "NATIONAL", "W8")
+        for key in ("n1", "n2", "n3"):
+            edge = st.get(edge_id("LISTED_AS", node_id("Person", key), entry))
+            assert edge.props["score"] == pytest.approx(1 / 3, abs=1e-3) and edge.props["review_status"] == "OPEN"
+            last = json.loads(edge.props["reasons"])[-1]
+            assert {"field": "namesakes", "verdict": "3 people"}.items() <= last.items()
+        assert st.get(edge_id("LISTED_AS", node_id("Person", "n4"), entry)) is None
+
+
+def test_shares_below_the_threshold_are_not_written_when_the_configuration_says_so(tmp_path: Path) -> None:
+    from analytics.screening import ScreeningConfig
+
+    with open_store(tmp_path / "s.duckdb") as st:
+        _namesakes(st)
+        report = screen_store(st, config=ScreeningConfig(store_shared=False))
+        assert (report.hits, report.shared) == (0, 0)
+        entry = node_id("WatchlistEntry", "NATIONAL", "W8")
+        assert st.get(edge_id("LISTED_AS", node_id("Person", "n1"), entry)) is None
