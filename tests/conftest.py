@@ -11,8 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from graph.store import GraphStore, open_store
+
+# Property tests pin properties (round trips, idempotence, named errors), not speed: no per-example deadline,
+# which a first call that loads a transliteration table on a busy 2-core machine can overrun.
+settings.register_profile("cluegraph", deadline=None)
+settings.load_profile("cluegraph")
 
 NEO4J_URI = os.environ.get("CLUEGRAPH_TEST_NEO4J_URI", "")
 #: Backends the contract suite runs on.
