@@ -51,11 +51,6 @@ class ScreeningConfig:
     max_block: int = 5000
     #: Share a hit among namesakes an entry cannot tell apart (see ``share_namesakes``).
     share_namesakes: bool = True
-    #: Store screening (``screen_store``) also writes the shares that fall below the threshold: each of ``k``
-    #: namesakes an entry cannot tell apart is the listed person with probability ``1/k``, a reviewer ranks
-    #: them, and propagation seeds each with ``1/k`` of the entry (dropping them all lets the listed person
-    #: travel with no seed at all: three such entries on a 600,000-person world).
-    store_shared: bool = True
 
     def threshold(self, list_name: str | None) -> float:
         """The threshold for one list.
@@ -72,8 +67,9 @@ class ScreeningConfig:
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, file: str | None = None) -> ScreeningConfig:
         """Validate plain data (from YAML) into a configuration; unknown keys and bad values are errors."""
+        known = {"default_threshold", "thresholds", "weights", "max_block", "share_namesakes"}
         for key in data:
-            if key not in _KNOWN:
+            if key not in known:
                 raise ScreeningConfigError("unknown screening setting", file=file, field=key)
         thresholds = {str(k): _unit(v, f"thresholds.{k}", file) for k, v in (data.get("thresholds") or {}).items()}
         try:
@@ -86,7 +82,6 @@ class ScreeningConfig:
             weights=weights,
             max_block=int(data.get("max_block", cls.max_block)),
             share_namesakes=bool(data.get("share_namesakes", cls.share_namesakes)),
-            store_shared=bool(data.get("store_shared", cls.store_shared)),
         )
 
     @classmethod
@@ -98,11 +93,8 @@ class ScreeningConfig:
             raise ScreeningConfigError("a screening configuration is a mapping", file=str(path))
         if "screening" in data:
             return cls.from_dict(data["screening"] or {}, file=str(path))
-        return cls.from_dict(data if set(data) <= _KNOWN else {}, file=str(path))
-
-
-#: The settings a screening configuration may name.
-_KNOWN = {"default_threshold", "thresholds", "weights", "max_block", "share_namesakes", "store_shared"}
+        known = {"default_threshold", "thresholds", "weights", "max_block", "share_namesakes"}
+        return cls.from_dict(data if set(data) <= known else {}, file=str(path))
 
 
 def _unit(value: Any, name: str, file: str | None) -> float:
@@ -116,14 +108,13 @@ def _unit(value: Any, name: str, file: str | None) -> float:
 
 
 def screen_names(candidates_df: pd.DataFrame, watchlist_df: pd.DataFrame, *,
-                 config: ScreeningConfig | None = None, keep_shared: bool = False) -> pd.DataFrame:
+                 config: ScreeningConfig | None = None) -> pd.DataFrame:
     """Match candidates (people) against watchlist entries; one row per hit (see ``HIT_COLUMNS``).
 
     Both frames have ``id, surname, given_names, native_name, birth_date (YYYY-MM-DD, 00 when unknown),
     nationality, doc_number`` (several numbers ``;``-separated); the watchlist also ``list``. Missing columns
     count as empty. ``reasons`` is JSON text: a list of ``{field, verdict, weight, detail}`` whose weights add
-    up to the score (before clipping to [0, 1]). With ``keep_shared``, a hit shared among namesakes stays in
-    the result at its share even below the threshold (the others are the referrals: ``score >= threshold``)."""
+    up to the score (before clipping to [0, 1])."""
     config = config or ScreeningConfig()
     for name, frame in (("candidates", candidates_df), ("watchlist", watchlist_df)):
         if "id" not in frame.columns:
@@ -142,8 +133,7 @@ def screen_names(candidates_df: pd.DataFrame, watchlist_df: pd.DataFrame, *,
     hits = scored[scored["score"] >= scored["threshold"]].reset_index(drop=True)
     if config.share_namesakes:
         hits = share_namesakes(hits, people)
-        if not keep_shared:
-            hits = hits[hits["score"] >= hits["threshold"]].reset_index(drop=True)
+        hits = hits[hits["score"] >= hits["threshold"]].reset_index(drop=True)
     return _hit_frame(hits, people, entries)
 
 

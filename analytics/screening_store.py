@@ -5,10 +5,6 @@ hits as ``LISTED_AS`` edges (Person -> WatchlistEntry) with ``score``, ``reasons
 A reviewer's verdict is respected: an edge whose ``review_status`` is ``DISMISSED`` (or ``CONFIRMED``) keeps
 it on a re-screen as long as the evidence behind the hit (the matched fields of both records) is the same;
 when the evidence changes the hit is opened again (``OPEN``) for a new review.
-
-A hit an entry cannot tell from ``k - 1`` namesakes' is written for each of them at ``score / k``, below the
-threshold (``ScreeningConfig.store_shared``): a reviewer ranks them, and propagation seeds each with its
-share of the entry; ``ScreenReport.hits`` counts the referrals (``score >= threshold``), ``shared`` the rest.
 """
 
 from __future__ import annotations
@@ -47,8 +43,6 @@ class ScreenReport:
     people: int = 0
     entries: int = 0
     hits: int = 0
-    #: Hits shared among namesakes whose share is below the threshold (written, not referrals).
-    shared: int = 0
     kept: int = 0
     reopened: int = 0
     by_list: dict[str, int] = field(default_factory=dict)
@@ -130,17 +124,14 @@ def screen_store(store: GraphStore, *, config: ScreeningConfig | None = None,
     people = everyone
     if persons is not None:  # only these people (a batch run's travellers); the others keep their hits
         people = everyone[everyone["id"].isin(set(persons))]
-    keep = config.share_namesakes and config.store_shared
-    hits = screen_names(people, entries, config=config, keep_shared=keep)
+    hits = screen_names(people, entries, config=config)
     if persons is not None and config.share_namesakes and not hits.empty:
         hits = with_namesakes_outside(hits, people, everyone, entries, config)
-    referred = hits["score"] >= hits["threshold"]
-    report = ScreenReport(people=len(people), entries=len(entries), hits=int(referred.sum()),
-                          shared=int((~referred).sum()))
+    report = ScreenReport(people=len(people), entries=len(entries), hits=len(hits))
     if hits.empty:
         return report
     rows = _with_review_status(hits, existing_hits(store), report)
-    report.by_list = {str(k): int(v) for k, v in hits.loc[referred, "list"].value_counts().items()}
+    report.by_list = {str(k): int(v) for k, v in hits["list"].value_counts().items()}
     with store.writer() as w:
         w.upsert_edges("LISTED_AS", rows)
     return report
@@ -159,8 +150,7 @@ def with_namesakes_outside(hits: pd.DataFrame, people: pd.DataFrame, everyone: p
     if not same.any():
         return hits
     again = screen_names(pd.concat([hit_people, everyone[same]], ignore_index=True),
-                         entries[entries["id"].isin(set(hits["entry_id"]))], config=config,
-                         keep_shared=config.store_shared)
+                         entries[entries["id"].isin(set(hits["entry_id"]))], config=config)
     return again[again["person_id"].isin(set(hit_people["id"]))].reset_index(drop=True)
 
 

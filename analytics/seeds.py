@@ -4,9 +4,7 @@ Six kinds, weighted by the run configuration (``seeds``, ``case_roles``, ``case_
 
 - **watchlist**: a screening hit (``LISTED_AS`` Person -> WatchlistEntry, its ``score`` in 0..1 or 0..100);
   a hit on a name alone, with no birth date to compare (``birth_date`` verdict ``missing``), weighs
-  ``watchlist_name_only`` as much: common names have many holders; a hit shared among ``k`` namesakes the
-  entry cannot tell apart scores ``1/k`` of the hit already, below the threshold, and seeds that share;
-  a hit a reviewer ``DISMISSED`` is none;
+  ``watchlist_name_only`` as much: common names have many holders; a hit a reviewer ``DISMISSED`` is none;
 - **case subject**: a person ``INVOLVED_IN`` a case, by role and the case's severity (``HIGH``/``MEDIUM``/
   ``LOW``, or a number on a 1-5 scale); roles the configuration does not name weigh 0.5;
 - **flagged identifier**: a phone, e-mail or card a case subject uses, or that pays for or is the contact of
@@ -109,8 +107,6 @@ def watchlist_seeds(store: GraphStore, proj: Projection, config: RunConfig) -> p
         if name_only(hit.get("reasons")):
             weight *= config.seeds.watchlist_name_only
             reason += ", on the name alone (no birth date to compare)"
-        if (k := namesakes(hit.get("reasons"))) > 1:
-            reason += f", shared with {k - 1} namesake(s) the entry cannot tell apart"
         hit_id = edge_id("LISTED_AS", hit["src"], hit["dst"])
         rows.append([hit["src"], weight, reason, [hit_id], _sources(hit.get("sources"))])
     return _frame(proj, "watchlist", rows)
@@ -123,35 +119,17 @@ def name_only(reasons: Any) -> bool:
     >>> name_only('[{"field": "birth_date", "verdict": "missing"}]'), name_only([{"field": "name"}]), name_only(None)
     (True, False, False)
     """
-    return any(r.get("field") == "birth_date" and r.get("verdict") == "missing" for r in _reason_list(reasons))
-
-
-def namesakes(reasons: Any) -> int:
-    """How many people a screening hit is shared among (its ``namesakes`` reason, ``"3 people"``), 1 when
-    it is not shared: the entry cannot tell them apart, so the hit's score is already its ``1/k`` share.
-
-    >>> namesakes('[{"field": "namesakes", "verdict": "3 people"}]'), namesakes([{"field": "name"}])
-    (3, 1)
-    """
-    for r in _reason_list(reasons):
-        if r.get("field") == "namesakes":
-            head = str(r.get("verdict", "")).split(" ", 1)[0]
-            return int(head) if head.isdigit() else 1
-    return 1
-
-
-def _reason_list(reasons: Any) -> list[dict[str, Any]]:
-    """A hit's reasons (JSON text or a list) as a list of dicts; nothing for anything else."""
     import json
 
     if isinstance(reasons, str):
         try:
             reasons = json.loads(reasons)
         except ValueError:
-            return []
+            return False
     if not isinstance(reasons, list | tuple | np.ndarray):
-        return []
-    return [r for r in reasons if isinstance(r, dict)]
+        return False
+    return any(isinstance(r, dict) and r.get("field") == "birth_date" and r.get("verdict") == "missing"
+               for r in reasons)
 
 
 def _case_rows(store: GraphStore, config: RunConfig) -> pd.DataFrame:

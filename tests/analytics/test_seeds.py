@@ -102,19 +102,6 @@ def test_a_name_only_watchlist_hit_weighs_little(store: GraphStore) -> None:
     assert "name alone" in seeds.loc[P("W"), "reason"]
 
 
-def test_a_hit_shared_among_namesakes_seeds_its_share(store: GraphStore) -> None:
-    load_risk_graph(store)
-    reasons = ('[{"field": "name", "verdict": "exact"}, {"field": "birth_date", "verdict": "year-only"}, '
-               '{"field": "namesakes", "verdict": "3 people", "weight": -0.6667}]')
-    with store.writer() as w:
-        entry = node_id("WatchlistEntry", "INTERPOL", "WL-1")
-        w.upsert_edges("LISTED_AS", pd.DataFrame({"src": [P("W")], "dst": [entry], "score": [0.3333],
-                                                  "reasons": [reasons]}))
-    seeds = find_seeds(store, project(store)).set_index("id")
-    assert seeds.loc[P("W"), "weight"] == pytest.approx(0.3333 * RunConfig().seeds.watchlist)
-    assert "shared with 2 namesake(s)" in seeds.loc[P("W"), "reason"]
-
-
 def _person(store: GraphStore, key: str, birth: str, sex: str) -> None:
     with store.writer() as w:
         w.upsert_nodes("Person", pd.DataFrame({"person_key": [key], "surname": ["S"], "given_names": [key],
