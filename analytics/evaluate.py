@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import baselines
-from analytics.clusters import Clusters
+from analytics.cluster_store import Clusters
 from analytics.projection import Projection
 from analytics.propagate import Propagation
 from graph.errors import ClueGraphError

@@ -357,7 +357,8 @@ def bench_paths(store_path: str, n_people: int, nx_people: int, nx_local: int = 
 def bench_clusters(store_path: str) -> dict[str, Any]:
     """``find_clusters`` from the store (projection, specificity, seeds, the evidence graph, igraph Leiden,
     pruning, scoring, stable ids; no write), then the write: wall and CPU seconds of each step, the load."""
-    from analytics.clusters import find_clusters, write_clusters
+    from analytics.cluster_store import write_clusters
+    from analytics.clusters import find_clusters
     from analytics.projection import project
 
     steps: dict[str, float] = {}

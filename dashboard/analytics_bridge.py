@@ -134,8 +134,8 @@ def risk_paths(store: GraphStore, person_id: str, *, k: int = 3, uri: str | None
 
 
 def cluster_members(store: GraphStore, cluster_id: str) -> list[str] | None:
-    """Node ids of a clue cluster, or None while ``analytics.clusters`` does not exist."""
-    fn = optional("analytics.clusters", "cluster_members")
+    """Node ids of a clue cluster, or None while ``analytics.cluster_store`` does not exist."""
+    fn = optional("analytics.cluster_store", "cluster_members")
     if fn is None:
         return None
     try:

@@ -43,7 +43,7 @@ class Selection:
             raise InvalidValueError("choose exactly one of --cluster, --person, --nodes", field="selection")
         kind, text = given[0]
         parts = [part.strip() for part in text.split(",") if part.strip()]
-        # a cluster is named by its cluster_id (CL-...) or its node id; analytics.clusters resolves it
+        # a cluster is named by its cluster_id (CL-...) or its node id; analytics.cluster_store resolves it
         ids = tuple(parts if kind == "cluster" else (resolve_ref(p) for p in parts))
         if not ids or (kind != "nodes" and len(ids) != 1):
             raise InvalidValueError(f"--{kind} takes {'ids' if kind == 'nodes' else 'one id'}", field=kind, value=text)
@@ -108,9 +108,9 @@ def _person_ids(store: GraphStore, person: str, cap: int) -> tuple[list[str], bo
 
 def _cluster_ids(store: GraphStore, cluster: str, cap: int) -> tuple[list[str], list[str], bool]:
     """The cluster node, its members, and what binds them: neighbours shared by at least two members."""
-    members_of = _optional("analytics.clusters", "cluster_members")
+    members_of = _optional("analytics.cluster_store", "cluster_members")
     if members_of is None:
-        raise InvalidValueError("clusters are not available (analytics.clusters)", field="cluster", value=cluster)
+        raise InvalidValueError("clusters are not available (analytics.cluster_store)", field="cluster", value=cluster)
     found = members_of(store, cluster)
     members = [n.id for n in (*found.persons, *found.identifiers)]
     seen: dict[str, int] = {}

@@ -135,7 +135,8 @@ def clusters_command(
     """Find, score and rank clue clusters; write clusters.csv and store them with stable ids."""
     from rich.progress import Progress
 
-    from analytics.clusters import doc_keys, find_clusters, write_clusters, write_csv
+    from analytics.cluster_store import doc_keys, write_clusters, write_csv
+    from analytics.clusters import find_clusters
     from analytics.config import load_config
     from analytics.projection import project
     from graph.store import open_store

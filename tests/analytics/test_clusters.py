@@ -6,7 +6,8 @@ import csv
 import json
 from pathlib import Path
 
-from analytics.clusters import CSV_COLUMNS, cluster_members, doc_keys, find_clusters, write_clusters, write_csv
+from analytics.cluster_store import CSV_COLUMNS, cluster_members, doc_keys, write_clusters, write_csv
+from analytics.clusters import find_clusters
 from analytics.projection import project
 from graph.store import GraphStore, open_store
 from tests.analytics.risk_fixture import RING, P, load_risk_graph

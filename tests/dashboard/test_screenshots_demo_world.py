@@ -60,7 +60,8 @@ class DemoWorld:
 
 def _prepare(root: Path) -> tuple[Path, Path]:
     """Generate, ingest, screen, score, cluster and batch-run a 600-person world, as ``make demo`` does."""
-    from analytics.clusters import find_clusters, write_clusters
+    from analytics.cluster_store import write_clusters
+    from analytics.clusters import find_clusters
     from analytics.config import load_config
     from analytics.propagate import run_propagation
     from analytics.runs.batch import run_batch

@@ -62,7 +62,8 @@ def test_importing_the_same_packet_twice_changes_nothing(tmp_path: Path) -> None
 
 
 def test_a_planted_ring_cluster_round_trips_with_its_score_reasons_and_run(store: GraphStore, tmp_path: Path) -> None:
-    from analytics.clusters import find_clusters, write_clusters
+    from analytics.cluster_store import write_clusters
+    from analytics.clusters import find_clusters
     from tests.analytics.risk_fixture import RING as PLANTED
     from tests.analytics.risk_fixture import P, load_risk_graph
 
