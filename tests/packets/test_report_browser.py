@@ -1,5 +1,6 @@
 """Acceptance 5: report.html opens in a real headless Chromium with every network request blocked, and
-shows the picture of the subgraph and every reason; the screenshot goes to docs/img/packet_report.png."""
+shows the picture of the subgraph and every reason. The screenshot goes to ``tmp_path``; with
+``CLUEGRAPH_UPDATE_SCREENSHOTS=1`` to docs/img/packet_report.png (committed; a test run leaves the tree clean)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from analytics.packets import Selection, export_packet
+from tests.dashboard.browser_helpers import update_screenshots
 from tests.packets.helpers import graph_doc, scheme_store
 from tests.packets.scheme import ORG
 
@@ -19,6 +21,8 @@ SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "img" / "packet_repo
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
 def test_the_report_shows_the_picture_and_every_reason_offline(tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
+
+    shot = SCREENSHOT if update_screenshots() else tmp_path / "packet_report.png"
 
     with scheme_store(tmp_path / "s.duckdb") as src:
         packet = export_packet(
@@ -59,9 +63,9 @@ def test_the_report_shows_the_picture_and_every_reason_offline(tmp_path: Path) -
                 assert page.get_by_text(reason["text"], exact=False).first.is_visible()
             assert doc["paths"] and all(p["text"] in text for p in doc["paths"])
             assert "KOVAC" in text and "crossings.csv:2" in text and "organiser of case C-90" in text
-            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT), full_page=True)
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shot), full_page=True)
         finally:
             browser.close()
     assert requests == []
-    assert SCREENSHOT.stat().st_size > 10_000
+    assert shot.stat().st_size > 10_000
