@@ -44,7 +44,7 @@ def document_pairs(p: pd.DataFrame, counts: np.ndarray) -> tuple[np.ndarray, np.
     if len(has) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     doc = pd.factorize(p["doc_key"].to_numpy()[has])[0]
-    bare = ((p["full"] == "") & (p["birth_date"] == "")).to_numpy()[has]
+    bare = p["bare"].to_numpy()[has]
     order = np.lexsort((has, -counts[has], bare, doc))
     doc_sorted = doc[order]
     first = np.r_[True, doc_sorted[1:] != doc_sorted[:-1]]

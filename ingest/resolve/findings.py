@@ -73,10 +73,11 @@ def document_findings(p: pd.DataFrame, keys: np.ndarray, config: ResolveConfig) 
             "doc_number": p["doc_number"].to_numpy(),
             "name": p["full"].to_numpy(),
             "birth_date": p["birth_date"].to_numpy(),
+            "bare": p["bare"].to_numpy(),
         }
     )
     # a record naming nobody but the document (kept apart where the holders disagree) is not one more user
-    docs = docs[(docs["doc_key"] != "") & ((docs["name"] != "") | (docs["birth_date"] != ""))]
+    docs = docs[(docs["doc_key"] != "") & ~docs["bare"]]
     held = docs.drop_duplicates(["person_key", "doc_key"])
     out = [_shared(held), _per_person(held, config)]
     frame = (

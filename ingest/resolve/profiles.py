@@ -134,4 +134,5 @@ def add_keys(p: pd.DataFrame) -> pd.DataFrame:
     p["year"] = np.where(p["dob_y"] > 0, np.append(years, "")[dcode], "")
     p["year_month"] = np.where((p["dob_y"] > 0) & (p["dob_m"] > 0), np.append(months, "")[dcode], "")
     p["doc_key"] = np.where(p["doc_number"] != "", p["doc_issuer"] + ":" + p["doc_number"], "")
+    p["bare"] = (p["full"] == "") & (p["birth_date"] == "")  # names nobody: a document alone, at most
     return p

@@ -106,7 +106,7 @@ def _cluster(
     prob = model.probability(score)
     match = (prob >= config.match_probability) & ~same_doc
     full = p["dob_full"].to_numpy()
-    bare = ((p["full"] == "") & (p["birth_date"] == "")).to_numpy()
+    bare = p["bare"].to_numpy()
     nameless = doc_edge & (bare[i] | bare[j])  # a record naming its person by the document alone
     strong = (doc_edge & ~nameless) | (match & full[i] & full[j])
     labels = cluster.components(n, i[strong], j[strong])
