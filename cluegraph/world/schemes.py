@@ -51,10 +51,15 @@ class Planter:
         """Arrival days inside the upcoming window."""
         return self.today + self.rng.integers(0, self.cfg.days, n)
 
-    def past(self, n: int, *, within: int | None = None) -> np.ndarray:
-        """Arrival days in history (optionally the last ``within`` days)."""
+    def past(self, n: int, *, within: int | None = None, since: int | None = None) -> np.ndarray:
+        """Arrival days in history (optionally the last ``within`` days, and not before day ``since``)."""
         lo = self.today - within if within else self.start
-        return sample_days(self.cfg, self.rng, n, lo=lo, hi=self.today - 7)
+        return sample_days(self.cfg, self.rng, n, lo=max(lo, since or lo), hi=self.today - 7)
+
+    def booked(self, n: int) -> np.ndarray:
+        """Past arrival days inside the advance window (``advance_history_days``), where API and PNR exist:
+        a booking's card, contact and agency are on record only there."""
+        return self.past(n, within=self.cfg.advance_history_days)
 
     def trips(self, groups: list[np.ndarray], days: np.ndarray, kind: str, scheme: int, **cols: Any) -> None:
         """Add AIR trips for groups of people."""
@@ -76,6 +81,26 @@ class Planter:
         return cid
 
 
+def ring_groups(
+    couriers: np.ndarray, recruiters: np.ndarray, n_trips: int, rng: np.random.Generator
+) -> list[np.ndarray]:
+    """``n_trips`` travelling groups of two couriers: the first ones take every courier once (the first two
+    each with a recruiter), the rest are pairs drawn at random. A member the truth names travels at least once.
+
+    >>> gs = ring_groups(np.arange(7), np.array([20, 21]), 8, np.random.default_rng(0))
+    >>> len(gs), sorted(set(np.concatenate(gs[:4]).tolist()))
+    (8, [0, 1, 2, 3, 4, 5, 6, 20, 21])
+    """
+    order = rng.permutation(couriers)
+    if len(order) % 2:
+        order = np.r_[order, rng.choice(order[:-1], 1)]
+    groups = [order[i : i + 2] for i in range(0, len(order), 2)]
+    groups += [rng.choice(couriers, 2, replace=False) for _ in range(max(0, n_trips - len(groups)))]
+    for i, r in enumerate(recruiters[: len(groups)]):
+        groups[i] = np.r_[groups[i], r]
+    return groups
+
+
 def ring(pl: Planter, k: int) -> None:
     """Smuggling ring number ``k``."""
     sid, rng = f"RING-{k + 1:03d}", pl.rng
@@ -89,10 +114,9 @@ def ring(pl: Planter, k: int) -> None:
     burner = f"+66{90000000 + k * 7919 % 10**7:08d}"
     card = int(pl.ent.add_instruments(rng, "RING", organiser)[0])
     agency = pl.ent.add_company("AGENCY", f"SWIFT WINGS TRAVEL {k + 1}")
-    n_trips = 8
-    groups = [rng.choice(couriers, 2, replace=False) for _ in range(n_trips)]
-    groups[0] = np.r_[groups[0], recruiters[:1]]
-    days = np.r_[pl.past(n_trips - 1, within=400), pl.upcoming(1)]
+    groups = ring_groups(couriers, recruiters, 8, rng)
+    n_booked = (len(couriers) + 1) // 2  # the first trips take every courier and both recruiters once
+    days = np.r_[pl.booked(n_booked), pl.past(len(groups) - n_booked - 1, within=400), pl.upcoming(1)]
     pl.trips(groups, days, "RING", k, partner="BKK", payer=card, agency=agency, contact=burner, stay=2)
     for p in np.r_[organiser, couriers[:2]]:
         pl.plan.phones.append({"person": int(p), "phone": burner, "source": "TELECOM_SUBSCRIBER"})
@@ -156,6 +180,9 @@ def doc_fraud(pl: Planter, k: int) -> None:
     pl.plan.flag([forger], f"{sid} document with broken MRZ check digit")
     groups = [np.array([impostor]), np.array([impostor]), np.array([forger]), np.array([forger])]
     pl.trips(groups, np.r_[pl.past(3, within=500), pl.upcoming(1)], "DOC_FRAUD", k)
+    # the victim crosses once on the genuine passport, so that its number is on record under both names
+    pl.plan.forced_doc[int(victim)] = int(vdoc.name)
+    pl.trips([np.array([victim])], pl.past(1, within=700, since=int(vdoc["issued"])), "DOC_FRAUD", k)
     pl.plan.schemes.append(
         {
             "scheme_id": sid,
@@ -181,7 +208,8 @@ def facilitator(pl: Planter, k: int) -> None:
     pl.plan.flag(fac, f"{sid} pays for many unrelated travellers")
     pl.plan.flag(travellers, f"{sid} travel paid by facilitator card", boost=False)
     n_up = max(1, len(travellers) // 8)
-    days = np.r_[pl.past(len(travellers) - n_up, within=500), pl.upcoming(n_up)]
+    # the card and phone are on the bookings only (PNR FOP and CTCM), so every paid trip is in the advance window
+    days = np.r_[pl.booked(len(travellers) - n_up), pl.upcoming(n_up)]
     pl.trips([np.array([t]) for t in travellers], days, "FACILITATED", k, payer=card, contact=phone)
     pl.plan.schemes.append(
         {"scheme_id": sid, "scheme_type": "FACILITATOR", "payment_instrument": card, "phone": phone}

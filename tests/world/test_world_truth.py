@@ -126,3 +126,57 @@ def test_upcoming_risky_travellers(small_world: tuple[Path, float]) -> None:
     assert (up["arrival_date"] >= "2026-03-01").all() and (up["arrival_date"] < "2026-03-08").all()
     manifest = _read(out / "truth" / "api_manifest.csv")
     assert set(risky["person_id"]) <= set(manifest["person_id"])  # announced by API/PNR in advance
+
+
+def _booked_on_record(out: Path, party_kind: str) -> pd.DataFrame:
+    """The scheme trips (``party_kind``) whose passenger is on a PNR booking of that arrival day: columns
+    ``scheme`` (number k of ``<TYPE>-<k+1>``), ``person_id``, ``payer``, ``contact``."""
+    parties = _read(out / "truth" / "parties.csv")
+    trips = _read(out / "truth" / "party_members.csv").merge(parties[parties["kind"] == party_kind], on="party")
+    pnr = _read(out / "truth" / "pnr_passengers.csv")
+    on_pnr = set(zip(pnr["person_id"], pnr["file"].str.extract(r"_(\d{8})", expand=False), strict=True))
+    dates = trips["in_date"].str.replace("-", "", regex=False)
+    seen = [(p, d) in on_pnr for p, d in zip(trips["person_id"], dates, strict=True)]
+    return trips[seen].assign(scheme=trips["scheme"].astype(int))
+
+
+def _members(out: Path, scheme_id: str, roles: tuple[str, ...]) -> set[str]:
+    m = _read(out / "truth" / "scheme_members.csv")
+    return set(m.loc[(m["scheme_id"] == scheme_id) & m["role"].isin(roles), "person_id"])
+
+
+def _schemes(out: Path, scheme_type: str) -> list[dict[str, object]]:
+    return [s for s in json.loads((out / "truth" / "schemes.json").read_text()) if s["scheme_type"] == scheme_type]
+
+
+def test_every_facilitated_traveller_is_on_a_booking_paid_by_the_facilitator(small_world: tuple[Path, float]) -> None:
+    # the card and phone of a facilitator are on record only on the bookings (PNR FOP and CTCM), which exist
+    # for the advance window only: a paid trip outside it would name a member no record links
+    out, _ = small_world
+    booked = _booked_on_record(out, "FACILITATED")
+    for s in _schemes(out, "FACILITATOR"):
+        k = int(str(s["scheme_id"]).split("-")[1]) - 1
+        mine = booked[(booked["scheme"] == k) & (booked["payer"] == str(s["payment_instrument"]))]
+        assert (mine["contact"] == s["phone"]).all()
+        assert set(mine["person_id"]) == _members(out, str(s["scheme_id"]), ("FACILITATED",))
+
+
+def test_every_ring_traveller_is_on_a_ring_booking(small_world: tuple[Path, float]) -> None:
+    # both recruiters and every courier travel on at least one booking with the ring's card, burner phone
+    # and agency inside the advance window (the second recruiter used to have no record at all)
+    out, _ = small_world
+    booked = _booked_on_record(out, "RING")
+    for s in _schemes(out, "RING"):
+        k = int(str(s["scheme_id"]).split("-")[1]) - 1
+        mine = booked[(booked["scheme"] == k) & (booked["payer"] == str(s["payment_instrument"]))]
+        assert (mine["contact"] == s["phone"]).all()
+        assert set(mine["person_id"]) == _members(out, str(s["scheme_id"]), ("RECRUITER", "COURIER"))
+
+
+def test_victim_and_impostor_both_cross_on_the_shared_passport(small_world: tuple[Path, float]) -> None:
+    out, _ = small_world
+    docs = _read(out / "truth" / "documents.csv")
+    x = _read(out / "truth" / "crossings.csv").merge(docs[["doc_id", "doc_issuer", "doc_number"]], on="doc_id")
+    for s in _schemes(out, "DOC_FRAUD"):
+        shown = x[(x["doc_issuer"] == s["shared_doc_issuer"]) & (x["doc_number"] == s["shared_doc_number"])]
+        assert set(shown["person_id"]) == _members(out, str(s["scheme_id"]), ("VICTIM", "IMPOSTOR"))
