@@ -27,13 +27,41 @@ PERSON_RULES: tuple[tuple[str, ...], ...] = (
 )
 
 
-def _codes(p: pd.DataFrame, keys: tuple[str, ...], rows: np.ndarray) -> np.ndarray:
-    """Block code per row: the key columns' values factorised and combined."""
-    combined = np.zeros(len(rows), dtype=np.int64)
+class KeyCodes:
+    """Integer codes of the profiles' key columns, factorised once per column (blocking combines them per
+    rule many times; strings are hashed only here). Code 0 is the empty value."""
+
+    def __init__(self, p: pd.DataFrame) -> None:
+        self.p, self.cache = p, {}
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        if key not in self.cache:
+            values = self.p[key].to_numpy()
+            codes, uniques = pd.factorize(values)
+            empty = np.asarray(uniques, dtype=object) == ""
+            shift = np.cumsum(~empty) * ~empty  # non-empty values 1.., the empty value 0
+            self.cache[key] = shift[codes].astype(np.int64)
+        return self.cache[key]
+
+    def present(self, keys: tuple[str, ...]) -> np.ndarray:
+        """Profiles with a value in every key column."""
+        mask = np.ones(len(self.p), dtype=bool)
+        for k in keys:
+            mask &= self[k] != 0
+        return mask
+
+
+def _codes(kc: KeyCodes, keys: tuple[str, ...], rows: np.ndarray) -> np.ndarray:
+    """Block code per row: the key columns' codes combined (re-factorised only to avoid overflow)."""
+    combined, bound = np.zeros(len(rows), dtype=np.int64), 1
     for k in keys:
-        codes, uniques = pd.factorize(p[k].to_numpy()[rows])
-        combined = pd.factorize(combined * len(uniques) + codes)[0].astype(np.int64)
-    return combined
+        codes = kc[k][rows]
+        width = int(codes.max()) + 1 if len(codes) else 1
+        if bound * width >= 2**62:
+            combined = pd.factorize(combined)[0].astype(np.int64)
+            bound = int(combined.max()) + 1
+        combined, bound = combined * width + codes, bound * width
+    return pd.factorize(combined)[0].astype(np.int64)
 
 
 def document_pairs(p: pd.DataFrame, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -55,28 +83,25 @@ def document_pairs(p: pd.DataFrame, counts: np.ndarray) -> tuple[np.ndarray, np.
     return np.minimum(a, b), np.maximum(a, b)
 
 
-def _representatives(p: pd.DataFrame, keys: tuple[str, ...], groups: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def _representatives(kc: KeyCodes, keys: tuple[str, ...], groups: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """One profile per (block, group) among ``rows``: a profile with a full birth date first, then the
     smallest (profiles are sorted by value, so this is deterministic)."""
     if len(rows) == 0:
         return rows
-    code = _codes(p, keys, rows).astype(np.int64)
-    order = np.lexsort((rows, ~p["dob_full"].to_numpy()[rows]))
+    code = _codes(kc, keys, rows)
+    order = np.lexsort((rows, ~kc.p["dob_full"].to_numpy()[rows]))
     pair = code[order] * (int(groups.max()) + 1) + groups[rows][order]
     _, first = np.unique(pair, return_index=True)
     return np.sort(rows[order][first])
 
 
-def pairs_on(p: pd.DataFrame, keys: tuple[str, ...], groups: np.ndarray, *, max_block: int) -> np.ndarray:
+def pairs_on(kc: KeyCodes, keys: tuple[str, ...], groups: np.ndarray, *, max_block: int) -> np.ndarray:
     """Pairs (as ``i * n + j`` with ``i < j``) of profiles of different groups agreeing on every key column."""
-    n = len(p)
-    mask = np.ones(n, dtype=bool)
-    for k in keys:
-        mask &= p[k].to_numpy() != ""
-    idx = _representatives(p, keys, groups, np.flatnonzero(mask))
+    n = len(kc.p)
+    idx = _representatives(kc, keys, groups, np.flatnonzero(kc.present(keys)))
     if len(idx) == 0:
         return np.zeros(0, dtype=np.int64)
-    code = _codes(p, keys, idx)
+    code = _codes(kc, keys, idx)
     size = np.bincount(code)
     ok = (size[code] > 1) & (size[code] <= max_block)
     frame = pd.DataFrame({"b": code[ok], "i": idx[ok]})
@@ -86,19 +111,16 @@ def pairs_on(p: pd.DataFrame, keys: tuple[str, ...], groups: np.ndarray, *, max_
 
 
 def pairs_from(
-    p: pd.DataFrame, keys: tuple[str, ...], left: np.ndarray, groups: np.ndarray, *, max_block: int
+    kc: KeyCodes, keys: tuple[str, ...], left: np.ndarray, groups: np.ndarray, *, max_block: int
 ) -> np.ndarray:
     """Pairs of different groups agreeing on ``keys`` where one side is among the ``left`` profiles (a mask):
     a partial or missing birth date meets every profile with the same name and year (or name alone)."""
-    n = len(p)
-    mask = np.ones(n, dtype=bool)
-    for k in keys:
-        mask &= p[k].to_numpy() != ""
-    reps = _representatives(p, keys, groups, np.flatnonzero(mask))
+    n = len(kc.p)
+    reps = _representatives(kc, keys, groups, np.flatnonzero(kc.present(keys)))
     lreps = reps[left[reps]]
     if len(lreps) == 0:
         return np.zeros(0, dtype=np.int64)
-    code = _codes(p, keys, reps)
+    code = _codes(kc, keys, reps)
     size = np.bincount(code)
     right = pd.DataFrame({"b": code, "j": reps})[size[code] <= max_block]
     pairs = pd.DataFrame({"b": code[left[reps]], "i": lreps}).merge(right, on="b")
@@ -114,11 +136,12 @@ def candidate_pairs(
     """All distinct pairs of the given rules and the partial-date rules between profiles of different
     ``groups`` (the persons the document rule already made), one profile per group and block: ``(i, j)``."""
     n = max(len(p), 1)
-    parts = [pairs_on(p, r, groups, max_block=max_block) for r in rules]
+    kc = KeyCodes(p)
+    parts = [pairs_on(kc, r, groups, max_block=max_block) for r in rules]
     year = p["year"].to_numpy() != ""
     partial = year & ~p["dob_full"].to_numpy()
-    parts.append(pairs_from(p, ("variant", "year"), partial, groups, max_block=max_block))
-    parts.append(pairs_from(p, ("compact", "year"), partial, groups, max_block=max_block))
-    parts.append(pairs_from(p, ("variant",), ~year, groups, max_block=max_block))
+    parts.append(pairs_from(kc, ("variant", "year"), partial, groups, max_block=max_block))
+    parts.append(pairs_from(kc, ("compact", "year"), partial, groups, max_block=max_block))
+    parts.append(pairs_from(kc, ("variant",), ~year, groups, max_block=max_block))
     flat = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
     return flat // n, flat % n

@@ -65,20 +65,7 @@ def candidates(
 
 def document_findings(p: pd.DataFrame, keys: np.ndarray, config: ResolveConfig) -> pd.DataFrame:
     """Shared documents, several nationalities, many documents."""
-    docs = pd.DataFrame(
-        {
-            "person_key": keys,
-            "doc_key": p["doc_key"].to_numpy(),
-            "doc_issuer": p["doc_issuer"].to_numpy(),
-            "doc_number": p["doc_number"].to_numpy(),
-            "name": p["full"].to_numpy(),
-            "birth_date": p["birth_date"].to_numpy(),
-            "bare": p["bare"].to_numpy(),
-        }
-    )
-    # a record naming nobody but the document (kept apart where the holders disagree) is not one more user
-    docs = docs[(docs["doc_key"] != "") & ~docs["bare"]]
-    held = docs.drop_duplicates(["person_key", "doc_key"])
+    held = _held(p, keys)
     out = [_shared(held), _per_person(held, config)]
     frame = (
         pd.concat([f for f in out if len(f)], ignore_index=True)
@@ -88,8 +75,34 @@ def document_findings(p: pd.DataFrame, keys: np.ndarray, config: ResolveConfig) 
     return frame[FINDING_COLUMNS].sort_values(["kind", "person_key", "doc_issuer", "doc_number"]).reset_index(drop=True)
 
 
+def _held(p: pd.DataFrame, keys: np.ndarray) -> pd.DataFrame:
+    """One row per (person, document) held, its first profile's name and birth date; integer codes ``pc``
+    (person) and ``dc`` (document) beside the text. A record naming nobody but the document (kept apart
+    where the holders disagree) is not one more user of a shared document."""
+    doc_key = p["doc_key"].to_numpy()
+    sel = np.flatnonzero((doc_key != "") & ~p["bare"].to_numpy())
+    pc = pd.factorize(keys[sel])[0].astype(np.int64)
+    dc = pd.factorize(doc_key[sel])[0].astype(np.int64)
+    _, first = np.unique(pc * (int(dc.max(initial=0)) + 1) + dc, return_index=True)
+    rows = sel[np.sort(first)]
+    first = np.sort(first)
+    return pd.DataFrame(
+        {
+            "person_key": keys[rows],
+            "doc_key": doc_key[rows],
+            "doc_issuer": p["doc_issuer"].to_numpy()[rows],
+            "doc_number": p["doc_number"].to_numpy()[rows],
+            "name": p["full"].to_numpy()[rows],
+            "birth_date": p["birth_date"].to_numpy()[rows],
+            "pc": pc[first],
+            "dc": dc[first],
+        }
+    )
+
+
 def _shared(held: pd.DataFrame) -> pd.DataFrame:
-    users = held.groupby("doc_key")["person_key"].transform("size")
+    dc = held["dc"].to_numpy()
+    users = np.bincount(dc, minlength=int(dc.max(initial=-1)) + 1)[dc] if len(dc) else np.zeros(0, dtype=np.int64)
     rows = held[users > 1].sort_values(["doc_key", "person_key"])
     if rows.empty:
         return pd.DataFrame(columns=FINDING_COLUMNS)
@@ -100,16 +113,28 @@ def _shared(held: pd.DataFrame) -> pd.DataFrame:
 
 
 def _per_person(held: pd.DataFrame, config: ResolveConfig) -> pd.DataFrame:
-    issuers = held[held["doc_issuer"] != ""].groupby("person_key")["doc_issuer"].nunique()
-    docs = held.groupby("person_key")["doc_key"].size()
-    several = set(issuers[issuers > 1].index)
-    many = set(docs[docs >= config.many_documents].index)
-    flagged = held[held["person_key"].isin(several | many)].sort_values(["person_key", "doc_key"])
-    rows = []
-    for key, group in flagged.groupby("person_key", sort=True):
-        listed = ", ".join(group["doc_key"])
-        if key in several:
-            rows.append(("several_nationalities", key, "", "", f"documents of {issuers[key]} issuers: {listed}"))
-        if key in many:
-            rows.append(("many_documents", key, "", "", f"{docs[key]} documents: {listed}"))
-    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    pc = held["pc"].to_numpy()
+    if len(pc) == 0:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    npers = int(pc.max()) + 1
+    docs = np.bincount(pc, minlength=npers)
+    has = held["doc_issuer"].to_numpy() != ""
+    ic = pd.factorize(held["doc_issuer"].to_numpy()[has])[0].astype(np.int64)
+    pairs = np.unique(pc[has] * (int(ic.max(initial=0)) + 1) + ic)
+    issuers = np.bincount(pairs // (int(ic.max(initial=0)) + 1), minlength=npers)
+    several, many = issuers > 1, docs >= config.many_documents
+    flagged = held[(several | many)[pc]].sort_values(["person_key", "doc_key"])
+    if flagged.empty:
+        return pd.DataFrame(columns=FINDING_COLUMNS)
+    listed = flagged.groupby("pc", sort=False).agg(key=("person_key", "first"), listed=("doc_key", ", ".join))
+    who = listed.index.to_numpy()
+    frames = []
+    for kind, mask, count, text in (("several_nationalities", several, issuers, "issuers"),
+                                    ("many_documents", many, docs, None)):  # fmt: skip
+        sel = mask[who]
+        n = count[who[sel]].astype(str).astype(object)
+        body = listed["listed"].to_numpy()[sel]
+        detail = ("documents of " + n + " issuers: " + body) if text else (n + " documents: " + body)
+        frames.append(pd.DataFrame({"kind": kind, "person_key": listed["key"].to_numpy()[sel], "doc_issuer": "",
+                                    "doc_number": "", "detail": detail}))  # fmt: skip
+    return pd.concat(frames, ignore_index=True)[FINDING_COLUMNS]

@@ -24,12 +24,19 @@ IDENTITY_COLUMNS = ["surname", "given_names", "native_name", "sex", "birth_date"
 REQUIRED = ["record_ref", *IDENTITY_COLUMNS]
 
 
-def _clean(col: pd.Series) -> pd.Series:
-    """Strings, missing as ""; the records are normalised already, so only odd dtypes are converted."""
-    col = col.fillna("")
+def _codes_of(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and distinct values (strings) of a column, missing values as "" (no copy of the column)."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
     if col.dtype != object:
-        col = col.astype(str)
-    return col
+        uniques = uniques.astype(str).astype(object)
+    if (codes < 0).any():
+        empty = np.flatnonzero(uniques == "")
+        at = int(empty[0]) if len(empty) else len(uniques)
+        if not len(empty):
+            uniques = np.append(uniques, "")
+        codes = np.where(codes < 0, at, codes)
+    return codes.astype(np.int64), uniques
 
 
 def check_records(records: pd.DataFrame, extra: list[str]) -> None:
@@ -37,35 +44,62 @@ def check_records(records: pd.DataFrame, extra: list[str]) -> None:
     for name in [*REQUIRED, *extra]:
         if name not in records.columns:
             raise ResolveError("records lack a column identity resolution needs", field=name)
-    dup = records["record_ref"].duplicated()
-    if dup.any():
+    if not records["record_ref"].is_unique:
+        dup = records["record_ref"].duplicated()
         raise ResolveError(
             "record_ref must be unique", field="record_ref", value=str(records["record_ref"][dup].iloc[0])
         )
 
 
-def profile_codes(records: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
+def profile_codes(records: pd.DataFrame, columns: list[str], solo: str) -> tuple[pd.DataFrame, np.ndarray]:
     """Distinct value tuples of ``columns`` (sorted by value) and, per record, the position of its tuple.
 
     Each column is factorised (hashing, no sort) and the codes are combined column by column (re-factorised
-    each time, so they never overflow); only the distinct tuples are then sorted, by the rank of each value.
+    only when the combination could overflow); only the distinct tuples are then sorted, by the rank of
+    each value. The last column ``solo`` is the record's own reference where it has neither birth date nor
+    document number (two CHAN WAI MAN with nothing else are not one person: each is its own profile), else "".
     """
-    combined = np.zeros(len(records), dtype=np.int64)
-    ranks, frame = [], {}
+    n = len(records)
+    combined, bound = np.zeros(n, dtype=np.int64), 1
+    ranks, values = [], {}
     for c in columns:
-        col = _clean(records[c])
-        codes, uniques = pd.factorize(col)
+        codes, uniques = _codes_of(records[c])
         rank = np.empty(len(uniques), dtype=np.int64)
-        rank[np.argsort(np.asarray(uniques, dtype=str), kind="stable")] = np.arange(len(uniques))
+        rank[np.argsort(uniques.astype(str), kind="stable")] = np.arange(len(uniques))
         ranks.append(rank[codes])
-        combined = pd.factorize(combined * len(uniques) + codes)[0].astype(np.int64)
-        frame[c] = col.to_numpy()
+        values[c] = (codes, uniques)
+        if bound * (len(uniques) + 1) >= 2**62:
+            combined, bound = _refactorise(combined)
+        combined, bound = combined * len(uniques) + codes, bound * max(len(uniques), 1)
+    bare = _bare(values, n)
+    solo_rank = np.zeros(n, dtype=np.int64)
+    refs = records["record_ref"].to_numpy()[bare].astype(str)
+    solo_rank[bare] = 1 + np.argsort(np.argsort(refs, kind="stable"), kind="stable")
+    combined, bound = _refactorise(combined)
+    combined = np.where(bare, bound + np.arange(n), combined)
+    ranks.append(solo_rank)
     _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
     order = np.lexsort([r[first] for r in reversed(ranks)])
     position = np.empty(len(order), dtype=np.int64)
     position[order] = np.arange(len(order))
     rows = first[order]
-    return pd.DataFrame({c: v[rows] for c, v in frame.items()}), position[inverse.ravel()]
+    frame = {c: u[k[rows]] for c, (k, u) in values.items()}
+    frame[solo] = np.where(bare[rows], records["record_ref"].to_numpy()[rows].astype(str), "").astype(object)
+    return pd.DataFrame(frame), position[inverse.ravel()]
+
+
+def _refactorise(combined: np.ndarray) -> tuple[np.ndarray, int]:
+    codes, uniques = pd.factorize(combined)
+    return codes.astype(np.int64), max(len(uniques), 1)
+
+
+def _bare(values: dict[str, tuple[np.ndarray, np.ndarray]], n: int) -> np.ndarray:
+    """Records with neither a birth date nor a document number."""
+    out = np.ones(n, dtype=bool)
+    for c in ("birth_date", "doc_number"):
+        codes, uniques = values[c]
+        out &= (uniques == "")[codes]
+    return out
 
 
 def _latin(values: pd.Series) -> pd.Series:

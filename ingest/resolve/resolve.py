@@ -40,7 +40,7 @@ def resolve_identities(records: pd.DataFrame, *, config: ResolveConfig | None = 
     extra = [e.column for e in config.extra if e.column not in IDENTITY_COLUMNS]
     check_records(records, extra)
     columns = [*IDENTITY_COLUMNS, *extra, SOLO]
-    p, codes = profile_codes(_with_solo(records), columns)
+    p, codes = profile_codes(records, columns[:-1], SOLO)
     add_keys(p)
     counts = np.bincount(codes, minlength=len(p))
     comps, i, j, levels, score = _score_pairs(p, counts, config)
@@ -80,13 +80,6 @@ def _score_pairs(
         prior = float(np.log2(lam / (1 - lam)))
     score = model.scores(comps, levels, prior) + _name_frequency(p, i, j, levels[:, 0], comps[0])
     return comps, i, j, levels, score
-
-
-def _with_solo(records: pd.DataFrame) -> pd.DataFrame:
-    """The records with ``SOLO``: the record's own reference when it has neither a birth date nor a document
-    number (two CHAN WAI MAN with nothing else are not one person: each such record is its own profile)."""
-    bare = (records["birth_date"].fillna("") == "") & (records["doc_number"].fillna("") == "")
-    return records.assign(**{SOLO: np.where(bare, records["record_ref"].astype(str), "")})
 
 
 def _doc_compatible(levels: np.ndarray) -> np.ndarray:
