@@ -53,7 +53,10 @@ class ResolveConfig:
       and the keys ``surname_l``, ``given_l``, ``name_key``, ``variant``, ``compact``, ``surname_sk``,
       ``given_sk``, ``year``, ``year_month``, ``doc_key``), added to the built-in ones;
     * ``max_block``: blocks larger than this are split by name key (a guard against common values);
-    * ``many_documents``: a person holding at least this many documents is a finding.
+    * ``many_documents``: a person holding at least this many documents is a finding;
+    * ``concurrent_days``: two documents of one issuer and type, each seen more than this many days after
+      the other's first use, were in use at the same time: their holders are two persons
+      (:mod:`ingest.resolve.conflicts`).
     """
 
     match_probability: float = 0.9
@@ -64,6 +67,7 @@ class ResolveConfig:
     blocking: tuple[tuple[str, ...], ...] = ()
     max_block: int = 400
     many_documents: int = 4
+    concurrent_days: float = 7.0
     seed: int = 7
 
 

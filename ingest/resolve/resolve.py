@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ingest.resolve import cluster, findings, model
+from ingest.resolve import cluster, conflicts, findings, model
 from ingest.resolve.blocking import PERSON_RULES, candidate_pairs, document_pairs
 from ingest.resolve.config import ASSIGNMENT_COLUMNS, PERSON_COLUMNS, Resolution, ResolveConfig
 from ingest.resolve.profiles import IDENTITY_COLUMNS, add_keys, check_records, profile_codes
@@ -44,7 +44,9 @@ def resolve_identities(records: pd.DataFrame, *, config: ResolveConfig | None = 
     add_keys(p)
     counts = np.bincount(codes, minlength=len(p))
     comps, i, j, levels, score = _score_pairs(p, counts, config)
-    labels, method, conf, ambiguous = _cluster(p, i, j, levels, score, config)
+    days = conflicts.seen_days(records.get("seen"))
+    spans = conflicts.document_spans(p, codes, days, counts)
+    labels, method, conf, ambiguous = _cluster(p, i, j, levels, score, spans, config)
     keys = cluster.person_keys(p, labels, columns)
     assignments = pd.DataFrame(
         {
@@ -90,7 +92,13 @@ def _doc_compatible(levels: np.ndarray) -> np.ndarray:
 
 
 def _cluster(
-    p: pd.DataFrame, i: np.ndarray, j: np.ndarray, levels: np.ndarray, score: np.ndarray, config: ResolveConfig
+    p: pd.DataFrame,
+    i: np.ndarray,
+    j: np.ndarray,
+    levels: np.ndarray,
+    score: np.ndarray,
+    spans: pd.DataFrame,
+    config: ResolveConfig,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.DataFrame]:
     n = len(p)
     doc_lv = levels[:, 4]
@@ -103,6 +111,10 @@ def _cluster(
     nameless = doc_edge & (bare[i] | bare[j])  # a record naming its person by the document alone
     strong = (doc_edge & ~nameless) | (match & full[i] & full[j])
     labels = cluster.components(n, i[strong], j[strong])
+    sure, prob_strong = strong & doc_edge, strong & ~doc_edge
+    heads = conflicts.separate(labels, (i[sure], j[sure]), (i[prob_strong], j[prob_strong], score[prob_strong]),
+                               spans, config.concurrent_days)  # fmt: skip
+    labels = cluster.components(n, np.arange(n), heads)
     weak = match & ~strong
     labels, ambiguous = cluster.attach(labels, full, i[weak], j[weak], score[weak])
     labels = cluster.attach_by_document(labels, bare, pd.factorize(p["doc_key"].replace("", None))[0])
