@@ -7,8 +7,11 @@ Households (families) are a benign confounder: shared address and surname, joint
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pandas as pd
+import phonenumbers
 
 from cluegraph.world import countries as C
 from cluegraph.world.config import WorldConfig, day_number, rng_for
@@ -17,6 +20,22 @@ from cluegraph.world.names import draw_names
 RESIDENT_MIX = {"HKG": 0.85, "PHL": 0.05, "IDN": 0.02, "IND": 0.02, "GBR": 0.02, "USA": 0.02, "CHN": 0.02}
 DUAL_SECOND = np.array(["GBR", "CAN", "AUS", "USA"], dtype=object)
 MAIL = {"HAN_CN": "QQ.COM", "KO": "NAVER.COM", "CYR": "MAIL.RU", "JA": "YAHOO.CO.JP"}
+
+
+@cache
+def mobile_prefix(dial: str) -> str:
+    """The digits a mobile number of country code ``dial`` has in front of its last eight, from
+    libphonenumber's example mobile number, so that every number has a length its country's numbers have: a
+    number that cannot exist (``+1`` and eight digits) is refused by a reader, and a facilitator's phone on
+    its bookings would be lost.
+
+    >>> mobile_prefix("852"), mobile_prefix("44"), mobile_prefix("1")
+    ('', '74', '20')
+    """
+    region = phonenumbers.region_code_for_country_code(int(dial))
+    example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+    national = str(example.national_number) if example is not None else ""
+    return national[: max(0, len(national) - 8)]
 
 
 def _kinds(cfg: WorldConfig, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -91,7 +110,7 @@ def build_persons(cfg: WorldConfig) -> pd.DataFrame:
     dual &= (kind != "CREW") & (pools != "HAN_CN")
     second = DUAL_SECOND[rng.integers(0, 4, n)]
     second = np.where(second == nat, "CAN", second)
-    dial = dict(zip(C.CODES, C.column("dial"), strict=True))
+    dial = {c: d + mobile_prefix(d) for c, d in zip(C.CODES, C.column("dial"), strict=True)}
     mob = (np.arange(n, dtype=np.int64) * 7919 + int(rng.integers(0, 10**7))) % 10**8
     phone = pd.Series([dial[c] for c in nat], dtype=object) + pd.Series(mob).map("{:08d}".format)
     domain = pd.Series(pools).map(MAIL).fillna("GMAIL.COM")

@@ -180,3 +180,16 @@ def test_victim_and_impostor_both_cross_on_the_shared_passport(small_world: tupl
     for s in _schemes(out, "DOC_FRAUD"):
         shown = x[(x["doc_issuer"] == s["shared_doc_issuer"]) & (x["doc_number"] == s["shared_doc_number"])]
         assert set(shown["person_id"]) == _members(out, str(s["scheme_id"]), ("VICTIM", "IMPOSTOR"))
+
+
+def test_every_phone_is_a_number_that_can_exist(small_world: tuple[Path, float]) -> None:
+    # a reader refuses a number no country has (``+1`` and eight digits): people's and planted phones would be
+    # lost, and a facilitator's phone on its bookings with them
+    import phonenumbers
+
+    out, _ = small_world
+    phones = set(_read(out / "truth" / "persons.csv")["phone"]) | set(_read(out / "associated" / "phones.csv")["phone"])
+    phones |= {str(s["phone"]) for s in json.loads((out / "truth" / "schemes.json").read_text()) if s.get("phone")}
+    possible = phonenumbers.ValidationResult.IS_POSSIBLE
+    bad = [p for p in phones if phonenumbers.is_possible_number_with_reason(phonenumbers.parse(p, None)) != possible]
+    assert not bad, bad[:5]
