@@ -132,7 +132,10 @@ class ImportFiles:
         self._schema = schema
         self._stager = stager
         self._con = con  # the stager's connection: batches of plain scalars are written to CSV by DuckDB
-        self._args: list[str] = []
+        #: One input group per header (label or type, ends, column types): its header file, then its data
+        #: files. The importer sets up every group it is given at a cost (its start took 20 s of a 54 s
+        #: import at 65 groups of one batch each), so the batches of one header share a group.
+        self._groups: dict[tuple[str, str, str], list[Path]] = {}
         self._multiline: list[Path] = []  # the data files with a line break inside a field
         #: (``"nodes"`` or ``"edges"``, label or type, rows) to write through the Cypher writer afterwards.
         self.leftovers: list[tuple[str, str, pa.Table]] = []
@@ -194,15 +197,13 @@ class ImportFiles:
         self, kind: str, name: str, id_header: str, columns: dict[str, str], rows: list[tuple[list[str], Any]]
     ) -> None:
         names = [c for c in columns if not (kind == "nodes" and c == "id")]
-        path = self.folder / f"{len(self._args):05d}_{name}.csv"
+        path = self._data_file(kind, name, ",".join([id_header, *(f"{c}:{columns[c]}" for c in names)]))
         with path.open("w", encoding="utf-8", newline="") as out:
-            out.write(",".join([id_header, *(f"{c}:{columns[c]}" for c in names)]) + "\n")
             out.writelines(
                 ",".join([*(field(i) for i in ends), *(field(props.get(c)) for c in names)]) + "\n"
                 for ends, props in rows
             )
-        self._check_lines(path, len(rows) + 1)
-        self._args.append(f"--{'nodes' if kind == 'nodes' else 'relationships'}={name}={path}")
+        self._check_lines(path, len(rows))
 
     def _by_duckdb(self, kind: str, name: str, staged: pa.Table, texts: list[str]) -> bool:
         """Write the batch to CSV with DuckDB when every property is a plain scalar of one JSON type and
@@ -260,15 +261,22 @@ class ImportFiles:
         ]
 
     def _copy(self, kind: str, name: str, columns: list[tuple[str, str]], where: str) -> None:
-        stem = self.folder / f"{len(self._args):05d}_{name}"
-        header, data = stem.with_suffix(".header.csv"), stem.with_suffix(".csv")
-        header.write_text(",".join(h for h, _ in columns) + "\n", encoding="utf-8")
+        data = self._data_file(kind, name, ",".join(h for h, _ in columns))
         select = ", ".join(e for _, e in columns)
         done = self._con.execute(
             f"COPY (SELECT {select} FROM __imp WHERE {where}) TO '{data}' (HEADER false)"
         ).fetchone()
         self._check_lines(data, int(done[0]) if done else 0)
-        self._args.append(f"--{'nodes' if kind == 'nodes' else 'relationships'}={name}={header},{data}")
+
+    def _data_file(self, kind: str, name: str, header: str) -> Path:
+        """A new data file in the input group of ``header`` (the group and its header file made on first use)."""
+        group = self._groups.get((kind, name, header))
+        if group is None:
+            head = self.folder / f"{len(self._groups):05d}_{name}.header.csv"
+            head.write_text(header + "\n", encoding="utf-8")
+            group = self._groups[(kind, name, header)] = [head]
+        group.append(group[0].with_name(group[0].name.replace(".header.csv", f".{len(group):05d}.csv")))
+        return group[-1]
 
     def _check_lines(self, path: Path, rows: int) -> None:
         """Note ``path`` when some field holds a line break: more line ends than rows, or any carriage return.
@@ -294,5 +302,9 @@ class ImportFiles:
             options += ["--multiline-fields-format=v2", "--multiline-fields=" + ",".join(map(str, self._multiline))]
         else:
             options.append("--multiline-fields=false")
-        path.write_text("\n".join(options + self._args) + "\n", encoding="utf-8")
+        groups = [
+            f"--{'nodes' if kind == 'nodes' else 'relationships'}={name}={','.join(map(str, files))}"
+            for (kind, name, _), files in self._groups.items()
+        ]
+        path.write_text("\n".join(options + groups) + "\n", encoding="utf-8")
         return path

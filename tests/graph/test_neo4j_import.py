@@ -48,3 +48,15 @@ def test_only_the_files_with_a_line_break_in_a_field_are_read_as_multi_line(tmp_
     listed = options["--multiline-fields"].split(",")
     assert len(listed) == 3 and all(Path(p).exists() for p in listed)
     assert not any(b"Ng" in Path(p).read_bytes() for p in listed)
+
+
+def test_batches_with_the_same_columns_share_one_input_group(tmp_path: Path) -> None:
+    files = _files(tmp_path)
+    for key in ("A", "B", "C"):
+        files.add_nodes("Person", pd.DataFrame({"person_key": [key], "surname": ["Ng"]}))
+    files.add_nodes("Person", pd.DataFrame({"person_key": ["D"], "age": [40]}))  # other columns: another group
+    groups = [line for line in files.finish().read_text().splitlines() if line.startswith("--nodes=")]
+    assert len(groups) == 2
+    first = groups[0].split("=", 2)[2].split(",")
+    assert first[0].endswith(".header.csv") and len(first) == 4
+    assert b"".join(Path(p).read_bytes() for p in first[1:]).count(b"\n") == 3
