@@ -26,9 +26,12 @@ TABLES = (
         props JSON {_RAW}, first_seen TIMESTAMP {_RAW}, last_seen TIMESTAMP {_RAW},
         sources JSON NOT NULL {_RAW},
         confidence DOUBLE, method VARCHAR)""",
-    # the text index (see ``duckdb_text``): trigrams of the words of ``nodes.text``, sorted by gram
-    "CREATE TABLE IF NOT EXISTS node_grams (gram VARCHAR NOT NULL, label VARCHAR NOT NULL, nid BIGINT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS gram_counts (gram VARCHAR, n BIGINT)",
+    # the text index (see ``duckdb_text``): trigrams of the words of ``nodes.text`` as numbers, sorted by gram,
+    # with the node's label as a number (``gram_labels``). An index, not data: a store whose index has an
+    # older layout says so in ``meta`` (``duckdb_text.is_complete`` is false) and its next write rebuilds it.
+    "CREATE TABLE IF NOT EXISTS node_grams (gram BIGINT NOT NULL, code USMALLINT NOT NULL, nid BIGINT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS gram_counts (gram BIGINT, n BIGINT)",
+    "CREATE TABLE IF NOT EXISTS gram_labels (code USMALLINT NOT NULL, label VARCHAR NOT NULL)",
 )
 
 # ``sources`` is a JSON array of text, not a LIST: a LIST column is several times dearer to fetch by row id,

@@ -2,20 +2,25 @@
 
 ``find(text=...)`` matches a node when every word of the query occurs (as a substring) in its normalised
 text. Scanning the text of every node for that costs hundreds of milliseconds on a million nodes, so the
-store keeps ``node_grams (gram, nid)``: for each word of ``nodes.text`` and each of its letters, the three
-letters starting there (the word padded with two ``chr(1)``, so a word's last letters give ``"OV\\x01"``,
-``"V\\x01\\x01"``). A query word of three letters or more occurs only in nodes holding all of its trigrams;
-a shorter one is the prefix of a trigram at the place it occurs, so a range of grams finds it. The index
-only narrows: the store still applies the exact test to the candidates, so results are those of a scan.
+store keeps ``node_grams (gram, code, nid)``: for each word of ``nodes.text`` and each of its letters, the
+three letters starting there (the word padded with two ``chr(1)``, so a word's last letters give ``"OV\\x01"``,
+``"V\\x01\\x01"``), as one number (``gram_number``: the three code points side by side, 21 bits each), and the
+node's label as a small number (``gram_labels``). A query word of three letters or more occurs only in nodes
+holding all of its trigrams; a shorter one is the prefix of a trigram at the place it occurs, so a range of
+grams finds it. The index only narrows: the store still applies the exact test to the candidates, so results
+are those of a scan.
+
+Why numbers: a first load of a 100k-person world writes 24 M grams; sorting them as (text, label text) rows
+was 40% of the whole store write (9.4 CPU s of 24; as numbers 6.4).
 
 The table is written sorted by gram on a first load (DuckDB's min/max per row group then skips all but the
 few row groups of a gram, with no ART index to build); later writes append the grams of the nodes they add
 or whose text they change, sorted within the batch.
 
-    >>> grams("IVANOV")
-    ['IVA', 'VAN', 'ANO', 'NOV']
-    >>> prefix_range("LI")
-    ('LI', 'LI\\U0010ffff')
+    >>> grams("IVANOV") == [gram_number(g) for g in ("IVA", "VAN", "ANO", "NOV")]
+    True
+    >>> lo, hi = prefix_range("LI"); hi - lo == 2**21 - 1
+    True
 """
 
 from __future__ import annotations
@@ -23,9 +28,10 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 
-#: The meta key saying the index covers every node (set by a full build; stores made before it lack it).
+#: The meta key saying the index covers every node (set by a full build; stores made before it lack it, and
+#: stores with an older layout of the index have another value: finds scan until the next write rebuilds it).
 META_KEY = "text_index"
-META_VALUE = "trigram-2"
+META_VALUE = "trigram-3"
 #: A query whose words narrow to more candidates than this is answered by a scan (cheaper by then).
 MAX_CANDIDATES = 50_000
 #: Candidates few enough to test them all: no further gram is looked up to narrow them.
@@ -34,32 +40,59 @@ FEW = 50
 #: posting costs about 0.1 us, testing a candidate about 50 us).
 RARER = 500
 
+_BITS = 21  # a Unicode code point fits in 21 bits
 _PAD = "chr(1) || chr(1)"
-_TOP = "\U0010ffff"
+
+
+def gram_number(gram: str) -> int:
+    """The number of a trigram: its three code points side by side (what ``node_grams.gram`` holds)."""
+    a, b, c = (ord(ch) for ch in gram)
+    return (a << 2 * _BITS) | (b << _BITS) | c
 
 
 def grams_sql(where: str) -> str:
     """SQL for the (gram, label, nid) rows of the nodes selected by ``where`` (a condition on ``nodes``)."""
     words = f"SELECT label, nid, unnest(string_split(text, ' ')) AS w FROM nodes WHERE text IS NOT NULL AND ({where})"
-    return (
-        "SELECT unnest([substr(w || " + _PAD + ", i, 3) FOR i IN range(1, length(w) + 1)]) AS gram, label, nid "
+    points = (
+        f"SELECT label, nid, list_transform(string_split(w || {_PAD}, ''), lambda x: unicode(x)::BIGINT) AS cp "
         f"FROM ({words}) WHERE w <> ''"
+    )
+    return (
+        f"SELECT unnest([(cp[i] << {2 * _BITS}) | (cp[i + 1] << {_BITS}) | cp[i + 2] FOR i IN range(1, len(cp) - 1)])"
+        f" AS gram, label, nid FROM ({points})"
+    )
+
+
+def _coded(where: str) -> str:
+    """The grams of ``grams_sql`` with the label as its number in ``gram_labels``."""
+    return f"SELECT g.gram, l.code, g.nid FROM ({grams_sql(where)}) g JOIN gram_labels l ON l.label = g.label"
+
+
+def _add_labels(con: duckdb.DuckDBPyConnection, where: str, params: dict[str, object] | None = None) -> None:
+    """Give a number to every label of the selected nodes that has none yet."""
+    con.execute(
+        "INSERT INTO gram_labels SELECT (SELECT coalesce(max(code), 0) FROM gram_labels) + row_number() OVER "
+        f"(ORDER BY label), label FROM (SELECT DISTINCT label FROM nodes WHERE text IS NOT NULL AND ({where})) "
+        "WHERE label NOT IN (SELECT label FROM gram_labels)",
+        params,
     )
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     """Write the whole index again, sorted by gram only (a lookup puts its rows in label and number order
-    itself; sorting by all three took 22 s instead of 9 s at 29 M grams), with
-    the number of rows of each gram (``gram_counts``: which grams are rare; later writes leave it as it is,
-    since it only decides the order of lookups), and mark it complete."""
-    con.execute(f"CREATE OR REPLACE TABLE node_grams AS SELECT * FROM ({grams_sql('true')}) ORDER BY gram")
+    itself), with the number of rows of each gram (``gram_counts``: which grams are rare; later writes leave
+    it as it is, since it only decides the order of lookups), and mark it complete."""
+    con.execute("CREATE OR REPLACE TABLE gram_labels (code USMALLINT NOT NULL, label VARCHAR NOT NULL)")
+    _add_labels(con, "true")
+    con.execute(f"CREATE OR REPLACE TABLE node_grams AS SELECT * FROM ({_coded('true')}) ORDER BY gram")
     con.execute("CREATE OR REPLACE TABLE gram_counts AS SELECT gram, count(*) AS n FROM node_grams GROUP BY gram")
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [META_KEY, META_VALUE])
 
 
 def add(con: duckdb.DuckDBPyConnection, where: str, params: dict[str, object] | None = None) -> None:
     """Append the grams of the nodes selected by ``where``."""
-    con.execute(f"INSERT INTO node_grams SELECT * FROM ({grams_sql(where)}) ORDER BY gram", params)
+    _add_labels(con, where, params)
+    con.execute(f"INSERT INTO node_grams SELECT * FROM ({_coded(where)}) ORDER BY gram", params)
 
 
 def drop(con: duckdb.DuckDBPyConnection, nids_sql: str) -> None:
@@ -90,14 +123,15 @@ def is_complete(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(rows) and rows[0][0] == META_VALUE
 
 
-def grams(word: str) -> list[str]:
-    """The trigrams a word of three letters or more must have, in order."""
-    return [word[i : i + 3] for i in range(len(word) - 2)]
+def grams(word: str) -> list[int]:
+    """The numbers of the trigrams a word of three letters or more must have, in order."""
+    return [gram_number(word[i : i + 3]) for i in range(len(word) - 2)]
 
 
-def prefix_range(word: str) -> tuple[str, str]:
-    """The bounds of the grams that start with a word of one or two letters."""
-    return word, word + _TOP * (3 - len(word))
+def prefix_range(word: str) -> tuple[int, int]:
+    """The bounds of the numbers of the grams that start with a word of two letters."""
+    low = gram_number(word + "\x00")
+    return low, low | ((1 << _BITS) - 1)
 
 
 def candidates(con: duckdb.DuckDBPyConnection, words: list[str], label: str | None) -> np.ndarray | None:
@@ -108,12 +142,12 @@ def candidates(con: duckdb.DuckDBPyConnection, words: list[str], label: str | No
     ``gram_counts``), then the others from the rarest, until the candidates are few or the next gram is far
     more common than they are. A word of two letters is looked up by prefix; one of a single letter is left
     to the exact test."""
-    lookups: list[list[tuple[str, list[str]]]] = []
+    lookups: list[list[tuple[str, list[int]]]] = []
     for w in sorted(set(words)):
         if len(w) >= 3:
             lookups.append([("gram = ?", [g]) for g in grams(w)])
         elif len(w) == 2:
-            lookups.append([("gram >= ? AND gram <= ? AND starts_with(gram, ?)", [*prefix_range(w), w])])
+            lookups.append([("gram BETWEEN ? AND ?", list(prefix_range(w)))])
     if not lookups:  # one letter is in too many nodes to be worth a lookup
         return None
     counted = []
@@ -122,7 +156,7 @@ def candidates(con: duckdb.DuckDBPyConnection, words: list[str], label: str | No
             n = con.execute(f"SELECT coalesce(sum(n), 0) FROM gram_counts WHERE {cond}", params).fetchall()[0][0]
             counted.append((int(n), rank, cond, params))
     counted.sort(key=lambda c: c[0])
-    firsts: dict[int, tuple[int, int, str, list[str]]] = {}
+    firsts: dict[int, tuple[int, int, str, list[int]]] = {}
     for c in counted:  # the rarest lookup of each word, then the rest, rarest first
         firsts.setdefault(c[1], c)
     order = list(firsts.values()) + [c for c in counted if c not in firsts.values()]
@@ -135,14 +169,18 @@ def candidates(con: duckdb.DuckDBPyConnection, words: list[str], label: str | No
     return found if len(found) <= MAX_CANDIDATES else None
 
 
-def _ordered(con: duckdb.DuckDBPyConnection, cond: str, params: list[str], label: str | None) -> np.ndarray:
+def _ordered(con: duckdb.DuckDBPyConnection, cond: str, params: list[int], label: str | None) -> np.ndarray:
     """The numbers of the nodes (of ``label``) one lookup finds, each once, in label then number order."""
-    got = con.execute(f"SELECT label, nid FROM node_grams WHERE {cond}", params).fetchnumpy()
-    labels, nids = np.asarray(got["label"]).astype(str), np.asarray(got["nid"], dtype=np.int64)
+    names = dict(con.execute("SELECT code, label FROM gram_labels").fetchall())
+    got = con.execute(f"SELECT code, nid FROM node_grams WHERE {cond}", params).fetchnumpy()
+    codes, nids = np.asarray(got["code"], dtype=np.int64), np.asarray(got["nid"], dtype=np.int64)
     if label is not None:
-        keep = labels == label
-        labels, nids = labels[keep], nids[keep]
+        keep = codes == next((c for c, n in names.items() if n == label), -1)
+        codes, nids = codes[keep], nids[keep]
     if not len(nids):
         return nids
-    nids = nids[np.lexsort((nids, np.unique(labels, return_inverse=True)[1]))]
+    rank = np.zeros(max(names, default=0) + 1, dtype=np.int64)  # code -> place of its label in label order
+    for i, code in enumerate(sorted(names, key=names.__getitem__)):
+        rank[code] = i
+    nids = nids[np.lexsort((nids, rank[codes]))]
     return nids[np.r_[True, nids[1:] != nids[:-1]]]

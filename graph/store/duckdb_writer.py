@@ -8,6 +8,7 @@ transaction, so a bad batch writes nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -61,6 +62,10 @@ def _insert_columns(table: str, alias: str) -> tuple[str, str]:
         ]
     vals = ["{text}" if c == "text" else f"{alias}.{c}" for c in cols]
     return ", ".join(cols), ", ".join(vals)
+
+
+#: SQL of a value the same for every row of a batch (a literal, a typed NULL or a parameter).
+_CONST = re.compile(r"^(NULL::\w+|'[^']*'(::\w+)?|\$\w+)$")
 
 
 def _prop_sql(name: str) -> str:
@@ -163,7 +168,7 @@ class DuckDBWriter:
         rules = [Rule(empty(k), k, "key value is empty", MissingKeyError) for k in ntype.key]
         canon = " || ".join(f"{SEP_SQL} || CAST({q(k)} AS VARCHAR)" for k in ntype.key)
         ids = f"{hash63('$label || ' + canon)} AS nid, $label AS label"
-        return self._stage(ntype, table, what, ids, props, rules, {"label": ntype.name})
+        return self._stage(ntype, table, what, ids, props, rules, {"label": ntype.name}, {"label": "$label"})
 
     def _stage_edges(self, etype: EdgeType, table: pa.Table) -> WriteResult | None:
         what = f"{etype.name} edges"
@@ -184,7 +189,9 @@ class DuckDBWriter:
             f"{label_of(dst, etype.targets)} AS dst_label, {key} AS key, coalesce({hash63(key)}, 0) AS key_n"
         )
         params = {"type": etype.name, "type_n": hash63_py(etype.name)}
-        return self._stage(etype, table, what, ids, props, edge_rules(etype), params)
+        fixed = {"type": "$type", "src_label": label_of(src, etype.sources), "dst_label": label_of(dst, etype.targets)}
+        fixed["key"] = key
+        return self._stage(etype, table, what, ids, props, edge_rules(etype), params, fixed)
 
     # ------------------------------------------------------------ validation
     def _raise_first_broken(self, table: pa.Table, what: str, rules: list[Rule]) -> None:
@@ -227,6 +234,7 @@ class DuckDBWriter:
         props: Sequence[str],
         rules: list[Rule],
         params: dict[str, Any],
+        fixed: dict[str, str] | None = None,
     ) -> WriteResult | None:
         """Build ``__stage``: one row per distinct ``key``, provenance parsed, properties as JSON. When the
         fast path of a first load has already written the batch, return its result instead."""
@@ -258,9 +266,13 @@ class DuckDBWriter:
                 f"SELECT * EXCLUDE (h1, h2, key_n), ({splitmix64('xor(h2, key_n::UHUGEINT)')} >> 1)::BIGINT "
                 f"AS eid FROM ({select})"
             )
+        parts = {"first_seen": first, "last_seen": last, "sources": sources, "confidence": conf, "method": method}
+        if key == "eid":
+            parts["props"] = props_sql
+        consts = {c: e for c, e in {**parts, **(fixed or {})}.items() if _CONST.match(e)}
         self._con.register("__in", table.append_column("__row", pa.array(np.arange(table.num_rows))))
         try:
-            fresh = self._insert_fresh(kind, select, params, rules)
+            fresh = self._insert_fresh(kind, select, params, rules, consts)
             if fresh:
                 return fresh
             self._con.execute("DROP TABLE IF EXISTS __pre")
@@ -272,17 +284,23 @@ class DuckDBWriter:
         return None
 
     def _insert_fresh(
-        self, kind: NodeType | EdgeType, select: str, params: dict[str, Any], rules: list[Rule]
+        self, kind: NodeType | EdgeType, select: str, params: dict[str, Any], rules: list[Rule], consts: dict[str, str]
     ) -> WriteResult | None:
         """With the table's indexes off (a first load): insert straight from the input, in key order, and
         check after (``duckdb_first_load``); None when the careful path must do the batch."""
         table = "nodes" if isinstance(kind, NodeType) else "edges"
         if table not in self._unindexed:
             return None
-        cols, vals = _insert_columns(table, "s")
-        vals = vals.replace("{text}", self._text_sql(kind).format(p="s.props"))
-        order = "s.nid" if table == "nodes" else "s.src"
-        insert = f"INSERT INTO {table} ({cols}) SELECT {vals} FROM ({select}) s ORDER BY {order}"
+        cols, _ = _insert_columns(table, "s")
+        # Only the columns that vary go through the sort (constants are added after it: cheaper to sort).
+        varied = [c for c in cols.split(", ") if c not in consts and c != "text"]
+        vals = ", ".join(
+            self._text_sql(kind).format(p="s.props") if c == "text" else consts.get(c, f"s.{c}")
+            for c in cols.split(", ")
+        )
+        order = "nid" if table == "nodes" else "src"
+        sorted_rows = f"SELECT {', '.join(varied)} FROM ({select}) ORDER BY {order}"
+        insert = f"INSERT INTO {table} ({cols}) SELECT {vals} FROM ({sorted_rows}) s"
         return FirstLoad(self._con).insert(kind, insert, params, precheck_sql(kind, rules))
 
     def _dedupe(self, key: str) -> None:

@@ -1,0 +1,60 @@
+"""The text index's layout: grams and labels as numbers, label order of candidates, and stores whose index
+has an older layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from graph.store import duckdb_text, open_store
+
+
+def _load(store: object) -> None:
+    with store.writer() as w:  # type: ignore[attr-defined]
+        w.upsert_nodes("Person", pd.DataFrame({"person_key": ["P1", "P2"], "surname": ["IVANOVA", "Ивановa"]}))
+        w.upsert_nodes("Document", pd.DataFrame({"issuer": ["XXA"], "number": ["IVANO7"]}))
+        w.upsert_nodes("Email", pd.DataFrame({"address": ["ivan@example.org"]}))
+
+
+def test_candidates_of_several_labels_come_in_label_then_number_order(tmp_path: Path) -> None:
+    with open_store(tmp_path / "g.duckdb") as store:
+        _load(store)
+        with store.writer() as w:  # a later write adds a label the index has no number for yet
+            w.upsert_nodes("Phone", pd.DataFrame({"number": ["+44IVAN"]}))
+        found = [n.label for n in store.find(None, text="iva")]
+        assert found == sorted(found) and set(found) == {"Document", "Email", "Person", "Phone"}
+        assert [n.label for n in store.find("Email", text="iv")] == ["Email"]
+        assert [n.props["surname"] for n in store.find("Person", text="иван")] == ["Ивановa"]
+
+
+def test_a_store_whose_text_index_has_the_older_layout_scans_and_is_rebuilt_at_its_next_write(tmp_path: Path) -> None:
+    path = tmp_path / "g.duckdb"
+    with open_store(path) as store:
+        _load(store)
+    con = duckdb.connect(str(path))  # the layout before grams were numbers
+    con.execute("DROP TABLE node_grams")
+    con.execute("DROP TABLE gram_counts")
+    con.execute("DROP TABLE gram_labels")
+    con.execute("CREATE TABLE node_grams (gram VARCHAR NOT NULL, label VARCHAR NOT NULL, nid BIGINT NOT NULL)")
+    con.execute("CREATE TABLE gram_counts (gram VARCHAR, n BIGINT)")
+    con.execute("UPDATE meta SET value = 'trigram-2' WHERE key = 'text_index'")
+    con.close()
+    with open_store(path, read_only=True) as store:
+        assert not duckdb_text.is_complete(store._con)
+        assert len(store.find(None, text="ivan")) == 3
+    with open_store(path) as store:
+        with store.writer() as w:  # a write of edges only is enough
+            w.upsert_edges(
+                "HOLDS",
+                pd.DataFrame(
+                    {
+                        "src": [store.find("Person", text="ivanova")[0].id],
+                        "dst": [store.find("Document", text="ivano7")[0].id],
+                    }
+                ),
+            )
+        assert duckdb_text.is_complete(store._con)
+        assert store._con.execute("SELECT typeof(gram) FROM node_grams LIMIT 1").fetchall() == [("BIGINT",)]
+        assert len(store.find(None, text="ivan")) == 3
