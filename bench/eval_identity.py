@@ -99,7 +99,9 @@ def pnr(world: Path, truth: Path) -> pd.DataFrame:
     r = read_pnrgov(sorted((world / "advance" / "pnrgov").glob("*.edi"))).passengers
     r = r.assign(fname=r["file"].map(lambda f: Path(f).name)).reset_index(drop=True)
     ref = "pnr:" + r["fname"] + "#" + r["locator"].astype(str) + "#" + r["traveller_ref"].astype(str)
-    rec = _records(r, ref, r["push_date"] if "push_date" in r else r["fname"], "pnr")
+    day = r["fname"].str.extract(_FILE)[1].fillna("")  # the push date in the file name, as the pipeline has it
+    seen = day.str.slice(0, 4) + "-" + day.str.slice(4, 6) + "-" + day.str.slice(6, 8)
+    rec = _records(r, ref, r.get("push_date", seen), "pnr")
     t = pd.read_csv(truth / "pnr_passengers.csv", dtype=str)
     t["ref"] = "pnr:" + t["file"] + "#" + t["locator"] + "#" + t["passenger_index"]
     rec = rec.merge(t[["ref", "person_id"]], left_on="record_ref", right_on="ref", how="left").drop(columns="ref")

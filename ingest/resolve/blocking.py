@@ -18,6 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ingest.resolve.arrays import sorted_unique
+
 PERSON_RULES: tuple[tuple[str, ...], ...] = (
     ("variant", "birth_date"),
     ("compact", "birth_date"),
@@ -143,5 +145,5 @@ def candidate_pairs(
     parts.append(pairs_from(kc, ("variant", "year"), partial, groups, max_block=max_block))
     parts.append(pairs_from(kc, ("compact", "year"), partial, groups, max_block=max_block))
     parts.append(pairs_from(kc, ("variant",), ~year, groups, max_block=max_block))
-    flat = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+    flat = sorted_unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
     return flat // n, flat % n

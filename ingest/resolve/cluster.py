@@ -16,6 +16,8 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from ingest.resolve.arrays import sorted_unique
+
 MARGIN_LOG2 = 4.0
 
 
@@ -128,7 +130,7 @@ def representatives(p: pd.DataFrame, labels: np.ndarray, keys: np.ndarray, count
     order = np.lexsort((vc, -weight.to_numpy(), partial_g, cc, ll))
     ll, cc, vc = ll[order], cc[order], vc[order]
     first = np.r_[True, (ll[1:] != ll[:-1]) | (cc[1:] != cc[:-1])]
-    people = np.unique(labels)
+    people = sorted_unique(labels)
     out = np.full((len(people), ncol), "", dtype=object)
     out[np.searchsorted(people, ll[first]), cc[first]] = np.asarray(uniques, dtype=object)[vc[first]]
     key_of = np.empty(labels.max() + 1 if len(labels) else 0, dtype=object)

@@ -35,6 +35,7 @@ import pyarrow.compute as pc
 from rapidfuzz.distance import Levenshtein
 
 from ingest.resolve import compare
+from ingest.resolve.arrays import sorted_unique
 
 #: seen dates closer than this (days) are not evidence of use at the same time (time zones, booking ahead).
 TOLERANCE_DAYS = 7
@@ -104,16 +105,27 @@ def conflicted(labels: np.ndarray, spans: pd.DataFrame, tolerance_days: float) -
         dist = compare._pairwise(pairs["num"].to_numpy(), pairs["num_b"].to_numpy(), Levenshtein.distance)
         short = np.minimum(pairs["num"].str.len(), pairs["num_b"].str.len()).to_numpy() < 6
         pairs = pairs[(dist > 1) | short]
-    bad = [pairs["c"].to_numpy()]
-    sex, dob, issuer = spans["sex"].to_numpy(), spans["dob"].to_numpy(), spans["issuer"].to_numpy()
-    both = pd.DataFrame({"c": labels, "s": sex})[sex != ""].groupby("c")["s"].nunique()
-    bad.append(both[both > 1].index.to_numpy())
-    dates = pd.DataFrame({"c": labels, "d": dob})[dob != ""].groupby("c")["d"].nunique()
-    numbers = pd.DataFrame({"c": labels, "i": issuer, "n": spans["number"].to_numpy()})[issuer != ""]
-    numbers = numbers.groupby(["c", "i"])["n"].nunique().reset_index()
-    several = np.unique(numbers.loc[numbers["n"] > 1, "c"].to_numpy())
-    bad.append(np.intersect1d(several, dates[dates > 1].index.to_numpy()))
-    return np.unique(np.concatenate(bad)).astype(np.int64)
+    sex, dob, issuer = (spans[c].to_numpy() for c in ("sex", "dob", "issuer"))
+    ic = _code(issuer)
+    key = labels * (int(ic.max(initial=0)) + 1) + ic  # (component, issuer)
+    owners = sorted_unique(labels[np.isin(key, _several(key, spans["number"].to_numpy(), issuer != ""))])
+    bad = [pairs["c"].to_numpy(), _several(labels, sex), np.intersect1d(owners, _several(labels, dob))]
+    return sorted_unique(np.concatenate(bad)).astype(np.int64)
+
+
+def _code(values: np.ndarray) -> np.ndarray:
+    return pd.factorize(values)[0].astype(np.int64)
+
+
+def _several(keys: np.ndarray, values: np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
+    """The keys holding more than one distinct non-empty value (integer group-bys only)."""
+    keep = values != ""
+    if where is not None:
+        keep &= where
+    k, v = keys[keep].astype(np.int64), _code(values[keep])
+    pairs = sorted_unique(k * (int(v.max(initial=0)) + 1) + v) // (int(v.max(initial=0)) + 1)
+    uniq, n = np.unique(pairs, return_counts=True)
+    return uniq[n > 1]
 
 
 class _Person:
@@ -139,14 +151,14 @@ class _Person:
 
 def rebuild(
     nodes: np.ndarray,
-    groups: np.ndarray,
+    sure: tuple[np.ndarray, np.ndarray],
     edges: tuple[np.ndarray, np.ndarray, np.ndarray],
-    spans: pd.DataFrame,
+    cols: dict[str, np.ndarray],
     tolerance_days: float,
 ) -> dict[int, int]:
-    """Greedy constrained clustering of one conflicted component: ``nodes`` (profiles) start in their
-    document ``groups`` (aligned with ``nodes``); ``edges`` ``(i, j, score)`` join them from the strongest
-    down unless the two persons conflict. Returns a head profile per node."""
+    """Greedy constrained clustering of one conflicted component: ``nodes`` (profiles) joined by the
+    ``sure`` edges (same document) first; ``edges`` ``(i, j, score)`` then join them from the strongest down
+    unless the two persons conflict. ``cols``: the spans columns as arrays. Returns a head profile per node."""
     i, j, score = edges
     head = {int(v): int(v) for v in nodes}
 
@@ -156,15 +168,13 @@ def rebuild(
             x = head[x]
         return x
 
-    first_of: dict[int, int] = {}
-    for v, g in zip(nodes.tolist(), groups.tolist(), strict=True):
-        if g in first_of:
-            head[find(v)] = find(first_of[g])
-        else:
-            first_of[g] = v
+    for a, b in zip(sure[0].tolist(), sure[1].tolist(), strict=True):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            head[rb] = ra
     people: dict[int, _Person] = {}
     for v in nodes.tolist():
-        _add(people.setdefault(find(v), _Person()), spans, v)
+        _add(people.setdefault(find(v), _Person()), cols, v)
     for k in np.argsort(-score, kind="stable").tolist():
         a, b = find(int(i[k])), find(int(j[k]))
         if a == b or _conflict(people[a], people[b], tolerance_days):
@@ -174,17 +184,17 @@ def rebuild(
     return {v: find(v) for v in nodes.tolist()}
 
 
-def _add(person: _Person, spans: pd.DataFrame, v: int) -> None:
-    row = spans.iloc[v]
-    n = int(row["n"])
-    if row["sex"] != "":
-        person.sexes[str(row["sex"])] = person.sexes.get(str(row["sex"]), 0) + n
-    if row["dob"] != "":
-        person.dates[str(row["dob"])] = person.dates.get(str(row["dob"]), 0) + n
-    if row["issuer"] != "":
-        person.numbers.setdefault(str(row["issuer"]), set()).add(str(row["number"]))
-    if row["cls"] != "" and row["first"] == row["first"]:
-        person.docs.append((str(row["cls"]), str(row["number"]), float(row["first"]), float(row["last"])))
+def _add(person: _Person, cols: dict[str, np.ndarray], v: int) -> None:
+    n, sex, dob, issuer = int(cols["n"][v]), str(cols["sex"][v]), str(cols["dob"][v]), str(cols["issuer"][v])
+    if sex:
+        person.sexes[sex] = person.sexes.get(sex, 0) + n
+    if dob:
+        person.dates[dob] = person.dates.get(dob, 0) + n
+    if issuer:
+        person.numbers.setdefault(issuer, set()).add(str(cols["number"][v]))
+    first = float(cols["first"][v])
+    if cols["cls"][v] != "" and first == first:
+        person.docs.append((str(cols["cls"][v]), str(cols["number"][v]), first, float(cols["last"][v])))
 
 
 def _confirmed(values: dict[str, int]) -> set[str]:
@@ -236,20 +246,15 @@ def separate(
     mo = np.argsort(labels[match[0]], kind="stable")
     mi, mj, ms = match[0][mo], match[1][mo], match[2][mo]
     s_lab, m_lab, sorted_lab = labels[si], labels[mi], labels[order]
-    for c in bad.tolist():
-        lo, hi = np.searchsorted(sorted_lab, [c, c + 1])
-        nodes = order[lo:hi]
-        s0, s1 = np.searchsorted(s_lab, [c, c + 1])
-        m0, m1 = np.searchsorted(m_lab, [c, c + 1])
-        groups = _groups(nodes, si[s0:s1], sj[s0:s1])
-        found = rebuild(nodes, groups, (mi[m0:m1], mj[m0:m1], ms[m0:m1]), spans, tolerance_days)
+    cols = {c: spans[c].to_numpy() for c in spans.columns}
+    lo, hi = np.searchsorted(sorted_lab, bad), np.searchsorted(sorted_lab, bad + 1)
+    s0, s1 = np.searchsorted(s_lab, bad), np.searchsorted(s_lab, bad + 1)
+    m0, m1 = np.searchsorted(m_lab, bad), np.searchsorted(m_lab, bad + 1)
+    for k in range(len(bad)):
+        nodes = order[lo[k]:hi[k]]
+        sure_k = (si[s0[k]:s1[k]], sj[s0[k]:s1[k]])
+        match_k = (mi[m0[k]:m1[k]], mj[m0[k]:m1[k]], ms[m0[k]:m1[k]])
+        found = rebuild(nodes, sure_k, match_k, cols, tolerance_days)
         heads[np.fromiter(found.keys(), dtype=np.int64, count=len(found))] = np.fromiter(
             found.values(), dtype=np.int64, count=len(found))
     return heads
-
-
-def _groups(nodes: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Group label of each of the (sorted) ``nodes`` joined by the edges ``(i, j)`` among them."""
-    from ingest.resolve.cluster import components
-
-    return components(len(nodes), np.searchsorted(nodes, i), np.searchsorted(nodes, j))

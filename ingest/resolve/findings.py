@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ingest.resolve.arrays import sorted_unique
 from ingest.resolve.config import CANDIDATE_COLUMNS, FINDING_COLUMNS, ResolveConfig
 from ingest.resolve.model import Comparison, probability
 
@@ -120,7 +121,7 @@ def _per_person(held: pd.DataFrame, config: ResolveConfig) -> pd.DataFrame:
     docs = np.bincount(pc, minlength=npers)
     has = held["doc_issuer"].to_numpy() != ""
     ic = pd.factorize(held["doc_issuer"].to_numpy()[has])[0].astype(np.int64)
-    pairs = np.unique(pc[has] * (int(ic.max(initial=0)) + 1) + ic)
+    pairs = sorted_unique(pc[has] * (int(ic.max(initial=0)) + 1) + ic)
     issuers = np.bincount(pairs // (int(ic.max(initial=0)) + 1), minlength=npers)
     several, many = issuers > 1, docs >= config.many_documents
     flagged = held[(several | many)[pc]].sort_values(["person_key", "doc_key"])
