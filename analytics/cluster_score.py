@@ -7,7 +7,8 @@ Features (weights in ``analytics.clusters.FEATURE_WEIGHTS``):
 - ``prior_cases``: share of the people who are subjects of a case;
 - ``document_conflicts``: people holding a document that someone else holds too (weighed by the conflict's
   seed: two records of one person count little);
-- ``one_payer_many``: one card paying for many of the people (damped when a common employer explains it);
+- ``one_payer_many``: one card paying separate bookings for many of the people (damped when a common employer
+  explains it; one booking of a whole tour group is one payment);
 - ``lodged_co_workers``: people who work for one employer and share homes with each other (three or more):
   unrelated people lodged by their employer, the pattern of an overstay network;
 - ``repeated_co_travel``: pairs of people who travelled together repeatedly, per person;
@@ -34,7 +35,9 @@ def _per_community(members: pd.DataFrame, values: np.ndarray, how: str = "sum") 
 
 
 def _payers(proj: Projection, members: pd.DataFrame) -> pd.DataFrame:
-    """Per community: the most people one member card paid for."""
+    """Per community: the most people one member card paid for in separate bookings (``n``: the fewer of its
+    people and its bookings). A tour operator's card on one booking of fifty tourists is one payment; a
+    facilitator's card on twenty-five bookings of twenty-five strangers is twenty-five."""
     booked = proj.edges_of("BOOKED")
     paid = proj.edges_of("PAID_BY")
     trips = pd.DataFrame({"b": proj.dst[booked], "p": proj.src[booked]}).merge(
@@ -43,8 +46,9 @@ def _payers(proj: Projection, members: pd.DataFrame) -> pd.DataFrame:
     com = members.set_index("index")["community"]
     trips = trips[trips["card"].isin(com.index) & trips["p"].isin(com.index)]
     trips = trips[com.reindex(trips["card"]).to_numpy() == com.reindex(trips["p"]).to_numpy()]
-    per_card = trips.drop_duplicates(["card", "p"]).groupby("card").size()
-    frame = pd.DataFrame({"card": per_card.index, "n": per_card.to_numpy()})
+    per_card = trips.groupby("card").agg(people=("p", "nunique"), bookings=("b", "nunique"))
+    n = np.minimum(per_card["people"], per_card["bookings"])
+    frame = pd.DataFrame({"card": per_card.index, "n": n.to_numpy()})
     frame["community"] = com.reindex(frame["card"]).to_numpy()
     return frame.sort_values("n", ascending=False).drop_duplicates("community").set_index("community")
 
@@ -159,7 +163,7 @@ def _reasons(row: pd.Series, seed_text: list[str]) -> list[dict[str, Any]]:
         "seeds": f"known risk inside: {'; '.join(seed_text[:3])}" if seed_text else "no known risk inside",
         "prior_cases": f"{int(row['cases_raw'])} of the people are case subjects or watchlisted",
         "document_conflicts": f"{row['conflicts_raw']:.0f} of the people hold a document someone else holds",
-        "one_payer_many": f"one card paid for {int(row['payer_raw'])} of the people"
+        "one_payer_many": f"one card paid separate bookings for {int(row['payer_raw'])} of the people"
         + (" (most work for one employer)" if row["employer_share"] >= 0.5 else ""),
         "lodged_co_workers": f"{int(row['lodged_raw'])} of the people work for one employer and share homes",
         "repeated_co_travel": f"{int(row['co_travel_raw'])} pairs travelled together repeatedly",

@@ -139,3 +139,37 @@ def test_repeated_co_voyages_are_searched_around_known_risk_only(store: GraphSto
     people = [set(p) for p in find_clusters(store).table["person_ids"]]
     assert {P("S"), P("S2"), P("C1"), P("C2")} in people  # two rounds out from the case's subjects
     assert not any(P("Q1") in p for p in people)  # the same two trips together, far from any risk
+
+
+def test_one_booking_of_a_whole_tour_is_one_payment_and_a_facilitators_separate_bookings_are_many(
+    store: GraphStore,
+) -> None:
+    from graph.ids import node_id
+
+    def booking(name: str) -> str:
+        return node_id("Booking", "CX", name, "2026-01-02")
+
+    tour, paid = [f"T{i}" for i in range(8)], [f"S{i}" for i in range(8)]
+    bookings = ["TOUR"] + [f"B{i}" for i in range(8)]
+    _write(
+        store,
+        {
+            "Person": [{"person_key": k} for k in tour + paid],
+            "Booking": [{"carrier": "CX", "locator": b, "created": "2026-01-02"} for b in bookings],
+            "Phone": [{"number": n} for n in ("+85290000001", "+85290000002")],
+            "PaymentInstrument": [{"token": t} for t in ("TOURCARD", "FACCARD")],
+        },
+        {
+            "BOOKED": [{"src": P(t), "dst": booking("TOUR")} for t in tour]
+            + [{"src": P(s), "dst": booking(f"B{i}")} for i, s in enumerate(paid)],
+            "PAID_BY": [{"src": booking("TOUR"), "dst": node_id("PaymentInstrument", "TOURCARD")}]
+            + [{"src": booking(f"B{i}"), "dst": node_id("PaymentInstrument", "FACCARD")} for i in range(8)],
+            "CONTACT": [{"src": booking("TOUR"), "dst": node_id("Phone", "+85290000001")}]
+            + [{"src": booking(f"B{i}"), "dst": node_id("Phone", "+85290000002")} for i in range(8)],
+        },
+    )
+    table = find_clusters(store).table
+    row = {g: table[[P(g) in p for p in table["person_ids"]]].iloc[0] for g in ("T0", "S0")}
+    assert set(row["T0"]["person_ids"]) == {P(t) for t in tour} and set(row["S0"]["person_ids"]) == {P(s) for s in paid}
+    assert row["T0"]["one_payer_many"] == 0 and row["S0"]["one_payer_many"] > 0
+    assert row["S0"]["score"] > row["T0"]["score"]
