@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -23,51 +23,23 @@ from graph.ids import format_id, parse_id
 from graph.schema import Schema, load_schema
 from graph.store import duckdb_export, duckdb_text
 from graph.store.base import BulkWriter, GraphStore, TimeBound, edge_columns
+from graph.store.duckdb_adjacency import Adjacency
 from graph.store.duckdb_ddl import FORMAT_VERSION, INDEX_NAMES, INDEXES, TABLES, norm_text
+from graph.store.duckdb_walk import EDGE_COLS, NODE_COLS, Walk, indexed_walk, numbers, sql_walk
 from graph.store.duckdb_writer import DuckDBWriter
-from graph.store.expand import Row, by_recency, expand
 from graph.store.model import Edge, Neighbourhood, Node, StoreStats, Subgraph
 
-_NODE_COLS = "nid, label, props, first_seen, last_seen, sources, confidence, method"
-_EDGE_COLS = "eid, type, src, dst, src_label, dst_label, props, first_seen, last_seen, sources, confidence, method"
-# Filters of a hop, each added only when asked for (a filter that is not needed still costs its test).
-_TYPE_FILTER = " AND list_contains($types, e.type)"
-_SINCE_FILTER = " AND (e.last_seen IS NULL OR e.last_seen >= $since)"
-_UNTIL_FILTER = " AND (e.first_seen IS NULL OR e.first_seen <= $until)"
+_NODE_COLS, _EDGE_COLS = NODE_COLS, EDGE_COLS
 # The edges among a set of nodes: their out-edges from the src index (node numbers as integer literals, see
-# ``_numbers``), kept when the other end is in the set too. The CTE is materialised so the dst test runs on
-# those few rows: with both tests in one WHERE, or the set bound as a list, DuckDB scans all edges (measured
-# on 5M edges, 1-20 nodes: p50 6 ms against 13 ms). Filtering in SQL keeps a hub's other edges out of Python.
+# ``duckdb_walk.numbers``), kept when the other end is in the set too. The CTE is materialised so the dst test
+# runs on those few rows: with both tests in one WHERE, or the set bound as a list, DuckDB scans all edges
+# (measured on 5M edges, 1-20 nodes: p50 6 ms against 13 ms). Filtering in SQL keeps a hub's other edges out
+# of Python.
 _SUBGRAPH_EDGES = f"""WITH hits AS MATERIALIZED (SELECT {_EDGE_COLS} FROM edges WHERE src IN ({{ids}}))
 SELECT * FROM hits WHERE dst IN ({{ids}})"""
 # Text search: candidates from the text index are read by number in slices of 256, 512...; past this many
 # read without finding enough, a scan is cheaper (reading a node by number costs ~40 us, a scan ~0.3 s).
 _FIRST_SLICE, _MAX_TESTED = 256, 8_000
-
-
-def _hop_sql(*, single: bool, ordered: bool, types: bool, since: bool, until: bool) -> str:
-    """One hop from a frontier: the edges that touch it (either way) and the node at their other end, at
-    most $cap rows. ``ordered`` takes the most recently seen first, for hubs whose thousands of links must be
-    cut in SQL; its CTE is materialised so the top-N does not turn the index lookups into full scans. One
-    start node is looked up by equality, which DuckDB answers from the index fastest. Built from constant
-    fragments: every value is a parameter."""
-    filters = (_TYPE_FILTER if types else "") + (_SINCE_FILTER if since else "") + (_UNTIL_FILTER if until else "")
-    src, dst = ("e.src = $node", "e.dst = $node") if single else ("e.src IN ({frontier})", "e.dst IN ({frontier})")
-    hits = f"""
-    SELECT {_EDGE_COLS}, e.dst AS nbr FROM edges e WHERE {src}{filters}
-    UNION ALL
-    SELECT {_EDGE_COLS}, e.src AS nbr FROM edges e WHERE {dst}{filters}"""
-    if not ordered:  # read with fetchmany: a LIMIT here makes DuckDB plan the lookups worse
-        return hits
-    order = "ORDER BY last_seen DESC NULLS LAST, nbr, eid"
-    return f"WITH hits AS MATERIALIZED ({hits})\nSELECT * FROM hits {order} LIMIT $cap"
-
-
-def _numbers(numbers: Iterable[int]) -> str:
-    """Node numbers as an SQL list of integer literals: DuckDB answers ``nid IN (1, 2, 3)`` from the index,
-    but ``list_contains($ids, nid)`` with a bound list by scanning (measured on 1M nodes, 12 ids: p50 1.7 ms
-    against 5-8 ms). Only integers go in, so nothing can be injected."""
-    return ", ".join(str(int(n)) for n in numbers)
 
 
 def _decoded(raws: list[Any]) -> list[Any]:
@@ -81,7 +53,10 @@ def _decoded(raws: list[Any]) -> list[Any]:
 class DuckDBStore(GraphStore):
     """A graph in one DuckDB file (or in memory with ``":memory:"``)."""
 
-    def __init__(self, path: str | Path, *, read_only: bool = False, schema: Schema | None = None) -> None:
+    def __init__(
+        self, path: str | Path, *, read_only: bool = False, schema: Schema | None = None, adjacency: bool = True
+    ) -> None:
+        """``adjacency=False`` walks neighbourhoods in SQL instead of over the in-memory index (see ``_walk``)."""
         self.path = str(path)
         self.read_only = read_only
         self.schema = schema or load_schema()
@@ -103,6 +78,7 @@ class DuckDBStore(GraphStore):
         self._threads = int(self._one("SELECT current_setting('threads')")[0])
         self._con.execute("SET threads = 1")
         self._text_stale = False  # True inside a writer block that builds the text index at its end
+        self._use_adjacency, self._adjacency = adjacency, None  # the index, built by the first ``neighbours``
         if not read_only:
             self._create()
         self._check_version()
@@ -155,6 +131,7 @@ class DuckDBStore(GraphStore):
         # before it): then it is written once, sorted, at the end (see ``duckdb_text``).
         complete = duckdb_text.is_complete(self._con)
         text_index = "nodes" not in dropped and complete
+        self._adjacency = None  # the edges change: the next ``neighbours`` builds the index again
         with self._parallel():
             try:
                 self._con.execute("BEGIN TRANSACTION")
@@ -170,6 +147,7 @@ class DuckDBStore(GraphStore):
                 self._con.execute("COMMIT")
             finally:
                 self._text_stale = False
+                self._adjacency = None  # also one built by a read inside the block
                 if dropped:
                     self._create_indexes()
 
@@ -306,24 +284,7 @@ class DuckDBStore(GraphStore):
         """Nodes within ``depth`` hops of ``node_id`` (see ``GraphStore.neighbours``)."""
         params = self._walk_params(depth, limit, edge_types, since, until)
         _, center = parse_id(node_id)
-        shape = {"types": "types" in params, "since": "since" in params, "until": "until" in params}
-
-        def hop(frontier: list[int], cap: int) -> tuple[list[Row], bool]:
-            single = len(frontier) == 1
-            ends = {"node": frontier[0]} if single else {}
-            # Most nodes have fewer links than the cap: stream them unordered (cheapest) and order them here.
-            # A hub fills the cap: stop its stream and let SQL pick the most recent links.
-            sql = _hop_sql(single=single, ordered=False, **shape).replace("{frontier}", _numbers(frontier))
-            rows = self._con.execute(sql, {**params, **ends}).fetchmany(cap)
-            if len(rows) < cap:
-                self._con.complete()
-                return by_recency(rows), False
-            self._con.abort()
-            sql = _hop_sql(single=single, ordered=True, **shape).replace("{frontier}", _numbers(frontier))
-            return self._con.execute(sql, {**params, **ends, "cap": cap}).fetchall(), True
-
-        hops, edges, truncated = expand(center, depth=depth, limit=limit, hop=hop)
-        nodes = self._con.execute(f"SELECT {_NODE_COLS} FROM nodes WHERE nid IN ({_numbers(hops)})").fetchall()
+        hops, edges, nodes, truncated = self._walk(center, depth, limit, params)
         if not any(r[0] == center for r in nodes):
             return Neighbourhood(center=node_id)
         found = self._nodes(nodes)
@@ -336,13 +297,23 @@ class DuckDBStore(GraphStore):
             truncated=truncated,
         )
 
+    def _walk(self, center: int, depth: int, limit: int, params: dict[str, Any]) -> Walk:
+        """The walk of ``neighbours``: over the adjacency index (built on first use, see ``duckdb_adjacency``),
+        or in SQL when the store was opened with ``adjacency=False``."""
+        if not self._use_adjacency:
+            return sql_walk(self._con, center, depth, limit, params)
+        if self._adjacency is None:
+            with self._parallel():
+                self._adjacency = Adjacency.from_store(self._con)
+        return indexed_walk(self._con, self._adjacency, center, depth, limit, params)
+
     def subgraph(self, node_ids: Sequence[str]) -> Subgraph:
         """These nodes (those that exist) and every edge among them."""
-        numbers = sorted({parse_id(i)[1] for i in node_ids})
-        if not numbers:
+        wanted = numbers(sorted({parse_id(i)[1] for i in node_ids}))
+        if not wanted:
             return Subgraph(nodes=[], edges=[])
-        nodes = self._con.execute(f"SELECT {_NODE_COLS} FROM nodes WHERE nid IN ({_numbers(numbers)})").fetchall()
-        edges = self._con.execute(_SUBGRAPH_EDGES.replace("{ids}", _numbers(numbers))).fetchall()
+        nodes = self._con.execute(f"SELECT {_NODE_COLS} FROM nodes WHERE nid IN ({wanted})").fetchall()
+        edges = self._con.execute(_SUBGRAPH_EDGES.replace("{ids}", wanted)).fetchall()
         return Subgraph(nodes=self._nodes(nodes), edges=self._edges(edges))
 
     def edge_list(self, edge_types: Sequence[str] | None = None, *, columns: Sequence[str] | None = None) -> pa.Table:
