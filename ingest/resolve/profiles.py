@@ -149,15 +149,30 @@ def _compact(part: pd.Series) -> pd.Series:
     return squeezed.map(dict(zip(uniq, (skeleton(u) if u else "" for u in uniq), strict=True)))
 
 
+def _name_keys(surname: pd.Series, given: pd.Series) -> dict[str, np.ndarray]:
+    """Latin forms, full name, token keys and compact skeletons of each profile's name, computed once per
+    distinct surname, given names and (surname, given names) pair: profiles repeat names."""
+    sc, su = pd.factorize(surname)
+    gc, gu = pd.factorize(given)
+    sl = _latin(pd.Series(np.asarray(su, dtype=object))).to_numpy(dtype=object)
+    gl = _latin(pd.Series(np.asarray(gu, dtype=object))).to_numpy(dtype=object)
+    width = max(len(gu), 1)
+    pair, pu = pd.factorize(sc.astype(np.int64) * width + gc)
+    ps, pg = np.asarray(pu) // width, np.asarray(pu) % width
+    full = (pd.Series(sl[ps]) + " " + pd.Series(gl[pg])).str.strip()
+    tokens = _token_keys(full)
+    cs_u, cg_u = _compact(pd.Series(sl)).to_numpy(dtype=object), _compact(pd.Series(gl)).to_numpy(dtype=object)
+    cs, cg = cs_u[ps], cg_u[pg]
+    compact = np.where(cs < cg, cs + " " + cg, cg + " " + cs)
+    return {"surname_l": sl[sc], "given_l": gl[gc], "full": full.to_numpy(dtype=object)[pair],
+            "name_key": tokens["name_key"].to_numpy()[pair], "variant": tokens["variant"].to_numpy()[pair],
+            "compact": compact[pair], "surname_sk": cs_u[sc], "given_sk": cg_u[gc]}  # fmt: skip
+
+
 def add_keys(p: pd.DataFrame) -> pd.DataFrame:
     """Add name, date and document keys to the profiles frame (in place) and return it."""
-    p["surname_l"] = _latin(p["surname"])
-    p["given_l"] = _latin(p["given_names"])
-    p["full"] = (p["surname_l"] + " " + p["given_l"]).str.strip()
-    p[["name_key", "variant"]] = _token_keys(p["full"])
-    cs, cg = _compact(p["surname_l"]), _compact(p["given_l"])
-    p["compact"] = np.where(cs < cg, cs + " " + cg, cg + " " + cs)
-    p["surname_sk"], p["given_sk"] = cs, cg
+    for column, values in _name_keys(p["surname"], p["given_names"]).items():
+        p[column] = values
     dcode, dates = pd.factorize(p["birth_date"])
     parts = pd.Series(dates).str.extract(r"^(\d{4})-(\d{2})-(\d{2})$").fillna("0").astype(int).to_numpy()
     parts = np.vstack([parts, np.zeros((1, 3), dtype=parts.dtype)])  # code -1 (none) -> 0
