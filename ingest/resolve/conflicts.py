@@ -41,12 +41,15 @@ from ingest.resolve.arrays import sorted_unique
 TOLERANCE_DAYS = 7
 
 
-def seen_days(seen: pd.Series | None) -> np.ndarray | None:
+def seen_days(seen: pd.Series | pa.ChunkedArray | None) -> np.ndarray | None:
     """Days since 1970 of each record's ``seen`` (ISO date or date-time; anything else: NaN); None without
     a ``seen`` column. Parsed by Arrow, whole column at once."""
     if seen is None:
         return None
-    arr = pa.array(seen.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    if isinstance(seen, pa.ChunkedArray):
+        arr = seen.cast(pa.string())
+    else:
+        arr = pa.array(seen.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
     day = pc.strptime(pc.utf8_slice_codeunits(arr, 0, 10), format="%Y-%m-%d", unit="s", error_is_null=True)
     secs = pc.cast(day, pa.int64()).to_numpy(zero_copy_only=False)
     return np.asarray(secs, dtype=float) / 86400.0
@@ -251,10 +254,11 @@ def separate(
     s0, s1 = np.searchsorted(s_lab, bad), np.searchsorted(s_lab, bad + 1)
     m0, m1 = np.searchsorted(m_lab, bad), np.searchsorted(m_lab, bad + 1)
     for k in range(len(bad)):
-        nodes = order[lo[k]:hi[k]]
-        sure_k = (si[s0[k]:s1[k]], sj[s0[k]:s1[k]])
-        match_k = (mi[m0[k]:m1[k]], mj[m0[k]:m1[k]], ms[m0[k]:m1[k]])
+        nodes = order[lo[k] : hi[k]]
+        sure_k = (si[s0[k] : s1[k]], sj[s0[k] : s1[k]])
+        match_k = (mi[m0[k] : m1[k]], mj[m0[k] : m1[k]], ms[m0[k] : m1[k]])
         found = rebuild(nodes, sure_k, match_k, cols, tolerance_days)
         heads[np.fromiter(found.keys(), dtype=np.int64, count=len(found))] = np.fromiter(
-            found.values(), dtype=np.int64, count=len(found))
+            found.values(), dtype=np.int64, count=len(found)
+        )
     return heads

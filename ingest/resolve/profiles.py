@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ingest.normalise import normalise_names, skeleton
 from ingest.normalise._vector import fullmatch
@@ -24,34 +26,63 @@ IDENTITY_COLUMNS = ["surname", "given_names", "native_name", "sex", "birth_date"
 REQUIRED = ["record_ref", *IDENTITY_COLUMNS]
 
 
-def _codes_of(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+#: records handed to resolution: a DataFrame, or an Arrow table (the pipeline's, not converted to Python
+#: objects: only ``record_ref`` is, once)
+Records = pd.DataFrame | pa.Table
+
+
+def columns_of(records: Records) -> list[str]:
+    return list(records.column_names if isinstance(records, pa.Table) else records.columns)
+
+
+def column(records: Records, name: str) -> pd.Series | pa.ChunkedArray | None:
+    """One column of the records (None when absent)."""
+    if name not in columns_of(records):
+        return None
+    return records.column(name) if isinstance(records, pa.Table) else records[name]
+
+
+def references(records: Records) -> np.ndarray:
+    """The ``record_ref`` column as an array of Python strings."""
+    col = column(records, "record_ref")
+    if isinstance(col, pa.ChunkedArray):
+        return np.asarray(col.cast(pa.string()).to_numpy(zero_copy_only=False), dtype=object)
+    return col.astype(str).to_numpy(dtype=object)
+
+
+def _codes_of(col: pd.Series | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     """Codes and distinct values (strings) of a column, missing values as "" (no copy of the column)."""
-    codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    uniques = np.asarray(uniques, dtype=object)
-    if col.dtype != object:
-        uniques = uniques.astype(str).astype(object)
+    if isinstance(col, pa.ChunkedArray):
+        enc = pc.dictionary_encode(col.cast(pa.string())).combine_chunks()
+        codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        uniques = np.asarray(enc.dictionary.to_numpy(zero_copy_only=False), dtype=object)
+    else:
+        codes, uniques = pd.factorize(col, use_na_sentinel=True)
+        uniques = np.asarray(uniques, dtype=object)
+        if col.dtype != object:
+            uniques = uniques.astype(str).astype(object)
+    codes = np.asarray(codes, dtype=np.int64)
     if (codes < 0).any():
         empty = np.flatnonzero(uniques == "")
         at = int(empty[0]) if len(empty) else len(uniques)
         if not len(empty):
             uniques = np.append(uniques, "")
         codes = np.where(codes < 0, at, codes)
-    return codes.astype(np.int64), uniques
+    return codes, uniques
 
 
-def check_records(records: pd.DataFrame, extra: list[str]) -> None:
+def check_records(records: Records, refs: np.ndarray, extra: list[str]) -> None:
     """Raise :class:`ResolveError` when a column is missing or a ``record_ref`` repeats."""
+    names = set(columns_of(records))
     for name in [*REQUIRED, *extra]:
-        if name not in records.columns:
+        if name not in names:
             raise ResolveError("records lack a column identity resolution needs", field=name)
-    if not records["record_ref"].is_unique:
-        dup = records["record_ref"].duplicated()
-        raise ResolveError(
-            "record_ref must be unique", field="record_ref", value=str(records["record_ref"][dup].iloc[0])
-        )
+    ref = pd.Series(refs)
+    if not ref.is_unique:
+        raise ResolveError("record_ref must be unique", field="record_ref", value=str(ref[ref.duplicated()].iloc[0]))
 
 
-def profile_codes(records: pd.DataFrame, columns: list[str], solo: str) -> tuple[pd.DataFrame, np.ndarray]:
+def profile_codes(records: Records, refs: np.ndarray, columns: list[str], solo: str) -> tuple[pd.DataFrame, np.ndarray]:
     """Distinct value tuples of ``columns`` (sorted by value) and, per record, the position of its tuple.
 
     Each column is factorised (hashing, no sort) and the codes are combined column by column (re-factorised
@@ -63,7 +94,7 @@ def profile_codes(records: pd.DataFrame, columns: list[str], solo: str) -> tuple
     combined, bound = np.zeros(n, dtype=np.int64), 1
     ranks, values = [], {}
     for c in columns:
-        codes, uniques = _codes_of(records[c])
+        codes, uniques = _codes_of(column(records, c))
         rank = np.empty(len(uniques), dtype=np.int64)
         rank[np.argsort(uniques.astype(str), kind="stable")] = np.arange(len(uniques))
         ranks.append(rank[codes])
@@ -73,8 +104,8 @@ def profile_codes(records: pd.DataFrame, columns: list[str], solo: str) -> tuple
         combined, bound = combined * len(uniques) + codes, bound * max(len(uniques), 1)
     bare = _bare(values, n)
     solo_rank = np.zeros(n, dtype=np.int64)
-    refs = records["record_ref"].to_numpy()[bare].astype(str)
-    solo_rank[bare] = 1 + np.argsort(np.argsort(refs, kind="stable"), kind="stable")
+    bare_refs = refs[bare].astype(str)
+    solo_rank[bare] = 1 + np.argsort(np.argsort(bare_refs, kind="stable"), kind="stable")
     combined, bound = _refactorise(combined)
     combined = np.where(bare, bound + np.arange(n), combined)
     ranks.append(solo_rank)
@@ -84,7 +115,7 @@ def profile_codes(records: pd.DataFrame, columns: list[str], solo: str) -> tuple
     position[order] = np.arange(len(order))
     rows = first[order]
     frame = {c: u[k[rows]] for c, (k, u) in values.items()}
-    frame[solo] = np.where(bare[rows], records["record_ref"].to_numpy()[rows].astype(str), "").astype(object)
+    frame[solo] = np.where(bare[rows], refs[rows].astype(str), "").astype(object)
     return pd.DataFrame(frame), position[inverse.ravel()]
 
 

@@ -16,7 +16,16 @@ import pandas as pd
 from ingest.resolve import cluster, conflicts, findings, model
 from ingest.resolve.blocking import PERSON_RULES, candidate_pairs, document_pairs
 from ingest.resolve.config import ASSIGNMENT_COLUMNS, PERSON_COLUMNS, Resolution, ResolveConfig
-from ingest.resolve.profiles import IDENTITY_COLUMNS, add_keys, check_records, profile_codes
+from ingest.resolve.profiles import (
+    IDENTITY_COLUMNS,
+    Records,
+    add_keys,
+    check_records,
+    column,
+    columns_of,
+    profile_codes,
+    references,
+)
 
 #: column that keeps records without birth date and document apart: a name alone is nobody's identity.
 SOLO = "_solo"
@@ -24,8 +33,9 @@ SOLO = "_solo"
 DOC_NAME_OK, DOC_DATE_OK = 3, 2
 
 
-def resolve_identities(records: pd.DataFrame, *, config: ResolveConfig | None = None) -> Resolution:
-    """Resolve records (one row per person-bearing record) into persons.
+def resolve_identities(records: Records, *, config: ResolveConfig | None = None) -> Resolution:
+    """Resolve records (one row per person-bearing record; a DataFrame or an Arrow table of text columns)
+    into persons.
 
     >>> recs = pd.DataFrame({"record_ref": ["r1", "r2", "r3"], "surname": ["ZHANG", "CHANG", "ZHANG"],
     ...     "given_names": ["WEI", "WEI", "WEI"], "native_name": ["", "", ""], "sex": ["M", "M", "M"],
@@ -38,19 +48,20 @@ def resolve_identities(records: pd.DataFrame, *, config: ResolveConfig | None = 
     """
     config = config or ResolveConfig()
     extra = [e.column for e in config.extra if e.column not in IDENTITY_COLUMNS]
-    check_records(records, extra)
+    refs = references(records) if "record_ref" in columns_of(records) else np.zeros(0, dtype=object)
+    check_records(records, refs, extra)
     columns = [*IDENTITY_COLUMNS, *extra, SOLO]
-    p, codes = profile_codes(records, columns[:-1], SOLO)
+    p, codes = profile_codes(records, refs, columns[:-1], SOLO)
     add_keys(p)
     counts = np.bincount(codes, minlength=len(p))
     comps, i, j, levels, score = _score_pairs(p, counts, config)
-    days = conflicts.seen_days(records.get("seen"))
+    days = conflicts.seen_days(column(records, "seen"))
     spans = conflicts.document_spans(p, codes, days, counts)
     labels, method, conf, ambiguous = _cluster(p, i, j, levels, score, spans, config)
     keys = cluster.person_keys(p, labels, columns)
     assignments = pd.DataFrame(
         {
-            "record_ref": records["record_ref"].astype(str).to_numpy(),
+            "record_ref": refs,
             "person_key": keys[codes],
             "method": method[codes],
             "confidence": conf[codes],

@@ -73,3 +73,15 @@ def test_a_common_name_with_birth_dates_one_digit_apart_on_two_passports_is_two_
 def test_without_seen_times_two_passports_of_one_name_and_birth_date_still_join() -> None:
     frame = _records([(ZHANG, "E11111111", "2024-01-05"), (ZHANG, "E22222222", "2024-02-20")])
     assert _persons(frame.drop(columns="seen")).nunique() == 1
+
+
+def test_an_arrow_table_resolves_as_the_same_records_in_a_dataframe() -> None:
+    import pyarrow as pa
+
+    frame = _records([(ZHANG, "E11111111", "2024-01-05"), (ZHANG, "E22222222", "2024-02-20"),
+                      (("WONG", "WAI MAN", "", "", "", "HKG", "", ""), "", "2024-03-01")])  # fmt: skip
+    frame.loc[2, "doc_number"] = None  # missing values: null in Arrow, None / NaN in pandas
+    one = resolve_identities(frame)
+    two = resolve_identities(pa.Table.from_pandas(frame, preserve_index=False))
+    for name in ("assignments", "persons", "candidates", "findings"):
+        assert getattr(one, name).astype(str).equals(getattr(two, name).astype(str)), name
