@@ -1,7 +1,10 @@
 """``neighbours`` on the 1M-node / 5M-edge store, with the neighbours' properties: p50/p95 over 1,000 random
-nodes for 1 and 2 hops, next to a bare indexed lookup of the same nodes' edge rows (no properties, no
-second hop) measured in the same run. Reported warm (the store's blocks already in memory, as in a running
-dashboard), and for 1 hop also at first touch (blocks read from the file).
+nodes for 1 and 2 hops, next to the same walk in SQL (``adjacency=False``, the store's walk before the
+adjacency index) called on the same node right after (A/B under the same load), and a bare indexed lookup
+of the same nodes' edge rows (no properties, no second hop). Reported warm (the store's blocks already in
+memory, as in a running dashboard), and for 1 hop also at first touch (node blocks read from the file).
+The first call builds the adjacency index: its time and size are reported on their own
+(``first_call_builds_index``), not mixed into the percentiles.
 
 Needs the store that ``bench.bench_store_load`` leaves behind (it builds one if missing), or ``--store`` (a copy
 of it in your own folder, so a concurrent store-load run cannot rewrite the file under the measurement).
@@ -20,9 +23,10 @@ import duckdb
 import numpy as np
 
 from bench.bench_store_load import OUT, load
-from bench.common import make_graph, percentiles, report
+from bench.common import make_graph, peak_rss_mib, percentiles, report
 from graph.ids import format_id
-from graph.store import GraphStore, open_store
+from graph.store import GraphStore
+from graph.store.duckdb_store import DuckDBStore
 
 
 def cpu_percentiles(samples_s: list[float]) -> dict[str, float]:
@@ -32,21 +36,43 @@ def cpu_percentiles(samples_s: list[float]) -> dict[str, float]:
     return {"cpu_p50_ms": float(np.percentile(arr, 50)), "cpu_p95_ms": float(np.percentile(arr, 95))}
 
 
-def measure(store: GraphStore, ids: list[str], depth: int, limit: int) -> dict[str, float]:
-    """Latency (wall and CPU) of ``neighbours`` over these nodes, with the mean size of what came back."""
-    times, cpu, sizes, cut = [], [], [], 0
+def measure(stores: list[GraphStore], ids: list[str], depth: int, limit: int) -> list[dict[str, float]]:
+    """Latency (wall and CPU) of ``neighbours`` over these nodes in each store, the stores asked one after
+    the other for each node (so they share the machine's load), with the mean size of what came back."""
+    times: list[list[float]] = [[] for _ in stores]
+    cpu: list[list[float]] = [[] for _ in stores]
+    sizes: list[list[int]] = [[] for _ in stores]
+    cut = [0] * len(stores)
+    answers: list[object] = []
     for node in ids:
-        start, start_cpu = time.perf_counter(), time.process_time()
-        hood = store.neighbours(node, depth=depth, limit=limit)
-        times.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-        sizes.append(len(hood.nodes))
-        cut += hood.truncated
+        answers.clear()
+        for i, store in enumerate(stores):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            hood = store.neighbours(node, depth=depth, limit=limit)
+            times[i].append(time.perf_counter() - start)
+            cpu[i].append(time.process_time() - start_cpu)
+            sizes[i].append(len(hood.nodes))
+            cut[i] += hood.truncated
+            answers.append(hood)
+        if any(a != answers[0] for a in answers):
+            raise SystemExit(f"the walks disagree on {node} at depth {depth}")
+    return [
+        {**percentiles(t), **cpu_percentiles(c), "mean_nodes": round(float(np.mean(n)), 1), "truncated": k}
+        for t, c, n, k in zip(times, cpu, sizes, cut, strict=True)
+    ]
+
+
+def first_call(store: DuckDBStore, node: str) -> dict[str, float]:
+    """The first ``neighbours`` call, which builds the adjacency index: seconds, size, peak memory."""
+    start, start_cpu = time.perf_counter(), time.process_time()
+    store.neighbours(node)
+    index = store._adjacency
     return {
-        **percentiles(times),
-        **cpu_percentiles(cpu),
-        "mean_nodes": round(float(np.mean(sizes)), 1),
-        "truncated": cut,
+        "wall_s": round(time.perf_counter() - start, 2),
+        "cpu_s": round(time.process_time() - start_cpu, 2),  # both threads count
+        "index_mb": round(index.nbytes / 1e6, 1) if index else 0.0,
+        "peak_rss_mib": round(peak_rss_mib(), 1),
+        "load_average_1min": os.getloadavg()[0],
     }
 
 
@@ -67,17 +93,18 @@ def main() -> None:
         load(str(folder), str(path))
     load_before = os.getloadavg()[0]
     rng = np.random.default_rng(11)
-    with open_store(path, read_only=True) as store:
+    with DuckDBStore(path, read_only=True) as store, DuckDBStore(path, read_only=True, adjacency=False) as sql:
         nodes = store.node_table()
         pick = rng.choice(nodes.num_rows, args.samples, replace=False)
         labels, numbers = nodes.column("label").take(pick).to_pylist(), nodes.column("nid").take(pick).to_pylist()
         ids = [format_id(lab, n) for lab, n in zip(labels, numbers, strict=True)]
         result: dict[str, object] = {"samples": args.samples, "limit": args.limit}
+        result["first_call_builds_index"] = first_call(store, ids[-1])
         # First touch: the blocks these nodes live in come from disk into DuckDB's buffer pool.
-        result["hops_1_first_touch"] = measure(store, ids, 1, args.limit)
-        measure(store, ids, 2, args.limit)  # the rest of the 2-hop blocks: then every pass below is warm
+        result["hops_1_first_touch"] = measure([store], ids, 1, args.limit)[0]
+        measure([store, sql], ids, 2, args.limit)  # the rest of the blocks: then every pass below is warm
         for depth in (1, 2):
-            result[f"hops_{depth}"] = measure(store, ids, depth, args.limit)
+            result[f"hops_{depth}"], result[f"sql_walk_hops_{depth}"] = measure([store, sql], ids, depth, args.limit)
     con = duckdb.connect(str(path), read_only=True)
     con.execute("SET threads = 1")  # as the store's point reads run
     times, cpu = [], []

@@ -1,20 +1,23 @@
 """An in-memory adjacency index over the DuckDB store's edges, so a ``neighbours`` hop is an array slice.
 
-Asking DuckDB for one hop costs a statement (parse, bind, plan: about half its time, measured with perf on
-1M nodes / 5M edges) and a read of every link of the frontier. This index keeps the light columns of each
-edge (number, type, first and last seen) and, for each node, its links in both directions sorted the way
-``expand.by_recency`` orders a hop (last seen first, then neighbour, then edge number). A hop is then a
-slice, a mask for the filters and the first ``cap`` links; only the rows the walk keeps are read from
-DuckDB afterwards, with their properties (``fetch_plan``).
+Asking DuckDB for a hop costs a statement, and a statement costs about a millisecond however few rows it
+reads (parse, bind, plan, scan set-up: measured on 1M nodes / 5M edges, a one-row lookup by an indexed
+number 0.6 ms CPU, ``SELECT 1`` 0.2 ms; prepared statements save little). This index keeps, for each node,
+its links in both directions (neighbour, edge, direction), and for each edge its number, times and the rest
+of its row (type, labels, properties, sources, confidence, method: Arrow, text with few values as
+dictionaries). A hop is a slice, a mask for the filters and a sort of the few links that pass, in the
+order of ``expand.by_recency``; the kept edges' rows come from the index too, so a walk asks DuckDB only
+for the reached nodes, in one statement. Node rows stay in DuckDB: their properties are the bulk of a
+store (a 100,000-person world: 315 MB of node properties against 65 MB of edge properties and sources).
 
-It is built from one vectorised read of the edges table on the first ``neighbours`` call and lives as long
-as the store object, which drops it whenever it writes (``DuckDBStore.writer``). No other process can change
-the file meanwhile: DuckDB locks the file for the whole life of a connection, exclusively for a read-write
-one, so a writer elsewhere cannot open it while this store holds it, read-only or not (pinned by
+It is built from one scan of the edges table on the first ``neighbours`` call and lives as long as the
+store object, which drops it whenever it writes (``DuckDBStore.writer``). No other process can change the
+file meanwhile: DuckDB locks the file for the whole life of a connection, exclusively for a read-write one,
+so a writer elsewhere cannot open it while this store holds it, read-only or not (pinned by
 ``tests/graph/test_duckdb_adjacency.py``).
 
-Size: per edge 8 (number) + 16 (first and last seen) + 1 (type) bytes, per link (two per edge) 4
-(neighbour) + 4 (edge) + 1 (direction), per node 16: about 170 MB for 1M nodes / 5M edges.
+Size for 1M nodes / 5M edges (``bench.bench_neighbours``): 360 MB, of which 114 MB are the edges' sources;
+per link 9 bytes (two links per edge), per edge 25 bytes besides the text. Built in about 6 CPU s.
 """
 
 from __future__ import annotations
@@ -40,16 +43,38 @@ _EPOCH = datetime(1970, 1, 1)
 _PAD = (None,) * (NBR - EID - 2)  # hop rows carry (eid, link position, ..., neighbour) where ``expand`` looks
 
 
-def _compact(column: pa.ChunkedArray, *, dictionary: bool = False) -> pa.Array:
-    """Text columns with few distinct values (types, labels, methods) dictionary-encoded, columns without
-    values as nulls (no buffer), others as one array (a take over many chunks costs a take per chunk)."""
-    if not dictionary and len(column) and column.null_count == len(column):
-        return pa.nulls(len(column))
-    if dictionary or (pa.types.is_string(column.type) and len(pc.unique(column)) <= 127):
-        array = pc.dictionary_encode(column.combine_chunks())
-        small = len(array.dictionary) <= 127
-        return pa.DictionaryArray.from_arrays(array.indices.cast(pa.int8() if small else pa.int32()), array.dictionary)
-    return column.combine_chunks()
+class _Column:
+    """One column of the edges' rows held for ``edge_rows``: text with few values as small codes into a list
+    of names (NULL the last name), a column without values as nothing, others as one Arrow array (a take
+    over many chunks costs a take per chunk). Numpy codes and a list are read faster than Arrow's take."""
+
+    def __init__(self, column: pa.ChunkedArray, *, codes: bool = False) -> None:
+        self.array: pa.Array | None = None
+        self.codes: np.ndarray | None = None
+        self.names: list[Any] = []
+        if not codes and column.null_count == len(column):
+            return
+        if codes or (pa.types.is_string(column.type) and len(pc.unique(column)) <= 127):
+            encoded = pc.dictionary_encode(column.combine_chunks())
+            self.names = [*encoded.dictionary.to_pylist(), None]
+            small = np.int8 if len(self.names) <= 127 else np.int32
+            self.codes = encoded.indices.fill_null(len(self.names) - 1).to_numpy().astype(small)
+        else:
+            self.array = column.combine_chunks()
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held, in bytes (the names aside: few)."""
+        return self.codes.nbytes if self.codes is not None else self.array.nbytes if self.array is not None else 0
+
+    def values(self, rows: np.ndarray) -> list[Any]:
+        """The values of these rows, as Python values."""
+        if self.codes is not None:
+            names = self.names
+            return [names[c] for c in self.codes[rows].tolist()]
+        if self.array is not None:
+            return self.array.take(rows).to_pylist()
+        return [None] * len(rows)
 
 
 def _micros(column: pa.ChunkedArray, null: int) -> np.ndarray:
@@ -77,10 +102,9 @@ class Adjacency:
         """Build from a table of the edges (``EDGE_COLS`` of ``duckdb_walk``)."""
         src, dst = edges.column("src").to_numpy(), edges.column("dst").to_numpy()
         # the rest of an edge row: repeated text as dictionaries, so a take stays cheap and small
-        self.rest = pa.RecordBatch.from_pydict({n: _compact(edges.column(n), dictionary=n == "type") for n in REST})
-        types = self.rest.column("type")
-        self.type_names: list[str] = types.dictionary.to_pylist()
-        self.type_code = types.indices.to_numpy(zero_copy_only=False)
+        self.rest = {name: _Column(edges.column(name), codes=name == "type") for name in REST}
+        self.type_names: list[str] = self.rest["type"].names[:-1]
+        self.type_code: np.ndarray = self.rest["type"].codes  # type: ignore[assignment]
         self.eid = edges.column("eid").to_numpy()
         self.first = _micros(edges.column("first_seen"), _NULL_FIRST)
         self.last = _micros(edges.column("last_seen"), _NULL_LAST)
@@ -109,9 +133,9 @@ class Adjacency:
     @property
     def nbytes(self) -> int:
         """Memory held by the index, in bytes."""
-        edges = (self.type_code, self.eid, self.first, self.last)
+        edges = (self.eid, self.first, self.last)
         links = (self.nids, self.nbr, self.edge, self.out, self.offsets)
-        return self.rest.nbytes + sum(a.nbytes for a in (*edges, *links))
+        return sum(c.nbytes for c in self.rest.values()) + sum(a.nbytes for a in (*edges, *links))
 
     def _links(self, frontier: Sequence[int]) -> np.ndarray:
         """Positions of the links of these node numbers (each node's run in ``by_recency`` order)."""
@@ -157,7 +181,7 @@ class Adjacency:
         owner = self.nids[np.searchsorted(self.offsets, pos, side="right") - 1]
         nbr, out, edge = self.nids[self.nbr[pos]], self.out[pos], self.edge[pos]
         src, dst = np.where(out, owner, nbr).tolist(), np.where(out, nbr, owner).tolist()
-        rest = self.rest.take(edge).to_pydict()
+        rest = {name: column.values(edge) for name, column in self.rest.items()}
         return list(
             zip(
                 self.eid[edge].tolist(), rest["type"], src, dst, rest["src_label"], rest["dst_label"], rest["props"],
