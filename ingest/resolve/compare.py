@@ -49,24 +49,32 @@ def name_levels(p: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         | (_col(p, "compact", i) == _col(p, "compact", j))
         | ((na == nb) & (na != ""))
     )
-    sur = _part_levels(p, "surname_l", "surname_sk", i, j)
-    giv = _part_levels(p, "given_l", "given_sk", i, j)
+    known = same | variant  # the string distances below only where these do not decide the level
+    sur = _part_levels(p, "surname_l", "surname_sk", i, j, ~known)
+    giv = _part_levels(p, "given_l", "given_sk", i, j, ~known)
     typo = ((sur == 0) & (giv <= 1)) | ((giv == 0) & (sur <= 1))
-    ratio = _pairwise(fa, fb, fuzz.token_sort_ratio) / 100.0
-    skel = _pairwise(_col(p, "variant", i), _col(p, "variant", j), fuzz.token_sort_ratio) / 100.0
-    sim = np.maximum(ratio, 0.95 * skel)
     null = (fa == "") | (fb == "")
+    todo = ~(known | typo | null)
+    sim = np.zeros(len(i))
+    ratio = _pairwise(fa[todo], fb[todo], fuzz.token_sort_ratio) / 100.0
+    skel = _pairwise(_col(p, "variant", i[todo]), _col(p, "variant", j[todo]), fuzz.token_sort_ratio) / 100.0
+    sim[todo] = np.maximum(ratio, 0.95 * skel)
     levels = _select([same, variant, typo, sim >= 0.85, sim >= 0.7], null)
     levels[(na != nb) & (na != "") & (nb != "")] = 5
     return levels
 
 
-def _part_levels(p: pd.DataFrame, latin: str, skel: str, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """0 same (or same skeleton), 1 one edit apart (transpositions count one), 2 different."""
+def _part_levels(
+    p: pd.DataFrame, latin: str, skel: str, i: np.ndarray, j: np.ndarray, need: np.ndarray
+) -> np.ndarray:
+    """0 same (or same skeleton), 1 one edit apart (transpositions count one), 2 different; the edit
+    distance is computed only for the pairs in ``need`` that are not the same (the rest count as 2)."""
     a, b = _col(p, latin, i), _col(p, latin, j)
     same = (a == b) | (_col(p, skel, i) == _col(p, skel, j))
-    dist = _pairwise(a, b, OSA.distance)
-    return np.where(same, 0, np.where((dist <= 1) & (a != "") & (b != ""), 1, 2))
+    todo = need & ~same & (a != "") & (b != "")
+    near = np.zeros(len(i), dtype=bool)
+    near[todo] = _pairwise(a[todo], b[todo], OSA.distance) <= 1
+    return np.where(same, 0, np.where(near, 1, 2))
 
 
 def date_levels(p: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -130,6 +138,9 @@ def document_levels(p: pd.DataFrame, i: np.ndarray, j: np.ndarray) -> np.ndarray
     characters or more), 2 different."""
     ka, kb = _col(p, "doc_key", i), _col(p, "doc_key", j)
     na, nb = _col(p, "doc_number", i), _col(p, "doc_number", j)
-    dist = _pairwise(na, nb, Levenshtein.distance)
-    long = np.char.str_len(na.astype(str)) >= 6  # K1 / K2 are not one typo apart in any useful sense
-    return _select([ka == kb, (dist <= 1) & long], (ka == "") | (kb == ""))
+    null = (ka == "") | (kb == "")
+    todo = np.flatnonzero(~null & (ka != kb))
+    todo = todo[pd.Series(na[todo], dtype=object).str.len().to_numpy() >= 6]  # K1 / K2: not one typo apart
+    near = np.zeros(len(i), dtype=bool)
+    near[todo] = _pairwise(na[todo], nb[todo], Levenshtein.distance) <= 1
+    return _select([ka == kb, near], null)
