@@ -8,6 +8,8 @@ twice give the same records, hence the same persons.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,9 +112,12 @@ def resolve(batch: GraphBatch, store: GraphStore) -> Identities:
     out.nodes["Person"] = _persons(res.persons, asg, every)
     person_of = pa.table({"record_ref": asg["record_ref"].astype(str).to_numpy(),
                           "src": _person_ids(asg["person_key"])})
+    at = _positions([t for frames in batch.person_edges.values() for t in frames], person_of)
     for etype, frames in batch.person_edges.items():
-        out.edges[etype] = merge_rows([_from_person(t, person_of) for t in frames], _edge_keys(etype))
-    first_ref = asg.sort_values("record_ref").drop_duplicates("person_key").set_index("person_key")["record_ref"]
+        out.edges[etype] = merge_rows([_from_person(t, person_of, next(at)) for t in frames], _edge_keys(etype))
+    named = asg[asg["person_key"].isin(pd.concat([res.candidates.get("person_key_a", pd.Series(dtype=object)),
+                                                  res.candidates.get("person_key_b", pd.Series(dtype=object))]))]
+    first_ref = named.sort_values("record_ref").drop_duplicates("person_key").set_index("person_key")["record_ref"]
     out.edges["POSSIBLY_SAME_AS"] = _candidates(res.candidates, first_ref)
     pairs = co_travelled(every, asg)
     if len(pairs):
@@ -125,11 +130,31 @@ def resolve(batch: GraphBatch, store: GraphStore) -> Identities:
     return out
 
 
-def _from_person(table: pa.Table, person_of: pa.Table) -> pa.Table:
+def _positions(tables: list[pa.Table], person_of: pa.Table) -> Iterator[pa.ChunkedArray]:
+    """For each table, the row of ``person_of`` holding each of its ``record_ref`` (null where none): one
+    Arrow hash lookup for all the tables together (the lookup's hash set of a million references is built
+    once, not once per table; the crossings' ``MADE`` and ``HOLDS`` alone are two million rows).
+
+    >>> po = pa.table({"record_ref": ["a", "b"], "src": ["P1", "P2"]})
+    >>> [c.to_pylist() for c in _positions([pa.table({"record_ref": ["b", "x"]}), pa.table({"record_ref": ["a"]})], po)]
+    [[1, None], [0]]
+    """
+    refs = [t.column("record_ref").cast(pa.string()) for t in tables]
+    if not refs:
+        return iter(())
+    every = pa.chunked_array([c for r in refs for c in r.chunks], type=pa.string())
+    at = pc.index_in(every, value_set=person_of.column("record_ref").cast(pa.string()))
+    starts = np.cumsum([0] + [len(r) for r in refs])
+    return (at.slice(int(a), int(b - a)) for a, b in itertools.pairwise(starts))
+
+
+def _from_person(table: pa.Table, person_of: pa.Table, at: pa.ChunkedArray | None = None) -> pa.Table:
     """Person edges with ``src`` the Person of their ``record_ref`` (records without a person dropped), in
-    their order: a hash lookup in Arrow (``person_of`` has one row per record), no join through DuckDB.
-    Text comes back as ``string``, as DuckDB gave it."""
-    at = pc.index_in(table.column("record_ref"), value_set=person_of.column("record_ref"))
+    their order: a hash lookup in Arrow (``person_of`` has one row per record; ``at``, when given, the rows
+    already looked up by :func:`_positions`), no join through DuckDB. Text comes back as ``string``, as
+    DuckDB gave it."""
+    if at is None:
+        at = pc.index_in(table.column("record_ref"), value_set=person_of.column("record_ref"))
     found = pc.is_valid(at)
     out = table.filter(found).drop_columns(["record_ref"])
     out = out.add_column(0, "src", pc.take(person_of.column("src"), at.filter(found)))
