@@ -106,35 +106,48 @@ def person_keys(p: pd.DataFrame, labels: np.ndarray, columns: list[str]) -> np.n
 def representatives(p: pd.DataFrame, labels: np.ndarray, keys: np.ndarray, counts: np.ndarray,
                     columns: list[str]) -> pd.DataFrame:  # fmt: skip
     """Per person, the most frequent non-empty value of each column (weighted by records; full birth dates
-    before partial ones; ties to the smallest value). Integer group-bys only: values are factorised once."""
-    ncol, n = len(columns), len(p)
-    values = np.concatenate([p[c].to_numpy().astype(object) for c in columns])
-    vcode, uniques = pd.factorize(values)
-    uniques = np.asarray(uniques, dtype=object)
-    order_u = np.argsort(uniques.astype(str), kind="stable")
-    rank = np.empty(len(uniques), dtype=np.int64)
-    rank[order_u] = np.arange(len(uniques))  # ties go to the smallest value
-    vcode, uniques = rank[vcode], uniques[order_u]
-    col = np.repeat(np.arange(ncol), n)
-    lab = np.tile(labels.astype(np.int64), ncol)
-    dob = columns.index("birth_date") if "birth_date" in columns else -1
-    partial_u = pd.Series(uniques).str.contains("-00", regex=False).to_numpy(dtype=bool)
-    partial = (col == dob) & partial_u[vcode]
-    keep = uniques[vcode] != ""
-    group = ((lab * ncol + col) * (len(uniques) + 1) + vcode) * 2 + partial
-    weight = pd.Series(np.tile(counts, ncol)[keep]).groupby(group[keep]).sum()
-    g = weight.index.to_numpy()
-    partial_g, rest = g % 2, g // 2
-    vc, rest = rest % (len(uniques) + 1), rest // (len(uniques) + 1)
-    cc, ll = rest % ncol, rest // ncol
-    order = np.lexsort((vc, -weight.to_numpy(), partial_g, cc, ll))
-    ll, cc, vc = ll[order], cc[order], vc[order]
-    first = np.r_[True, (ll[1:] != ll[:-1]) | (cc[1:] != cc[:-1])]
+    before partial ones; ties to the smallest value). A person of one profile takes its values as they are;
+    the others go through integer group-bys, one column at a time."""
     people = sorted_unique(labels)
-    out = np.full((len(people), ncol), "", dtype=object)
-    out[np.searchsorted(people, ll[first]), cc[first]] = np.asarray(uniques, dtype=object)[vc[first]]
+    pos = np.searchsorted(people, labels)
+    multi = np.bincount(pos, minlength=len(people))[pos] > 1
+    single, rows = np.flatnonzero(~multi), np.flatnonzero(multi)
+    frame = {}
+    for c in columns:
+        values = p[c].to_numpy()
+        out = np.full(len(people), "", dtype=object)
+        out[pos[single]] = values[single]
+        who, best = _most_frequent(pos[rows], values[rows], counts[rows], dates=c == "birth_date")
+        out[who] = best
+        frame[c] = out
     key_of = np.empty(labels.max() + 1 if len(labels) else 0, dtype=object)
     key_of[labels] = keys
-    frame = pd.DataFrame(out, columns=columns)
-    frame.insert(0, "person_key", key_of[people])
-    return frame.sort_values("person_key").reset_index(drop=True)
+    result = pd.DataFrame(frame, columns=columns)
+    result.insert(0, "person_key", key_of[people])
+    return result.sort_values("person_key").reset_index(drop=True)
+
+
+def _most_frequent(
+    person: np.ndarray, values: np.ndarray, weight: np.ndarray, *, dates: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per person among ``person``, its non-empty value of most weight (full dates before partial ones when
+    ``dates``; ties to the smallest value): the persons and their values."""
+    vcode, uniques = pd.factorize(values)
+    uniques = np.asarray(uniques, dtype=object)
+    rank = np.empty(len(uniques), dtype=np.int64)
+    rank[np.argsort(uniques.astype(str), kind="stable")] = np.arange(len(uniques))
+    by_rank = np.empty(len(uniques), dtype=object)
+    by_rank[rank] = uniques
+    keep = (uniques != "")[vcode]
+    width = max(len(uniques), 1)
+    group = person[keep].astype(np.int64) * width + rank[vcode[keep]]
+    g, inverse = np.unique(group, return_inverse=True)
+    total = np.bincount(inverse.ravel(), weights=weight[keep])
+    who, val = g // width, g % width
+    partial = np.zeros(len(val), dtype=bool)
+    if dates:
+        partial = pd.Series(by_rank[val]).str.contains("-00", regex=False).to_numpy(dtype=bool)
+    order = np.lexsort((val, -total, partial, who))
+    who, val = who[order], val[order]
+    first = np.r_[True, who[1:] != who[:-1]] if len(who) else np.zeros(0, dtype=bool)
+    return who[first], by_rank[val[first]]
