@@ -3,9 +3,10 @@
 Steps (all whole-array): distinct profiles of the records (:mod:`.profiles`); candidate pairs by blocking
 (:mod:`.blocking`); comparison levels and Fellegi-Sunter scores (:mod:`.compare`, :mod:`.model`); the
 deterministic rule (same document issuer + number, name and birth date compatible) and the probabilistic
-one (match probability at or above the threshold) give edges; persons are their connected components, with
-partial-date profiles attached only where unambiguous (:mod:`.cluster`); candidates and findings last
-(:mod:`.findings`).
+one (match probability at or above the threshold) give edges; persons are their connected components
+(:mod:`.cluster`), rebuilt where a component holds documents that cannot be one person's: two passports of
+one country in use at the same time, confirmed different sexes or birth dates (:mod:`.conflicts`);
+partial-date profiles are attached only where unambiguous; candidates and findings last (:mod:`.findings`).
 """
 
 from __future__ import annotations
