@@ -49,8 +49,9 @@ class _Column:
     over many chunks costs a take per chunk). Numpy codes and a list are read faster than Arrow's take."""
 
     def __init__(self, column: pa.ChunkedArray, *, codes: bool = False) -> None:
-        self.array: pa.Array | None = None
+        self.array: pa.Array | None = None  # kept for its buffers when it is text (see ``_text``)
         self.codes: np.ndarray | None = None
+        self.text: tuple[np.ndarray, memoryview, np.ndarray | None] | None = None
         self.names: list[Any] = []
         if not codes and column.null_count == len(column):
             return
@@ -61,20 +62,37 @@ class _Column:
             self.codes = encoded.indices.fill_null(len(self.names) - 1).to_numpy().astype(small)
         else:
             self.array = column.combine_chunks()
+            if pa.types.is_string(self.array.type) or pa.types.is_large_string(self.array.type):
+                self.text = _text(self.array)
 
     @property
     def nbytes(self) -> int:
         """Memory held, in bytes (the names aside: few)."""
-        return self.codes.nbytes if self.codes is not None else self.array.nbytes if self.array is not None else 0
+        nulls = self.text[2] if self.text is not None else None
+        held = self.codes if self.codes is not None else self.array
+        return (held.nbytes if held is not None else 0) + (nulls.nbytes if nulls is not None else 0)
 
     def values(self, rows: np.ndarray) -> list[Any]:
         """The values of these rows, as Python values."""
         if self.codes is not None:
             names = self.names
             return [names[c] for c in self.codes[rows].tolist()]
+        if self.text is not None:
+            ends, data, nulls = self.text
+            got = [str(data[a:b], "utf-8") for a, b in zip(ends[rows].tolist(), ends[rows + 1].tolist(), strict=True)]
+            return got if nulls is None else [None if n else v for v, n in zip(got, nulls[rows].tolist(), strict=True)]
         if self.array is not None:
             return self.array.take(rows).to_pylist()
         return [None] * len(rows)
+
+
+def _text(array: pa.Array) -> tuple[np.ndarray, memoryview, np.ndarray | None]:
+    """A text array's offsets, bytes and NULL marks as numpy views, sliced per row without Arrow's take."""
+    _, offsets, data = array.buffers()
+    kind = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    ends = np.frombuffer(offsets, dtype=kind)[array.offset : array.offset + len(array) + 1]
+    nulls = array.is_null().to_numpy(zero_copy_only=False) if array.null_count else None
+    return ends, memoryview(data) if data is not None else memoryview(b""), nulls
 
 
 def _micros(column: pa.ChunkedArray, null: int) -> np.ndarray:
