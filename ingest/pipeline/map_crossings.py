@@ -48,10 +48,20 @@ v AS (
 SELECT *, CASE WHEN mode = 'AIR' THEN v_number[1:2] ELSE v_number END AS v_carrier,
        CASE WHEN v_number IS NOT NULL THEN crossing_time[1:10] END AS v_date,
        $name || ':' || CAST(line AS VARCHAR) AS ref,
-       CAST(crossing_time_utc AS TIMESTAMPTZ)::TIMESTAMP AS t
+       CAST(crossing_time_utc AS TIMESTAMPTZ)::TIMESTAMP AS t,
+       {id_sql("Crossing", "crossing_id")} AS crossing
 FROM v"""
 
-_IDS = f"""SELECT *, {id_sql("Crossing", "crossing_id")} AS crossing FROM m"""
+
+def seen_text(t: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Naive times as ``YYYY-MM-DDThh:mm:ss`` text (null stays null): Arrow's cast to text, whose format
+    is that with a space for the ``T`` (``strftime`` took a microsecond a value).
+
+    >>> seen_text(pa.chunked_array([pa.array([0, None], pa.timestamp("us"))])).to_pylist()
+    ['1970-01-01T00:00:00', None]
+    """
+    text = pc.cast(pc.cast(t, pa.timestamp("s")), pa.string())
+    return pc.replace_substring(text, " ", "T", max_replacements=1)
 
 
 def distinct_ids(label: str, *cols: pa.ChunkedArray) -> pa.Array:
@@ -102,8 +112,7 @@ def map_crossings(rec: pd.DataFrame, name: str, batch: GraphBatch) -> None:
     con = duckdb.connect()
     try:
         con.register("rec", _table(rec))
-        con.execute(f"CREATE TEMP TABLE m AS {_SQL}", {"name": name})
-        t = con.sql(_IDS).to_arrow_table()
+        t = con.sql(_SQL, params={"name": name}).to_arrow_table()  # one pass, no temporary table
     finally:
         con.close()
     t = t.append_column("doc", distinct_ids("Document", t.column("doc_issuer"), t.column("doc_number")))
@@ -123,7 +132,7 @@ def map_crossings(rec: pd.DataFrame, name: str, batch: GraphBatch) -> None:
     batch.edge("ON", pa.table({"src": t.column("crossing"), "dst": t.column("voyage"), **base}))
     batch.person_edge("MADE", pa.table({"record_ref": t.column("ref"), "dst": t.column("crossing"), **base}))
     batch.person_edge("HOLDS", pa.table({"record_ref": t.column("ref"), "dst": t.column("doc"), **base}))
-    seen = pc.strftime(pc.cast(t.column("t"), pa.timestamp("s")), format="%Y-%m-%dT%H:%M:%S")
+    seen = seen_text(t.column("t"))
     batch.record(pa.table({
         "record_ref": t.column("ref"), "surname": t.column("surname_norm"), "given_names": t.column("given_names_norm"),
         "native_name": t.column("native_name"), "sex": t.column("sex"), "birth_date": t.column("birth_date"),
