@@ -2,10 +2,10 @@
 
 Asking DuckDB for a hop costs a statement, and a statement costs about a millisecond however few rows it
 reads (parse, bind, plan, scan set-up: measured on 1M nodes / 5M edges, a one-row lookup by an indexed
-number 0.6 ms CPU, ``SELECT 1`` 0.2 ms; prepared statements save little). This index keeps, for each node,
+number 0.6 ms CPU, ``SELECT 1`` 0.2 ms, at load 12; prepared statements save little). This index keeps, for each node,
 its links in both directions (neighbour, edge, direction), and for each edge its number, times and the rest
-of its row (type, labels, properties, sources, confidence, method: Arrow, text with few values as
-dictionaries). A hop is a slice, a mask for the filters and a sort of the few links that pass, in the
+of its row (type, labels, properties, sources, confidence, method: text with few values as small codes,
+other text in Arrow buffers). A hop is a slice, a mask for the filters and a sort of the few links that pass, in the
 order of ``expand.by_recency``; the kept edges' rows come from the index too, so a walk asks DuckDB only
 for the reached nodes, in one statement. Node rows stay in DuckDB: their properties are the bulk of a
 store (a 100,000-person world: 315 MB of node properties against 65 MB of edge properties and sources).
@@ -14,10 +14,13 @@ It is built from one scan of the edges table on the first ``neighbours`` call an
 store object, which drops it whenever it writes (``DuckDBStore.writer``). No other process can change the
 file meanwhile: DuckDB locks the file for the whole life of a connection, exclusively for a read-write one,
 so a writer elsewhere cannot open it while this store holds it, read-only or not (pinned by
-``tests/graph/test_duckdb_adjacency.py``).
+``tests/graph/test_duckdb_adjacency.py``). Within one process DuckDB lets several connections share a file,
+so every store's writer counts its writes per file (``bump``) and an index built before the latest count is
+built again (``generation``): another store object writing the same file is seen too.
 
-Size for 1M nodes / 5M edges (``bench.bench_neighbours``): 360 MB, of which 114 MB are the edges' sources;
-per link 9 bytes (two links per edge), per edge 25 bytes besides the text. Built in about 6 CPU s.
+Size for 1M nodes / 5M edges (``bench.bench_neighbours``): 355 MB, of which 114 MB are the edges' sources;
+per link 9 bytes (two links per edge), per edge 27 bytes besides the text. Built in about 6-7 CPU s; the
+build peaks at about 1.7 GB more (the scan's Arrow table and the sort's temporaries).
 """
 
 from __future__ import annotations
@@ -113,13 +116,28 @@ def micros(value: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
-class Adjacency:
-    """Both-way links of every node, in ``by_recency`` order, as CSR arrays (see the module docstring)."""
+_WRITES: dict[str, int] = {}  # writes begun per store file in this process (see the module docstring)
 
-    def __init__(self, edges: pa.Table) -> None:
-        """Build from a table of the edges (``EDGE_COLS`` of ``duckdb_walk``)."""
+
+def bump(key: str) -> None:
+    """Count a write to the store ``key`` (its resolved path): indexes built before it are stale."""
+    _WRITES[key] = _WRITES.get(key, 0) + 1
+
+
+def generation(key: str) -> int:
+    """How many writes to the store ``key`` this process has begun."""
+    return _WRITES.get(key, 0)
+
+
+class Adjacency:
+    """Both-way links of every node as CSR arrays, and the edges' rows (see the module docstring). Node and
+    edge positions are int32: up to 2**31 of each."""
+
+    def __init__(self, edges: pa.Table, generation: int = 0) -> None:
+        """Build from a table of the edges (``EDGE_COLS`` of ``duckdb_walk``) as of this ``generation``."""
+        self.generation = generation
         src, dst = edges.column("src").to_numpy(), edges.column("dst").to_numpy()
-        # the rest of an edge row: repeated text as dictionaries, so a take stays cheap and small
+        # the rest of an edge row: few-valued text as codes, other text as Arrow buffers (see ``_Column``)
         self.rest = {name: _Column(edges.column(name), codes=name == "type") for name in REST}
         self.type_names: list[str] = self.rest["type"].names[:-1]
         self.type_code: np.ndarray = self.rest["type"].codes  # type: ignore[assignment]
@@ -143,10 +161,10 @@ class Adjacency:
         np.cumsum(np.bincount(owner, minlength=len(self.nids)), out=self.offsets[1:])
 
     @classmethod
-    def from_store(cls, con: duckdb.DuckDBPyConnection) -> Adjacency:
-        """Read the light edge columns in one scan and build the index."""
-        table = con.sql(f"SELECT {EDGE_COLS} FROM edges").to_arrow_table()
-        return cls(table)
+    def from_store(cls, con: duckdb.DuckDBPyConnection, key: str) -> Adjacency:
+        """Read the edges of the store ``key`` in one scan and build the index."""
+        at = generation(key)  # before the scan: a write during the build makes the index stale at once
+        return cls(con.sql(f"SELECT {EDGE_COLS} FROM edges").to_arrow_table(), at)
 
     @property
     def nbytes(self) -> int:
@@ -156,7 +174,7 @@ class Adjacency:
         return sum(c.nbytes for c in self.rest.values()) + sum(a.nbytes for a in (*edges, *links))
 
     def _links(self, frontier: Sequence[int]) -> np.ndarray:
-        """Positions of the links of these node numbers (each node's run in ``by_recency`` order)."""
+        """Positions of the links of these node numbers (none for a number without edges)."""
         at = np.searchsorted(self.nids, frontier)
         at = at[(at < len(self.nids)) & (self.nids[np.minimum(at, len(self.nids) - 1)] == frontier)]
         starts, ends = self.offsets[at], self.offsets[at + 1]

@@ -21,7 +21,7 @@ import pyarrow as pa
 from graph.errors import StoreError, StoreUnavailableError
 from graph.ids import format_id, parse_id
 from graph.schema import Schema, load_schema
-from graph.store import duckdb_export, duckdb_text
+from graph.store import duckdb_adjacency, duckdb_export, duckdb_text
 from graph.store.base import BulkWriter, GraphStore, TimeBound, edge_columns
 from graph.store.duckdb_adjacency import Adjacency
 from graph.store.duckdb_ddl import FORMAT_VERSION, INDEX_NAMES, INDEXES, TABLES, norm_text
@@ -79,6 +79,7 @@ class DuckDBStore(GraphStore):
         self._con.execute("SET threads = 1")
         self._text_stale = False  # True inside a writer block that builds the text index at its end
         self._use_adjacency, self._adjacency = adjacency, None  # the index, built by the first ``neighbours``
+        self._key = str(Path(self.path).resolve()) if self.path != ":memory:" else f":memory:{id(self)}"
         if not read_only:
             self._create()
         self._check_version()
@@ -131,7 +132,7 @@ class DuckDBStore(GraphStore):
         # before it): then it is written once, sorted, at the end (see ``duckdb_text``).
         complete = duckdb_text.is_complete(self._con)
         text_index = "nodes" not in dropped and complete
-        self._adjacency = None  # the edges change: the next ``neighbours`` builds the index again
+        duckdb_adjacency.bump(self._key)  # the edges change: the next ``neighbours`` builds the index again
         with self._parallel():
             try:
                 self._con.execute("BEGIN TRANSACTION")
@@ -147,7 +148,7 @@ class DuckDBStore(GraphStore):
                 self._con.execute("COMMIT")
             finally:
                 self._text_stale = False
-                self._adjacency = None  # also one built by a read inside the block
+                duckdb_adjacency.bump(self._key)  # also one built by a read inside the block
                 if dropped:
                     self._create_indexes()
 
@@ -302,9 +303,10 @@ class DuckDBStore(GraphStore):
         or in SQL when the store was opened with ``adjacency=False``."""
         if not self._use_adjacency:
             return sql_walk(self._con, center, depth, limit, params)
-        if self._adjacency is None:
+        if self._adjacency is None or self._adjacency.generation != duckdb_adjacency.generation(self._key):
+            self._adjacency = None  # free the old one before building the new
             with self._parallel():
-                self._adjacency = Adjacency.from_store(self._con)
+                self._adjacency = Adjacency.from_store(self._con, self._key)
         return indexed_walk(self._con, self._adjacency, center, depth, limit, params)
 
     def subgraph(self, node_ids: Sequence[str]) -> Subgraph:

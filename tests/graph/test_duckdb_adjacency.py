@@ -105,6 +105,19 @@ def test_a_write_through_the_store_is_seen_by_the_next_walk(tmp_path: Path) -> N
         assert phone in store.neighbours(phone).hops
 
 
+def test_a_write_through_another_store_object_of_the_same_file_is_seen(tmp_path: Path) -> None:
+    """DuckDB lets connections of one process share a file (no lock between them): writes are counted."""
+    path = tmp_path / "g.duckdb"
+    _random_graph(path, 9)
+    anna, new = node_id("Person", "P0"), node_id("Phone", "+4499")
+    with DuckDBStore(path) as reader, DuckDBStore(path) as other:
+        assert new not in reader.neighbours(anna, limit=1000).hops
+        with other.writer() as w:
+            w.upsert_nodes("Phone", pd.DataFrame({"number": ["+4499"]}))
+            w.upsert_edges("USES", pd.DataFrame({"src": [anna], "dst": [new]}))
+        assert new in reader.neighbours(anna, limit=1000).hops
+
+
 def test_a_failed_write_leaves_no_stale_index(tmp_path: Path) -> None:
     path = tmp_path / "g.duckdb"
     _random_graph(path, 6)
