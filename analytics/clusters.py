@@ -30,8 +30,11 @@ from typing import Any
 import igraph as ig
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from analytics.cluster_links import (
+    MAX_SHARE,
     clique,
     co_travel_pairs,
     co_voyage_pairs,
@@ -247,11 +250,45 @@ def leiden(graph: ClusterGraph, config: RunConfig) -> np.ndarray:
     return np.asarray(parts.membership, dtype=np.int64)
 
 
+def join_halves(graph: ClusterGraph, membership: np.ndarray) -> np.ndarray:
+    """``membership`` (``-1``: out) with two communities made one where an identifier (an employer, an
+    address) is shared by three or more people of each: the halves of one group Leiden kept apart because
+    each half was held with strangers who were then pruned (an overstay network's two houses, each with its
+    neighbours, and the employer they share).
+
+    >>> g = ClusterGraph(np.arange(7), np.zeros(0, int), np.zeros(0, int), np.zeros(0), pd.DataFrame(
+    ...     {"p": [0, 1, 2, 3, 4, 5, 6], "i": [9, 9, 9, 9, 9, 9, 9]}), None)
+    >>> join_halves(g, np.array([0, 0, 0, 1, 1, 1, 2])).tolist()
+    [0, 0, 0, 0, 0, 0, 1]
+
+    Only an identifier the two halves hold four in five of joins them (not an agency of sixty customers some of
+    each half booked with), and only a home, employer or vehicle: not a phone, e-mail, card or document.
+    """
+    com = pd.Series(membership, index=graph.vertices)
+    idents = graph.identifiers
+    if "personal" in idents:  # homes, employers, vehicles: not phones, e-mails, cards or documents
+        idents = idents[~(idents["personal"] | idents["document"]).to_numpy(dtype=bool)]
+    k = idents.groupby("i")["p"].transform("size")
+    links = idents[["p", "i"]].assign(c=com.reindex(idents["p"]).to_numpy(), k=k.to_numpy())
+    links = links[(links["c"] >= 0) & (links["k"] <= MAX_SHARE)]
+    per = links.groupby(["i", "c"]).agg(n=("p", "size"), k=("k", "first"))
+    per = per[per["n"] >= 3].reset_index()
+    pairs = per.merge(per[["i", "c", "n"]], on="i")
+    pairs = pairs[(pairs["c_x"] < pairs["c_y"]) & (pairs["n_x"] + pairs["n_y"] >= 0.8 * pairs["k"])]
+    if pairs.empty:
+        return membership
+    n = int(membership.max()) + 1
+    adj = sp.coo_matrix((np.ones(len(pairs)), (pairs["c_x"], pairs["c_y"])), shape=(n, n))
+    _, label = connected_components(adj, directed=False)
+    return np.where(membership >= 0, label[np.maximum(membership, 0)], -1)
+
+
 def _communities(graph: ClusterGraph, membership: np.ndarray, min_size: int) -> pd.DataFrame:
     """Members of the communities of at least ``min_size`` people: the people bound to their community (see
     ``_bound``), then every identifier two or more of them share (in the community most of its people are in)."""
-    people = pd.DataFrame({"index": graph.vertices, "community": membership, "person": True})
-    people = people[_prune(graph, membership) >= 0]
+    kept = join_halves(graph, _prune(graph, membership))
+    people = pd.DataFrame({"index": graph.vertices, "community": kept, "person": True})
+    people = people[kept >= 0]
     people = people[people.groupby("community")["index"].transform("size") >= min_size]
     links = graph.identifiers.merge(people[["index", "community"]], left_on="p", right_on="index")
     per = links.groupby(["i", "community"]).size().rename("n").reset_index()
