@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import math
 import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +46,16 @@ _RESERVED = {"id", "first_seen", "last_seen", "sources", "confidence", "method"}
 #: Sources as the Python rows give them (sorted, distinct; empty = no property), and the rows they cannot.
 _SOURCES = "CASE WHEN len(sources) > 0 THEN array_to_string(list_sort(list_distinct(sources)), chr(31)) END"
 _ODD_SOURCES = "count(*) FILTER (len(list_filter(sources, lambda x: x IS NULL OR x = '' OR contains(x, chr(31)))) > 0)"
+
+
+@contextmanager
+def step(seconds: dict[str, float], name: str) -> Iterator[None]:
+    """Wall seconds of a step of a first load into ``seconds[name]`` (``Neo4jStore.first_load_seconds``)."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[name] = round(time.perf_counter() - start, 2)
 
 
 def _iso_sql(column: str) -> str:
@@ -139,6 +152,18 @@ class ImportFiles:
         self._multiline: list[Path] = []  # the data files with a line break inside a field
         #: (``"nodes"`` or ``"edges"``, label or type, rows) to write through the Cypher writer afterwards.
         self.leftovers: list[tuple[str, str, pa.Table]] = []
+
+    def add_all(
+        self, batches: Iterable[tuple[str, str, Rows]], progress: Callable[[str, int], None] | None = None
+    ) -> dict[str, int]:
+        """Write ``("nodes" | "edges", label or type, rows)`` batches; rows read per label and type."""
+        copied: dict[str, int] = {}
+        for kind, name, rows in batches:
+            add = self.add_nodes if kind == "nodes" else self.add_edges
+            copied[name] = copied.get(name, 0) + add(name, rows)
+            if progress:
+                progress(name, copied[name])
+        return copied
 
     def add_nodes(self, label: str, rows: Rows) -> int:
         """Stage and write a batch of nodes of ``label``; returns the rows read."""

@@ -33,7 +33,7 @@ from graph.store.duckdb_ddl import TABLES, norm_text
 from graph.store.duckdb_writer import DuckDBWriter
 from graph.store.expand import Row, by_recency, expand
 from graph.store.model import Edge, Neighbourhood, Node, StoreStats, Subgraph
-from graph.store.neo4j_import import ImportFiles
+from graph.store.neo4j_import import ImportFiles, step
 from graph.store.neo4j_writer import Neo4jWriter, _rollback, ensure_constraints
 
 INTERNAL = ("id", "_n", "_key", "first_seen", "last_seen", "sources", "confidence", "method")
@@ -64,6 +64,9 @@ class Neo4jStore(GraphStore):
     def __init__(self, uri: str, *, read_only: bool = False, schema: Schema | None = None) -> None:
         self.schema = schema or load_schema()
         self.read_only = read_only
+        #: Wall seconds of the steps of the last ``first_load``: files (staging and CSV), import (the server
+        #: down, the importer, the server up), constraints, leftovers.
+        self.first_load_seconds: dict[str, float] = {}
         parts = urlsplit(uri)
         self._auth = (parts.username or "", parts.password or "") if parts.username else None
         netloc = parts.hostname or "" if not parts.port else f"{parts.hostname}:{parts.port}"
@@ -131,23 +134,24 @@ class Neo4jStore(GraphStore):
         command = os.environ.get("CLUEGRAPH_NEO4J_IMPORT", "").strip()
         if not command or self.read_only or self._run("MATCH (n) RETURN count(n) AS c")[0]["c"]:
             return None
-        copied: dict[str, int] = {}
+        steps: dict[str, float] = {}
+        self.first_load_seconds = steps
         with tempfile.TemporaryDirectory(prefix="cluegraph-neo4j-import-") as tmp:
-            files = ImportFiles(Path(tmp), self.schema, DuckDBWriter(self._staging, self.schema), self._staging)
-            for kind, name, table in batches:
-                add = files.add_nodes if kind == "nodes" else files.add_edges
-                copied[name] = copied.get(name, 0) + add(name, table)
-                if progress:
-                    progress(name, copied[name])
+            with step(steps, "files"):
+                files = ImportFiles(Path(tmp), self.schema, DuckDBWriter(self._staging, self.schema), self._staging)
+                copied = files.add_all(batches, progress)
             self._driver.close()
-            done = subprocess.run([*shlex.split(command), str(files.finish())], capture_output=True, text=True)
+            with step(steps, "import"):
+                done = subprocess.run([*shlex.split(command), str(files.finish())], capture_output=True, text=True)
             self._connect()
             if done.returncode != 0:
                 raise StoreError(f"the import failed and wrote nothing: {done.stderr.strip()[-2000:]}", file=self.uri)
-        self._create_constraints()
-        for kind, name, table in files.leftovers:
-            with self.writer() as w:
-                (w.upsert_nodes if kind == "nodes" else w.upsert_edges)(name, table)
+        with step(steps, "constraints"):
+            self._create_constraints()
+        with step(steps, "leftovers"):
+            for kind, name, table in files.leftovers:
+                with self.writer() as w:
+                    (w.upsert_nodes if kind == "nodes" else w.upsert_edges)(name, table)
         return copied
 
     # ---------------------------------------------------------------- reads
