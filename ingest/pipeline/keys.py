@@ -17,9 +17,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graph.ids import node_id, node_ids
+from graph.ids import node_id
 
-__all__ = ["coalesce", "edi_refs", "flight_numbers", "ids", "node_id", "refs", "text", "utc"]
+__all__ = ["coalesce", "distinct_ids", "edi_refs", "flight_numbers", "ids", "node_id", "refs", "seen", "text",
+           "utc"]
 
 
 _MISSING = ("", "None", "nan", "<NA>")
@@ -81,9 +82,59 @@ def ids(label: str, *cols: pd.Series) -> pd.Series:
         ok &= c.notna().to_numpy()
     out = np.full(len(index), None, dtype=object)
     if ok.any():
-        got = node_ids(label, *[pa.array(c[ok].to_numpy(dtype=object), type=pa.large_string()) for c in clean])
-        out[ok] = np.asarray(got.to_pylist(), dtype=object)
+        got = distinct_ids(label, *[pa.chunked_array([pa.array(c[ok].to_numpy(dtype=object), type=pa.large_string())])
+                                    for c in clean])
+        out[ok] = got.to_numpy(zero_copy_only=False)
     return pd.Series(out, index=index, dtype=object)
+
+
+def distinct_ids(label: str, *cols: pa.ChunkedArray) -> pa.Array:
+    """Node ids of ``label`` from key columns, hashed once per distinct key (a million crossings name a
+    few hundred thousand documents, a few hundred thousand voyages, a few dozen ports); null where a key
+    value is. The ids of ``graph.ids.node_id`` (the key canonical text is the values joined by U+001F).
+
+    >>> a = distinct_ids("Document", pa.chunked_array([["CHN", None, "CHN"]]),
+    ...                  pa.chunked_array([["E1", "E1", "E1"]], pa.large_string()))
+    >>> a.to_pylist() == [node_id("Document", "CHN", "E1"), None, node_id("Document", "CHN", "E1")]
+    True
+    """
+    import duckdb
+
+    if len(cols) == 1:
+        joined = cols[0]
+    else:  # one text type for the kernel (the mappers' columns come as string or large_string)
+        joined = pc.binary_join_element_wise(*[c.cast(pa.large_string()) for c in cols],
+                                             pa.scalar("\x1f", pa.large_string()))
+    enc = pc.dictionary_encode(joined).combine_chunks()
+    con = duckdb.connect()
+    try:
+        con.register("d", pa.table({"j": enc.dictionary}))
+        canon = f"'{label}' || chr(31) || j"
+        got = con.sql(f"SELECT '{label}:' || lpad(printf('%x', (md5_number_upper({canon}) >> 1)::BIGINT), 16, '0') "
+                      "AS i FROM d").to_arrow_table().column("i").combine_chunks()
+    finally:
+        con.close()
+    return pc.take(got, enc.indices)
+
+
+def seen(t: pd.Series) -> pd.Series:
+    """Naive times as ``YYYY-MM-DDThh:mm:ss`` text (missing where NaT), as ``t.dt.strftime`` writes them: by
+    Arrow's cast to text when every time is a whole second (``strftime`` is a Python call a value), else by
+    ``strftime``.
+
+    >>> seen(pd.Series(pd.to_datetime(["2024-01-02 03:04:05", None]))).tolist()
+    ['2024-01-02T03:04:05', None]
+    """
+    fmt = "%Y-%m-%dT%H:%M:%S"
+    if t.dtype != np.dtype("datetime64[ns]"):
+        return t.dt.strftime(fmt)
+    ns = t.to_numpy().view("int64")
+    valid = ~np.isnat(t.to_numpy())
+    if (ns[valid] % 1_000_000_000).any():
+        return t.dt.strftime(fmt)
+    text = pc.cast(pc.cast(pa.array(t, from_pandas=True), pa.timestamp("s")), pa.string())
+    text = pc.replace_substring(text, " ", "T", max_replacements=1)
+    return pd.Series(text.to_numpy(zero_copy_only=False), index=t.index, dtype=object)
 
 
 def flight_numbers(s: pd.Series) -> pd.Series:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from ingest.pipeline.batch import GraphBatch
-from ingest.pipeline.keys import coalesce, ids, refs, text, utc
+from ingest.pipeline.keys import coalesce, ids, refs, seen, text, utc
 from ingest.pipeline.map_pnrgov import address_keys
 
 
@@ -38,7 +38,7 @@ def _person_record(rec: pd.DataFrame, ref: pd.Series, t: pd.Series, kind: str, b
         "record_ref": ref, "surname": _col(rec, "surname_norm"), "given_names": _col(rec, "given_names_norm"),
         "native_name": None, "sex": None, "birth_date": _col(rec, "birth_date"),
         "nationality": _col(rec, "nationality"), "doc_type": None, "doc_issuer": _col(rec, "doc_issuer"),
-        "doc_number": _col(rec, "doc_number"), "seen": t.dt.strftime("%Y-%m-%dT%H:%M:%S"), "kind": kind,
+        "doc_number": _col(rec, "doc_number"), "seen": seen(t), "kind": kind,
         "voyage": None, "booking": None, "seat": None}))
 
 

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ingest.pipeline.batch import GraphBatch
+from ingest.pipeline.keys import distinct_ids
 
 CROSSING_PROPS = ["crossing_time", "port", "direction", "mode", "conveyance", "outcome", "outcome_reason",
                   "source", "findings", "mrz_checks_ok"]
@@ -62,30 +63,6 @@ def seen_text(t: pa.ChunkedArray) -> pa.ChunkedArray:
     """
     text = pc.cast(pc.cast(t, pa.timestamp("s")), pa.string())
     return pc.replace_substring(text, " ", "T", max_replacements=1)
-
-
-def distinct_ids(label: str, *cols: pa.ChunkedArray) -> pa.Array:
-    """Node ids of ``label`` from key columns, hashed once per distinct key (a million crossings name a
-    few hundred thousand documents, a few hundred thousand voyages, a few dozen ports); null where a key
-    value is. The same ids as :func:`id_sql` (the key canonical text is the values joined by U+001F).
-
-    >>> import duckdb
-    >>> a = distinct_ids("Port", pa.chunked_array([["HKG", None, "HKG"]]))
-    >>> b = duckdb.sql(f"SELECT {id_sql('Port', 'p')} AS i FROM (VALUES ('HKG')) t(p)").fetchall()[0][0]
-    >>> a.to_pylist() == [b, None, b]
-    True
-    """
-    joined = cols[0] if len(cols) == 1 else pc.binary_join_element_wise(*cols, "\x1f")
-    enc = pc.dictionary_encode(joined).combine_chunks()
-    con = duckdb.connect()
-    try:
-        con.register("d", pa.table({"j": enc.dictionary}))
-        canon = f"'{label}' || chr(31) || j"
-        got = con.sql(f"SELECT '{label}:' || lpad(printf('%x', (md5_number_upper({canon}) >> 1)::BIGINT), 16, '0') "
-                      "AS i FROM d").to_arrow_table().column("i").combine_chunks()
-    finally:
-        con.close()
-    return pc.take(got, enc.indices)
 
 
 def _table(rec: pd.DataFrame) -> pa.Table:

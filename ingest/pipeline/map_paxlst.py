@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from ingest.pipeline.batch import GraphBatch
-from ingest.pipeline.keys import edi_refs, flight_numbers, ids, text, utc
+from ingest.pipeline.keys import edi_refs, flight_numbers, ids, seen, text, utc
 from ingest.pipeline.people import normalise_people
 
 #: Where a problem found while mapping goes: (file name, message index, segment number, field, value, rule,
@@ -96,6 +96,6 @@ def map_paxlst(trav: pd.DataFrame, names: pd.Series, batch: GraphBatch, problem:
     batch.record(pd.DataFrame({
         "record_ref": ref, **{c: people[c] for c in ("surname", "given_names", "sex", "birth_date", "nationality",
                                                       "doc_type", "doc_issuer", "doc_number")},
-        "native_name": None, "seen": t.dt.strftime("%Y-%m-%dT%H:%M:%S"), "kind": "api",
+        "native_name": None, "seen": seen(t), "kind": "api",
         "voyage": first_voyage.to_numpy(), "booking": (carrier + ":" + locator).where(locator.notna()),
         "seat": text(trav["seat"]).str.upper()}))

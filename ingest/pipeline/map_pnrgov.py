@@ -17,7 +17,7 @@ import pandas as pd
 
 import ingest.normalise as n
 from ingest.pipeline.batch import GraphBatch
-from ingest.pipeline.keys import edi_refs, flight_numbers, ids, text, utc
+from ingest.pipeline.keys import edi_refs, flight_numbers, ids, seen, text, utc
 from ingest.pipeline.map_paxlst import Problem, report_problems
 from ingest.pipeline.people import normalise_people
 
@@ -168,6 +168,6 @@ def map_passengers(pax: pd.DataFrame, by_booking: pd.DataFrame, names: dict[str,
     batch.record(pd.DataFrame({
         "record_ref": ref, **{c: people[c] for c in ("surname", "given_names", "sex", "birth_date", "nationality",
                                                       "doc_type", "doc_issuer", "doc_number")},
-        "native_name": None, "seen": t.dt.strftime("%Y-%m-%dT%H:%M:%S"), "kind": "pnr",
+        "native_name": None, "seen": seen(t), "kind": "pnr",
         "voyage": key.map(by_booking["voyage"]),
         "booking": (carrier.fillna("") + ":" + locator).where(locator.notna()), "seat": text(seat)}))
