@@ -116,6 +116,18 @@ class SpecificityConfig:
 
 
 @dataclass(frozen=True)
+class HouseholdConfig:
+    """People travelling or living with kin (``analytics.households``): the factor ``discount`` on their risk
+    (1 turns it off; seeds keep theirs), the largest group read as one household, the age under which a
+    person is a minor, and how rarely strangers may share a surname for it to count as kinship."""
+
+    discount: float = 0.03
+    max_group: int = 6
+    minor_age_years: float = 18.0
+    chance: float = 0.001
+
+
+@dataclass(frozen=True)
 class PathsConfig:
     """Risk paths: how many, how long, and how large the local neighbourhood searched may grow."""
 
@@ -148,6 +160,7 @@ class RunConfig:
     decay: DecayConfig = field(default_factory=DecayConfig)
     propagation: PropagationConfig = field(default_factory=PropagationConfig)
     specificity: SpecificityConfig = field(default_factory=SpecificityConfig)
+    households: HouseholdConfig = field(default_factory=HouseholdConfig)
     paths: PathsConfig = field(default_factory=PathsConfig)
     clusters: ClusterConfig = field(default_factory=ClusterConfig)
 
@@ -177,6 +190,10 @@ _RANGES: dict[str, tuple[float, float]] = {
     "decay.half_life_days": (1.0, 1e6),
     "specificity.floor": (0.0, 1.0),
     "specificity.power": (0.1, 10.0),
+    "households.discount": (0.0, 1.0),
+    "households.max_group": (2, 100),
+    "households.minor_age_years": (0.0, 30.0),
+    "households.chance": (0.0, 1.0),
     "paths.k": (1, 50),
     "paths.max_hops": (1, 8),
     "paths.neighbourhood_limit": (10, 100_000),

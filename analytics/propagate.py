@@ -11,9 +11,15 @@ guests). The answer is the fixed point of the power iteration on a ``scipy.spars
 found to the same L1 tolerance by conjugate gradients on its symmetric form, the products in float32 with
 float64 refinement (``analytics.pagerank``): 35 sparse products at 1M nodes instead of 58 float64 ones.
 
-``run_propagation`` does the whole run (projection, specificity, seeds, walk) and writes ``risk_score``
-(the person's risk relative to the riskiest person, 0..1), ``risk_reasons`` (JSON: the seed reasons of the
-person and the links most of its risk came through) and ``risk_run`` on ``Person`` nodes.
+A household member's risk (``analytics.households``: someone the graph shows travelling or living with
+kin) is the walk's risk times ``households.discount``: links explained by a family are not leads, and a
+family holds on to the little risk that reaches it, which lifted families above lone travellers with the
+same outside links; the discount is one of the person's reasons (``household``). Seeds keep their risk.
+
+``run_propagation`` does the whole run (projection, specificity, seeds, household discount, walk) and
+writes ``risk_score`` (the person's risk relative to the riskiest person, 0..1), ``risk_reasons`` (JSON: the
+seed reasons of the person, the links most of its risk came through, the household discount) and
+``risk_run`` on ``Person`` nodes.
 
 >>> import scipy.sparse as sp
 >>> w = sp.csr_matrix(np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]], dtype=float))
@@ -35,6 +41,7 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from analytics.config import RunConfig
+from analytics.households import household_scale
 from analytics.pagerank import personalised_pagerank
 from analytics.projection import Projection, project
 from analytics.seeds import find_seeds, seed_vector
@@ -75,7 +82,10 @@ def top_per_row(indptr: np.ndarray, values: np.ndarray, k: int) -> tuple[np.ndar
 
 @dataclass
 class Propagation:
-    """A propagation run: raw scores per node, the seeds, the weighted matrix and how it converged."""
+    """A propagation run: raw scores per node, the seeds, the weighted matrix and how it converged.
+
+    ``scores`` are the walk's scores times ``discount`` (per node, 1 where none applies: the household
+    discount); ``walked()`` gives the walk's own scores, which the links' shares are fractions of."""
 
     proj: Projection
     seeds: pd.DataFrame
@@ -87,6 +97,13 @@ class Propagation:
     config: RunConfig
     run_id: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    discount: np.ndarray | None = None
+
+    def walked(self) -> np.ndarray:
+        """The walk's scores before the household discount."""
+        if self.discount is None:
+            return self.scores
+        return np.divide(self.scores, self.discount, out=np.zeros_like(self.scores), where=self.discount > 0)
 
     def persons(self, *, top: int | None = None, min_score: float = 0.0) -> pd.DataFrame:
         """People by risk, highest first: ``index``, ``id``, ``raw`` and ``risk_score`` (0..1, relative to the
@@ -104,15 +121,16 @@ class Propagation:
     def contributions(self, idx: np.ndarray, *, per_node: int = 3) -> pd.DataFrame:
         """For nodes ``idx``: the neighbours most of their walked-in risk came through, with their share."""
         restart = self.config.propagation.restart
+        walked = self.walked()
         d = np.asarray(self.matrix.sum(axis=1)).ravel()
-        x = np.divide(self.scores, d, out=np.zeros_like(d), where=d > 0)
+        x = np.divide(walked, d, out=np.zeros_like(d), where=d > 0)
         sub = self.matrix[idx]
         contrib = (1.0 - restart) * sub.data * x[sub.indices]
         pos, rows = top_per_row(sub.indptr, contrib, per_node)
         cols, contrib = sub.indices[pos], contrib[pos]
         keep = contrib > 0
         rows, cols, contrib = rows[keep], cols[keep], contrib[keep]
-        own = self.scores[idx][rows]
+        own = walked[idx][rows]
         return pd.DataFrame(
             {
                 "row": rows,
@@ -123,9 +141,14 @@ class Propagation:
         )
 
 
+#: The reason a household member's score carries (``analytics.households``), with the weight of its node.
+HOUSEHOLD_TEXT = json.dumps("travels or lives with kin: links explained by the household, risk x{:.3g}")
+
+
 def reasons_json(result: Propagation, people: pd.DataFrame) -> list[str]:
     """``risk_reasons`` for each row of ``people`` (from ``Propagation.persons``): JSON text with the person's
-    score, seed reasons and the links the rest of its risk came through (keys sorted, as ``json.dumps``
+    score, seed reasons, the links the rest of its risk came through and, for a household member, the
+    household discount (``household``; keys sorted, as ``json.dumps``
     with ``sort_keys`` writes them; built as text, a dict and ``json.dumps`` per person cost seconds at
     100,000 people)."""
     idx = people["index"].to_numpy()
@@ -146,8 +169,10 @@ def reasons_json(result: Propagation, people: pd.DataFrame) -> list[str]:
     by_index = zip(seed_reasons.index.tolist(), seed_reasons.tolist(), strict=True)
     seed_text = {int(i): json.dumps(r, ensure_ascii=False) for i, r in by_index}
     run = json.dumps(result.run_id, ensure_ascii=False)
+    own = result.discount[idx] if result.discount is not None else np.ones(len(idx))
+    household = [f'"household": {HOUSEHOLD_TEXT.format(w)}, ' if w < 1.0 else "" for w in own.tolist()]
     return [
-        f'{{"links": [{", ".join(links[bounds[row] : bounds[row + 1]])}], "run": {run}, '
+        f'{{{household[row]}"links": [{", ".join(links[bounds[row] : bounds[row + 1]])}], "run": {run}, '
         f'"score": {score!r}, "seed": {seed_text.get(i, "[]")}}}'
         for row, (i, score) in enumerate(
             zip(idx.tolist(), np.round(people["risk_score"].to_numpy(), 6).tolist(), strict=True)
@@ -156,9 +181,15 @@ def reasons_json(result: Propagation, people: pd.DataFrame) -> list[str]:
 
 
 def propagate(
-    proj: Projection, seeds: pd.DataFrame, config: RunConfig | None = None, *, spec: np.ndarray | None = None
+    proj: Projection,
+    seeds: pd.DataFrame,
+    config: RunConfig | None = None,
+    *,
+    spec: np.ndarray | None = None,
+    discount: np.ndarray | None = None,
 ) -> Propagation:
-    """Personalised PageRank from ``seeds`` over ``proj`` weighted by specificity (see the module doc)."""
+    """Personalised PageRank from ``seeds`` over ``proj`` weighted by specificity, times ``discount`` per node
+    when given (the household discount; see the module doc)."""
     config = config or RunConfig()
     spec = specificity(proj, config) if spec is None else spec
     matrix = proj.matrix(spec)
@@ -166,7 +197,11 @@ def propagate(
     scores, iters, delta = personalised_pagerank(
         matrix, seed_vector(seeds, proj.n_nodes), restart=p.restart, tol=p.tolerance, max_iter=p.max_iterations
     )
-    return Propagation(proj, seeds, spec, matrix, scores, iters, delta, config)
+    if discount is not None:  # a seed's own known risk is not explained by its family
+        discount = discount.copy()
+        discount[seeds["index"].to_numpy(dtype=np.int64)] = 1.0
+        scores = scores * discount
+    return Propagation(proj, seeds, spec, matrix, scores, iters, delta, config, discount=discount)
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -190,8 +225,9 @@ def run_propagation(
     marks.append((time.perf_counter(), time.process_time()))
     spec = specificity(proj, config)
     seeds = find_seeds(store, proj, config, spec=spec)
+    discount = household_scale(store, proj, config.households)
     marks.append((time.perf_counter(), time.process_time()))
-    result = propagate(proj, seeds, config, spec=spec)
+    result = propagate(proj, seeds, config, spec=spec, discount=discount)
     result.run_id = run_id or new_run_id()
     marks.append((time.perf_counter(), time.process_time()))
     steps = ["projection", "seeds", "propagation"]

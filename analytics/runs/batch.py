@@ -21,6 +21,7 @@ import pandas as pd
 from analytics import model as risk_model
 from analytics.config import ConfigError
 from analytics.features import build_features, person_graph_features
+from analytics.households import household_scale
 from analytics.paths import context_from, risk_paths
 from analytics.projection import project
 from analytics.propagate import Propagation, propagate, write_scores
@@ -162,7 +163,8 @@ def run_batch(
     cfg = config.analytics
     proj = project(store, cfg)
     spec = specificity(proj, cfg)
-    prop = propagate(proj, find_seeds(store, proj, cfg, spec=spec), cfg, spec=spec)
+    seeds = find_seeds(store, proj, cfg, spec=spec)
+    prop = propagate(proj, seeds, cfg, spec=spec, discount=household_scale(store, proj, cfg.households))
     rules_text = rules_text if rules_text is not None else Path(config.worklist.rules_file or DEFAULT_RULES).read_text(
         encoding="utf-8")
     model_path = Path(config.worklist.model_file) if config.worklist.model_file else None
