@@ -1,8 +1,10 @@
 """The embedded graph store: one DuckDB file, no server.
 
 Nodes and edges live in two tables keyed by 63-bit numbers taken from their ids (see ``graph.ids``), with
-ART indexes on node numbers and on both edge ends, so point reads and 1-3 hop expansions touch only the
-rows they need, while analytics read the whole edge list as Arrow in one scan.
+ART indexes on node numbers and on both edge ends, so point reads touch only the rows they need, while
+analytics read the whole edge list as Arrow in one scan. ``neighbours`` walks an in-memory adjacency index
+built from one such scan on first use (``duckdb_adjacency``, ``duckdb_walk``) and reads only the nodes it
+reached from the file.
 """
 
 from __future__ import annotations
