@@ -117,7 +117,7 @@ class SpecificityConfig:
 
 @dataclass(frozen=True)
 class HouseholdConfig:
-    """People travelling or living with kin (``analytics.households``): the factor ``discount`` on their risk
+    """People travelling with kin (``analytics.households``): the factor ``discount`` on their risk
     (1 turns it off; seeds keep theirs), the largest group read as one household, the age under which a
     person is a minor, and how rarely strangers may share a surname for it to count as kinship."""
 

@@ -146,10 +146,14 @@ def household_members(store: GraphStore, proj: Projection, config: HouseholdConf
     return np.union1d(a[kin], _voyage_families(proj, surname, given, minor, share, cfg))
 
 
-def household_scale(store: GraphStore, proj: Projection, config: HouseholdConfig | None = None) -> np.ndarray:
-    """Per node: ``discount`` for household members, 1 for every other node (see the module doc)."""
+def household_scale(store: GraphStore, proj: Projection, config: HouseholdConfig | None = None,
+                    seeds: pd.DataFrame | None = None) -> np.ndarray:
+    """Per node: ``discount`` for household members, 1 for every other node and at the ``seeds`` (a seed's own
+    known risk is not explained by its family); see the module doc."""
     cfg = config or HouseholdConfig()
     scale = np.ones(proj.n_nodes)
     if cfg.discount < 1.0:
         scale[household_members(store, proj, cfg)] = cfg.discount
+        if seeds is not None and len(seeds):
+            scale[seeds["index"].to_numpy(dtype=np.int64)] = 1.0
     return scale

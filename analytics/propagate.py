@@ -189,7 +189,7 @@ def propagate(
     discount: np.ndarray | None = None,
 ) -> Propagation:
     """Personalised PageRank from ``seeds`` over ``proj`` weighted by specificity, times ``discount`` per node
-    when given (the household discount; see the module doc)."""
+    when given (``analytics.households.household_scale``: 1 at the seeds; see the module doc)."""
     config = config or RunConfig()
     spec = specificity(proj, config) if spec is None else spec
     matrix = proj.matrix(spec)
@@ -197,10 +197,8 @@ def propagate(
     scores, iters, delta = personalised_pagerank(
         matrix, seed_vector(seeds, proj.n_nodes), restart=p.restart, tol=p.tolerance, max_iter=p.max_iterations
     )
-    if discount is not None:  # a seed's own known risk is not explained by its family
-        discount = discount.copy()
-        discount[seeds["index"].to_numpy(dtype=np.int64)] = 1.0
-        scores = scores * discount
+    if discount is not None:
+        np.multiply(scores, discount, out=scores)
     return Propagation(proj, seeds, spec, matrix, scores, iters, delta, config, discount=discount)
 
 
@@ -225,7 +223,7 @@ def run_propagation(
     marks.append((time.perf_counter(), time.process_time()))
     spec = specificity(proj, config)
     seeds = find_seeds(store, proj, config, spec=spec)
-    discount = household_scale(store, proj, config.households)
+    discount = household_scale(store, proj, config.households, seeds)
     marks.append((time.perf_counter(), time.process_time()))
     result = propagate(proj, seeds, config, spec=spec, discount=discount)
     result.run_id = run_id or new_run_id()

@@ -164,7 +164,7 @@ def run_batch(
     proj = project(store, cfg)
     spec = specificity(proj, cfg)
     seeds = find_seeds(store, proj, cfg, spec=spec)
-    prop = propagate(proj, seeds, cfg, spec=spec, discount=household_scale(store, proj, cfg.households))
+    prop = propagate(proj, seeds, cfg, spec=spec, discount=household_scale(store, proj, cfg.households, seeds))
     rules_text = rules_text if rules_text is not None else Path(config.worklist.rules_file or DEFAULT_RULES).read_text(
         encoding="utf-8")
     model_path = Path(config.worklist.model_file) if config.worklist.model_file else None
