@@ -22,7 +22,7 @@ from graph.schema import EdgeType, NodeType, Schema
 from graph.store import duckdb_text
 from graph.store.base import Rows
 from graph.store.duckdb_ddl import SEP_SQL, hash63, id_string, norm_text, splitmix64
-from graph.store.duckdb_first_load import FirstLoad, precheck_sql
+from graph.store.duckdb_first_load import FirstLoad, precheck_sql, sorted_insert_sql
 from graph.store.duckdb_rules import (
     Rule,
     as_arrow,
@@ -292,15 +292,7 @@ class DuckDBWriter:
         if table not in self._unindexed:
             return None
         cols, _ = _insert_columns(table, "s")
-        # Only the columns that vary go through the sort (constants are added after it: cheaper to sort).
-        varied = [c for c in cols.split(", ") if c not in consts and c != "text"]
-        vals = ", ".join(
-            self._text_sql(kind).format(p="s.props") if c == "text" else consts.get(c, f"s.{c}")
-            for c in cols.split(", ")
-        )
-        order = "nid" if table == "nodes" else "src"
-        sorted_rows = f"SELECT {', '.join(varied)} FROM ({select}) ORDER BY {order}"
-        insert = f"INSERT INTO {table} ({cols}) SELECT {vals} FROM ({sorted_rows}) s"
+        insert = sorted_insert_sql(table, cols.split(", "), select, consts, self._text_sql(kind).format(p="s.props"))
         return FirstLoad(self._con).insert(kind, insert, params, precheck_sql(kind, rules))
 
     def _dedupe(self, key: str) -> None:
