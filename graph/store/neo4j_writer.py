@@ -25,16 +25,15 @@ from graph.store.model import WriteResult
 
 def ensure_constraints(driver: Driver, database: str | None, schema: Schema) -> None:
     """Create the uniqueness constraint on ``id`` of every label and edge type that lacks it (a plain index
-    of the same name, from an older version, is replaced).
+    of the same name, from an older version, is replaced), one schema transaction each.
 
-    One read when they all exist (every open of the store). Relationship uniqueness constraints (Community
-    has them since 5.7) also refuse a duplicate edge that two writers create at once. Constraints of labels
-    and types that hold nothing yet are created in one schema transaction (30 of them one by one took 4 s
-    of wall time under load, together 2 s); those with items to index are built by two sessions at once,
-    so the index populations after a first load use both cores. Measured on an empty database, back to
-    back (load 16-18): a 40,000-edge write after the constraints were made in one transaction cost the
-    server 6.2 and 10.4 CPU s, after one transaction each 19.3 and 13.5 s (an earlier note saw the one
-    transaction make writes ten times slower; that did not come back)."""
+    One read when they all exist (every open of the store). Not all in one transaction: built that way, the
+    relationship constraints left the transactional writer's relationship writes many times slower
+    (100,000 relationships: 829/s against 7,408/s, same server, back to back; seen again in this round,
+    239/s against 1,396/s at load 18). Relationship uniqueness constraints (Community has them since 5.7)
+    also refuse a duplicate edge that two writers create at once. Those of labels and types that hold
+    items (after a first load) are built by two sessions at once, one transaction each, so their index
+    populations use both cores."""
     wanted = [(f"cg_{label}_id", f"(x:`{label}`)", label) for label in schema.nodes]
     wanted += [(f"cg_{edge_type}_id", f"()-[x:`{edge_type}`]-()", edge_type) for edge_type in schema.edges]
     with driver.session(database=database) as session:
@@ -48,9 +47,9 @@ def ensure_constraints(driver: Driver, database: str | None, schema: Schema) -> 
         for name, _, plain, _ in missing:
             if plain:
                 session.run(f"DROP INDEX `{name}`").consume()
-        empty = [m for m in missing if m[3] not in used]
-        if empty:
-            session.execute_write(lambda tx: [tx.run(_constraint(m[0], m[1])).consume() for m in empty])
+        for name, pattern, _, what in missing:  # one schema transaction each (see above)
+            if what not in used:
+                session.run(_constraint(name, pattern)).consume()
 
     def build(item: tuple[str, str, bool, str]) -> None:
         with driver.session(database=database) as own:
