@@ -52,7 +52,8 @@ def test_crossings_documents_and_bookings_match_the_truth(world: Path, loaded: t
     # every document presented at a crossing is one Document node (issuer + number are its key)
     assert n["Document"] >= len({(docs[d]["doc_issuer"], docs[d]["doc_number"]) for d in crossing_docs})
     pnr = _truth(world, "pnr_passengers.csv")
-    assert n["Booking"] == len({(r["file"], r["locator"]) for r in pnr})
+    # a resent file (``*_RESEND.edi``, the duplicate_message noise) repeats its bookings: they are not new ones
+    assert n["Booking"] == len({(r["file"].replace("_RESEND.edi", ".edi"), r["locator"]) for r in pnr})
     api = [r for r in _truth(world, "api_entries.csv") if not r["duplicate_of"]]
     with open_store(store, read_only=True) as st:
         roles = [row["role"] for t in st.export_edges("ANNOUNCED") for row in t.to_pylist()]
