@@ -146,8 +146,8 @@ class ImportFiles:
         self._stager = stager
         self._con = con  # the stager's connection: batches of plain scalars are written to CSV by DuckDB
         #: One input group per header (label or type, ends, column types): its header file, then its data
-        #: files. The importer sets up every group it is given at a cost (its start took 20 s of a 54 s
-        #: import at 65 groups of one batch each), so the batches of one header share a group.
+        #: files, rather than one group per batch (65 at a million relationships). Cold-server A/B pairs
+        #: showed no proven gain in time (tools/neo4j/README.md); it keeps the importer's input list short.
         self._groups: dict[tuple[str, str, str], list[Path]] = {}
         self._multiline: list[Path] = []  # the data files with a line break inside a field
         #: (``"nodes"`` or ``"edges"``, label or type, rows) to write through the Cypher writer afterwards.
