@@ -85,7 +85,8 @@ class _Column:
             got = [str(data[a:b], "utf-8") for a, b in zip(ends[rows].tolist(), ends[rows + 1].tolist(), strict=True)]
             return got if nulls is None else [None if n else v for v, n in zip(got, nulls[rows].tolist(), strict=True)]
         if self.array is not None:
-            return self.array.take(rows).to_pylist()
+            got_list: list[Any] = self.array.take(rows).to_pylist()
+            return got_list
         return [None] * len(rows)
 
 
@@ -100,7 +101,8 @@ def _text(array: pa.Array) -> tuple[np.ndarray, memoryview, np.ndarray | None]:
 
 def _micros(column: pa.ChunkedArray, null: int) -> np.ndarray:
     """A TIMESTAMP column as int64 microseconds, NULL as ``null``."""
-    return column.cast(pa.int64()).fill_null(null).to_numpy()
+    micros: np.ndarray = column.cast(pa.int64()).fill_null(null).to_numpy()
+    return micros
 
 
 def _times(values: np.ndarray, null: int) -> list[datetime | None]:

@@ -25,9 +25,9 @@ from graph.ids import format_id, parse_id
 from graph.schema import Schema, load_schema
 from graph.store import duckdb_adjacency, duckdb_export, duckdb_text
 from graph.store.base import BulkWriter, GraphStore, TimeBound, edge_columns
-from graph.store.duckdb_adjacency import Adjacency
+from graph.store.duckdb_adjacency import EDGE_COLS, Adjacency
 from graph.store.duckdb_ddl import FORMAT_VERSION, INDEX_NAMES, INDEXES, TABLES, norm_text
-from graph.store.duckdb_walk import EDGE_COLS, NODE_COLS, Walk, indexed_walk, numbers, sql_walk
+from graph.store.duckdb_walk import NODE_COLS, Walk, indexed_walk, numbers, sql_walk
 from graph.store.duckdb_writer import DuckDBWriter
 from graph.store.model import Edge, Neighbourhood, Node, StoreStats, Subgraph
 
@@ -80,7 +80,8 @@ class DuckDBStore(GraphStore):
         self._threads = int(self._one("SELECT current_setting('threads')")[0])
         self._con.execute("SET threads = 1")
         self._text_stale = False  # True inside a writer block that builds the text index at its end
-        self._use_adjacency, self._adjacency = adjacency, None  # the index, built by the first ``neighbours``
+        self._use_adjacency = adjacency
+        self._adjacency: Adjacency | None = None  # the index, built by the first ``neighbours``
         self._key = str(Path(self.path).resolve()) if self.path != ":memory:" else f":memory:{id(self)}"
         if not read_only:
             self._create()

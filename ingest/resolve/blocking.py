@@ -34,7 +34,8 @@ class KeyCodes:
     rule many times; strings are hashed only here). Code 0 is the empty value."""
 
     def __init__(self, p: pd.DataFrame) -> None:
-        self.p, self.cache = p, {}
+        self.p = p
+        self.cache: dict[str, np.ndarray] = {}
 
     def __getitem__(self, key: str) -> np.ndarray:
         if key not in self.cache:

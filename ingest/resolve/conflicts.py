@@ -106,7 +106,7 @@ def conflicted(labels: np.ndarray, spans: pd.DataFrame, tolerance_days: float) -
     pairs = pairs[live]
     if len(pairs):
         dist = compare._pairwise(pairs["num"].to_numpy(), pairs["num_b"].to_numpy(), Levenshtein.distance)
-        short = np.minimum(pairs["num"].str.len(), pairs["num_b"].str.len()).to_numpy() < 6
+        short = np.minimum(pairs["num"].str.len().to_numpy(), pairs["num_b"].str.len().to_numpy()) < 6
         pairs = pairs[(dist > 1) | short]
     sex, dob, issuer = (spans[c].to_numpy() for c in ("sex", "dob", "issuer"))
     ic = _code(issuer)

@@ -11,6 +11,8 @@ surname and given names each as one word), and ``first_token`` skeletons of surn
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -28,7 +30,7 @@ REQUIRED = ["record_ref", *IDENTITY_COLUMNS]
 
 #: records handed to resolution: a DataFrame, or an Arrow table (the pipeline's, not converted to Python
 #: objects: only ``record_ref`` is, once)
-Records = pd.DataFrame | pa.Table
+Records: TypeAlias = pd.DataFrame | pa.Table
 
 
 def columns_of(records: Records) -> list[str]:
@@ -47,6 +49,8 @@ def references(records: Records) -> np.ndarray:
     col = column(records, "record_ref")
     if isinstance(col, pa.ChunkedArray):
         return np.asarray(col.cast(pa.string()).to_numpy(zero_copy_only=False), dtype=object)
+    if col is None:
+        raise KeyError("record_ref")  # every record frame carries record_ref (pipeline contract)
     return col.astype(str).to_numpy(dtype=object)
 
 
@@ -57,8 +61,8 @@ def _codes_of(col: pd.Series | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]
         codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
         uniques = np.asarray(enc.dictionary.to_numpy(zero_copy_only=False), dtype=object)
     else:
-        codes, uniques = pd.factorize(col, use_na_sentinel=True)
-        uniques = np.asarray(uniques, dtype=object)
+        codes, found = pd.factorize(col, use_na_sentinel=True)
+        uniques = np.asarray(found, dtype=object)
         if col.dtype != object:
             uniques = uniques.astype(str).astype(object)
     codes = np.asarray(codes, dtype=np.int64)
