@@ -57,6 +57,15 @@ def ensure_constraints(driver: Driver, database: str | None, schema: Schema) -> 
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(build, [m for m in missing if m[3] in used]))
+    # Wait until every index is online before anything is written: a MERGE planned while its label's index
+    # was still populating kept a label-scan plan (the writer measured 770-826 relationships/s against 8,814/s
+    # on the same fresh server, 100,000 relationships, quiet).
+    with driver.session(database=database) as session:
+        session.run("CALL db.awaitIndexes($seconds)", seconds=_AWAIT_INDEXES_S).consume()
+
+
+#: How long opening a store waits for new indexes to come online (a first load's constraints included).
+_AWAIT_INDEXES_S = 600
 
 
 def _constraint(name: str, pattern: str) -> str:
