@@ -85,7 +85,8 @@ class Propagation:
     """A propagation run: raw scores per node, the seeds, the weighted matrix and how it converged.
 
     ``scores`` are the walk's scores times ``discount`` (per node, 1 where none applies: the household
-    discount); ``walked()`` gives the walk's own scores, which the links' shares are fractions of."""
+    discount); ``walked()`` gives the walk's own scores (``walk``, kept as the walk gave them: a discount of 0
+    could not be divided out again), which the links' shares are fractions of."""
 
     proj: Projection
     seeds: pd.DataFrame
@@ -98,12 +99,11 @@ class Propagation:
     run_id: str = ""
     timings: dict[str, float] = field(default_factory=dict)
     discount: np.ndarray | None = None
+    walk: np.ndarray | None = None
 
     def walked(self) -> np.ndarray:
         """The walk's scores before the household discount."""
-        if self.discount is None:
-            return self.scores
-        return np.divide(self.scores, self.discount, out=np.zeros_like(self.scores), where=self.discount > 0)
+        return self.scores if self.walk is None else self.walk
 
     def persons(self, *, top: int | None = None, min_score: float = 0.0) -> pd.DataFrame:
         """People by risk, highest first: ``index``, ``id``, ``raw`` and ``risk_score`` (0..1, relative to the
@@ -197,9 +197,10 @@ def propagate(
     scores, iters, delta = personalised_pagerank(
         matrix, seed_vector(seeds, proj.n_nodes), restart=p.restart, tol=p.tolerance, max_iter=p.max_iterations
     )
-    if discount is not None:
-        np.multiply(scores, discount, out=scores)
-    return Propagation(proj, seeds, spec, matrix, scores, iters, delta, config, discount=discount)
+    if discount is None:
+        return Propagation(proj, seeds, spec, matrix, scores, iters, delta, config)
+    return Propagation(proj, seeds, spec, matrix, scores * discount, iters, delta, config, discount=discount,
+                       walk=scores)
 
 
 def new_run_id(now: datetime | None = None) -> str:
