@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 from typing import Literal
 
 #: Format code -> (strptime pattern, has two-digit year).
@@ -33,6 +34,13 @@ def parse_dtm(value: str, fmt: str = "", *, ref_year: int, kind: Literal["past",
     >>> parse_dtm("1306210900", "201", ref_year=2013)
     '2013-06-21T09:00'
     """
+    return _parse_dtm(value, fmt, ref_year, kind)
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_dtm(value: str, fmt: str, ref_year: int, kind: str) -> str:
+    """``parse_dtm``, once per distinct argument (a file of lists repeats its flight dates and birth dates;
+    ``strptime`` is the costly part). A value that raises is not cached and raises again."""
     value = value.strip()
     code = fmt.strip() or _BY_LENGTH.get(len(value), "")
     if code not in FORMATS or not value.isdigit():

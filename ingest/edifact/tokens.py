@@ -15,6 +15,7 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ingest.errors import Deviation, EdifactError
 
@@ -65,12 +66,13 @@ class Separators:
         return self.component + self.element + self.release + self.terminator + (self.repetition or "")
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(NamedTuple):
     """One segment: its tag, its elements (1-based in ``get``, as in ``NAD+FL`` = element 1), its place.
 
     ``index`` is the 0-based ordinal of the segment in its file, ``line`` the 1-based line where it starts,
-    ``raw`` its text as sent (release characters kept, terminator dropped).
+    ``raw`` its text as sent (release characters kept, terminator dropped). A named tuple (immutable,
+    compared by value): a file holds hundreds of thousands of segments, and a tuple is made at C speed
+    where a frozen dataclass sets each field through ``object.__setattr__``.
 
     >>> seg = tokenize("UNH+1+PAXLST'NAD+FL+++DOE:JOHN:WAYNE'").segments[1]
     >>> seg.tag, seg.get(1), seg.get(4), seg.element(4)
@@ -89,13 +91,20 @@ class Segment:
 
     def element(self, e: int) -> tuple[str, ...]:
         """The components of the first repetition of element ``e``; empty when absent."""
-        reps = self.repeats(e)
-        return reps[0] if reps else ()
+        els = self.elements
+        if 0 < e <= len(els) and els[e - 1]:
+            return els[e - 1][0]
+        return ()
 
     def get(self, e: int, c: int = 0, default: str = "") -> str:
-        """Component ``c`` (0-based) of element ``e`` (1-based), or ``default`` when absent."""
-        comps = self.element(e)
-        return comps[c] if c < len(comps) else default
+        """Component ``c`` (0-based) of element ``e`` (1-based), or ``default`` when absent (inlined: the
+        readers call it for nearly every value)."""
+        els = self.elements
+        if 0 < e <= len(els):
+            reps = els[e - 1]
+            if reps and c < len(reps[0]):
+                return reps[0][c]
+        return default
 
 
 @dataclass(slots=True)
@@ -160,13 +169,29 @@ def _patterns(seps: Separators) -> tuple[re.Pattern[str], re.Pattern[str], re.Pa
     return segment, value, release
 
 
+#: Tags and elements of segment texts already split (clean tags only), per separators: a file repeats many
+#: segments word for word (``UNG``/``UNE`` envelopes, ``ATT+2++M``, dates, ports), and elements are
+#: immutable tuples, so a repeat costs one dict lookup. Cleared when it grows past ``_CACHE_MAX`` entries.
+_CACHE: dict[Separators, dict[str, tuple[str, Elements]]] = {}
+_CACHE_MAX = 200_000
+
+
+def _cache_for(seps: Separators) -> dict[str, tuple[str, Elements]]:
+    cache = _CACHE.get(seps)
+    if cache is None or len(cache) > _CACHE_MAX:
+        if len(_CACHE) > 16:
+            _CACHE.clear()
+        cache = _CACHE[seps] = {}
+    return cache
+
+
 def _split(raw: str, seps: Separators, value_re: re.Pattern[str], release_re: re.Pattern[str]) -> Elements:
     """Elements, repetitions and components of one segment's text (the tag is element 0)."""
     if seps.release not in raw:  # nothing released (most segments): plain splits at C speed, same result
         rep, comp = seps.repetition, seps.component
         if rep is None:
-            return tuple((tuple(e.split(comp)),) for e in raw.split(seps.element))
-        return tuple(tuple(tuple(r.split(comp)) for r in e.split(rep)) for e in raw.split(seps.element))
+            return tuple([(tuple(e.split(comp)),) for e in raw.split(seps.element)])
+        return tuple([tuple([tuple(r.split(comp)) for r in e.split(rep)]) for e in raw.split(seps.element)])
     elements: list[tuple[tuple[str, ...], ...]] = []
     reps: list[tuple[str, ...]] = []
     comps: list[str] = []
@@ -220,22 +245,33 @@ def tokenize(text: str, *, file: str | None = None) -> Tokens:
     start, seps, devs = _find_start(text, file)
     segment_re, value_re, release_re = _patterns(seps)
     segments: list[Segment] = []
+    append, count, cache = segments.append, text.count, _cache_for(seps)
+    tag_ok = _TAG.fullmatch
     line, counted, last = 1, 0, start
     for body, body_start, end in _bodies(text, start, seps, segment_re):
         last = end
         stripped = body.lstrip(_WS)
         seg_start = body_start + len(body) - len(stripped)
-        line += text.count("\n", counted, seg_start)
+        line += count("\n", counted, seg_start)
         counted = seg_start
+        known = cache.get(stripped)
+        if known is not None:  # a clean tag and its elements, split before
+            append(Segment(known[0], known[1], len(segments), line, stripped))
+            continue
         if not stripped.strip(_WS):
             continue
         els = _split(stripped, seps, value_re, release_re)
-        tag_raw = els[0][0][0] if els[0] and els[0][0] else ""
+        head = els[0]
+        tag_raw = head[0][0] if head and head[0] else ""
+        if len(head) == 1 and len(head[0]) == 1 and tag_ok(tag_raw):  # a clean tag (nearly all)
+            cache[stripped] = (tag_raw, els[1:])
+            append(Segment(tag_raw, els[1:], len(segments), line, stripped))
+            continue
         tag = tag_raw.strip(_WS).upper()
-        if tag != tag_raw or not _TAG.fullmatch(tag) or len(els[0]) > 1 or len(els[0][0]) > 1:
+        if tag != tag_raw or not _TAG.fullmatch(tag) or len(head) > 1 or len(head[0]) > 1:
             devs.append(Deviation(file, "malformed-tag", "segment tag is not three letters or digits",
                                   line=line, tag=tag, value=tag_raw))
-        segments.append(Segment(tag, els[1:], len(segments), line, stripped))
+        append(Segment(tag, els[1:], len(segments), line, stripped))
     tail = text[last:].strip(_WS)
     if tail:
         line += text.count("\n", counted, last)
