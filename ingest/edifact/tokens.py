@@ -81,7 +81,7 @@ class Segment(NamedTuple):
 
     tag: str
     elements: Elements
-    index: int = 0
+    index: int = 0  # type: ignore[assignment]  # shadows tuple.index on purpose: the field came first
     line: int = 1
     raw: str = ""
 
