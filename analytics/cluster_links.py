@@ -11,13 +11,18 @@ weight on a pair of people, summed over the evidence:
   it whatever its size. Identifiers below ``min_specificity`` or of more than ``max_share`` people are hubs
   and bind nobody;
 - **repeated co-travel**: ``min(n / 2, 2)`` for ``n`` shared bookings (or a ``CO_TRAVELLED`` link);
-- **repeated co-voyage**: ``min(n / 2, 2)`` for ``n >= co_travel_min`` voyages (flights, crossings) taken
-  together, looked for around known risk only (the people of the seeds, their identifiers' people, and
+- **repeated co-voyage**: ``min(n / 4, 2)`` for ``n >= co_travel_min`` voyages (flights, crossings) taken
+  together (a round trip is two voyages, so ``n`` voyages weigh like ``n / 2`` shared bookings: the same
+  out and back flights once, which strangers share by chance, weigh 0.5 and bind nobody alone), looked for
+  around known risk only (the people of the seeds, their identifiers' people, and
   whoever repeatedly travels with them, ``voyage_rounds`` times over): all pairs on all voyages would be
   quadratic in the voyages' sizes, and a family's shared trips are already in its bookings;
 - **case co-subjects** (1) and **possible same identity** (``POSSIBLY_SAME_AS``): ``1 / d`` where ``d`` is
   the larger number of possible identities either end has, so a name-only record of a common name (JOHN
   ROBERTS, possibly any of 16 people) binds none of them, while two records that can only be each other weigh 1.
+  A possible same identity is a likeness of names and birth dates, not a shared thing: it never binds a
+  record to a cluster alone (``binds`` is false; see ``analytics.clusters._evidence``), so a lookalike of a
+  member (LI WEIWEI beside a member MA WEIWEI, same birth date) needs other evidence to be drawn in.
 
 >>> links = pd.DataFrame({"p": [1, 2, 1], "i": [9, 9, 8], "w": [0.8, 0.8, 1.0]})
 >>> identifier_pairs(links).to_dict("records")
@@ -45,6 +50,9 @@ SHARE_POWER = 0.75
 MAX_VOYAGE = 400
 #: Rounds of growing the co-voyage search from known risk.
 VOYAGE_ROUNDS = 3
+#: Voyages of one trip (out and back): ``n`` voyages together weigh like ``n / 2`` bookings together, so a
+#: stranger on the same two flights of one round trip is not bound like a companion of two trips.
+VOYAGES_PER_TRIP = 2
 
 
 def person_identifier(proj: Projection, spec: np.ndarray, min_specificity: float) -> pd.DataFrame:
@@ -120,8 +128,8 @@ def person_voyages(proj: Projection) -> pd.DataFrame:
 
 
 def co_voyage_pairs(proj: Projection, start: np.ndarray, config: RunConfig) -> pd.DataFrame:
-    """Pairs (``p < q``, ``n``, ``w``) who took ``co_travel_min`` or more voyages together, one of them
-    reached from the people ``start`` (known risk) through such pairs in at most ``VOYAGE_ROUNDS`` rounds.
+    """Pairs (``p < q``, ``n``, ``w = min(n / 4, 2)``) who took ``co_travel_min`` or more voyages together, one
+    of them reached from the people ``start`` (known risk) through such pairs in at most ``VOYAGE_ROUNDS`` rounds.
 
     One sparse product a round (the frontier's rows of the person-voyage incidence times its transpose)
     counts the voyages each of them shares with everybody."""
@@ -151,13 +159,14 @@ def co_voyage_pairs(proj: Projection, start: np.ndarray, config: RunConfig) -> p
     if not found:
         return pd.DataFrame({"p": [], "q": [], "n": [], "w": []})
     out = pd.concat(found, ignore_index=True).groupby(["p", "q"])["n"].max().reset_index()
-    return out.assign(w=np.minimum(out["n"] / 2.0, 2.0))
+    return out.assign(w=np.minimum(out["n"] / VOYAGES_PER_TRIP / 2.0, 2.0))
 
 
 def same_identity_pairs(proj: Projection) -> pd.DataFrame:
-    """``POSSIBLY_SAME_AS`` pairs (``p < q``) weighing ``1 / d`` (``possible_identity_weights``)."""
+    """``POSSIBLY_SAME_AS`` pairs (``p < q``) weighing ``1 / d`` (``possible_identity_weights``); they do not
+    bind alone (``binds`` false)."""
     same = proj.edges_of("POSSIBLY_SAME_AS")
-    return possible_identity_weights(proj.src[same], proj.dst[same])
+    return possible_identity_weights(proj.src[same], proj.dst[same]).assign(binds=False)
 
 
 def possible_identity_weights(a: np.ndarray, b: np.ndarray) -> pd.DataFrame:

@@ -107,14 +107,14 @@ def cluster_graph(
     idents = person_identifier(proj, spec, c.min_specificity)
     pairwise = pd.concat(
         [
-            co_travel_pairs(proj, config)[["p", "q", "w"]],
-            co_voyage_pairs(proj, _risk_people(proj, seeds, idents), config)[["p", "q", "w"]],
-            clique(case_groups(seeds), 1.0),
-            same_identity_pairs(proj),
+            co_travel_pairs(proj, config)[["p", "q", "w"]].assign(binds=True),
+            co_voyage_pairs(proj, _risk_people(proj, seeds, idents), config)[["p", "q", "w"]].assign(binds=True),
+            clique(case_groups(seeds), 1.0).assign(binds=True),
+            same_identity_pairs(proj)[["p", "q", "w", "binds"]],
         ],
         ignore_index=True,
     )
-    links = pd.concat([identifier_pairs(idents), pairwise], ignore_index=True)
+    links = pd.concat([identifier_pairs(idents), pairwise[["p", "q", "w"]]], ignore_index=True)
     links = links.groupby(["p", "q"], sort=True)["w"].sum().reset_index()
     vertices = np.unique(np.concatenate([links["p"].to_numpy(), links["q"].to_numpy()])).astype(np.int64)
     src = np.searchsorted(vertices, links["p"].to_numpy())
@@ -131,10 +131,12 @@ def _linked(graph: ClusterGraph, membership: np.ndarray) -> np.ndarray:
 
 def _evidence(graph: ClusterGraph, membership: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per vertex: distinct pieces of evidence binding it to its community (identifiers shared with another
-    member, pairwise links to members), and whether one alone binds it (a document, phone or e-mail another
-    member holds or uses too; two trips or bookings with a member, a case with one, an unambiguous possible
-    same identity). A card never binds alone: masked card numbers collide by chance (on the 100k development
-    world three unrelated people shared one masked number and came into an overstay network with it).
+    member, pairwise links to members), and whether one alone binds it (a document another member holds too;
+    two bookings with a member, four voyages, a case with one). A phone, e-mail or card is one piece of
+    evidence and never binds alone: masked card numbers collide by chance (three unrelated people shared one
+    and came into an overstay network with it), e-mail addresses made of a name collide between namesakes
+    (a MARK SANTOS beside a facilitator's traveller MARK SANTOS), a family shares one phone. A possible same
+    identity (``binds`` false in ``pair_links``) is a likeness, never enough alone either.
 
     A person tied to members who are tied to others is judged on those ties only, not on members who hang on
     her alone: a resident of an overstay network's house and the stranger who shares her e-mail hold each
@@ -156,14 +158,14 @@ def _evidence(graph: ClusterGraph, membership: np.ndarray) -> tuple[np.ndarray, 
     others = idents.groupby(["i", "c"])["a"].transform("sum") - idents["a"]
     ok = (inside >= 2) & ((others >= 1) | free.reindex(idents["p"]).to_numpy())
     evidence = idents[ok].groupby("p").size().reindex(graph.vertices, fill_value=0).to_numpy()
-    alone = ok & (idents["document"] | idents["personal"]) & ~idents["card"]
+    alone = ok & idents["document"]
     pl = graph.pair_links
     same = com.reindex(pl["p"]).to_numpy() == com.reindex(pl["q"]).to_numpy()
     p_ok = same & (anchored.reindex(pl["q"]).to_numpy() | free.reindex(pl["p"]).to_numpy())
     q_ok = same & (anchored.reindex(pl["p"]).to_numpy() | free.reindex(pl["q"]).to_numpy())
     ends = np.concatenate([pl["p"].to_numpy()[p_ok], pl["q"].to_numpy()[q_ok]])
     evidence = evidence + pd.Series(ends).value_counts().reindex(graph.vertices, fill_value=0).to_numpy()
-    strong = pl["w"].to_numpy() >= 1.0
+    strong = (pl["w"].to_numpy() >= 1.0) & (pl["binds"].to_numpy(dtype=bool) if "binds" in pl else True)
     alone_at = np.concatenate(
         [idents.loc[alone, "p"].to_numpy(), pl["p"].to_numpy()[strong & p_ok], pl["q"].to_numpy()[strong & q_ok]]
     )
@@ -171,11 +173,12 @@ def _evidence(graph: ClusterGraph, membership: np.ndarray) -> tuple[np.ndarray, 
 
 
 def _bound(graph: ClusterGraph, membership: np.ndarray, strong: float) -> np.ndarray:
-    """Which vertices are bound to their community: linked to two or more members by two or more distinct
-    pieces of evidence, or by one link of at least ``strong`` (summed over its evidence), or by one piece
-    that binds alone (``_evidence``); in a community of two, by a link of at least 1 (one phone of the two).
-    A person tied to a group by one shared address, employer or agency, or by one card shared with one
-    member, is not in it."""
+    """Which vertices are bound to their community: linked to two or more members, and by two or more
+    distinct pieces of evidence, or by one link of at least ``strong`` (summed over its evidence), or by one
+    piece that binds alone (``_evidence``); in a community of two, by a link of at least 1 (one phone of the
+    two). A person tied to a group by one shared address, employer, agency, phone or e-mail, or tied to one
+    member only (her contact, her travel companion: a leaf on that member, not part of the group), is not in
+    it."""
     evidence, alone = _evidence(graph, membership)
     same = membership[graph.src] == membership[graph.dst]
     s, d, w = graph.src[same], graph.dst[same], graph.weight[same]
@@ -189,8 +192,9 @@ def _bound(graph: ClusterGraph, membership: np.ndarray, strong: float) -> np.nda
 
 def _prune(graph: ClusterGraph, membership: np.ndarray, rounds: int = 4) -> np.ndarray:
     """The communities with every vertex that is not bound to its own (``_bound``) taken out (-1), until none
-    is left to take out (what binds a person may leave with another)."""
-    membership = membership.copy()
+    is left to take out (what binds a person may leave with another); then those taken out whose phone or
+    e-mail two or more of the bound members share are put back (``readmit``)."""
+    original, membership = membership, membership.copy()
     for _ in range(rounds):
         alone = membership < 0
         apart = np.where(alone, membership.max(initial=0) + 1 + np.arange(len(alone)), membership)
@@ -199,7 +203,59 @@ def _prune(graph: ClusterGraph, membership: np.ndarray, rounds: int = 4) -> np.n
         if not loose.any():
             break
         membership[loose] = -1
-    return membership
+    return pair_up(graph, original, readmit(graph, original, membership))
+
+
+def pair_up(graph: ClusterGraph, membership: np.ndarray, kept: np.ndarray) -> np.ndarray:
+    """``kept`` with each community left with one person (or none) after pruning made the pair of its two
+    members with the strongest link of at least 1 (what binds a community of two, ``_bound``): a seed and the
+    one person who shares her phone stay a lead when a third, hung on by a card, was taken out.
+
+    >>> g = ClusterGraph(np.arange(3), np.array([0, 0]), np.array([1, 2]), np.array([1.0, 0.5]), None, None)
+    >>> pair_up(g, np.array([4, 4, 4]), np.array([4, -1, -1])).tolist()
+    [4, 4, -1]
+    """
+    n = int(membership.max(initial=-1)) + 1
+    left = np.bincount(kept[kept >= 0], minlength=n)
+    c = membership[graph.src]
+    few = (c >= 0) & (c == membership[graph.dst]) & (graph.weight >= 1.0)
+    few &= left[np.maximum(c, 0)] < 2
+    few &= ((kept[graph.src] == c) | (kept[graph.src] < 0)) & ((kept[graph.dst] == c) | (kept[graph.dst] < 0))
+    if not few.any():
+        return kept
+    pairs = pd.DataFrame({"a": graph.src[few], "b": graph.dst[few], "c": c[few], "w": graph.weight[few]})
+    pairs = pairs.sort_values(["w", "a", "b"], ascending=[False, True, True], kind="stable").drop_duplicates("c")
+    out = kept.copy()
+    out[pairs["a"].to_numpy()] = pairs["c"].to_numpy()
+    out[pairs["b"].to_numpy()] = pairs["c"].to_numpy()
+    return out
+
+
+def readmit(graph: ClusterGraph, membership: np.ndarray, kept: np.ndarray) -> np.ndarray:
+    """``kept`` (``-1``: taken out of ``membership``) with each person taken out put back into her community
+    when she holds, uses or books with a phone or e-mail that two or more of its bound members share: one
+    phone is not enough to make a group (a family shares one), but it is enough to join one that other
+    evidence made (a ring member who gave only the ring's burner phone). An e-mail she shares with one
+    member only (namesakes' addresses made of one name collide) does not bring her back.
+
+    >>> idents = pd.DataFrame({"p": [0, 1, 2, 3, 4], "i": [9, 9, 9, 8, 8], "w": 1.0, "document": False,
+    ...     "personal": True, "card": False})
+    >>> g = ClusterGraph(np.arange(5), np.zeros(0, int), np.zeros(0, int), np.zeros(0), idents, None)
+    >>> readmit(g, np.array([0, 0, 0, 0, 0]), np.array([0, 0, -1, 0, -1])).tolist()
+    [0, 0, 0, 0, -1]
+    """
+    idents = graph.identifiers
+    if idents is None or idents.empty or "personal" not in idents:
+        return kept
+    idents = idents[(idents["personal"] & ~idents["card"]).to_numpy(dtype=bool)]
+    idents = idents[np.isin(idents["p"].to_numpy(), graph.vertices)]
+    v = np.searchsorted(graph.vertices, idents["p"].to_numpy())
+    links = pd.DataFrame({"i": idents["i"].to_numpy(), "v": v, "c": membership[v], "k": kept[v]})
+    bound = links[links["k"] >= 0].groupby(["i", "k"]).size().rename("n").reset_index().rename(columns={"k": "c"})
+    out = links[(links["k"] < 0) & (links["c"] >= 0)].merge(bound[bound["n"] >= 2], on=["i", "c"])
+    back = kept.copy()
+    back[out["v"].to_numpy()] = out["c"].to_numpy()
+    return back
 
 
 def conflict_holders(proj: Projection, seeds: pd.DataFrame | None, config: RunConfig) -> pd.DataFrame:
@@ -283,10 +339,78 @@ def join_halves(graph: ClusterGraph, membership: np.ndarray) -> np.ndarray:
     return np.where(membership >= 0, label[np.maximum(membership, 0)], -1)
 
 
-def _communities(graph: ClusterGraph, membership: np.ndarray, min_size: int) -> pd.DataFrame:
+def _pulled(graph: ClusterGraph, membership: np.ndarray) -> pd.DataFrame:
+    """(person ``v``, community ``c``) where ``c`` holds two or more, and more than half, of the people of a
+    phone, e-mail or document she holds or books with (a card does not pull: masked numbers collide)."""
+    idents = graph.identifiers
+    if idents is None or idents.empty or "personal" not in idents:
+        return pd.DataFrame({"v": np.zeros(0, dtype=np.int64), "c": np.zeros(0, dtype=np.int64)})
+    idents = idents[((idents["personal"] & ~idents["card"]) | idents["document"]).to_numpy(dtype=bool)]
+    idents = idents[np.isin(idents["p"].to_numpy(), graph.vertices)]
+    v = np.searchsorted(graph.vertices, idents["p"].to_numpy())
+    links = pd.DataFrame({"i": idents["i"].to_numpy(), "v": v, "c": membership[v]})
+    links["k"] = links.groupby("i")["v"].transform("size")
+    per = links[links["c"] >= 0].groupby(["i", "c"]).agg(n=("v", "size"), k=("k", "first")).reset_index()
+    per = per[(per["n"] >= 2) & (2 * per["n"] > per["k"])]
+    return links[["i", "v"]].merge(per[["i", "c"]], on="i")[["v", "c"]].drop_duplicates()
+
+
+def rehome(
+    graph: ClusterGraph, membership: np.ndarray, resolution: float, fixed: np.ndarray | None = None
+) -> np.ndarray:
+    """``membership`` (``-1``: out) with people moved, all at once, to a kept community that holds most of the
+    people of a phone, e-mail or document of theirs (``_pulled``), when their ties to it beat their ties to
+    their own: a community's gain is the link weight to its members less ``resolution`` times their number
+    (Leiden's own CPM measure), counted after pruning. Leiden weighs a person's ties before the strangers
+    are pruned: a traveller whose trips the facilitator's card and phone paid (weak ties to each of
+    twenty-five, strong together) sat with the neighbours of her apartment block, who were then pruned, and
+    was lost to both. ``fixed`` people (a shared document's holders, split off) neither move nor draw.
+
+    >>> idents = pd.DataFrame({"p": [0, 1, 2, 3], "i": 9, "w": 1.0, "document": False, "personal": True,
+    ...     "card": False})
+    >>> g = ClusterGraph(np.arange(5), np.array([0, 0, 1, 3, 3]), np.array([1, 2, 2, 4, 2]),
+    ...     np.array([.5, .5, .5, 1., .6]), idents, None)
+    >>> rehome(g, np.array([0, 0, 0, 1, 1]), 0.02).tolist()
+    [0, 0, 0, 1, 1]
+    >>> rehome(g, np.array([0, 0, 0, -1, 1]), 0.02).tolist()
+    [0, 0, 0, 0, 1]
+    """
+    fixed = np.zeros(len(membership), dtype=bool) if fixed is None else fixed
+    open_to = np.where(fixed, -1, membership)
+    pulled = _pulled(graph, open_to)
+    pulled = pulled[~fixed[pulled["v"].to_numpy()] & (membership[pulled["v"].to_numpy()] != pulled["c"].to_numpy())]
+    if pulled.empty:
+        return membership
+    v = np.concatenate([graph.src, graph.dst])
+    u = np.concatenate([graph.dst, graph.src])
+    kept = membership[u] >= 0
+    ties = pd.DataFrame({"v": v[kept], "c": membership[u][kept], "w": np.concatenate([graph.weight] * 2)[kept]})
+    ties = ties[np.isin(ties["v"].to_numpy(), pulled["v"].to_numpy())]
+    ties = ties.groupby(["v", "c"], sort=False)["w"].sum().reset_index()
+    size = np.bincount(membership[membership >= 0], minlength=int(membership.max(initial=0)) + 1)
+    own = membership[ties["v"].to_numpy()] == ties["c"].to_numpy()
+    ties["gain"] = ties["w"].to_numpy() - resolution * (size[ties["c"].to_numpy()] - own)
+    stay = pd.Series(ties["gain"].to_numpy()[own], index=ties["v"].to_numpy()[own])
+    best = ties.merge(pulled, on=["v", "c"]).sort_values(["gain", "c"], ascending=[False, True], kind="stable")
+    best = best.drop_duplicates("v")
+    here = stay.reindex(best["v"].to_numpy(), fill_value=0.0).to_numpy()
+    move = best[best["gain"].to_numpy() > np.maximum(here, 0.0)]
+    out = membership.copy()
+    out[move["v"].to_numpy()] = move["c"].to_numpy()
+    return out
+
+
+def _communities(
+    graph: ClusterGraph,
+    membership: np.ndarray,
+    min_size: int,
+    resolution: float = 0.0,
+    fixed: np.ndarray | None = None,
+) -> pd.DataFrame:
     """Members of the communities of at least ``min_size`` people: the people bound to their community (see
-    ``_bound``), then every identifier two or more of them share (in the community most of its people are in)."""
-    kept = join_halves(graph, _prune(graph, membership))
+    ``_bound``) once those drawn to another by a phone, e-mail or document have moved (``rehome``), then every
+    identifier two or more of them share (in the community most of its people are in)."""
+    kept = join_halves(graph, _prune(graph, rehome(graph, _prune(graph, membership), resolution, fixed)))
     people = pd.DataFrame({"index": graph.vertices, "community": kept, "person": True})
     people = people[kept >= 0]
     people = people[people.groupby("community")["index"].transform("size") >= min_size]
@@ -329,8 +453,11 @@ def find_clusters(
     seeds = step("seeds", find_seeds, store, proj, config, spec=spec)
     graph = step("graph", cluster_graph, proj, spec, config, seeds)
     membership = step("leiden", leiden, graph, config)
-    membership = split_off(graph, membership, conflict_holders(proj, seeds, config))
-    members = step("prune", _communities, graph, membership, config.clusters.min_size)
+    holders = conflict_holders(proj, seeds, config)
+    membership = split_off(graph, membership, holders)
+    fixed = np.isin(graph.vertices, holders["p"].to_numpy())
+    c = config.clusters
+    members = step("prune", _communities, graph, membership, c.min_size, c.resolution, fixed)
     members["id"] = proj.ids(members["index"].to_numpy())
     table = step("score", score_clusters, proj, spec, seeds, members, config)
     groups = members[members["person"]].groupby("community")["id"].apply(lambda s: sorted(s))

@@ -33,8 +33,20 @@ def test_a_masked_card_three_unrelated_people_share_binds_none_of_them() -> None
     assert not _bound(graph, np.zeros(3, dtype=np.int64), 1.5).any()
 
 
-def test_a_phone_three_people_share_binds_all_of_them() -> None:
+def test_a_phone_three_people_share_is_one_piece_of_evidence_and_binds_none_of_them() -> None:
     graph = _graph("Phone", [1, 2, 3])
+    assert not _bound(graph, np.zeros(3, dtype=np.int64), 1.5).any()
+
+
+def test_a_phone_and_a_card_three_people_share_bind_all_of_them() -> None:
+    phone, card = _graph("Phone", [1, 2, 3]), _graph("PaymentInstrument", [1, 2, 3])
+    idents = pd.concat([phone.identifiers, card.identifiers.assign(i=101)], ignore_index=True)
+    both = ClusterGraph(phone.vertices, phone.src, phone.dst, phone.weight + card.weight, idents, phone.pair_links)
+    assert _bound(both, np.zeros(3, dtype=np.int64), 1.5).all()
+
+
+def test_a_document_three_people_hold_binds_all_of_them() -> None:
+    graph = _graph("Document", [1, 2, 3])
     assert _bound(graph, np.zeros(3, dtype=np.int64), 1.5).all()
 
 

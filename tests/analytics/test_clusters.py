@@ -115,7 +115,15 @@ def test_co_workers_sharing_homes_are_one_cluster_without_the_other_residents(st
 def test_repeated_co_voyages_are_searched_around_known_risk_only(store: GraphStore) -> None:
     from graph.ids import node_id
 
-    legs = {"S": "V1 V2", "C1": "V1 V2 V3 V4", "C2": "V3 V4", "Q1": "V5 V6", "Q2": "V5 V6"}
+    # two round trips (four voyages) together link two people; one round trip (two voyages) is chance
+    legs = {
+        "S": "V1 V2 V3 V4",
+        "C1": "V1 V2 V3 V4 V5 V6 V7 V8",
+        "C2": "V5 V6 V7 V8 V9 V10",
+        "O": "V9 V10",
+        "Q1": "W1 W2 W3 W4",
+        "Q2": "W1 W2 W3 W4",
+    }
     trips = [(who, v) for who, vs in legs.items() for v in vs.split()]
     voyage = {v: node_id("Voyage", "XQ", v, "2026-01-01") for _, v in trips}
     case = node_id("Case", "C-1")
@@ -138,6 +146,7 @@ def test_repeated_co_voyages_are_searched_around_known_risk_only(store: GraphSto
     )
     people = [set(p) for p in find_clusters(store).table["person_ids"]]
     assert {P("S"), P("S2"), P("C1"), P("C2")} in people  # two rounds out from the case's subjects
+    assert not any(P("O") in p for p in people)  # one round trip on C2's flights: a stranger
     assert not any(P("Q1") in p for p in people)  # the same two trips together, far from any risk
 
 
