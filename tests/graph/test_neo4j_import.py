@@ -6,7 +6,9 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pytest
 
+from graph.errors import EndpointError, StoreError
 from graph.ids import node_id
 from graph.schema import load_schema
 from graph.store.duckdb_ddl import TABLES
@@ -60,3 +62,50 @@ def test_batches_with_the_same_columns_share_one_input_group(tmp_path: Path) -> 
     first = groups[0].split("=", 2)[2].split(",")
     assert first[0].endswith(".header.csv") and len(first) == 4
     assert b"".join(Path(p).read_bytes() for p in first[1:]).count(b"\n") == 3
+
+
+def test_edge_files_name_the_record_ids_the_node_files_gave(tmp_path: Path) -> None:
+    files = _files(tmp_path)
+    files.add_nodes("Person", pd.DataFrame({"person_key": ["A", "B"]}))
+    files.add_nodes("Phone", pd.DataFrame({"number": ["+1"]}))
+    files.add_edges("USES", pd.DataFrame({"src": [node_id("Person", "B")], "dst": [node_id("Phone", "+1")]}))
+    args = files.finish().read_text().splitlines()
+    assert "--id-type=actual" in args
+    data = {
+        line.split("=")[1]: [Path(p).read_text().splitlines() for p in line.split("=", 2)[2].split(",")]
+        for line in args
+        if line.startswith(("--nodes=", "--relationships="))
+    }
+    record = {row.split(",")[1]: row.split(",")[0] for name in ("Person", "Phone") for row in data[name][1]}
+    assert sorted(record.values()) == ["0", "1", "2"]  # Person rows 0 and 1, then the Phone batch
+    (edge,) = data["USES"][1]
+    assert edge.split(",")[:2] == [record[node_id("Person", "B")], record[node_id("Phone", "+1")]]
+
+
+def test_an_edge_without_its_endpoint_is_named_before_anything_is_imported(tmp_path: Path) -> None:
+    files = _files(tmp_path)
+    files.add_nodes("Person", pd.DataFrame({"person_key": ["A"]}))
+    files.add_nodes("Phone", pd.DataFrame({"number": ["+1"]}))
+    edges = pd.DataFrame({"src": [node_id("Person", "A"), node_id("Person", "Z")], "dst": [node_id("Phone", "+1")] * 2})
+    with pytest.raises(EndpointError) as info:
+        files.add_edges("USES", edges)
+    assert (info.value.record, info.value.field, info.value.value) == ("row 1", "src", node_id("Person", "Z"))
+
+
+def test_a_node_in_two_batches_of_a_first_load_is_refused(tmp_path: Path) -> None:
+    files = _files(tmp_path)
+    files.add_nodes("Person", pd.DataFrame({"person_key": ["A", "B"]}))
+    with pytest.raises(StoreError, match=node_id("Person", "B")):
+        files.add_nodes("Person", pd.DataFrame({"person_key": ["B"]}))
+
+
+def test_an_edge_ending_on_a_node_kept_aside_is_kept_aside_too(tmp_path: Path) -> None:
+    files = _files(tmp_path)
+    files.add_nodes("Person", pd.DataFrame({"person_key": ["A", "odd"], "aliases": [["x"], []]}))  # [] by Cypher
+    src = [node_id("Person", "A"), node_id("Person", "odd")]
+    files.add_edges("CO_TRAVELLED", pd.DataFrame({"src": src, "dst": [node_id("Person", "A")] * 2}))
+    assert [(kind, name, t.num_rows) for kind, name, t in files.leftovers] == [
+        ("nodes", "Person", 1),
+        ("edges", "CO_TRAVELLED", 1),
+    ]
+    assert files.leftovers[1][2].column("src").to_pylist() == [node_id("Person", "odd")]

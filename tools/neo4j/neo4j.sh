@@ -33,6 +33,7 @@ PORT=${CLUEGRAPH_NEO4J_PORT:-0}
 HEAP=${CLUEGRAPH_NEO4J_HEAP:-3g}
 PAGECACHE_MB=${CLUEGRAPH_NEO4J_PAGECACHE_MB:-2048}
 TIMEOUT=${CLUEGRAPH_NEO4J_START_TIMEOUT:-120}
+read -r -a JAVA_OPTS <<<"${CLUEGRAPH_NEO4J_JAVA_OPTS:-}"
 
 say() { echo "neo4j.sh: $*" >&2; }
 
@@ -156,7 +157,7 @@ cmd_start() {
     local cp
     cp="$TARGET/neo4j-launcher.jar:$(tr -d '\n' <"$TARGET/classpath.txt")"
     t0=$SECONDS
-    setsid nohup "$JAVA" -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError \
+    setsid nohup "$JAVA" -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS[@]+"${JAVA_OPTS[@]}"} \
         --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
         --add-opens=java.base/sun.nio.ch=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true \
         -Dlog4j2.disable.jmx=true -cp "$cp" \
