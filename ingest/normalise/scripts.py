@@ -18,7 +18,6 @@ import unicodedata
 from functools import cache
 
 from anyascii import anyascii
-from pypinyin import Style, lazy_pinyin
 
 _LATIN_SPECIAL = {
     "Ä": "AE", "Ö": "OE", "Ü": "UE", "Å": "AA", "Æ": "AE", "Ø": "OE", "Œ": "OE", "ß": "SS", "Þ": "TH",
@@ -188,7 +187,13 @@ def hangul_rr(text: str, *, surname_first: bool = False) -> str:
     return " ".join(words)
 
 
+@cache
 def _pinyin(text: str) -> str:
+    """Pinyin of one word, once per distinct word (given names repeat under many surnames). pypinyin is
+    imported on first use: its phrase dictionary takes most of a second to load, and a process that reads
+    no Han text (the side readers of EDIFACT and associated files, mostly) need not pay for it."""
+    from pypinyin import Style, lazy_pinyin
+
     syllables = lazy_pinyin(text, style=Style.NORMAL, v_to_u=True, errors="default")
     return "".join(syllables).upper().replace("Ü", "YU")
 

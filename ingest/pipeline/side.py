@@ -1,13 +1,16 @@
-"""Read the advance-information and associated files in a second process while this one reads the
-crossings: the two halves of the reading share nothing until they are merged, and the EDIFACT half is
+"""Read the advance-information and associated files in side processes while this one reads the
+crossings: the parts of the reading share nothing until they are merged, and the EDIFACT part is
 Python-bound (a segment at a time), so on two cores they overlap instead of queueing.
 
-The side process is ``python -m ingest.pipeline.side``: it gets the files, the encoding and the known
-company keys on its stdin (pickle), reads them with the same :class:`~ingest.pipeline.read.Reading` the
-serial path uses, and writes back its state (the batch's Arrow tables, the reports, the quarantined records,
-the steps it took, its CPU seconds and peak RSS). :func:`merge_into` appends that state after the crossings'
-(the serial order: crossings, PAXLST, PNRGOV, associated), so the store, the report and the quarantine are
-the ones a serial run gives. When the side process cannot run or fails, the files are read in this process
+Two side processes (``python -m ingest.pipeline.side``): one reads the PAXLST and PNRGOV files, the other
+the associated files, so that the three parts (crossings here, EDIFACT, associated) share the cores the
+way the system schedules them rather than one long side part finishing last. Each gets its files, the
+encoding and the known company keys on its stdin (pickle), reads them with the same
+:class:`~ingest.pipeline.read.Reading` the serial path uses, and writes back its state (the batch's Arrow
+tables, the reports, the quarantined records, the steps it took, its CPU seconds and peak RSS).
+:meth:`SideReading.finish` joins the states in the serial order (PAXLST, PNRGOV, associated) and
+:func:`merge_into` appends them after the crossings', so the store, the report and the quarantine are the
+ones a serial run gives. When a side process cannot run or fails, its files are read in this process
 instead (the same result, one core).
 
 >>> import tempfile, os
@@ -72,8 +75,42 @@ def merge_into(reading: Reading, state: dict[str, Any]) -> None:
     reading.companies.update(state["companies"])
 
 
-class SideReading:
-    """A side process reading some files; :meth:`finish` waits for it and returns its state."""
+def groups(files: Sequence[SourceFile]) -> list[list[SourceFile]]:
+    """The files of each side process, in the serial order: the EDIFACT files, then the associated ones
+    (a group with no files is left out).
+
+    >>> from pathlib import Path
+    >>> fs = [SourceFile(Path(n), n, fam, kind) for n, fam, kind in
+    ...       [("p.csv", "associated", "phones"), ("a.edi", "paxlst", "paxlst")]]
+    >>> [[f.name for f in g] for g in groups(fs)]
+    [['a.edi'], ['p.csv']]
+    """
+    edifact = [f for f in files if f.family in ("paxlst", "pnrgov")]
+    rest = [f for f in files if f.family not in ("paxlst", "pnrgov")]
+    return [g for g in (edifact, rest) if g]
+
+
+def join_states(states: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """One state from the states of the side readings, in their order (``merge_into`` takes it)."""
+    out: dict[str, Any] = {"nodes": {}, "edges": {}, "person_edges": {}, "records": [], "reports": {},
+                           "quarantine": {}, "by_path": {}, "companies": {}, "steps": []}
+    for st in states:
+        for name in ("nodes", "edges", "person_edges"):
+            for key, frames in st[name].items():
+                out[name].setdefault(key, []).extend(frames)
+        out["records"].extend(st["records"])
+        for name in ("reports", "quarantine", "by_path", "companies"):
+            out[name].update(st[name])
+        out["steps"].extend(st["steps"])
+    side = [st for st in states if st.get("process") == "side"]
+    out["process"] = "side" if side else "main"
+    out["cpu_s"] = sum(st["cpu_s"] for st in (side or states))  # side CPU only: the rest is this process's
+    out["peak_rss_mib"] = max((st["peak_rss_mib"] for st in side), default=0.0)
+    return out
+
+
+class _Proc:
+    """One side process reading some files; :meth:`finish` waits for it and returns its state."""
 
     def __init__(self, files: Sequence[SourceFile], encoding: str, companies: dict[str, str],
                  proc: subprocess.Popen[bytes] | None) -> None:
@@ -86,8 +123,7 @@ class SideReading:
             self._reader.start()
 
     @classmethod
-    def start(cls, files: Sequence[SourceFile], encoding: str, companies: dict[str, str]) -> SideReading:
-        """Start reading ``files`` in a side process (or note that they are to be read here)."""
+    def start(cls, files: Sequence[SourceFile], encoding: str, companies: dict[str, str]) -> _Proc:
         if not files or os.environ.get(ENV_SWITCH, "1") == "0":
             return cls(files, encoding, companies, None)
         import ingest
@@ -105,12 +141,11 @@ class SideReading:
         return cls(files, encoding, companies, proc)
 
     def finish(self) -> dict[str, Any]:
-        """The side reading's state (``read_side``'s, plus ``cpu_s`` and ``peak_rss_mib`` of the process that
-        read); read here when the side process failed."""
         if self.proc is not None and self._reader is not None:
             self._reader.join()
             code = self.proc.wait()
             data = self._out[0] if self._out else b""
+            self._out.clear()
             if code == 0 and data:
                 with contextlib.suppress(pickle.UnpicklingError, EOFError):
                     state: dict[str, Any] = pickle.loads(data)
@@ -119,6 +154,25 @@ class SideReading:
         state = read_side(self.files, self.encoding, self.companies)
         state.update(cpu_s=time.process_time() - c0, peak_rss_mib=0.0, process="main")
         return state
+
+
+class SideReading:
+    """The side processes reading the files other than the crossings (:func:`groups`); :meth:`finish`
+    waits for them and returns their joined state."""
+
+    def __init__(self, procs: list[_Proc]) -> None:
+        self.procs = procs
+
+    @classmethod
+    def start(cls, files: Sequence[SourceFile], encoding: str, companies: dict[str, str]) -> SideReading:
+        """Start reading ``files`` in side processes (or note that they are to be read here)."""
+        return cls([_Proc.start(g, encoding, dict(companies)) for g in groups(files)])
+
+    def finish(self) -> dict[str, Any]:
+        """The side readings' state (``read_side``'s, plus ``cpu_s`` summed and ``peak_rss_mib`` the largest
+        of the processes that read, ``process`` ``side`` when one did); files whose side process failed are
+        read here."""
+        return join_states([p.finish() for p in self.procs])
 
 
 def _die_with_parent() -> None:
