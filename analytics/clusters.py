@@ -247,10 +247,10 @@ def readmit(graph: ClusterGraph, membership: np.ndarray, kept: np.ndarray) -> np
     idents = graph.identifiers
     if idents is None or idents.empty or "personal" not in idents:
         return kept
-    idents = idents[(idents["personal"] & ~idents["card"]).to_numpy(dtype=bool)]
-    idents = idents[np.isin(idents["p"].to_numpy(), graph.vertices)]
-    v = np.searchsorted(graph.vertices, idents["p"].to_numpy())
-    links = pd.DataFrame({"i": idents["i"].to_numpy(), "v": v, "c": membership[v], "k": kept[v]})
+    pos, known = _positions(graph, idents["p"].to_numpy())
+    pick = (idents["personal"] & ~idents["card"]).to_numpy(dtype=bool) & known
+    v = pos[pick]
+    links = pd.DataFrame({"i": idents["i"].to_numpy()[pick], "v": v, "c": membership[v], "k": kept[v]})
     bound = links[links["k"] >= 0].groupby(["i", "k"]).size().rename("n").reset_index().rename(columns={"k": "c"})
     out = links[(links["k"] < 0) & (links["c"] >= 0)].merge(bound[bound["n"] >= 2], on=["i", "c"])
     back = kept.copy()
@@ -339,16 +339,22 @@ def join_halves(graph: ClusterGraph, membership: np.ndarray) -> np.ndarray:
     return np.where(membership >= 0, label[np.maximum(membership, 0)], -1)
 
 
+def _positions(graph: ClusterGraph, people: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Vertex number of each of ``people`` and whether it is a vertex (one binary search, no sort)."""
+    pos = np.minimum(np.searchsorted(graph.vertices, people), max(len(graph.vertices) - 1, 0))
+    return pos, graph.vertices[pos] == people if len(graph.vertices) else np.zeros(len(people), dtype=bool)
+
+
 def _pulled(graph: ClusterGraph, membership: np.ndarray) -> pd.DataFrame:
     """(person ``v``, community ``c``) where ``c`` holds two or more, and more than half, of the people of a
     phone, e-mail or document she holds or books with (a card does not pull: masked numbers collide)."""
     idents = graph.identifiers
     if idents is None or idents.empty or "personal" not in idents:
         return pd.DataFrame({"v": np.zeros(0, dtype=np.int64), "c": np.zeros(0, dtype=np.int64)})
-    idents = idents[((idents["personal"] & ~idents["card"]) | idents["document"]).to_numpy(dtype=bool)]
-    idents = idents[np.isin(idents["p"].to_numpy(), graph.vertices)]
-    v = np.searchsorted(graph.vertices, idents["p"].to_numpy())
-    links = pd.DataFrame({"i": idents["i"].to_numpy(), "v": v, "c": membership[v]})
+    pos, known = _positions(graph, idents["p"].to_numpy())
+    pick = ((idents["personal"] & ~idents["card"]) | idents["document"]).to_numpy(dtype=bool) & known
+    v = pos[pick]
+    links = pd.DataFrame({"i": idents["i"].to_numpy()[pick], "v": v, "c": membership[v]})
     links["k"] = links.groupby("i")["v"].transform("size")
     per = links[links["c"] >= 0].groupby(["i", "c"]).agg(n=("v", "size"), k=("k", "first")).reset_index()
     per = per[(per["n"] >= 2) & (2 * per["n"] > per["k"])]
@@ -381,11 +387,13 @@ def rehome(
     pulled = pulled[~fixed[pulled["v"].to_numpy()] & (membership[pulled["v"].to_numpy()] != pulled["c"].to_numpy())]
     if pulled.empty:
         return membership
+    want = np.zeros(len(membership), dtype=bool)
+    want[pulled["v"].to_numpy()] = True
     v = np.concatenate([graph.src, graph.dst])
     u = np.concatenate([graph.dst, graph.src])
-    kept = membership[u] >= 0
-    ties = pd.DataFrame({"v": v[kept], "c": membership[u][kept], "w": np.concatenate([graph.weight] * 2)[kept]})
-    ties = ties[np.isin(ties["v"].to_numpy(), pulled["v"].to_numpy())]
+    pick = want[v] & (membership[u] >= 0)
+    w = np.concatenate([graph.weight, graph.weight])[pick]
+    ties = pd.DataFrame({"v": v[pick], "c": membership[u[pick]], "w": w})
     ties = ties.groupby(["v", "c"], sort=False)["w"].sum().reset_index()
     size = np.bincount(membership[membership >= 0], minlength=int(membership.max(initial=0)) + 1)
     own = membership[ties["v"].to_numpy()] == ties["c"].to_numpy()
@@ -400,6 +408,30 @@ def rehome(
     return out
 
 
+def _subgraph(graph: ClusterGraph, at: np.ndarray) -> ClusterGraph:
+    """The vertices ``at`` (a mask) and the links and identifiers between them."""
+    both = at[graph.src] & at[graph.dst]
+    number = np.cumsum(at) - 1
+    vertices = graph.vertices[at]
+    idents = graph.identifiers[np.isin(graph.identifiers["p"].to_numpy(), vertices)]
+    pl = graph.pair_links
+    pl = pl[np.isin(pl["p"].to_numpy(), vertices) & np.isin(pl["q"].to_numpy(), vertices)]
+    return ClusterGraph(vertices, number[graph.src[both]], number[graph.dst[both]], graph.weight[both], idents, pl)
+
+
+def _reprune(graph: ClusterGraph, before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """``after`` (``before`` with some people moved) pruned again (``_prune``) in the communities the moves
+    touched only: a community's pruning reads its own members' links alone, so the others stay as they were."""
+    moved = before != after
+    if not moved.any():
+        return after
+    touched = np.unique(np.concatenate([before[moved], after[moved]]))
+    at = np.isin(after, touched[touched >= 0])
+    out = after.copy()
+    out[at] = _prune(_subgraph(graph, at), after[at])
+    return out
+
+
 def _communities(
     graph: ClusterGraph,
     membership: np.ndarray,
@@ -410,7 +442,8 @@ def _communities(
     """Members of the communities of at least ``min_size`` people: the people bound to their community (see
     ``_bound``) once those drawn to another by a phone, e-mail or document have moved (``rehome``), then every
     identifier two or more of them share (in the community most of its people are in)."""
-    kept = join_halves(graph, _prune(graph, rehome(graph, _prune(graph, membership), resolution, fixed)))
+    pruned = _prune(graph, membership)
+    kept = join_halves(graph, _reprune(graph, pruned, rehome(graph, pruned, resolution, fixed)))
     people = pd.DataFrame({"index": graph.vertices, "community": kept, "person": True})
     people = people[kept >= 0]
     people = people[people.groupby("community")["index"].transform("size") >= min_size]
