@@ -119,12 +119,14 @@ class SpecificityConfig:
 class HouseholdConfig:
     """People travelling with kin (``analytics.households``): the factor ``discount`` on their risk
     (1 turns it off; seeds keep theirs), the largest group read as one household, the age under which a
-    person is a minor, and how rarely strangers may share a surname for it to count as kinship."""
+    person is a minor, how rarely strangers may share a surname for it to count as kinship, and how many
+    pairs of voyages two people who travel with nobody else must share to count as a couple."""
 
-    discount: float = 0.03
+    discount: float = 0.003
     max_group: int = 6
     minor_age_years: float = 18.0
-    chance: float = 0.001
+    chance: float = 0.01
+    companion_trips: int = 2
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,25 @@ A person is a **household member** when the graph shows them travelling with kin
   is a minor on ``as_of`` or who shares their surname (a ``POSSIBLY_SAME_AS`` pair is one person recorded
   twice, not kin);
 - on one voyage, a group of 2 to ``max_group`` people of one surname with both a minor and an adult and at
-  least two different given names (a parent with a child; no booking needed).
+  least two different given names (a parent with a child; no booking needed);
+- a **round-trip companion**: someone who made the same voyage out and the same voyage back one after the
+  other (read from the crossing history, ``MADE`` and ``ON``: a family's past trips have no booking in the
+  store), as at most ``max_group`` people did, who is a minor or shares a surname rare as above (a group
+  of WANGs on one round trip is chance);
+- a **couple**: two people who made ``companion_trips`` pairs of voyages together (two trips: 3) and no round
+  trip with anyone else, whatever their names. Trips together alone are not kinship (a ring's couriers
+  travel in twos and threes), but couriers change partners from trip to trip; a couple does not;
+- a co-traveller, fellow passenger or round-trip companion who lives at the same address (of at most
+  ``max_group`` residents);
+- the same person recorded twice (``POSSIBLY_SAME_AS``) as a household member.
 
 A shared surname is evidence of kinship only when strangers rarely share it: its share of all people times
 the others on the booking or aboard the voyage (1 for a co-traveller) must be below
 ``chance`` (learned from the graph, like specificity: CHAN or WANG meet by chance on every flight, a rare
 surname does not); and two records of one surname must differ in given names and birth day to be two people.
 A shared address alone is not used: identity resolution links address records by name, and two strangers
-of one surname at one address were seen among the planted facilitator's travellers.
+of one surname at one address were seen among the planted facilitator's travellers; with travel together
+it is.
 
 ``household_scale`` gives each household member the factor ``discount`` (1 for everybody else and every
 other node); propagation multiplies a person's risk by it (the walk itself is unchanged, so nobody else's
@@ -129,21 +140,90 @@ def _voyage_families(proj: Projection, surname: np.ndarray, given: np.ndarray, m
     return np.unique(trips.loc[ok, "p"].to_numpy())
 
 
+def _voyages_in_order(proj: Projection) -> tuple[np.ndarray, np.ndarray]:
+    """Every crossing on a voyage as (person, voyage), each person's oldest first (the ``MADE`` link's time)."""
+    if "MADE" not in proj.type_names:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    made = proj.edges_of("MADE")
+    on_crossing, voyage = _ends(proj, "ON")
+    voyage_of = np.full(proj.n_nodes, -1, dtype=np.int64)
+    voyage_of[on_crossing] = voyage
+    v = voyage_of[proj.dst[made]]
+    ok = v >= 0
+    p, v, age = proj.src[made][ok].astype(np.int64), v[ok], np.nan_to_num(proj.age_days[made][ok], nan=0.0)
+    order = np.lexsort((-age, p))
+    return p[order], v[order]
+
+
+def round_trips(person: np.ndarray, voyage: np.ndarray, max_group: int) -> pd.DataFrame:
+    """Pairs of people (``a``, ``b``, both ways) who made the same two voyages one after the other, as at most
+    ``max_group`` people did: ``others`` made that pair of voyages with ``a`` (``b`` among them; the most
+    of any of the pair's trips), ``trips`` is how many such pairs of voyages the two share (one round trip
+    1, two round trips 3: the way back of the first and the way out of the second follow each other too).
+    ``person``/``voyage`` list each person's voyages oldest first. Strangers share one flight by chance,
+    seldom the next one too; a family's past trips show in its crossings alone, without a booking.
+
+    >>> t = round_trips(np.array([1, 1, 1, 2, 2, 2, 3, 3]), np.array([10, 11, 12, 10, 11, 12, 10, 13]), 6)
+    >>> t.values.tolist()
+    [[1, 2, 1, 2], [2, 1, 1, 2]]
+    """
+    nxt = np.r_[person[1:] == person[:-1], False][: len(person)]
+    p, v = person[nxt].astype(np.int64), voyage[nxt].astype(np.int64)
+    w = np.r_[voyage[1:], -1][nxt].astype(np.int64)
+    keep = v != w
+    key = v[keep] * np.int64(max(int(voyage.max(initial=0)) + 1, 1)) + w[keep]
+    p = p[keep]
+    order = np.lexsort((p, key))
+    key, p = key[order], p[order]
+    fresh = np.r_[True, (key[1:] != key[:-1]) | (p[1:] != p[:-1])][: len(key)]
+    key, p = key[fresh], p[fresh]
+    group = np.cumsum(np.r_[True, key[1:] != key[:-1]][: len(key)]) - 1
+    size = np.bincount(group)[group] if len(group) else group
+    ok = (size >= 2) & (size <= max_group)
+    key, p, size = key[ok], p[ok], size[ok]
+    parts = []  # the people of one pair of voyages are next to each other, at most max_group - 1 apart
+    for d in range(1, max(max_group, 2)):
+        i = np.flatnonzero(key[d:] == key[:-d])
+        j = i + d
+        parts.append((np.r_[p[i], p[j]], np.r_[p[j], p[i]], np.r_[size[i], size[i]] - 1))
+    a, b, others = (np.concatenate(x) if parts else np.zeros(0, np.int64) for x in zip(*parts, strict=True))
+    out = pd.DataFrame({"a": a, "b": b, "others": others}).groupby(["a", "b"], sort=True)
+    return out["others"].agg(["max", "size"]).set_axis(["others", "trips"], axis=1).reset_index().astype("int64")
+
+
+def _couples(trip: pd.DataFrame, n_nodes: int, companion_trips: int) -> np.ndarray:
+    """Per ``round_trips`` pair: both made ``companion_trips`` pairs of voyages together and neither made a round
+    trip with anyone else."""
+    partners = np.bincount(trip["a"].to_numpy(), minlength=n_nodes)
+    a, b = trip["a"].to_numpy(), trip["b"].to_numpy()
+    return (trip["trips"].to_numpy() >= companion_trips) & (partners[a] == 1) & (partners[b] == 1)
+
+
+def _keys(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
+    return a.astype(np.int64) * np.int64(n) + b.astype(np.int64)
+
+
 def household_members(store: GraphStore, proj: Projection, config: HouseholdConfig | None = None) -> np.ndarray:
     """Projection indexes of the household members (see the module doc), sorted."""
     cfg = config or HouseholdConfig()
     surname, given, minor, born = _people(store, proj, proj.as_of, cfg.minor_age_years)
     co_a, co_b = _ends(proj, "CO_TRAVELLED")
     book_a, book_b, book_n = _shared(proj, "BOOKED", cfg.max_group)
-    a = np.concatenate([co_a, co_b, book_a]).astype(np.int64)
-    b = np.concatenate([co_b, co_a, book_b]).astype(np.int64)
-    others = np.concatenate([np.ones(2 * len(co_a)), book_n])
+    trip = round_trips(*_voyages_in_order(proj), cfg.max_group)
+    a = np.concatenate([co_a, co_b, book_a, trip["a"]]).astype(np.int64)
+    b = np.concatenate([co_b, co_a, book_b, trip["b"]]).astype(np.int64)
+    others = np.concatenate([np.ones(2 * len(co_a)), book_n, trip["others"]])
+    couple = np.r_[np.zeros(len(a) - len(trip), dtype=bool), _couples(trip, proj.n_nodes, cfg.companion_trips)]
     dup_a, dup_b = _ends(proj, "POSSIBLY_SAME_AS")
-    n = np.int64(proj.n_nodes)
-    dup = np.isin(a * n + b, np.r_[dup_a * n + dup_b, dup_b * n + dup_a])
+    n = proj.n_nodes
+    dup = np.isin(_keys(a, b, n), np.r_[_keys(dup_a, dup_b, n), _keys(dup_b, dup_a, n)])
+    home_a, home_b, _ = _shared(proj, "LIVES_AT", cfg.max_group)
+    at_home = np.isin(_keys(a, b, n), _keys(home_a, home_b, n))
     share = surname_share(surname)
-    kin = kin_pairs(a, b, surname, given, minor, others * share[a] < cfg.chance, born) & ~dup
-    return np.union1d(a[kin], _voyage_families(proj, surname, given, minor, share, cfg))
+    kin = (kin_pairs(a, b, surname, given, minor, others * share[a] < cfg.chance, born) | at_home | couple) & ~dup
+    found = np.union1d(a[kin], _voyage_families(proj, surname, given, minor, share, cfg))
+    twins = np.r_[dup_b[np.isin(dup_a, found)], dup_a[np.isin(dup_b, found)]].astype(np.int64)
+    return np.union1d(found, twins)
 
 
 def household_scale(store: GraphStore, proj: Projection, config: HouseholdConfig | None = None,
