@@ -10,6 +10,12 @@ holding all of its trigrams; a shorter one is the prefix of a trigram at the pla
 grams finds it. The index only narrows: the store still applies the exact test to the candidates, so results
 are those of a scan.
 
+Not every label is in the index (``UNINDEXED``): a ``SourceRecord``'s text is its record reference
+(``crossings.csv:123``, ``PAXLST_x.edi#msg3/seg17``), which is looked up whole (``find("SourceRecord",
+key=[ref])``), not by its words; its grams were 60% of the index (a 50k-person world: 7.2 M of 12.2 M) and of
+the index's build. A text search of such a label scans it; a text search of every label that the index
+answers leaves them out (one that scans, as when the index cannot narrow, still finds them).
+
 Why numbers: a first load of a 100k-person world writes 24 M grams; sorting them as (text, label text) rows
 was 40% of the whole store write (9.4 CPU s of 24; as numbers 6.4).
 
@@ -40,6 +46,10 @@ FEW = 50
 #: posting costs about 0.1 us, testing a candidate about 50 us).
 RARER = 500
 
+#: Labels whose text the index leaves out (see the module doc).
+UNINDEXED = ("SourceRecord",)
+_INDEXED = "label NOT IN (" + ", ".join(f"'{x}'" for x in UNINDEXED) + ")"
+
 _BITS = 21  # a Unicode code point fits in 21 bits
 _PAD = "chr(1) || chr(1)"
 
@@ -52,7 +62,10 @@ def gram_number(gram: str) -> int:
 
 def grams_sql(where: str) -> str:
     """SQL for the (gram, label, nid) rows of the nodes selected by ``where`` (a condition on ``nodes``)."""
-    words = f"SELECT label, nid, unnest(string_split(text, ' ')) AS w FROM nodes WHERE text IS NOT NULL AND ({where})"
+    words = (
+        "SELECT label, nid, unnest(string_split(text, ' ')) AS w FROM nodes "
+        f"WHERE text IS NOT NULL AND {_INDEXED} AND ({where})"
+    )
     points = (
         f"SELECT label, nid, list_transform(string_split(w || {_PAD}, ''), lambda x: unicode(x)::BIGINT) AS cp "
         f"FROM ({words}) WHERE w <> ''"
@@ -72,7 +85,8 @@ def _add_labels(con: duckdb.DuckDBPyConnection, where: str, params: dict[str, ob
     """Give a number to every label of the selected nodes that has none yet."""
     con.execute(
         "INSERT INTO gram_labels SELECT (SELECT coalesce(max(code), 0) FROM gram_labels) + row_number() OVER "
-        f"(ORDER BY label), label FROM (SELECT DISTINCT label FROM nodes WHERE text IS NOT NULL AND ({where})) "
+        "(ORDER BY label), label FROM (SELECT DISTINCT label FROM nodes "
+        f"WHERE text IS NOT NULL AND {_INDEXED} AND ({where})) "
         "WHERE label NOT IN (SELECT label FROM gram_labels)",
         params,
     )
@@ -141,7 +155,9 @@ def candidates(con: duckdb.DuckDBPyConnection, words: list[str], label: str | No
     Words of three letters or more are looked up by their trigrams: the rarest of each word first (by
     ``gram_counts``), then the others from the rarest, until the candidates are few or the next gram is far
     more common than they are. A word of two letters is looked up by prefix; one of a single letter is left
-    to the exact test."""
+    to the exact test. A label the index leaves out (``UNINDEXED``) gives None (it is scanned)."""
+    if label in UNINDEXED:
+        return None
     lookups: list[list[tuple[str, list[int]]]] = []
     for w in sorted(set(words)):
         if len(w) >= 3:

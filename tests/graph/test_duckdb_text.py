@@ -58,3 +58,15 @@ def test_a_store_whose_text_index_has_the_older_layout_scans_and_is_rebuilt_at_i
         assert duckdb_text.is_complete(store._con)
         assert store._con.execute("SELECT typeof(gram) FROM node_grams LIMIT 1").fetchall() == [("BIGINT",)]
         assert len(store.find(None, text="ivan")) == 3
+
+
+def test_record_references_are_left_out_of_the_index_and_found_by_a_scan_of_their_label(tmp_path: Path) -> None:
+    with open_store(tmp_path / "g.duckdb") as store:
+        _load(store)
+        with store.writer() as w:
+            w.upsert_nodes("SourceRecord", pd.DataFrame({"ref": ["crossings.csv:2", "ivan.edi#msg1/seg4"]}))
+        labels = store._con.execute("SELECT DISTINCT l.label FROM node_grams g JOIN gram_labels l USING (code)")
+        assert "SourceRecord" not in {r[0] for r in labels.fetchall()}
+        assert [n.props["ref"] for n in store.find("SourceRecord", text="csv:2")] == ["crossings.csv:2"]
+        assert [n.props["ref"] for n in store.find("SourceRecord", key=["ivan.edi#msg1/seg4"])] == ["ivan.edi#msg1/seg4"]
+        assert len(store.find(None, text="ivan")) == 3  # names and identifiers as before
