@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from graph.store import GraphStore
 from ingest.pipeline.batch import CONTEXT_COLUMNS, MAX_SOURCES, RESOLVE_COLUMNS, GraphBatch, merge_rows
 from ingest.pipeline.cotravel import co_travelled
-from ingest.pipeline.keys import ids
+from ingest.pipeline.keys import distinct_ids, ids
 
 #: Findings listed in the report (the rest counted).
 MAX_FINDINGS = 200
@@ -64,8 +64,10 @@ def _seen_times(seen: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.strptime(seen, format="%Y-%m-%dT%H:%M:%S", unit="us", error_is_null=True)
 
 
-def _new_records(batch: GraphBatch) -> pa.Table:
+def new_records(batch: GraphBatch) -> pa.Table:
     """This run's person-bearing records, one per ``record_ref`` (the last one, as a re-read replaces)."""
+    if not batch.records:
+        return pa.table({c: pa.array([], pa.string()) for c in RESOLVE_COLUMNS + CONTEXT_COLUMNS})
     new = pa.concat_tables(batch.records)
     refs = new.column("record_ref")
     if pc.count_distinct(refs).as_py() != new.num_rows:
@@ -85,33 +87,30 @@ def _every(old: pd.DataFrame, new: pa.Table) -> pa.Table:
     return pa.concat_tables([kept, new.select(cols).cast(kept.schema)])
 
 
-def _person_ids(keys: pd.Series) -> np.ndarray:
-    """Person node ids of person keys, computed once per distinct key."""
-    codes, uniques = pd.factorize(keys)
-    return ids("Person", pd.Series(np.asarray(uniques, dtype=object))).to_numpy()[codes]
+def resolve(batch: GraphBatch, old: pd.DataFrame, new: pa.Table | None = None) -> Identities:
+    """Run identity resolution over the stored records (``old``: :func:`stored_records`, read before the
+    run's writer starts on the store) and the new ones (``new``: :func:`new_records` of the batch, when
+    the caller has them already); build what it adds to the graph. The ``SourceRecord`` nodes are not
+    among it when ``new`` is given: they do not wait for resolution (:func:`source_record_nodes`).
 
-
-def resolve(batch: GraphBatch, store: GraphStore) -> Identities:
-    """Run identity resolution over stored and new records; build what it adds to the graph.
-
-    The records stay Arrow (a million of them as Python objects cost seconds and gigabytes); only the
-    resolver's columns go to pandas."""
+    The records stay Arrow (a million of them as Python objects cost seconds and gigabytes), the resolver
+    takes them as they are; only the references of the stored records it replaces are compared in pandas."""
     from ingest.resolve import resolve_identities
 
-    old = stored_records(store)
-    new = _new_records(batch) if batch.records else pa.table(
-        {c: pa.array([], pa.string()) for c in RESOLVE_COLUMNS + CONTEXT_COLUMNS})
+    given = new is not None
+    new = new if new is not None else new_records(batch)
     every = _every(old, new)
     del old
     out = Identities()
     if every.num_rows == 0:
         return out
-    res = resolve_identities(every.select(RESOLVE_COLUMNS).to_pandas())
-    asg = res.assignments[["record_ref", "person_key"]]
-    out.nodes["SourceRecord"] = source_record_nodes(new)
-    out.nodes["Person"] = _persons(res.persons, asg, every)
-    person_of = pa.table({"record_ref": asg["record_ref"].astype(str).to_numpy(),
-                          "src": _person_ids(asg["person_key"])})
+    res = resolve_identities(every.select(RESOLVE_COLUMNS))
+    asg = res.assignments[["record_ref", "person_key"]]  # one row per record of ``every``, in its order
+    keys = pa.chunked_array([pa.array(asg["person_key"].to_numpy(dtype=object), pa.string())])
+    if not given:
+        out.nodes["SourceRecord"] = source_record_nodes(new)
+    out.nodes["Person"] = _persons(res.persons, keys, every)
+    person_of = pa.table({"record_ref": every.column("record_ref"), "src": distinct_ids("Person", keys)})
     at = _positions([t for frames in batch.person_edges.values() for t in frames], person_of)
     for etype, frames in batch.person_edges.items():
         out.edges[etype] = merge_rows([_from_person(t, person_of, next(at)) for t in frames], _edge_keys(etype))
@@ -180,16 +179,17 @@ def _edge_keys(etype: str) -> list[str]:
     return ["src", "dst"] + ([key] if key else [])
 
 
-def _persons(persons: pd.DataFrame, asg: pd.DataFrame, every: pa.Table) -> pa.Table:
+def _persons(persons: pd.DataFrame, keys: pa.ChunkedArray, every: pa.Table) -> pa.Table:
     """Person nodes: the resolver's representative values; provenance from the person's records (first and
     last ``seen``, the first ``MAX_SOURCES`` references in sort order), aggregated in one DuckDB pass (a
-    Python function per person took minutes at a million records)."""
+    Python function per person took minutes at a million records). ``keys`` holds the person key of each
+    row of ``every`` (the resolver's assignments are in record order): no join on the references."""
+    rows = pa.table({"person_key": keys, "record_ref": every.column("record_ref"), "seen": every.column("seen")})
     agg = _sql(f"""
-        SELECT a.person_key, min(e.t) AS first_seen, max(e.t) AS last_seen,
-               list_slice(list_sort(list(a.record_ref)), 1, {MAX_SOURCES}) AS sources
-        FROM a LEFT JOIN (SELECT record_ref, TRY_CAST(nullif(seen, '') AS TIMESTAMP) AS t FROM e) e
-             USING (record_ref)
-        GROUP BY a.person_key""", a=asg[["record_ref", "person_key"]], e=every.select(["record_ref", "seen"]))
+        SELECT person_key, min(TRY_CAST(nullif(seen, '') AS TIMESTAMP)) AS first_seen,
+               max(TRY_CAST(nullif(seen, '') AS TIMESTAMP)) AS last_seen,
+               list_slice(list_sort(list(record_ref)), 1, {MAX_SOURCES}) AS sources
+        FROM a GROUP BY person_key""", a=rows)
     frame = persons.drop_duplicates("person_key")
     frame = frame.astype(object).where(frame.notna(), None)
     base = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)

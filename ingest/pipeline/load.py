@@ -4,11 +4,20 @@ Why one transaction: a run killed at any point leaves the store as it was (the w
 nothing), so running it again gives the store one uninterrupted run gives; and every write is an idempotent
 upsert, so running it twice changes nothing. ``bulk`` is asked for when the store is empty (a first load:
 the store rebuilds its indexes once at the end).
+
+Why in the background: most of a run's rows (crossings, voyages, documents and their edges) do not wait for
+identity resolution; :class:`Load` writes them on a thread of its own while resolution runs on the main one
+(DuckDB works without Python's lock, resolution mostly in NumPy), then the people, their records and edges,
+then commits, still in the one transaction.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
+import time
 from collections.abc import Callable
+from typing import Any
 
 import pyarrow as pa
 
@@ -19,47 +28,145 @@ from ingest.pipeline.identities import Identities
 #: Node labels in write order (people last: they come from resolution).
 NODE_ORDER = ("Port", "Voyage", "Document", "Crossing", "Booking", "Phone", "Email", "Address", "Vehicle",
               "Organization", "PaymentInstrument", "Case", "WatchlistEntry", "SourceRecord", "Person")
+#: What resolution adds (besides the person edges of the batch): written after it.
+RESOLVED_LABELS = ("SourceRecord", "Person")
+RESOLVED_TYPES = ("POSSIBLY_SAME_AS", "CO_TRAVELLED")
+
+Tables = dict[str, pa.Table]
+Written = dict[str, dict[str, int]]
 
 
-def tables(batch: GraphBatch, found: Identities) -> tuple[dict[str, pa.Table], dict[str, pa.Table]]:
+def tables(batch: GraphBatch, found: Identities) -> tuple[Tables, Tables]:
     """The node and edge tables of a run, merged one row per item, in write order. The batch's row frames
     of each label and type are let go as soon as they are merged (the peak memory of a big run)."""
-    nodes = {}
+    nodes, edges, held = early_tables(batch)
+    late_nodes, late_edges = resolved_tables(found, held)
+    return {**nodes, **late_nodes}, {**edges, **late_edges}
+
+
+def waiting_types(batch: GraphBatch) -> set[str]:
+    """Edge types written after resolution: those it adds, and those with a person or record end."""
+    wait = set(RESOLVED_LABELS)
+    return set(batch.person_edges) | set(RESOLVED_TYPES) | {
+        name for name, e in schema().edges.items() if wait & (set(e.sources) | set(e.targets))}
+
+
+def early_tables(batch: GraphBatch) -> tuple[Tables, Tables, Tables]:
+    """The batch's tables that do not wait for resolution (nodes, edges), and apart its tables that do
+    (``held``: labels resolution writes, types of :func:`waiting_types`). Merged one row per item; the
+    batch's frames are let go as they are merged."""
+    wait = waiting_types(batch)
+    nodes: Tables = {}
+    edges: Tables = {}
+    held: Tables = {}
     for label in NODE_ORDER:
         if label in batch.nodes:
-            nodes[label] = batch.finish_nodes(label)
+            (held if label in RESOLVED_LABELS else nodes)[label] = batch.finish_nodes(label)
             del batch.nodes[label]
-    nodes.update(found.nodes)
-    nodes = {k: nodes[k] for k in NODE_ORDER if k in nodes and nodes[k].num_rows}
-    edges = {}
     for t in schema().edges:
         if t in batch.edges:
-            edges[t] = batch.finish_edges(t)
+            (held if t in wait else edges)[t] = batch.finish_edges(t)
             del batch.edges[t]
+    return _rows(nodes), _rows(edges), _rows(held)
+
+
+def resolved_tables(found: Identities, held: Tables) -> tuple[Tables, Tables]:
+    """What is written after resolution: its node tables (in place of the batch's of the same labels, in
+    ``held``), and its edge tables joined with the batch's of the same types."""
+    nodes = {k: v for k, v in {**held, **found.nodes}.items() if k in NODE_ORDER and k in RESOLVED_LABELS}
+    nodes = _rows({k: nodes[k] for k in NODE_ORDER if k in nodes})
+    edges = {k: v for k, v in held.items() if k not in NODE_ORDER}
     for etype, table in found.edges.items():
         if table.num_rows:
             edges[etype] = _concat(edges[etype], table) if etype in edges else table
-    return nodes, {k: v for k, v in edges.items() if v.num_rows}
+    return nodes, edges
+
+
+def _rows(tables: Tables) -> Tables:
+    return {k: v for k, v in tables.items() if v.num_rows}
 
 
 def _concat(a: pa.Table, b: pa.Table) -> pa.Table:
     return pa.concat_tables([a, b], promote_options="permissive")
 
 
-def write(store: GraphStore, nodes: dict[str, pa.Table], edges: dict[str, pa.Table],
-          step: Callable[[str], None]) -> dict[str, dict[str, int]]:
+def write(store: GraphStore, nodes: Tables, edges: Tables, step: Callable[[str], None]) -> Written:
     """Upsert everything in one transaction; per label and type the rows written, inserted and updated.
     Each table is taken out of ``nodes``/``edges`` as it is written (its memory goes back before the next)."""
-    empty = sum(store.stats().nodes.values()) == 0
-    out: dict[str, dict[str, int]] = {}
-    with store.writer(bulk=True if empty else None) as w:
+    load = Load(store, step)
+    load.start(nodes, edges, background=False)
+    return load.finish({}, {})
+
+
+class Load:
+    """One transaction written in two parts: :meth:`start` writes the tables that do not wait for
+    resolution (on a thread with ``background``), :meth:`finish` the rest, then commits and returns what was
+    written. :meth:`abort` (after a failure between the two) rolls the whole of it back."""
+
+    def __init__(self, store: GraphStore, step: Callable[[str], None]) -> None:
+        self._store, self._step = store, step
+        self._late: queue.Queue[tuple[Tables, Tables] | None] = queue.Queue(maxsize=1)
+        self._out: Written = {}
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        self._first: tuple[bool, Tables, Tables] = (False, {}, {})
+        #: wall seconds of the first part, and when it ended (``time.perf_counter``)
+        self.first_part: dict[str, float] = {}
+
+    def start(self, nodes: Tables, edges: Tables, *, background: bool = True) -> None:
+        """Write ``nodes`` then ``edges`` (taken out of the dicts as written): on a thread now with
+        ``background``, else when :meth:`finish` is called."""
+        empty = sum(self._store.stats().nodes.values()) == 0
+        self._first = (empty, nodes, edges)
+        if background:
+            self._thread = threading.Thread(target=self._run, args=self._first, name="ingest-load", daemon=True)
+            self._thread.start()
+
+    def finish(self, nodes: Tables, edges: Tables) -> Written:
+        """Write the rest and commit; raise what the writing raised."""
+        self._late.put((nodes, edges))
+        if self._thread is not None:
+            self._thread.join()
+        else:
+            self._run(*self._first)
+        if self._error is not None:
+            raise self._error
+        return self._out
+
+    def abort(self) -> None:
+        """Give up: the writer rolls back everything written so far."""
+        if self._thread is not None:
+            self._late.put(None)
+            self._thread.join()
+
+    def _run(self, empty: bool, nodes: Tables, edges: Tables) -> None:
+        t0, handed = time.perf_counter(), False
+        try:
+            with self._store.writer(bulk=True if empty else None) as w:
+                self._tables(w, nodes, edges)
+                self.first_part = {"wall_s": time.perf_counter() - t0, "ended": time.perf_counter()}
+                late, handed = self._late.get(), True
+                if late is None:
+                    raise _Aborted
+                self._tables(w, *late)
+                self._step("commit")
+        except _Aborted:
+            pass
+        except BaseException as err:  # handed to the main thread by finish()
+            self._error = err
+            if not handed:  # failed in the first part: wait for the hand-over (it is not written)
+                self._late.get()
+
+    def _tables(self, w: Any, nodes: Tables, edges: Tables) -> None:
         for label in list(nodes):
-            step(f"write {label} nodes")
+            self._step(f"write {label} nodes")
             r = w.upsert_nodes(label, nodes.pop(label))
-            out[label] = {"rows": r.rows, "inserted": r.inserted, "updated": r.updated}
+            self._out[label] = {"rows": r.rows, "inserted": r.inserted, "updated": r.updated}
         for etype in list(edges):
-            step(f"write {etype} edges")
+            self._step(f"write {etype} edges")
             r = w.upsert_edges(etype, edges.pop(etype))
-            out[etype] = {"rows": r.rows, "inserted": r.inserted, "updated": r.updated}
-        step("commit")
-    return out
+            self._out[etype] = {"rows": r.rows, "inserted": r.inserted, "updated": r.updated}
+
+
+class _Aborted(Exception):
+    """The main thread gave up before the second part: roll back."""
