@@ -76,6 +76,7 @@ def person_identifier(proj: Projection, spec: np.ndarray, min_specificity: float
     out["document"] = labels == proj.label_code("Document")
     out["personal"] = np.isin(labels, [proj.label_code(lab) for lab in PERSONAL_LABELS])
     out["card"] = labels == proj.label_code("PaymentInstrument")
+    out["organisation"] = labels == proj.label_code("Organization")
     return out.reset_index(drop=True)
 
 

@@ -308,13 +308,18 @@ def leiden(graph: ClusterGraph, config: RunConfig) -> np.ndarray:
 
 def join_halves(graph: ClusterGraph, membership: np.ndarray) -> np.ndarray:
     """``membership`` (``-1``: out) with two communities made one where an identifier (an employer, an
-    address) is shared by three or more people of each: the halves of one group Leiden kept apart because
-    each half was held with strangers who were then pruned (an overstay network's two houses, each with its
-    neighbours, and the employer they share).
+    address) is shared by three or more people of each (two, of an employer): the halves of one group Leiden
+    kept apart because each half was held with strangers who were then pruned (an overstay network's two
+    houses, each with its neighbours, and the employer they share; two workers whose homes are on other
+    records of theirs and four who live together).
 
     >>> g = ClusterGraph(np.arange(7), np.zeros(0, int), np.zeros(0, int), np.zeros(0), pd.DataFrame(
     ...     {"p": [0, 1, 2, 3, 4, 5, 6], "i": [9, 9, 9, 9, 9, 9, 9]}), None)
     >>> join_halves(g, np.array([0, 0, 0, 1, 1, 1, 2])).tolist()
+    [0, 0, 0, 0, 0, 0, 1]
+
+    >>> g.identifiers["organisation"] = True
+    >>> join_halves(g, np.array([0, 0, 0, 0, 1, 1, 2])).tolist()
     [0, 0, 0, 0, 0, 0, 1]
 
     Only an identifier the two halves hold four in five of joins them (not an agency of sixty customers some of
@@ -328,7 +333,11 @@ def join_halves(graph: ClusterGraph, membership: np.ndarray) -> np.ndarray:
     links = idents[["p", "i"]].assign(c=com.reindex(idents["p"]).to_numpy(), k=k.to_numpy())
     links = links[(links["c"] >= 0) & (links["k"] <= MAX_SHARE)]
     per = links.groupby(["i", "c"]).agg(n=("p", "size"), k=("k", "first"))
-    per = per[per["n"] >= 3].reset_index()
+    per = per.reset_index()
+    employer = np.zeros(len(per), dtype=bool)
+    if "organisation" in idents:  # two who share only the employer are a half (their homes are on other records)
+        employer = idents.groupby("i")["organisation"].first().reindex(per["i"]).to_numpy(dtype=bool)
+    per = per[per["n"] >= np.where(employer, 2, 3)]
     pairs = per.merge(per[["i", "c", "n"]], on="i")
     pairs = pairs[(pairs["c_x"] < pairs["c_y"]) & (pairs["n_x"] + pairs["n_y"] >= 0.8 * pairs["k"])]
     if pairs.empty:
