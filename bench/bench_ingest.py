@@ -36,8 +36,10 @@ TARGET_PER_S = 100_000
 LIMIT_GIB = 6.0
 
 
-def ingest(world: str, store: str) -> dict[str, Any]:
-    """The pipeline, in this (child) process: wall time per stage, records."""
+def ingest(world: str, store: str, background: bool = True) -> dict[str, Any]:
+    """The pipeline, in this (child) process: wall time per stage, records. ``background``: the rows that
+    do not wait for identity resolution are written while it runs (the default of ``cluegraph ingest``);
+    without it the stages run one after the other and each stage's CPU seconds are its own."""
     import resource
 
     from ingest.pipeline.run import run_ingest
@@ -45,7 +47,7 @@ def ingest(world: str, store: str) -> dict[str, Any]:
     load0 = os.getloadavg()[0]
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0, c0 = time.perf_counter(), time.process_time()
-    rep = run_ingest(world, store, quarantine_dir=str(Path(store).parent / "q"))
+    rep = run_ingest(world, store, quarantine_dir=str(Path(store).parent / "q"), background=background)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the side reader (ingest.pipeline.side)
     side_cpu = (after.ru_utime + after.ru_stime) - (kids.ru_utime + kids.ru_stime)
@@ -53,7 +55,7 @@ def ingest(world: str, store: str) -> dict[str, Any]:
     return {"wall_s": round(wall, 2), "cpu_s": round(cpu + side_cpu, 2), "side_process_cpu_s": round(side_cpu, 2),
             "side_process_peak_rss_mib": rep.seconds.get("read_side_peak_rss_mib"),
             "crossing_records": crossings, "all_records": rep.totals()["read"], "stages_s": rep.seconds,
-            "persons": rep.identity.get("persons"), "reconciles": rep.reconciles,
+            "persons": rep.identity.get("persons"), "reconciles": rep.reconciles, "background_load": background,
             "load_avg_1min": [round(load0, 2), round(os.getloadavg()[0], 2)]}
 
 
@@ -102,6 +104,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--world", type=Path, default=None, help="an existing world (else one is generated)")
     ap.add_argument("--sample", type=int, default=200, help="rows for the row-at-a-time baseline")
+    ap.add_argument("--sequential", action="store_true",
+                    help="write after resolution, not during it (each stage's CPU seconds apart)")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench_ingest_"))
     world = args.world or tmp / "world"
@@ -110,7 +114,7 @@ def main() -> int:
                         str(args.persons), "--seed", str(args.seed)], check=True)
     meta = json.loads((world / "world.json").read_text())
     base = in_child(baseline, str(world), str(tmp / "baseline.duckdb"), args.sample)
-    run = in_child(ingest, str(world), str(tmp / "g.duckdb"))
+    run = in_child(ingest, str(world), str(tmp / "g.duckdb"), not args.sequential)
     per_s = run["crossing_records"] / run["wall_s"]
     result = {
         "world": {"persons": meta["parameters"]["persons"], "crossings": meta["counts"]["crossings"],
