@@ -1,7 +1,8 @@
 """The embedded graph store: one DuckDB file, no server.
 
 Nodes and edges live in two tables keyed by 63-bit numbers taken from their ids (see ``graph.ids``), with
-ART indexes on node numbers and on both edge ends, so point reads touch only the rows they need, while
+ART indexes on node numbers and on edge sources (on edge ends too once a SQL walk needs them, see
+``duckdb_ddl.DST_INDEX``), so point reads touch only the rows they need, while
 analytics read the whole edge list as Arrow in one scan. ``neighbours`` walks an in-memory adjacency index
 built from one such scan on first use (``duckdb_adjacency``, ``duckdb_walk``) and reads only the nodes it
 reached from the file.
@@ -26,7 +27,7 @@ from graph.schema import Schema, load_schema
 from graph.store import duckdb_adjacency, duckdb_export, duckdb_text
 from graph.store.base import BulkWriter, GraphStore, TimeBound, edge_columns
 from graph.store.duckdb_adjacency import EDGE_COLS, Adjacency
-from graph.store.duckdb_ddl import FORMAT_VERSION, INDEX_NAMES, INDEXES, TABLES, norm_text
+from graph.store.duckdb_ddl import DST_INDEX, FORMAT_VERSION, INDEX_NAMES, INDEXES, TABLES, norm_text
 from graph.store.duckdb_walk import NODE_COLS, Walk, indexed_walk, numbers, sql_walk
 from graph.store.duckdb_writer import DuckDBWriter
 from graph.store.model import Edge, Neighbourhood, Node, StoreStats, Subgraph
@@ -81,6 +82,7 @@ class DuckDBStore(GraphStore):
         self._con.execute("SET threads = 1")
         self._text_stale = False  # True inside a writer block that builds the text index at its end
         self._use_adjacency = adjacency
+        self._dst_indexed = False  # whether this handle has made sure of ``edges_dst`` (see ``DST_INDEX``)
         self._adjacency: Adjacency | None = None  # the index, built by the first ``neighbours``
         self._key = str(Path(self.path).resolve()) if self.path != ":memory:" else f":memory:{id(self)}"
         if not read_only:
@@ -154,6 +156,7 @@ class DuckDBStore(GraphStore):
                 duckdb_adjacency.bump(self._key)  # also one built by a read inside the block
                 if dropped:
                     self._create_indexes()
+                    self._dst_indexed = False
 
     @contextmanager
     def _parallel(self) -> Iterator[None]:
@@ -305,6 +308,10 @@ class DuckDBStore(GraphStore):
         """The walk of ``neighbours``: over the adjacency index (built on first use, see ``duckdb_adjacency``),
         or in SQL when the store was opened with ``adjacency=False``."""
         if not self._use_adjacency:
+            if not self.read_only and not self._dst_indexed:
+                with self._parallel():
+                    self._con.execute(DST_INDEX)  # read-only: the incoming half scans instead
+                self._dst_indexed = True
             return sql_walk(self._con, center, depth, limit, params)
         if self._adjacency is None or self._adjacency.generation != duckdb_adjacency.generation(self._key):
             self._adjacency = None  # free the old one before building the new

@@ -16,6 +16,7 @@ import pytest
 from graph.errors import StoreError, StoreUnavailableError
 from graph.ids import node_id
 from graph.store import duckdb_text, open_store
+from graph.store.duckdb_store import DuckDBStore
 from tests.graph.graph_fixture import ANNA, PHONE, load_fixture
 
 
@@ -36,7 +37,20 @@ def test_a_first_load_leaves_every_index_in_place(tmp_path: Path) -> None:
     con = duckdb.connect(str(path), read_only=True)
     names = {r[0] for r in con.execute("SELECT index_name FROM duckdb_indexes()").fetchall()}
     con.close()
-    assert names == {"nodes_nid", "edges_src", "edges_dst"}
+    assert names == {"nodes_nid", "edges_src"}
+
+
+def test_the_sql_walk_builds_the_index_on_edge_ends_it_needs(tmp_path: Path) -> None:
+    path = tmp_path / "g.duckdb"
+    with open_store(path) as store:
+        load_fixture(store)
+    with DuckDBStore(path, adjacency=False) as store:
+        walked = store.neighbours(PHONE)
+    con = duckdb.connect(str(path), read_only=True)
+    names = {r[0] for r in con.execute("SELECT index_name FROM duckdb_indexes()").fetchall()}
+    con.close()
+    assert "edges_dst" in names
+    assert ANNA in walked.hops
 
 
 def test_a_read_only_store_refuses_to_write(tmp_path: Path) -> None:
