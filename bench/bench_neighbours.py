@@ -91,6 +91,9 @@ def main() -> None:
         folder = OUT / f"graph_{args.nodes}_{args.edges}"
         make_graph(folder, args.nodes, args.edges)
         load(str(folder), str(path))
+    with DuckDBStore(path, adjacency=False) as sql:  # its first walk builds the index on edge ends it reads
+        first = sql.node_table().slice(0, 1)
+        sql.neighbours(format_id(first.column("label")[0].as_py(), first.column("nid")[0].as_py()))
     load_before = os.getloadavg()[0]
     rng = np.random.default_rng(11)
     with DuckDBStore(path, read_only=True) as store, DuckDBStore(path, read_only=True, adjacency=False) as sql:
