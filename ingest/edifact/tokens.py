@@ -189,7 +189,7 @@ def _split(raw: str, seps: Separators, value_re: re.Pattern[str], release_re: re
     """Elements, repetitions and components of one segment's text (the tag is element 0)."""
     if seps.release not in raw:  # nothing released (most segments): plain splits at C speed, same result
         rep, comp = seps.repetition, seps.component
-        if rep is None:
+        if rep is None or rep not in raw:  # no repetitions in the segment (nearly all): one level less
             return tuple([(tuple(e.split(comp)),) for e in raw.split(seps.element)])
         return tuple([tuple([tuple(r.split(comp)) for r in e.split(rep)]) for e in raw.split(seps.element)])
     elements: list[tuple[tuple[str, ...], ...]] = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from ingest.edifact.tokens import Segment
@@ -24,7 +25,9 @@ def content_hash(segments: Sequence[Segment]) -> str:
     return hashlib.sha256("\n".join(s.raw for s in segments).encode("utf-8")).hexdigest()[:16]
 
 
+@lru_cache(maxsize=1 << 16)
 def _key(text: str | None) -> str:
+    """A name compared without case or spaces (cached: every TIF compares it with each passenger so far)."""
     return "".join((text or "").upper().split())
 
 
@@ -74,8 +77,10 @@ class BookingReader:
             return None
 
     def _find(self, ref: str | None, surname: str = "", given: str = "") -> dict[str, Any] | None:
-        named = [p for p in self.pax if surname and _key(p["surname"]) == _key(surname)
-                 and (not given or _key(p["given_names"]).startswith(_key(given.split()[0]) if given.split() else ""))]
+        sk = _key(surname)
+        gk = _key(given.split()[0]) if given.split() else ""
+        named = [p for p in self.pax if surname and _key(p["surname"]) == sk
+                 and (not given or _key(p["given_names"]).startswith(gk))]
         if len(named) == 1:
             return named[0]
         refs = [p for p in (named or self.pax) if ref and p["traveller_ref"] == ref]
@@ -169,8 +174,9 @@ class BookingReader:
     def _tif(self, seg: Segment) -> None:
         ref, surname, given = seg.get(2, 2).strip() or None, seg.get(1, 0), seg.get(2, 0)
         if self.state in ("booking", "pax"):
-            same = [p for p in self.pax if _key(p["surname"]) == _key(surname)
-                    and _key(p["given_names"]) == _key(given) and p["traveller_ref"] == ref]
+            sk, gk = _key(surname), _key(given)
+            same = [p for p in self.pax if _key(p["surname"]) == sk and _key(p["given_names"]) == gk
+                    and p["traveller_ref"] == ref]
             self.cur = same[0] if same else _new_passenger(seg)
             if not same:
                 self.pax.append(self.cur)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from ingest.edifact.tokens import Segment
@@ -36,6 +37,13 @@ def pnr_date(value: str, time: str = "", *, ref_year: int, past: bool = False) -
     >>> pnr_date("230513", "181348", ref_year=2013), pnr_date("280513", ref_year=2013)
     ('2013-05-23T18:13:48', '2013-05-28')
     """
+    return _pnr_date(value, time, ref_year, past)
+
+
+@lru_cache(maxsize=1 << 16)
+def _pnr_date(value: str, time: str, ref_year: int, past: bool) -> str | None:
+    """``pnr_date`` once per distinct argument (a push repeats its flight and booking dates); a value that
+    raises is not cached and raises again."""
     value, time = value.strip(), time.strip()
     if not value:
         return None

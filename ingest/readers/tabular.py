@@ -286,9 +286,12 @@ def _phone(s: pd.Series, f: Field, done: Done) -> Checked:
     key = s + "\x1f" + _region_of(done, s.index)
 
     def run(keys: pd.Series) -> pd.DataFrame:
-        parts = keys.str.split("\x1f", n=1, expand=True)
-        regions = parts[1].map(_phone_region)
-        return pd.DataFrame(normalise_phones(parts[0], region=regions, field=f.name))
+        parts = [k.split("\x1f", 1) for k in keys.tolist()]
+        codes, countries = pd.factorize(pd.Series([p[1] for p in parts], dtype=object))
+        found = np.array([*(_phone_region(c) for c in countries), None], dtype=object)  # once per country
+        regions = pd.Series(found[codes], index=keys.index, dtype=object)
+        numbers = pd.Series([p[0] for p in parts], index=keys.index, dtype=object)
+        return pd.DataFrame(normalise_phones(numbers, region=regions, field=f.name))
 
     res = _on_uniques(key.mask(s.eq("")), run)
     valid = res["valid"].astype("boolean")
