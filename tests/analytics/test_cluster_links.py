@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.cluster_links import identifier_pairs, possible_identity_weights
-from analytics.clusters import ClusterGraph, _bound, _prune, split_off
+from analytics.clusters import ClusterGraph, _bound, _prune, rehome, split_off
 
 
 def _graph(label: str, people: list[int]) -> ClusterGraph:
@@ -87,3 +87,46 @@ def test_two_strangers_sharing_an_e_mail_do_not_hold_each_other_in_a_network() -
     one = np.zeros(5, dtype=np.int64)
     assert not _bound(graph, one, 1.5)[3]  # an address and an e-mail with someone held only by her
     assert _prune(graph, one).tolist() == [0, 0, 0, -1, -1]
+
+
+def _shared(rows: list[tuple[int, int, str]]) -> ClusterGraph:
+    """The evidence graph of people sharing identifiers: rows of (person, identifier, label)."""
+    idents = pd.DataFrame(
+        {
+            "p": [p for p, _, _ in rows],
+            "i": [i for _, i, _ in rows],
+            "w": 0.9,
+            "document": [lab == "Document" for _, _, lab in rows],
+            "personal": [lab in ("Phone", "Email", "PaymentInstrument") for _, _, lab in rows],
+            "card": [lab == "PaymentInstrument" for _, _, lab in rows],
+        }
+    )
+    pairs = identifier_pairs(idents)
+    vertices = np.array(sorted(set(idents["p"])))
+    src, dst = np.searchsorted(vertices, pairs["p"]), np.searchsorted(vertices, pairs["q"])
+    empty = pd.DataFrame({"p": [], "q": [], "w": []})
+    return ClusterGraph(vertices, src, dst, pairs["w"].to_numpy(), idents, empty)
+
+
+def test_a_namesake_sharing_one_members_e_mail_is_not_in_the_group() -> None:
+    # 1, 2, 3 share a phone and a card (a facilitator's travellers); 4 shares only 1's e-mail address
+    rows = [(p, 100, "Phone") for p in (1, 2, 3)] + [(p, 200, "PaymentInstrument") for p in (1, 2, 3)]
+    graph = _shared([*rows, (1, 300, "Email"), (4, 300, "Email")])
+    assert _prune(graph, np.zeros(4, dtype=np.int64)).tolist() == [0, 0, 0, -1]
+
+
+def test_a_member_who_gave_only_the_groups_phone_is_brought_back() -> None:
+    # 1, 2, 3 share a phone and a card; 4 only the phone (a ring member who gave only the burner)
+    rows = [(p, 100, "Phone") for p in (1, 2, 3, 4)] + [(p, 200, "PaymentInstrument") for p in (1, 2, 3)]
+    assert _prune(_shared(rows), np.zeros(4, dtype=np.int64)).tolist() == [0, 0, 0, 0]
+
+
+def test_a_traveller_leiden_left_with_her_neighbours_moves_to_the_group_of_her_phone() -> None:
+    # 1-5 and 6 share the facilitator's phone and card; 6 also shares an address with 7 and 8, and Leiden
+    # put her with them; they are pruned (one address), she moves to the group her phone is mostly in
+    rows = [(p, 100, "Phone") for p in range(1, 7)] + [(p, 200, "PaymentInstrument") for p in range(1, 7)]
+    graph = _shared([*rows, *[(p, 300, "Address") for p in (6, 7, 8)]])
+    leiden = np.array([0, 0, 0, 0, 0, 1, 1, 1])
+    pruned = _prune(graph, leiden)
+    assert pruned[5] == -1
+    assert rehome(graph, pruned, 0.02).tolist()[:6] == [0, 0, 0, 0, 0, 0]
