@@ -24,8 +24,6 @@ the writer), a node id in two batches raises ``StoreError``.
 
 from __future__ import annotations
 
-import math
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -41,17 +39,14 @@ from graph.schema import Schema
 from graph.store.base import Rows
 from graph.store.duckdb_rules import as_arrow
 from graph.store.duckdb_writer import DuckDBWriter
-from graph.store.neo4j_writer import _iso, _merged, edge_items, node_items
+from graph.store.neo4j_csv import MAX_TEXT, NAME, field, iso_sql, row_of
+from graph.store.neo4j_writer import edge_items, node_items
 
 #: The argument file ``neo4j-admin database import full @FILE`` reads (picocli's @-files).
 ARGS = "neo4j-admin.args"
-ARRAY_SEP = "\x1f"
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_MAX_TEXT = 1_000_000  # the importer's read buffer holds a field whole (4 MiB by default)
-_SCALARS = {bool: "boolean", int: "long", float: "double", str: "string"}
 _JSON_KINDS = {"VARCHAR": "string", "BIGINT": "long", "UBIGINT": "long", "DOUBLE": "double", "BOOLEAN": "boolean"}
-#: Properties the provenance and ids set; a stored property of that name takes the row by row path.
 _IDS = "__imp_ids"  # the node ids of a first load and their record ids (a temporary DuckDB table)
+#: Properties the provenance and ids set; a stored property of that name takes the row by row path.
 _RESERVED = {"id", "first_seen", "last_seen", "sources", "confidence", "method"}
 
 #: Sources as the Python rows give them (sorted, distinct; empty = no property), and the rows they cannot.
@@ -67,85 +62,6 @@ def step(seconds: dict[str, float], name: str) -> Iterator[None]:
         yield
     finally:
         seconds[name] = round(time.perf_counter() - start, 2)
-
-
-def _iso_sql(column: str) -> str:
-    """A DuckDB expression writing a timestamp as the shortest ISO text that holds it: the importer parses
-    each one with a regular expression (a fifth of its time at a million edges), and a bare date parses
-    in about half the time of a full timestamp; all give the same LOCAL DATETIME."""
-    return (
-        f"CASE WHEN {column} = date_trunc('day', {column}) THEN strftime({column}, '%Y-%m-%d')"
-        f" WHEN {column} = date_trunc('second', {column}) THEN strftime({column}, '%Y-%m-%dT%H:%M:%S')"
-        f" ELSE strftime({column}, '%Y-%m-%dT%H:%M:%S.%f') END"
-    )
-
-
-def kind_of(value: Any) -> str | None:
-    """The importer's type for a property value, or None when a CSV field cannot carry it faithfully.
-
-    >>> kind_of(3), kind_of(True), kind_of(["a", "b"]), kind_of([]), kind_of([1, "a"]), kind_of(float("nan"))
-    ('long', 'boolean', 'string[]', None, None, None)
-    """
-    if isinstance(value, list):
-        kinds = {_scalar_kind(v) for v in value}
-        if len(kinds) != 1 or None in kinds:
-            return None
-        if isinstance(value[0], str) and any(v == "" or ARRAY_SEP in v for v in value):
-            return None
-        return f"{kinds.pop()}[]"
-    return _scalar_kind(value)
-
-
-def _scalar_kind(value: Any) -> str | None:
-    kind = _SCALARS.get(type(value))
-    if kind == "long" and not -(2**63) <= value < 2**63:
-        return None
-    if kind == "double" and not math.isfinite(value):
-        return None
-    if kind == "string" and len(value) > _MAX_TEXT:
-        return None
-    return kind
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value if isinstance(value, str) else repr(value)
-
-
-def field(value: Any) -> str:
-    """One CSV field: text quoted (quotes doubled), lists joined by ``ARRAY_SEP`` and quoted, None empty.
-
-    >>> field('O"Brien'), field(2.5), field(["a", "b"]), field(None), field("")
-    ('"O""Brien"', '2.5', '"a\\x1fb"', '', '""')
-    """
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return '"' + value.replace('"', '""') + '"'
-    if isinstance(value, list):
-        return field(ARRAY_SEP.join(_text(v) for v in value))
-    return _text(value)
-
-
-def _row(item: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]] | None:
-    """The properties the Cypher writer would create for a new item, and their importer types; None when
-    some value cannot go through a CSV file."""
-    props = _merged(item, None)
-    assert props is not None  # an item that is not stored always has something to write
-    props["id"] = item["id"]
-    if not props.get("sources"):
-        props.pop("sources", None)  # reads give () for a missing list and for an empty one alike
-    props["first_seen"], props["last_seen"] = _iso(props.get("first_seen")), _iso(props.get("last_seen"))
-    kinds = {"first_seen": "localdatetime", "last_seen": "localdatetime"}
-    for name, value in props.items():
-        if name in kinds:
-            continue
-        kind = kind_of(value)
-        if kind is None or not _NAME.match(name):
-            return None
-        kinds[name] = kind
-    return props, kinds
 
 
 class ImportFiles:
@@ -219,14 +135,17 @@ class ImportFiles:
         """The staged edges with the record ids of their ends (``__src``, ``__dst``); those ending on a
         leftover node go to the leftovers too. An end no batch brought raises ``EndpointError``, naming the
         first such row as the writer does (source ends first)."""
-        self._con.register("__imp_e", staged)
-        try:
-            joined = self._con.sql(
-                f"SELECT e.*, a.nid AS __src, b.nid AS __dst, a.id IS NULL AS __no_src, b.id IS NULL AS __no_dst "
+        self._con.register("__imp_e", staged.select(["src", "dst", "__row"]))
+        try:  # only the looked-up columns come back, in the staged order (by __row): props are not copied
+            ends = self._con.sql(
+                f"SELECT a.nid AS __src, b.nid AS __dst, a.id IS NULL AS __no_src, b.id IS NULL AS __no_dst "
                 f"FROM __imp_e e LEFT JOIN {_IDS} a ON a.id = e.src LEFT JOIN {_IDS} b ON b.id = e.dst ORDER BY e.__row"
             ).to_arrow_table()
         finally:
             self._con.unregister("__imp_e")
+        joined = staged
+        for name in ends.column_names:
+            joined = joined.append_column(name, ends[name])
         for end in ("src", "dst"):
             bad = joined.filter(joined[f"__no_{end}"])
             if bad.num_rows:
@@ -257,7 +176,7 @@ class ImportFiles:
         for ends, items in groups.items():
             files: list[tuple[dict[str, str], list[tuple[list[str], dict[str, Any]]]]] = []
             for item in items:
-                row = _row(item)
+                row = row_of(item)
                 if row is None:
                     odd.append(item["row"])
                     continue
@@ -307,7 +226,7 @@ class ImportFiles:
     def _plain_columns(self, texts: list[str], *, edges: bool) -> list[tuple[str, str]] | None:
         """(header, SQL) of every column but the ids, or None when some value needs the row by row path."""
         keys = [str(k) for (k,) in self._con.execute("SELECT DISTINCT unnest(json_keys(props)) FROM __imp").fetchall()]
-        if any(not _NAME.match(k) or k.startswith("_") or k in _RESERVED for k in keys):
+        if any(not NAME.match(k) or k.startswith("_") or k in _RESERVED for k in keys):
             return None
         checks = ", ".join(
             f"list(DISTINCT json_type(props, '$.{k}')), "
@@ -320,8 +239,8 @@ class ImportFiles:
         if found[0]:
             return None
         columns = [
-            ("first_seen:localdatetime", _iso_sql("first_seen")),
-            ("last_seen:localdatetime", _iso_sql("last_seen")),
+            ("first_seen:localdatetime", iso_sql("first_seen")),
+            ("last_seen:localdatetime", iso_sql("last_seen")),
             ("_n:long", "n"),
             *((f"{t}:string", t) for t in texts),
             *([("_key:string", "key")] if edges else []),
@@ -329,7 +248,7 @@ class ImportFiles:
         for i, k in enumerate(keys):
             types, too_big, longest = found[1 + 3 * i : 4 + 3 * i]
             kinds = {_JSON_KINDS.get(t, "?") for t in types if t not in (None, "NULL")}
-            if len(kinds) != 1 or "?" in kinds or too_big or longest > _MAX_TEXT:
+            if len(kinds) != 1 or "?" in kinds or too_big or longest > MAX_TEXT:
                 return None
             columns.append((f"{k}:{kinds.pop()}", f"json_extract_string(props, '$.{k}')"))
         return [
