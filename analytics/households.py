@@ -19,7 +19,8 @@ A person is a **household member** when the graph shows them travelling with kin
   travel in twos and threes), but couriers change partners from trip to trip; a couple does not;
 - a co-traveller, fellow passenger or round-trip companion who lives at the same address (of at most
   ``max_group`` residents);
-- the same person recorded twice (``POSSIBLY_SAME_AS``) as a household member.
+- the same person recorded twice (``POSSIBLY_SAME_AS``, or two people holding one document, born in one
+  month: a record in pinyin with the birth day left out) as a household member.
 
 A shared surname is evidence of kinship only when strangers rarely share it: its share of all people times
 the others on the booking or aboard the voyage (1 for a co-traveller) must be below
@@ -77,14 +78,16 @@ def surname_share(surname: np.ndarray) -> np.ndarray:
 
 
 def _people(store: GraphStore, proj: Projection, as_of: datetime | None, minor_years: float) -> tuple[np.ndarray, ...]:
-    """Per node: surname, given names, minor (bool) and birth day number (-1 unknown)."""
+    """Per node: surname, given names, minor (bool), birth day number (-1 unknown) and birth month
+    (``YYYY-MM``, "" unknown: a record with the day left out still has it)."""
     frame = node_frame(store, "Person", columns=["surname", "given_names", "birth_date"])
     surname = np.full(proj.n_nodes, None, dtype=object)
     given = np.full(proj.n_nodes, None, dtype=object)
     minor = np.zeros(proj.n_nodes, dtype=bool)
     born = np.full(proj.n_nodes, -1, dtype=np.int64)
+    month = np.full(proj.n_nodes, "", dtype=object)
     if frame.empty:
-        return surname, given, minor, born
+        return surname, given, minor, born, month
     idx = proj.index(frame["id"].tolist())
     keep = idx >= 0
     idx, frame = idx[keep], frame[keep]
@@ -95,7 +98,9 @@ def _people(store: GraphStore, proj: Projection, as_of: datetime | None, minor_y
         days = (pd.Timestamp(as_of or datetime.now()) - when).dt.days.to_numpy(dtype=float)
         minor[idx] = np.nan_to_num(days / 365.25, nan=99.0) < minor_years
         born[idx] = np.nan_to_num(days, nan=-1.0).astype(np.int64)
-    return surname, given, minor, born
+        text = frame["birth_date"].fillna("").astype(str).str.slice(0, 7)
+        month[idx] = text.where(text.str.fullmatch(r"\d{4}-\d{2}"), "").to_numpy(dtype=object)
+    return surname, given, minor, born, month
 
 
 def _ends(proj: Projection, edge_type: str) -> tuple[np.ndarray, np.ndarray]:
@@ -206,7 +211,7 @@ def _keys(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
 def household_members(store: GraphStore, proj: Projection, config: HouseholdConfig | None = None) -> np.ndarray:
     """Projection indexes of the household members (see the module doc), sorted."""
     cfg = config or HouseholdConfig()
-    surname, given, minor, born = _people(store, proj, proj.as_of, cfg.minor_age_years)
+    surname, given, minor, born, month = _people(store, proj, proj.as_of, cfg.minor_age_years)
     co_a, co_b = _ends(proj, "CO_TRAVELLED")
     book_a, book_b, book_n = _shared(proj, "BOOKED", cfg.max_group)
     trip = round_trips(*_voyages_in_order(proj), cfg.max_group)
@@ -222,8 +227,10 @@ def household_members(store: GraphStore, proj: Projection, config: HouseholdConf
     share = surname_share(surname)
     kin = (kin_pairs(a, b, surname, given, minor, others * share[a] < cfg.chance, born) | at_home | couple) & ~dup
     found = np.union1d(a[kin], _voyage_families(proj, surname, given, minor, share, cfg))
-    twins = np.r_[dup_b[np.isin(dup_a, found)], dup_a[np.isin(dup_b, found)]].astype(np.int64)
-    return np.union1d(found, twins)
+    doc_a, doc_b, _ = _shared(proj, "HOLDS", 2)
+    same = (month[doc_a] == month[doc_b]) & (month[doc_a] != "")  # one document, one birth month
+    twin_a, twin_b = np.r_[dup_a, dup_b, doc_a[same]], np.r_[dup_b, dup_a, doc_b[same]]
+    return np.union1d(found, twin_b[np.isin(twin_a, found)].astype(np.int64))
 
 
 def household_scale(store: GraphStore, proj: Projection, config: HouseholdConfig | None = None,

@@ -50,6 +50,8 @@ PEOPLE = [  # key, surname, given names, birth date
     ("H1", "KO", "HUSBAND", "1960-01-01"),  # one trip together, and one flat
     ("H2", "CHENG", "WIFE", "1962-01-01"),
     ("T1", "YEUNG", "CHILD", "2015-01-01"),  # P2 recorded again under another surname
+    ("T2", "TSENG", "CHILD", "2015-01-00"),  # P2's passport read in pinyin without the birth day
+    ("T3", "CHAN", "OTHER", "1990-05-05"),  # holds P1's passport, born another year: not P1 recorded twice
 ]
 
 TRIPS = [  # people, outbound voyage, return voyage, days before today
@@ -85,6 +87,8 @@ def _load(store: GraphStore) -> None:
                      for k in ("H1", "H2")],
         "POSSIBLY_SAME_AS": [{"src": P("P2"), "dst": P("T1"), "first_seen": "2025-01-01",
                               "last_seen": "2026-01-01"}],
+        "HOLDS": [{"src": P(k), "dst": node_id("Document", "HKG", doc), "first_seen": "2025-01-01",
+                   "last_seen": "2026-01-01"} for k, doc in (("P2", "K1"), ("T2", "K1"), ("P1", "K2"), ("T3", "K2"))],
     }
     with store.writer() as w:
         w.upsert_nodes("Person", pd.DataFrame([{"person_key": k, "surname": s, "given_names": g, "birth_date": b}
@@ -92,6 +96,7 @@ def _load(store: GraphStore) -> None:
         w.upsert_nodes("Crossing", pd.DataFrame(crossings))
         w.upsert_nodes("Voyage", pd.DataFrame(list(voyages.values())))
         w.upsert_nodes("Address", pd.DataFrame([{"address_key": "A-1", "line": "1 FLAT ROAD"}]))
+        w.upsert_nodes("Document", pd.DataFrame([{"issuer": "HKG", "number": n} for n in ("K1", "K2")]))
         for etype, rows in edges.items():
             for n, row in enumerate(rows):
                 row["sources"] = f"trips.csv:{n + 1}"
@@ -102,11 +107,11 @@ def test_households_are_found_in_the_crossing_history_without_bookings(store: Gr
     _load(store)
     proj = project(store)
     found = set(proj.ids(household_members(store, proj)))
-    # a child on one round trip; a couple's two trips; one round trip and one flat; the child's other record
-    assert {P("P1"), P("P2"), P("M1"), P("M2"), P("H1"), P("H2"), P("T1")} <= found
+    # a child on one round trip; a couple's two trips; one round trip and one flat; the child's other records
+    assert {P("P1"), P("P2"), P("M1"), P("M2"), P("H1"), P("H2"), P("T1"), P("T2")} <= found
     # one shared flight; one trip of adults of other surnames; couriers who change partners; a surname that
-    # is common here (2 of 15 people: strangers of it meet by chance)
-    assert not found & {P("X1"), P("A1"), P("A2"), P("R1"), P("R2"), P("R3"), P("S1"), P("S2")}
+    # is common here (2 of 17 people: strangers of it meet by chance)
+    assert not found & {P("X1"), P("A1"), P("A2"), P("R1"), P("R2"), P("R3"), P("S1"), P("S2"), P("T3")}
 
 
 def test_a_rare_shared_surname_on_one_round_trip_makes_a_household(store: GraphStore) -> None:
