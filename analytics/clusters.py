@@ -249,8 +249,10 @@ def readmit(graph: ClusterGraph, membership: np.ndarray, kept: np.ndarray) -> np
         return kept
     pos, known = _positions(graph, idents["p"].to_numpy())
     pick = (idents["personal"] & ~idents["card"]).to_numpy(dtype=bool) & known
-    v = pos[pick]
-    links = pd.DataFrame({"i": idents["i"].to_numpy()[pick], "v": v, "c": membership[v], "k": kept[v]})
+    i, v = idents["i"].to_numpy()[pick], pos[pick]
+    many = np.bincount(i)[i] >= 3  # two bound members and her
+    i, v = i[many], v[many]
+    links = pd.DataFrame({"i": i, "v": v, "c": membership[v], "k": kept[v]})
     bound = links[links["k"] >= 0].groupby(["i", "k"]).size().rename("n").reset_index().rename(columns={"k": "c"})
     out = links[(links["k"] < 0) & (links["c"] >= 0)].merge(bound[bound["n"] >= 2], on=["i", "c"])
     back = kept.copy()
@@ -362,9 +364,10 @@ def _pulled(graph: ClusterGraph, membership: np.ndarray) -> pd.DataFrame:
         return pd.DataFrame({"v": np.zeros(0, dtype=np.int64), "c": np.zeros(0, dtype=np.int64)})
     pos, known = _positions(graph, idents["p"].to_numpy())
     pick = ((idents["personal"] & ~idents["card"]) | idents["document"]).to_numpy(dtype=bool) & known
-    v = pos[pick]
-    links = pd.DataFrame({"i": idents["i"].to_numpy()[pick], "v": v, "c": membership[v]})
-    links["k"] = links.groupby("i")["v"].transform("size")
+    i, v = idents["i"].to_numpy()[pick], pos[pick]
+    k = np.bincount(i)[i]
+    many = k >= 3  # two others and her
+    links = pd.DataFrame({"i": i[many], "v": v[many], "c": membership[v[many]], "k": k[many]})
     per = links[links["c"] >= 0].groupby(["i", "c"]).agg(n=("v", "size"), k=("k", "first")).reset_index()
     per = per[(per["n"] >= 2) & (2 * per["n"] > per["k"])]
     return links[["i", "v"]].merge(per[["i", "c"]], on="i")[["v", "c"]].drop_duplicates()
