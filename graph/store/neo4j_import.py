@@ -45,6 +45,7 @@ from graph.store.neo4j_writer import edge_items, node_items
 #: The argument file ``neo4j-admin database import full @FILE`` reads (picocli's @-files).
 ARGS = "neo4j-admin.args"
 _JSON_KINDS = {"VARCHAR": "string", "BIGINT": "long", "UBIGINT": "long", "DOUBLE": "double", "BOOLEAN": "boolean"}
+_PART = "batch.part.csv"  # where a batch is written before it is filed in its input group
 _IDS = "__imp_ids"  # the node ids of a first load and their record ids (a temporary DuckDB table)
 #: Properties the provenance and ids set; a stored property of that name takes the row by row path.
 _RESERVED = {"id", "first_seen", "last_seen", "sources", "confidence", "method"}
@@ -72,10 +73,14 @@ class ImportFiles:
         self._schema = schema
         self._stager = stager
         self._con = con  # the stager's connection: batches of plain scalars are written to CSV by DuckDB
-        #: One input group per header (label or type, ends, column types): its header file, then its data
-        #: files, rather than one group per batch (65 at a million relationships). Cold-server A/B pairs
-        #: showed no proven gain in time (tools/neo4j/README.md); it keeps the importer's input list short.
+        #: One input group per header (label or type, column types): its header file, then its data files,
+        #: rather than one group per batch (65 at a million relationships). Cold-server A/B pairs showed no
+        #: proven gain in time (tools/neo4j/README.md); it keeps the importer's input list short.
         self._groups: dict[tuple[str, str, str], list[Path]] = {}
+        #: The one data file of a group that its batches without line breaks are appended to: before it
+        #: starts, the importer parses a sample of every input file on one thread (standalone, 1M
+        #: relationships, load 8: one file per group 4.2 s, five 6.8 s of that).
+        self._plain: dict[tuple[str, str, str], Path] = {}
         self._multiline: list[Path] = []  # the data files with a line break inside a field
         #: (``"nodes"`` or ``"edges"``, label or type, rows) to write through the Cypher writer afterwards.
         self.leftovers: list[tuple[str, str, pa.Table]] = []
@@ -198,13 +203,13 @@ class ImportFiles:
         self, kind: str, name: str, id_header: str, columns: dict[str, str], rows: list[tuple[list[str], Any]]
     ) -> None:
         names = list(columns)
-        path = self._data_file(kind, name, ",".join([id_header, *(f"{c}:{columns[c]}" for c in names)]))
-        with path.open("w", encoding="utf-8", newline="") as out:
+        part = self.folder / _PART
+        with part.open("w", encoding="utf-8", newline="") as out:
             out.writelines(
                 ",".join([*(field(i) for i in ends), *(field(props.get(c)) for c in names)]) + "\n"
                 for ends, props in rows
             )
-        self._check_lines(path, len(rows))
+        self._place(kind, name, ",".join([id_header, *(f"{c}:{columns[c]}" for c in names)]), len(rows))
 
     def _by_duckdb(self, kind: str, name: str, staged: pa.Table, texts: list[str], first: int = 0) -> bool:
         """Write the batch to CSV with DuckDB when every property is a plain scalar of one JSON type and
@@ -259,10 +264,10 @@ class ImportFiles:
         ]
 
     def _copy(self, kind: str, name: str, columns: list[tuple[str, str]]) -> None:
-        data = self._data_file(kind, name, ",".join(h for h, _ in columns))
+        part = self.folder / _PART
         select = ", ".join(e for _, e in columns)
-        done = self._con.execute(f"COPY (SELECT {select} FROM __imp) TO '{data}' (HEADER false)").fetchone()
-        self._check_lines(data, int(done[0]) if done else 0)
+        done = self._con.execute(f"COPY (SELECT {select} FROM __imp) TO '{part}' (HEADER false)").fetchone()
+        self._place(kind, name, ",".join(h for h, _ in columns), int(done[0]) if done else 0)
 
     def _data_file(self, kind: str, name: str, header: str) -> Path:
         """A new data file in the input group of ``header`` (the group and its header file made on first use)."""
@@ -274,13 +279,27 @@ class ImportFiles:
         group.append(group[0].with_name(group[0].name.replace(".header.csv", f".{len(group):05d}.csv")))
         return group[-1]
 
-    def _check_lines(self, path: Path, rows: int) -> None:
-        """Note ``path`` when some field holds a line break: more line ends than rows, or any carriage return.
-        Only such files are read with ``--multiline-fields`` (it stops the importer from splitting a file
-        between its threads)."""
-        data = path.read_bytes()
-        if data.count(b"\n") != rows or b"\r" in data:
-            self._multiline.append(path)
+    def _place(self, kind: str, name: str, header: str, rows: int) -> None:
+        """File the batch just written to ``_PART`` in the input group of ``header``: appended to the group's
+        plain data file, or, when some field holds a line break (more line ends than rows, or any carriage
+        return), kept as a file of its own that is read with ``--multiline-fields`` (that option stops the
+        importer from splitting a file between its threads, so only such files get it)."""
+        part = self.folder / _PART
+        data = part.read_bytes()
+        multiline = data.count(b"\n") != rows or b"\r" in data
+        key = (kind, name, header)
+        plain = self._plain.get(key)
+        if multiline or plain is None:
+            path = self._data_file(kind, name, header)
+            part.rename(path)
+            if multiline:
+                self._multiline.append(path)
+            else:
+                self._plain[key] = path
+            return
+        with plain.open("ab") as out:
+            out.write(data)
+        part.unlink()
 
     def finish(self) -> Path:
         """Write the argument file and return its path."""
