@@ -69,7 +69,12 @@ def _keep(table: pa.Table, columns: list[str]) -> pa.Table:
             # blank: empty or nothing but white space (``utf8_is_space``: no trimmed copy of the column)
             ok = pc.and_kleene(ok, pc.invert(pc.or_(pc.equal(col, ""), pc.utf8_is_space(col))))
         mask = ok if mask is None else pc.and_kleene(mask, ok)
-    return table.filter(pc.fill_null(mask, False)) if mask is not None else table
+    if mask is None:
+        return table
+    mask = pc.fill_null(mask, False)
+    if pc.all(mask).as_py() is not False:  # nothing to drop (nearly always): no filtered copy of every column
+        return table
+    return table.filter(mask)
 
 
 @dataclass(slots=True)
