@@ -5,15 +5,23 @@ Computed from all person-bearing records each run (those stored before and this 
 ``first`` and ``last`` are of the whole history: ingesting the same files again changes nothing, a new
 day's bookings add to the counts. A trip is counted once per pair however many records show it (the API
 list and the PNR of one flight are one trip). Bookings with more than ``MAX_GROUP`` travellers (charters,
-tour groups booked as one) are left out: everyone in them would link to everyone.
+tour groups booked as one) are left out: everyone in them would link to everyone. Two people who share no
+booking and sat side by side on fewer than ``SEAT_MIN_TRIPS`` voyages are not linked: check-in seats strangers
+next to each other on every flight, so one shared armrest says nothing (a traveller seated once beside a
+watchlisted stranger drew that stranger's risk); the same neighbour on two trips does.
 
->>> recs = pd.DataFrame({"record_ref": ["a", "b", "c", "d"], "booking": ["CX:K1", "CX:K1", "", ""],
-...     "voyage": ["V1", "V1", "V1", "V2"], "seat": ["19K", "19J", "19H", "1A"],
-...     "seen": ["2026-01-01T00:00:00"] * 4})
->>> asg = pd.DataFrame({"record_ref": ["a", "b", "c", "d"], "person_key": ["p1", "p2", "p3", "p1"]})
+>>> recs = pd.DataFrame({"record_ref": ["a", "b", "c", "d", "e", "f"],
+...     "booking": ["CX:K1", "CX:K1", "", "", "", ""],
+...     "voyage": ["V1", "V1", "V1", "V2", "V3", "V3"], "seat": ["19K", "19J", "19H", "1A", "4B", "4C"],
+...     "seen": ["2026-01-01T00:00:00"] * 6})
+>>> asg = pd.DataFrame({"record_ref": ["a", "b", "c", "d", "e", "f"],
+...     "person_key": ["p1", "p2", "p3", "p1", "p4", "p3"]})
 >>> out = co_travelled(recs, asg)
->>> sorted(zip(out["count"], out["reasons"]))
-[(1, 'booking,seat'), (1, 'seat')]
+>>> sorted(zip(out["count"], out["reasons"]))  # p2-p3 and p4-p3 side by side once: no link
+[(1, 'booking,seat')]
+>>> recs.loc[4, "record_ref"], asg.loc[4, "person_key"] = "e", "p2"  # p2 beside p3 again, on V3
+>>> sorted(zip(co_travelled(recs, asg)["count"], co_travelled(recs, asg)["reasons"]))
+[(1, 'booking,seat'), (2, 'seat')]
 """
 
 from __future__ import annotations
@@ -25,6 +33,8 @@ import pyarrow as pa
 from ingest.pipeline.keys import ids
 
 MAX_GROUP = 30
+#: Voyages side by side that link two people who share no booking.
+SEAT_MIN_TRIPS = 2
 #: Seat letters in cabin order (no ``I``).
 LETTERS = "ABCDEFGHJKLMNOPQRSTUVWXYZ"
 
@@ -59,7 +69,9 @@ def co_travelled(records: pd.DataFrame | pa.Table, assignments: pd.DataFrame) ->
             SELECT p1, p2, count(DISTINCT trip) AS count, min(t1) AS first, max(t2) AS last,
                    array_to_string(list_sort(list_distinct(list(reason))), ',') AS reasons,
                    list_slice(list_sort(list_distinct(list(ref))), 1, 20) AS sources
-            FROM allp GROUP BY p1, p2 ORDER BY p1, p2""").df()
+            FROM allp GROUP BY p1, p2
+            HAVING list_contains(list(reason), 'booking') OR count(DISTINCT trip) >= {SEAT_MIN_TRIPS}
+            ORDER BY p1, p2""").df()
     finally:
         con.close()
     if pairs.empty:
