@@ -232,7 +232,9 @@ def _booking(
             )
         )
     lead = people[0]
-    segs.append(syn.segment("ADD", "", ("702", lead["address_line2"], lead["city"], "", "", lead["country"])))
+    # the street component carries the flat too: without it every household of a block gave one address
+    street = f"{lead['address_line1']} {lead['address_line2']}"
+    segs.append(syn.segment("ADD", "", ("702", street, lead["city"], "", "", lead["country"])))
     segs.append(syn.segment("EBD", ("HKD", "0.00"), (str(len(people) + pno % 2), "", "N")))
     payer = int(party["payer"])
     contact = str(party["contact"])
