@@ -68,5 +68,6 @@ def test_record_references_are_left_out_of_the_index_and_found_by_a_scan_of_thei
         labels = store._con.execute("SELECT DISTINCT l.label FROM node_grams g JOIN gram_labels l USING (code)")
         assert "SourceRecord" not in {r[0] for r in labels.fetchall()}
         assert [n.props["ref"] for n in store.find("SourceRecord", text="csv:2")] == ["crossings.csv:2"]
-        assert [n.props["ref"] for n in store.find("SourceRecord", key=["ivan.edi#msg1/seg4"])] == ["ivan.edi#msg1/seg4"]
+        by_key = store.find("SourceRecord", key=["ivan.edi#msg1/seg4"])
+        assert [n.props["ref"] for n in by_key] == ["ivan.edi#msg1/seg4"]
         assert len(store.find(None, text="ivan")) == 3  # names and identifiers as before
