@@ -21,7 +21,7 @@ weight on a pair of people, summed over the evidence:
   the larger number of possible identities either end has, so a name-only record of a common name (JOHN
   ROBERTS, possibly any of 16 people) binds none of them, while two records that can only be each other weigh 1.
   A possible same identity is a likeness of names and birth dates, not a shared thing: it never binds a
-  record to a cluster alone (``binds`` is false; see ``analytics.clusters._evidence``), so a lookalike of a
+  record to a cluster alone (``binds`` is false; see ``analytics.cluster_membership._evidence``), so a lookalike of a
   member (LI WEIWEI beside a member MA WEIWEI, same birth date) needs other evidence to be drawn in.
 
 >>> links = pd.DataFrame({"p": [1, 2, 1], "i": [9, 9, 8], "w": [0.8, 0.8, 1.0]})

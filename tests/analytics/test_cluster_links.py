@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 from analytics.cluster_links import identifier_pairs, possible_identity_weights
-from analytics.clusters import ClusterGraph, _bound, _prune, rehome, split_off
+from analytics.cluster_membership import ClusterGraph, _bound, _prune, rehome
+from analytics.clusters import split_off
 
 
 def _graph(label: str, people: list[int]) -> ClusterGraph:
