@@ -87,18 +87,16 @@ def _every(old: pd.DataFrame, new: pa.Table) -> pa.Table:
     return pa.concat_tables([kept, new.select(cols).cast(kept.schema)])
 
 
-def resolve(batch: GraphBatch, old: pd.DataFrame, new: pa.Table | None = None) -> Identities:
+def resolve(batch: GraphBatch, old: pd.DataFrame, new: pa.Table) -> Identities:
     """Run identity resolution over the stored records (``old``: :func:`stored_records`, read before the
-    run's writer starts on the store) and the new ones (``new``: :func:`new_records` of the batch, when
-    the caller has them already); build what it adds to the graph. The ``SourceRecord`` nodes are not
-    among it when ``new`` is given: they do not wait for resolution (:func:`source_record_nodes`).
+    run's writer starts on the store) and the new ones (``new``: :func:`new_records` of the batch); build
+    what it adds to the graph. The ``SourceRecord`` nodes are not among it: they do not wait for
+    resolution (:func:`source_record_nodes`).
 
     The records stay Arrow (a million of them as Python objects cost seconds and gigabytes), the resolver
     takes them as they are; only the references of the stored records it replaces are compared in pandas."""
     from ingest.resolve import resolve_identities
 
-    given = new is not None
-    new = new if new is not None else new_records(batch)
     every = _every(old, new)
     del old
     out = Identities()
@@ -107,8 +105,6 @@ def resolve(batch: GraphBatch, old: pd.DataFrame, new: pa.Table | None = None) -
     res = resolve_identities(every.select(RESOLVE_COLUMNS))
     asg = res.assignments[["record_ref", "person_key"]]  # one row per record of ``every``, in its order
     keys = pa.chunked_array([pa.array(asg["person_key"].to_numpy(dtype=object), pa.string())])
-    if not given:
-        out.nodes["SourceRecord"] = source_record_nodes(new)
     out.nodes["Person"] = _persons(res.persons, keys, every)
     person_of = pa.table({"record_ref": every.column("record_ref"), "src": distinct_ids("Person", keys)})
     at = _positions([t for frames in batch.person_edges.values() for t in frames], person_of)

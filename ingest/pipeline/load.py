@@ -36,14 +36,6 @@ Tables = dict[str, pa.Table]
 Written = dict[str, dict[str, int]]
 
 
-def tables(batch: GraphBatch, found: Identities) -> tuple[Tables, Tables]:
-    """The node and edge tables of a run, merged one row per item, in write order. The batch's row frames
-    of each label and type are let go as soon as they are merged (the peak memory of a big run)."""
-    nodes, edges, held = early_tables(batch)
-    late_nodes, late_edges = resolved_tables(found, held)
-    return {**nodes, **late_nodes}, {**edges, **late_edges}
-
-
 def waiting_types(batch: GraphBatch) -> set[str]:
     """Edge types written after resolution: those it adds, and those with a person or record end."""
     wait = set(RESOLVED_LABELS)
@@ -88,14 +80,6 @@ def _rows(tables: Tables) -> Tables:
 
 def _concat(a: pa.Table, b: pa.Table) -> pa.Table:
     return pa.concat_tables([a, b], promote_options="permissive")
-
-
-def write(store: GraphStore, nodes: Tables, edges: Tables, step: Callable[[str], None]) -> Written:
-    """Upsert everything in one transaction; per label and type the rows written, inserted and updated.
-    Each table is taken out of ``nodes``/``edges`` as it is written (its memory goes back before the next)."""
-    load = Load(store, step)
-    load.start(nodes, edges, background=False)
-    return load.finish({}, {})
 
 
 class Load:
