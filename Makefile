@@ -32,7 +32,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy --strict graph/
-	$(BIN)/mypy ingest/ analytics/ dashboard/ cluegraph/
+	$(BIN)/mypy ingest/ analytics/ dashboard/ cluegraph/ bench/
 
 neo4j: $(STAMP)
 	bash tools/neo4j/neo4j.sh start

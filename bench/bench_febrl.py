@@ -17,6 +17,7 @@ import logging
 import sys
 import time
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -150,12 +151,12 @@ def main() -> int:
         ok &= row["cluegraph"]["f1"] >= TARGETS[name]  # type: ignore[index]
         result[name] = row
         for label in ("cluegraph", "splink_default"):
-            s = row[label]
+            s = cast(dict[str, float], row[label])
             print(
-                f"{name} {label:15s} precision {s['precision']:.4f} recall {s['recall']:.4f} F1 {s['f1']:.4f}"  # type: ignore[index]
+                f"{name} {label:15s} precision {s['precision']:.4f} recall {s['recall']:.4f} F1 {s['f1']:.4f}"
                 f" ({s['seconds']:.1f} s)",
                 flush=True,
-            )  # type: ignore[index]
+            )
     report("febrl", result)
     return 0 if ok else 1
 

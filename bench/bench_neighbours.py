@@ -18,6 +18,7 @@ import argparse
 import os
 import time
 from pathlib import Path
+from typing import cast
 
 import duckdb
 import numpy as np
@@ -102,7 +103,7 @@ def main() -> None:
         labels, numbers = nodes.column("label").take(pick).to_pylist(), nodes.column("nid").take(pick).to_pylist()
         ids = [format_id(lab, n) for lab, n in zip(labels, numbers, strict=True)]
         result: dict[str, object] = {"samples": args.samples, "limit": args.limit}
-        result["first_call_builds_index"] = first_call(store, ids[-1])
+        result["first_call_builds_index"] = first_call(cast(DuckDBStore, store), ids[-1])
         # First touch: the blocks these nodes live in come from disk into DuckDB's buffer pool.
         result["hops_1_first_touch"] = measure([store], ids, 1, args.limit)[0]
         measure([store, sql], ids, 2, args.limit)  # the rest of the blocks: then every pass below is warm
@@ -110,7 +111,8 @@ def main() -> None:
             result[f"hops_{depth}"], result[f"sql_walk_hops_{depth}"] = measure([store, sql], ids, depth, args.limit)
     con = duckdb.connect(str(path), read_only=True)
     con.execute("SET threads = 1")  # as the store's point reads run
-    times, cpu = [], []
+    times: list[float] = []
+    cpu: list[float] = []
     for _ in range(2):  # the second pass is warm, like the passes above
         times, cpu = [], []
         for n in numbers:

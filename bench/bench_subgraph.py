@@ -26,7 +26,8 @@ from bench.bench_store_load import OUT, load
 from bench.common import make_graph, percentiles, report
 from graph.ids import format_id, parse_id
 from graph.store import open_store
-from graph.store.duckdb_store import _EDGE_COLS, _NODE_COLS, _SUBGRAPH_EDGES, _numbers
+from graph.store.duckdb_store import _EDGE_COLS, _NODE_COLS, _SUBGRAPH_EDGES
+from graph.store.duckdb_walk import numbers as sql_numbers
 
 OLD_NODES = f"SELECT {_NODE_COLS} FROM nodes WHERE nid IN (SELECT unnest($ids))"
 OLD_EDGES = f"SELECT {_EDGE_COLS} FROM edges WHERE src IN (SELECT unnest($ids)) AND list_contains($ids, dst)"
@@ -68,7 +69,7 @@ def sql_forms(path: Path, sets: list[list[str]]) -> dict[str, Any]:
         return [nodes, con.execute(OLD_EDGES, {"ids": numbers}).fetchall()]
 
     def new(ids: list[str]) -> list[Any]:
-        literals = _numbers(sorted({parse_id(i)[1] for i in ids}))
+        literals = sql_numbers(sorted({parse_id(i)[1] for i in ids}))
         nodes = con.execute(f"SELECT {_NODE_COLS} FROM nodes WHERE nid IN ({literals})").fetchall()
         return [nodes, con.execute(_SUBGRAPH_EDGES.replace("{ids}", literals)).fetchall()]
 

@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -54,9 +55,9 @@ def crossings(world: Path, truth: Path) -> pd.DataFrame:
     t = t.merge(docs, on="doc_id", how="left")
     rec = rec.merge(t[["crossing_id", "person_id", "role"]], left_on="record_ref", right_on="crossing_id", how="left")
     noise = pd.read_csv(truth / "noise.csv", dtype=str)
-    noise = noise[noise["source"] == "crossings.csv"].groupby("record")["kind"].agg(lambda k: sorted(set(k)))
+    kinds = noise[noise["source"] == "crossings.csv"].groupby("record")["kind"].agg(lambda k: sorted(set(k)))
     rec["kinds"] = [
-        (*(noise.get(c, [])), *([f"doc {r}"] if r not in ("CURRENT", None) and r == r else []))
+        (*(kinds.get(c, [])), *([f"doc {r}"] if r not in ("CURRENT", None) and r == r else []))
         for c, r in zip(rec["record_ref"], rec["role"], strict=True)
     ]
     return rec.drop(columns=["crossing_id", "role"])
@@ -135,7 +136,7 @@ def load(world: Path) -> pd.DataFrame:
     return rec
 
 
-def evaluate(rec: pd.DataFrame) -> dict[str, object]:
+def evaluate(rec: pd.DataFrame) -> dict[str, Any]:
     """Resolve, score against the truth, and score the document-only baseline."""
     t0 = time.perf_counter()
     res = resolve_identities(rec[["record_ref", *FIELDS, "seen"]])
@@ -159,7 +160,7 @@ def evaluate(rec: pd.DataFrame) -> dict[str, object]:
             "split_records_of_persons_with_a_name_only_record": int((split & with_bare).sum())}  # fmt: skip
 
 
-def markdown(result: dict[str, object], label: str) -> str:
+def markdown(result: dict[str, Any], label: str) -> str:
     """The "Identity resolution" section of docs/evaluation.md."""
     r, b = result["resolver"], result["baseline_document_only"]
     lines = [
