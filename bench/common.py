@@ -41,6 +41,11 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def load_1m() -> float:
+    """The machine's 1-minute load average, to two places (2 cores, shared: figures are noisy above 2)."""
+    return round(os.getloadavg()[0], 2)
+
+
 @contextmanager
 def timed() -> Iterator[list[float]]:
     """Measure wall time of a block: ``with timed() as t: ...; t[0]`` is seconds."""
