@@ -104,9 +104,10 @@ def resolve(batch: GraphBatch, old: pd.DataFrame, new: pa.Table) -> Identities:
         return out
     res = resolve_identities(every.select(RESOLVE_COLUMNS))
     asg = res.assignments[["record_ref", "person_key"]]  # one row per record of ``every``, in its order
-    keys = pa.chunked_array([pa.array(asg["person_key"].to_numpy(dtype=object), pa.string())])
-    out.nodes["Person"] = _persons(res.persons, keys, every)
-    person_of = pa.table({"record_ref": every.column("record_ref"), "src": distinct_ids("Person", keys)})
+    out.nodes["Person"] = _persons(res.persons, res.person_of, every)
+    pid = distinct_ids("Person", pa.chunked_array([pa.array(res.persons["person_key"].to_numpy(dtype=object),
+                                                            pa.string())]))  # fmt: skip
+    person_of = pa.table({"record_ref": every.column("record_ref"), "src": pid.take(pa.array(res.person_of))})
     at = _positions([t for frames in batch.person_edges.values() for t in frames], person_of)
     for etype, frames in batch.person_edges.items():
         out.edges[etype] = merge_rows([_from_person(t, person_of, next(at)) for t in frames], _edge_keys(etype))
@@ -175,23 +176,50 @@ def _edge_keys(etype: str) -> list[str]:
     return ["src", "dst"] + ([key] if key else [])
 
 
-def _persons(persons: pd.DataFrame, keys: pa.ChunkedArray, every: pa.Table) -> pa.Table:
+def _persons(persons: pd.DataFrame, person_of: np.ndarray, every: pa.Table) -> pa.Table:
     """Person nodes: the resolver's representative values; provenance from the person's records (first and
-    last ``seen``, the first ``MAX_SOURCES`` references in sort order), aggregated in one DuckDB pass (a
-    Python function per person took minutes at a million records). ``keys`` holds the person key of each
-    row of ``every`` (the resolver's assignments are in record order): no join on the references."""
-    rows = pa.table({"person_key": keys, "record_ref": every.column("record_ref"), "seen": every.column("seen")})
-    agg = _sql(f"""
-        SELECT person_key, min(TRY_CAST(nullif(seen, '') AS TIMESTAMP)) AS first_seen,
-               max(TRY_CAST(nullif(seen, '') AS TIMESTAMP)) AS last_seen,
-               list_slice(list_sort(list(record_ref)), 1, {MAX_SOURCES}) AS sources
-        FROM a GROUP BY person_key""", a=rows)
-    frame = persons.drop_duplicates("person_key")
-    frame = frame.astype(object).where(frame.notna(), None)
+    last ``seen``, the first ``MAX_SOURCES`` references in sort order). ``person_of`` holds the row of
+    ``persons`` of each row of ``every`` (the resolver's assignments are in record order): records are
+    grouped by that integer, once (a sort of the references, then a stable sort of their persons), not
+    by hashing keys or references.
+
+    >>> ps = pd.DataFrame({"person_key": ["P1", "P2"], "surname": ["A", "B"]})
+    >>> ev = pa.table({"record_ref": ["r2", "r1", "r3"], "seen": ["2024-01-02T00:00:00", "", "2024-01-01"]})
+    >>> t = _persons(ps, np.array([0, 0, 1]), ev)
+    >>> t.column("sources").to_pylist(), [str(v) for v in t.column("first_seen").to_pylist()]
+    ([['r1', 'r2'], ['r3']], ['2024-01-02 00:00:00', '2024-01-01 00:00:00'])
+    """
+    n = len(persons)
+    refs = every.column("record_ref").combine_chunks().cast(pa.string())
+    order = np.asarray(pc.sort_indices(refs))  # references in sort order (bytes: DuckDB's list_sort)
+    order = order[np.argsort(person_of[order], kind="stable")]  # grouped by person, sorted within
+    who = person_of[order]
+    start = np.searchsorted(who, np.arange(n))
+    rank = np.arange(len(who)) - start[who]
+    keep = order[rank < MAX_SOURCES]
+    offsets = np.searchsorted(who[rank < MAX_SOURCES], np.arange(n + 1))
+    sources = pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), refs.take(pa.array(keep)),
+                                       type=pa.list_(pa.field("l", pa.string())))  # fmt: skip
+    seen = _sql("SELECT TRY_CAST(nullif(seen, '') AS TIMESTAMP) AS t FROM a", a=every.select(["seen"]))
+    t = np.asarray(seen.column("t").cast(pa.int64()).fill_null(np.iinfo(np.int64).min).to_numpy())[order]
+    have = t != np.iinfo(np.int64).min
+    first, last = _span(who[have], t[have], n)
+    frame = persons.astype(object).where(persons.notna(), None)
     base = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
-    return _sql("SELECT p.* EXCLUDE (__o), g.first_seen, g.last_seen, g.sources "
-                "FROM p LEFT JOIN g USING (person_key) ORDER BY p.__o",
-                p=base.append_column("__o", pa.array(np.arange(base.num_rows))), g=agg)
+    return base.append_column("first_seen", first).append_column("last_seen", last).append_column("sources", sources)
+
+
+def _span(who: np.ndarray, t: np.ndarray, n: int) -> tuple[pa.Array, pa.Array]:
+    """Earliest and latest time per person (``who`` sorted; null where a person has none), as timestamps."""
+    lo, hi = np.full(n, 0, dtype=np.int64), np.full(n, 0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, who[1:] != who[:-1]]) if len(who) else np.zeros(0, dtype=np.int64)
+    if len(starts):
+        lo[who[starts]] = np.minimum.reduceat(t, starts)
+        hi[who[starts]] = np.maximum.reduceat(t, starts)
+    none = np.ones(n, dtype=bool)
+    none[who] = False
+    ts = pa.timestamp("us")
+    return pa.array(lo, ts, mask=none), pa.array(hi, ts, mask=none)
 
 
 def _candidates(cands: pd.DataFrame, first_ref: pd.Series) -> pa.Table:

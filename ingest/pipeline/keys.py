@@ -12,6 +12,9 @@ True
 
 from __future__ import annotations
 
+import threading
+
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -24,6 +27,9 @@ __all__ = ["coalesce", "distinct_ids", "edi_refs", "flight_numbers", "ids", "nod
 
 
 _MISSING = ("", "None", "nan", "<NA>")
+#: one in-memory DuckDB per thread for :func:`distinct_ids` (a connection costs ~25 ms CPU to open; the
+#: mappers and resolution call it dozens of times a run)
+_LOCAL = threading.local()
 
 
 def text(s: pd.Series) -> pd.Series:
@@ -98,23 +104,29 @@ def distinct_ids(label: str, *cols: pa.ChunkedArray) -> pa.Array:
     >>> a.to_pylist() == [node_id("Document", "CHN", "E1"), None, node_id("Document", "CHN", "E1")]
     True
     """
-    import duckdb
-
     if len(cols) == 1:
         joined = cols[0]
     else:  # one text type for the kernel (the mappers' columns come as string or large_string)
         joined = pc.binary_join_element_wise(*[c.cast(pa.large_string()) for c in cols],
                                              pa.scalar("\x1f", pa.large_string()))
     enc = pc.dictionary_encode(joined).combine_chunks()
-    con = duckdb.connect()
+    con = _connection()
+    con.register("d", pa.table({"j": enc.dictionary}))
     try:
-        con.register("d", pa.table({"j": enc.dictionary}))
         canon = f"'{label}' || chr(31) || j"
         got = con.sql(f"SELECT '{label}:' || lpad(printf('%x', (md5_number_upper({canon}) >> 1)::BIGINT), 16, '0') "
                       "AS i FROM d").to_arrow_table().column("i").combine_chunks()
     finally:
-        con.close()
+        con.unregister("d")
     return pc.take(got, enc.indices)
+
+
+def _connection() -> duckdb.DuckDBPyConnection:
+    """This thread's in-memory DuckDB for hashing keys (opened on first use, kept for the next calls)."""
+    con = getattr(_LOCAL, "con", None)
+    if con is None:
+        con = _LOCAL.con = duckdb.connect()
+    return con
 
 
 def seen(t: pd.Series) -> pd.Series:

@@ -104,10 +104,11 @@ def person_keys(p: pd.DataFrame, labels: np.ndarray, columns: list[str]) -> np.n
 
 
 def representatives(p: pd.DataFrame, labels: np.ndarray, keys: np.ndarray, counts: np.ndarray,
-                    columns: list[str]) -> pd.DataFrame:  # fmt: skip
+                    columns: list[str]) -> tuple[pd.DataFrame, np.ndarray]:  # fmt: skip
     """Per person, the most frequent non-empty value of each column (weighted by records; full birth dates
-    before partial ones; ties to the smallest value). A person of one profile takes its values as they are;
-    the others go through integer group-bys, one column at a time."""
+    before partial ones; ties to the smallest value), sorted by person key; and per profile the row of its
+    person. A person of one profile takes its values as they are; the others go through integer group-bys,
+    one column at a time."""
     people = sorted_unique(labels)
     pos = np.searchsorted(people, labels)
     multi = np.bincount(pos, minlength=len(people))[pos] > 1
@@ -122,9 +123,12 @@ def representatives(p: pd.DataFrame, labels: np.ndarray, keys: np.ndarray, count
         frame[c] = out
     key_of = np.empty(labels.max() + 1 if len(labels) else 0, dtype=object)
     key_of[labels] = keys
-    result = pd.DataFrame(frame, columns=columns)
-    result.insert(0, "person_key", key_of[people])
-    return result.sort_values("person_key").reset_index(drop=True)
+    order = np.argsort(key_of[people], kind="stable")  # keys are unique: the order of sort_values
+    result = pd.DataFrame({c: v[order] for c, v in frame.items()}, columns=columns)
+    result.insert(0, "person_key", key_of[people][order])
+    row = np.empty(len(order), dtype=np.int64)
+    row[order] = np.arange(len(order))
+    return result, row[pos]
 
 
 def _most_frequent(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from graph.errors import InvalidInputError
@@ -75,9 +76,11 @@ class ResolveConfig:
 class Resolution:
     """Result of identity resolution: ``assignments`` (record -> person), ``persons`` (one representative
     row per person), ``candidates`` (person pairs below the match threshold, for a human) and ``findings``
-    (document conflicts)."""
+    (document conflicts); ``person_of``: per assignment row, the row of its person in ``persons`` (integers:
+    callers group records by person without hashing the keys again)."""
 
     assignments: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ASSIGNMENT_COLUMNS))
     persons: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PERSON_COLUMNS))
     candidates: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CANDIDATE_COLUMNS))
     findings: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FINDING_COLUMNS))
+    person_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))

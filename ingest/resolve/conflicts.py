@@ -108,11 +108,13 @@ def conflicted(labels: np.ndarray, spans: pd.DataFrame, tolerance_days: float) -
         dist = compare._pairwise(pairs["num"].to_numpy(), pairs["num_b"].to_numpy(), Levenshtein.distance)
         short = np.minimum(pairs["num"].str.len().to_numpy(), pairs["num_b"].str.len().to_numpy()) < 6
         pairs = pairs[(dist > 1) | short]
-    sex, dob, issuer = (spans[c].to_numpy() for c in ("sex", "dob", "issuer"))
+    sex, dob, issuer, n = (spans[c].to_numpy() for c in ("sex", "dob", "issuer", "n"))
     ic = _code(issuer)
     key = labels * (int(ic.max(initial=0)) + 1) + ic  # (component, issuer)
     owners = sorted_unique(labels[np.isin(key, _several(key, spans["number"].to_numpy(), issuer != ""))])
-    bad = [pairs["c"].to_numpy(), _several(labels, sex), np.intersect1d(owners, _several(labels, dob))]
+    # sexes and birth dates conflict only when two values are each confirmed (on two records or more)
+    sexes, dates = _several(labels, sex, weight=n), _several(labels, dob, weight=n)
+    bad = [pairs["c"].to_numpy(), sexes, np.intersect1d(owners, dates)]
     return sorted_unique(np.concatenate(bad)).astype(np.int64)
 
 
@@ -120,13 +122,28 @@ def _code(values: np.ndarray) -> np.ndarray:
     return pd.factorize(values)[0].astype(np.int64)
 
 
-def _several(keys: np.ndarray, values: np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
-    """The keys holding more than one distinct non-empty value (integer group-bys only)."""
+def _several(keys: np.ndarray, values: np.ndarray, where: np.ndarray | None = None,
+             weight: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+    """The keys holding more than one distinct non-empty value (integer group-bys only); with ``weight``
+    (records per row), only values of weight two or more count: a value seen once confirms nothing.
+
+    >>> _several(np.array([0, 0, 1, 1]), np.array(["M", "F", "M", "F"]), weight=np.array([2, 3, 2, 1])).tolist()
+    [0]
+    """
     keep = values != ""
     if where is not None:
         keep &= where
     k, v = keys[keep].astype(np.int64), _code(values[keep])
-    pairs = sorted_unique(k * (int(v.max(initial=0)) + 1) + v) // (int(v.max(initial=0)) + 1)
+    width = int(v.max(initial=0)) + 1
+    kv = k * width + v
+    if weight is None:
+        pairs = sorted_unique(kv) // width
+    else:
+        order = np.argsort(kv, kind="stable")
+        kv = kv[order]
+        start = np.flatnonzero(np.r_[True, kv[1:] != kv[:-1]]) if len(kv) else np.zeros(0, dtype=np.int64)
+        total = np.add.reduceat(weight[keep][order], start) if len(kv) else np.zeros(0)
+        pairs = kv[start][total >= 2] // width
     uniq, n = np.unique(pairs, return_counts=True)
     return uniq[n > 1]
 

@@ -68,10 +68,11 @@ def resolve_identities(records: Records, *, config: ResolveConfig | None = None)
             "confidence": conf[codes],
         }
     )[ASSIGNMENT_COLUMNS]
-    persons = cluster.representatives(p, labels, keys, counts, PERSON_COLUMNS[1:])[PERSON_COLUMNS]
+    persons, row = cluster.representatives(p, labels, keys, counts, PERSON_COLUMNS[1:])
     cands = findings.candidates(comps, levels, score, i, j, keys, ambiguous, config)
     found = findings.document_findings(p, keys, config)
-    return Resolution(assignments=assignments, persons=persons, candidates=cands, findings=found)
+    return Resolution(assignments=assignments, persons=persons[PERSON_COLUMNS], candidates=cands, findings=found,
+                      person_of=row[codes])
 
 
 def _score_pairs(
