@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import resource
 import subprocess
 import sys
 import time
@@ -335,7 +337,11 @@ def test_world_crossings_load_without_quarantine(world: Path) -> None:
 @pytest.mark.slow
 def test_five_million_rows_read_well_under_a_minute(world: Path, tmp_path: Path) -> None:
     """Measured on the shared 2-core development machine (load ~2 from other work): the 4,859,949 crossings
-    of a 1,000,000-person world read in 40-43 s wall (39-42 s CPU), peak RSS 4.55 GiB (~115,000 rows/s)."""
+    of a 1,000,000-person world read in 40-43 s wall (39-42 s CPU), peak RSS 4.55 GiB (~115,000 rows/s).
+
+    The bound is on CPU seconds (every thread of this process, and any child it waits for): the reader's own
+    work, which other jobs on a shared machine stretch far less than the wall time (a wall bound failed at
+    load 10+ with the reader unchanged). Wall seconds and the load average are in the message."""
     base = (world / "crossings.csv").read_text(encoding="utf-8").splitlines()
     header, body = base[0], base[1:]
     reps = -(-5_000_000 // len(body))
@@ -344,11 +350,19 @@ def test_five_million_rows_read_well_under_a_minute(world: Path, tmp_path: Path)
         out.write(header + "\n")
         for k in range(reps):
             out.write("\n".join(f"Y{k:04d}{row}" for row in body) + "\n")
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), _cpu_seconds()
     r = read_crossings(path)
-    took = time.perf_counter() - start
+    took, cpu = time.perf_counter() - start, _cpu_seconds() - start_cpu
+    figures = f"{cpu:.1f} CPU s ({took:.1f} s wall, load {os.getloadavg()[0]:.1f})"
+    print(f"{r.counts.loaded:,} rows read in {figures}")  # shown by pytest -rP
     assert r.counts.loaded == reps * len(body) and r.counts.reconciles
-    assert took < 60, f"{took:.1f} s"
+    assert cpu < 60, figures
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds of this process (all its threads) and of the children it has waited for."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def test_header_only_empty_and_huge_field(tmp_path: Path) -> None:
