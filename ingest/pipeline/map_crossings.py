@@ -65,14 +65,17 @@ def seen_text(t: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.replace_substring(text, " ", "T", max_replacements=1)
 
 
-def _table(rec: pd.DataFrame) -> pa.Table:
-    """The columns the mapping needs, as Arrow text (missing as null)."""
+def _table(rec: pd.DataFrame, arrow: dict[str, pa.Array]) -> pa.Table:
+    """The columns the mapping needs, as Arrow text (missing as null); the reader's Arrow copies of columns
+    (``ReadResult.arrow``) are taken as they are."""
     cols = {}
     for c in ["line", "crossing_id", "crossing_time", *CROSSING_PROPS, "surname_norm", "given_names_norm",
               "native_name", "sex", "birth_date", "nationality", "doc_type", "doc_issuer", "doc_number",
               "doc_expiry"]:
         if c in ("line", "mrz_checks_ok"):
             cols[c] = pa.array(rec[c], from_pandas=True) if c in rec else pa.nulls(len(rec), pa.bool_())
+        elif c in arrow and c not in cols:
+            cols[c] = arrow[c].cast(pa.large_string())
         elif c in rec and c not in cols:
             cols[c] = pa.array(rec[c], type=pa.large_string(), from_pandas=True)  # None, NaN and NA as null
         elif c not in cols:
@@ -81,14 +84,15 @@ def _table(rec: pd.DataFrame) -> pa.Table:
     return pa.table(cols)
 
 
-def map_crossings(rec: pd.DataFrame, name: str, batch: GraphBatch) -> None:
-    """Add the nodes, edges and person records of validated crossings (``read_crossings(...).records``),
-    computed in one DuckDB pass over Arrow (ids with the store's own function)."""
+def map_crossings(rec: pd.DataFrame, name: str, batch: GraphBatch, arrow: dict[str, pa.Array] | None = None) -> None:
+    """Add the nodes, edges and person records of validated crossings (``read_crossings(...).records``, and
+    its Arrow copies of columns ``arrow`` when there are), computed in one DuckDB pass over Arrow (ids with
+    the store's own function)."""
     if rec.empty:
         return
     con = duckdb.connect()
     try:
-        con.register("rec", _table(rec))
+        con.register("rec", _table(rec, arrow or {}))
         t = con.sql(_SQL, params={"name": name}).to_arrow_table()  # one pass, no temporary table
     finally:
         con.close()

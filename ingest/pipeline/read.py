@@ -115,7 +115,7 @@ class Reading:
             rep.add_deviation(deviation_entry(f.name, d))
         self.step(f"map {f.name}")
         if f.family == "crossings":
-            map_crossings(res.records, f.name, self.batch)
+            map_crossings(res.records, f.name, self.batch, res.arrow)
         else:
             map_associated(res.records, f.kind, f.name, self.batch, self.companies)
 

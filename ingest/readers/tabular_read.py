@@ -1,5 +1,5 @@
-"""Reading the tabular sources into text: CSV or Parquet in, every column as text, one row per record with
-its line number, raw text and content hash (a :class:`RawTable`). The column checks that follow reading live
+"""Reading the tabular sources into text: CSV or Parquet in, every column as Arrow text, one row per record
+with its line number, raw text and content hash (a :class:`RawTable`). The column checks that follow reading live
 in ``ingest.readers.tabular``.
 
 Two CSV paths. The fast one parses with pyarrow (multi-threaded) and takes line numbers and raw text from
@@ -33,12 +33,13 @@ _BOM = b"\xef\xbb\xbf"
 
 @dataclass(slots=True)
 class RawTable:
-    """A file as text: ``frame`` (every column ``str``, names stripped and lower-cased), the 1-based ``lines``
+    """A file as text: ``table`` (an Arrow table, every column ``large_string`` without nulls, names stripped
+    and lower-cased: the checks find distinct values in Arrow, without a Python object a cell), the 1-based ``lines``
     of its rows, their ``hashes`` (16 hex digits of SHA-256 over the raw UTF-8 text), the rows that could
     not be parsed at all (``quarantined``) and ``raw(i)``, the raw text of row ``i``."""
 
     file: str
-    frame: pd.DataFrame
+    table: pa.Table
     lines: np.ndarray
     hashes: pd.Series
     raw: Callable[[int], str]
@@ -49,7 +50,7 @@ class RawTable:
     @property
     def read(self) -> int:
         """Records seen: parsed rows plus rows that could not be parsed."""
-        return len(self.frame) + len(self.quarantined)
+        return self.table.num_rows + len(self.quarantined)
 
 
 def row_hash(raw: bytes | memoryview) -> str:
@@ -67,7 +68,7 @@ def read_table(path: str | Path, *, encoding: str = "utf-8") -> RawTable:
     >>> import tempfile, os
     >>> p = os.path.join(tempfile.mkdtemp(), "t.csv")
     >>> _ = open(p, "w").write('a,b\\n1,"x, y"\\n\\n2,z\\n')
-    >>> t = read_table(p); t.frame["b"].tolist(), t.lines.tolist(), t.raw(0)
+    >>> t = read_table(p); t.table["b"].to_pylist(), t.lines.tolist(), t.raw(0)
     (['x, y', 'z'], [2, 4], '1,"x, y"')
     """
     path = Path(path)
@@ -169,9 +170,7 @@ def _read_csv_fast(path: Path, buf: bytes) -> RawTable | None:
     rows = used[1:]
     if invalid or table.num_rows != len(rows) or len(set(names)) != len(names):
         return None
-    frame = table.to_pandas()
-    del table
-    frame.columns = _clean_names(list(frame.columns))
+    table = table.rename_columns(_clean_names(table.column_names))
     view = memoryview(buf)
     row_starts, row_ends = starts[rows], ends[rows]
     if has_cr.any():
@@ -184,7 +183,7 @@ def _read_csv_fast(path: Path, buf: bytes) -> RawTable | None:
     def raw(i: int) -> str:
         return bytes(view[int(row_starts[i]): int(row_ends[i])]).decode("utf-8", "backslashreplace")
 
-    return RawTable(str(path), frame, rows + 1, hashes, raw, digests=digests)
+    return RawTable(str(path), table, rows + 1, hashes, raw, digests=digests)
 
 
 def _consume(lines: list[str | None], taken: list[int]) -> Iterator[str]:
@@ -219,7 +218,7 @@ def _read_csv_careful(path: Path, data: bytes, enc: str) -> RawTable:
     taken: list[int] = []
     limit = csv.field_size_limit(1 << 30)  # as pyarrow: a huge field is read, then judged by the checks
     try:
-        frame, row_lines, raws, rest = _parse_lines(file, lines, taken)
+        table, row_lines, raws, rest = _parse_lines(file, lines, taken)
     finally:
         csv.field_size_limit(limit)
     quarantine.extend(rest)
@@ -230,13 +229,13 @@ def _read_csv_careful(path: Path, data: bytes, enc: str) -> RawTable:
         hint = _guess_encoding(b"", enc, physical=[physical[q.line - 1] for q in bad[:50] if q.line])
         devs.append(Deviation(file, "encoding", f"{len(bad)} lines are not valid {enc}{hint}", "error",
                               line=bad[0].line))
-    return RawTable(file, frame, np.array(row_lines, dtype=np.int64), hashes, raws.__getitem__, digests,
+    return RawTable(file, table, np.array(row_lines, dtype=np.int64), hashes, raws.__getitem__, digests,
                     quarantine, devs)
 
 
 def _parse_lines(file: str, lines: list[str | None], taken: list[int]
-                 ) -> tuple[pd.DataFrame, list[int], list[str], list[Quarantined]]:
-    """Records of decoded lines: the frame, each row's first line and raw text, and the rows set aside."""
+                 ) -> tuple[pa.Table, list[int], list[str], list[Quarantined]]:
+    """Records of decoded lines: the table, each row's first line and raw text, and the rows set aside."""
     quarantine: list[Quarantined] = []
     reader = csv.reader(_consume(lines, taken))
     header: list[str] | None = None
@@ -273,9 +272,8 @@ def _parse_lines(file: str, lines: list[str | None], taken: list[int]
     if len(set(header)) != len(header):
         dup = next(h for h in header if header.count(h) > 1)
         raise InvalidInputError("duplicate column in the header", file=file, field=dup)
-    frame = pd.DataFrame(rows, columns=header, dtype="str") if rows else pd.DataFrame(
-        {h: pd.Series([], dtype="str") for h in header})
-    return frame, row_lines, raws, quarantine
+    table = pa.table([pa.array([r[i] for r in rows], pa.large_string()) for i in range(len(header))], names=header)
+    return table, row_lines, raws, quarantine
 
 
 def _guess_encoding(b: bytes, enc: str, physical: list[bytes] | None = None) -> str:
@@ -296,15 +294,16 @@ def _read_parquet(path: Path) -> RawTable:
     table = pq.read_table(path)
     cols = [pc.fill_null(pc.cast(c, pa.string()), "") for c in table.columns]
     names = _clean_names(table.column_names)
+    if len(set(names)) != len(names):
+        dup = next(h for h in names if names.count(h) > 1)
+        raise InvalidInputError("duplicate column in the file", file=str(path), field=dup)
     table = pa.table(cols, names=names)
-    frame = table.to_pandas()
-    for c in frame.columns:
-        frame[c] = frame[c].astype("str")
     joined = pc.binary_join_element_wise(*cols, "\x1f") if cols else pa.array([""] * table.num_rows)
     hashes, digests = _digests([v.encode("utf-8") for v in joined.to_pylist()])
 
     def raw(i: int) -> str:
         return json.dumps(table.slice(i, 1).to_pylist()[0], ensure_ascii=False)
 
-    return RawTable(str(path), frame, np.arange(1, table.num_rows + 1, dtype=np.int64), hashes, raw,
+    text = pa.table([c.cast(pa.large_string()) for c in cols], names=names)
+    return RawTable(str(path), text, np.arange(1, table.num_rows + 1, dtype=np.int64), hashes, raw,
                     digests=digests)
