@@ -46,9 +46,10 @@ def _home() -> Response | None:
     return redirect("/worklist") if request.path == "/" else None  # type: ignore[return-value]
 
 
-def create_app(config: DashboardConfig, *, store: GraphStore | None = None) -> dash.Dash:
+def create_app(config: DashboardConfig, *, store: GraphStore | None = None, warm: bool = True) -> dash.Dash:
     """The dashboard app on ``config`` (or on an already open ``store``); serve ``app.server`` with any
-    WSGI server, or ``app.run`` for one machine."""
+    WSGI server, or ``app.run`` for one machine. ``warm`` opens the store and builds what its first
+    neighbourhood read builds in the background now (``Services.warm``), not in the first visitor's request."""
     cyto.load_extra_layouts()
     app = dash.Dash(
         __name__,
@@ -59,7 +60,10 @@ def create_app(config: DashboardConfig, *, store: GraphStore | None = None) -> d
         update_title="",  # '' (or None, which Dash's annotation omits): the tab title stays put during callbacks
         assets_folder=str(Path(__file__).parent / "assets"),
     )
-    app.server.extensions["cluegraph"] = Services(config, store)
+    services = Services(config, store)
+    app.server.extensions["cluegraph"] = services
+    if warm:
+        services.warm()
     auth.install(
         app.server, secret_key=config.secret_key, cookie_secure=config.cookie_secure, session_hours=config.session_hours
     )

@@ -15,6 +15,7 @@ from flask import current_app
 from dashboard.audit import AuditLog
 from dashboard.auth import current_user
 from dashboard.config import DashboardConfig
+from graph.errors import ClueGraphError
 from graph.store import GraphStore, open_store
 
 
@@ -26,6 +27,7 @@ class Services:
         self.audit = AuditLog(config.audit_path, enabled=config.audit_on)
         self._store = store
         self._lock = threading.RLock()
+        self._closed = False  # set by ``close``: a warm-up that has not started yet then opens nothing
 
     @contextmanager
     def store(self) -> Iterator[GraphStore]:
@@ -36,9 +38,32 @@ class Services:
                 self._store = open_store(self.config.store)
             yield self._store
 
+    def warm(self) -> threading.Thread:
+        """Open the store and make one ``neighbours`` call in a background thread, so the first explorer or
+        person page does not wait for what the store builds on first use (the DuckDB store's adjacency
+        index, measured at load 11: 0.4 CPU s / 2.2 s wall on a 20,000-person world, 4.7 CPU s / 11.5 s wall
+        on the 1,000,000-person bench_dashboard store). A request that comes meanwhile waits for it, as for
+        any request in progress."""
+        thread = threading.Thread(target=self._warm, name="cluegraph-store-warm", daemon=True)
+        thread.start()
+        return thread
+
+    def _warm(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            try:
+                with self.store() as st:
+                    first = st.find(limit=1)
+                    if first:
+                        st.neighbours(first[0].id)
+            except ClueGraphError:
+                pass  # no store yet, or not a store: the first request that needs it says so
+
     def close(self) -> None:
         """Close the store."""
         with self._lock:
+            self._closed = True
             if self._store is not None:
                 self._store.close()
                 self._store = None
