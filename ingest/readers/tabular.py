@@ -159,9 +159,17 @@ class _Marks:
     values: list[Any]
 
 
-def _marks(name: str, texts: pd.Series, values: pd.Series) -> _Marks:
-    rows = np.flatnonzero(texts.notna().to_numpy())
-    return _Marks(name, rows, [str(t) for t in texts.iloc[rows]], values.iloc[rows].tolist())
+def _marks(name: str, texts: pd.Series, values: pd.Series, codes: np.ndarray | None = None) -> _Marks:
+    """The rows with a text in ``texts``; with ``codes``, ``texts`` and ``values`` are per distinct value and
+    ``codes`` gives each row's."""
+    hit = texts.notna().to_numpy(dtype=bool)
+    if codes is None:
+        rows = np.flatnonzero(hit)
+        return _Marks(name, rows, [str(t) for t in texts.iloc[rows]], values.iloc[rows].tolist())
+    rows = np.flatnonzero(hit[codes])
+    at = codes[rows]
+    return _Marks(name, rows, [str(t) for t in texts.to_numpy(dtype=object)[at]],
+                  values.to_numpy(dtype=object)[at].tolist())
 
 
 def validate(raw: RawTable, fields: tuple[Field, ...], *, kind: str, person: bool = False) -> ReadResult:
@@ -196,15 +204,15 @@ def validate(raw: RawTable, fields: tuple[Field, ...], *, kind: str, person: boo
     findings: list[_Marks] = []
     for f in fields:
         column = table.column(f.name) if f.name in names else pa.array([""] * n, pa.large_string())
-        s, (out, err, finding), copies = check_column(column, f, cols)
-        cols.update(out)
-        arrow.update(copies)
+        c = check_column(column, f, cols)
+        cols.update(c.out)
+        arrow.update(c.arrow)
         if f.required:
-            errors.append(_marks(f.name, _where_text(s.eq(""), "required: no value"), s))
-        if err is not None:
-            errors.append(_marks(f.name, err, s))
-        if finding is not None:
-            findings.append(_marks(f.name, finding, s))
+            errors.append(_marks(f.name, _where_text(c.values.eq(""), "required: no value"), c.values, c.codes))
+        if c.error is not None:
+            errors.append(_marks(f.name, c.error, c.values, c.codes))
+        if c.finding is not None:
+            findings.append(_marks(f.name, c.finding, c.values, c.codes))
     if person:
         cols["person_ref"], cols["doc_key"], err = person_refs(cols, index, arrow)
         errors.append(_marks("person_ref", err, cols["person_ref"]))

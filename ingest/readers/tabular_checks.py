@@ -291,19 +291,35 @@ def _arrow_text(values: pd.Series) -> pa.Array | None:
         return None
 
 
-def check_column(column: pa.ChunkedArray | pa.Array, f: Field, done: Done
-                 ) -> tuple[pd.Series, Checked, dict[str, pa.Array]]:
-    """The stripped column, its check, and Arrow copies of the check's text outputs where they come cheap.
+@dataclass(slots=True)
+class CheckedColumn:
+    """A column after its check: the output columns (one value a row) and their Arrow copies where they
+    came cheap, and the stripped input ``values`` with the per-value ``error`` and ``finding`` texts. When
+    the check ran once per distinct value, ``values``, ``error`` and ``finding`` are per distinct value and
+    ``codes`` maps each row to its value (``values.take(codes)`` is the column); else they are per row."""
+
+    out: dict[str, pd.Series]
+    arrow: dict[str, pa.Array]
+    values: pd.Series
+    error: pd.Series | None
+    finding: pd.Series | None
+    codes: np.ndarray | None = None
+
+
+def check_column(column: pa.ChunkedArray | pa.Array, f: Field, done: Done) -> CheckedColumn:
+    """Strip a column and run its check.
 
     An elementwise check of a column with many repeated values (a port, a nationality, a name) runs once per
-    distinct value (Arrow's dictionary encoding finds them without a Python object per row) and is spread
-    back by position; its text outputs are spread back in Arrow too (``take``), so a mapper that wants
-    Arrow need not convert a million Python strings again. Other columns are checked whole (no copies).
+    distinct value (Arrow's dictionary encoding finds them without a Python object per row); its outputs are
+    spread back by position, its text outputs in Arrow too (``take``), so a mapper that wants Arrow need not
+    convert a million Python strings again; its errors and findings stay per distinct value (``codes``).
+    Other columns are checked whole.
 
-    >>> s, (out, err, _), arrow = check_column(pa.array([" in", "OUT", " in", "x"] * 300),
-    ...                                        Field("d", "enum", values=("IN", "OUT")), {})
-    >>> s.tolist()[:4], out["d"].tolist()[:4], err.notna().tolist()[:4], arrow["d"].to_pylist()[:4]
-    (['in', 'OUT', 'in', 'x'], ['IN', 'OUT', 'IN', 'X'], [False, False, False, True], ['IN', 'OUT', 'IN', 'X'])
+    >>> c = check_column(pa.array([" in", "OUT", " in", "x"] * 300), Field("d", "enum", values=("IN", "OUT")), {})
+    >>> c.values.tolist(), c.codes[:4].tolist(), c.out["d"].tolist()[:4], c.error.notna().tolist()
+    (['in', 'OUT', 'x'], [0, 1, 0, 2], ['IN', 'OUT', 'IN', 'X'], [False, False, True])
+    >>> c.arrow["d"].to_pylist()[:4]
+    ['IN', 'OUT', 'IN', 'X']
     """
     check = f.check if callable(f.check) else CHECKS[f.check]
     if isinstance(column, pa.ChunkedArray):
@@ -315,16 +331,14 @@ def check_column(column: pa.ChunkedArray | pa.Array, f: Field, done: Done
             codes = enc.indices.to_numpy(zero_copy_only=False)
             u = pd.Series(enc.dictionary.to_pylist(), dtype=object).str.strip()
             out, err, finding = check(u, f, done)
-
-            def back(x: pd.Series) -> pd.Series:
-                return x.take(codes).set_axis(pd.RangeIndex(n))
-
             arrow = {}
             for k, v in out.items():
                 small = _arrow_text(v)
                 if small is not None:
                     arrow[k] = pc.take(small, enc.indices)
-            return back(u), ({k: back(v) for k, v in out.items()}, None if err is None else back(err),
-                             None if finding is None else back(finding)), arrow
+            index = pd.RangeIndex(n)
+            return CheckedColumn({k: v.take(codes).set_axis(index) for k, v in out.items()}, arrow, u, err, finding,
+                                 codes)
     s = pd.Series(column.to_pandas(), dtype=object).astype("str").str.strip()
-    return s, check(s, f, done), {}
+    out, err, finding = check(s, f, done)
+    return CheckedColumn(out, {}, s, err, finding)
