@@ -111,9 +111,8 @@ def resolve(batch: GraphBatch, old: pd.DataFrame, new: pa.Table) -> Identities:
     at = _positions([t for frames in batch.person_edges.values() for t in frames], person_of)
     for etype, frames in batch.person_edges.items():
         out.edges[etype] = merge_rows([_from_person(t, person_of, next(at)) for t in frames], _edge_keys(etype))
-    named = asg[asg["person_key"].isin(pd.concat([res.candidates.get("person_key_a", pd.Series(dtype=object)),
-                                                  res.candidates.get("person_key_b", pd.Series(dtype=object))]))]
-    first_ref = named.sort_values("record_ref").drop_duplicates("person_key").set_index("person_key")["record_ref"]
+    first = pc.list_element(out.nodes["Person"].column("sources"), 0)  # each person's first reference in sort order
+    first_ref = pd.Series(first.to_numpy(zero_copy_only=False), index=res.persons["person_key"].to_numpy())
     out.edges["POSSIBLY_SAME_AS"] = _candidates(res.candidates, first_ref)
     pairs = co_travelled(every, asg)
     if len(pairs):

@@ -9,7 +9,6 @@ candidates for a human): ``1980-00-00 ZHANG WEI`` must not glue two different ZH
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -84,22 +83,26 @@ def _union(labels: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _first_of(labels: np.ndarray, comps: np.ndarray) -> np.ndarray:
-    """One node of each given component (its first)."""
-    order = np.argsort(labels, kind="stable")
-    uniq, first = np.unique(labels[order], return_index=True)
-    head = dict(zip(uniq.tolist(), order[first].tolist(), strict=True))
-    return np.array([head[c] for c in comps.tolist()], dtype=np.int64)
+    """One node of each given component (its first; labels are small non-negative integers).
+
+    >>> _first_of(np.array([1, 0, 1, 0]), np.array([0, 1, 1])).tolist()
+    [1, 0, 0]
+    """
+    uniq, first = np.unique(labels, return_index=True)  # the first occurrence of each label
+    head = np.full(int(labels.max(initial=-1)) + 1, -1, dtype=np.int64)
+    head[uniq] = first
+    return head[np.asarray(comps, dtype=np.int64)]
 
 
 def person_keys(p: pd.DataFrame, labels: np.ndarray, columns: list[str]) -> np.ndarray:
     """A key per profile: a hash of the first (smallest) profile of its person, so the same records give the
     same keys in any order, and unrelated records added later leave them alone."""
-    order = np.argsort(labels, kind="stable")  # profiles are sorted by value: the first is the smallest
-    uniq, first = np.unique(labels[order], return_index=True)
-    rows = p[columns].iloc[order[first]]
-    others: list[Any] = [rows[c] for c in columns[1:]]
-    anchors = rows[columns[0]].str.cat(others, sep="\x1f").tolist()
-    keys = np.array(["P" + hashlib.blake2b(a.encode(), digest_size=8).hexdigest() for a in anchors], dtype=object)
+    uniq, first = np.unique(labels, return_index=True)  # profiles are sorted by value: the first is the smallest
+    anchors = p[columns[0]].to_numpy()[first]
+    for c in columns[1:]:  # whole-column string joins (object arrays), not a pandas str.cat
+        anchors = anchors + "\x1f" + p[c].to_numpy()[first]
+    blake = hashlib.blake2b
+    keys = np.array(["P" + blake(a.encode(), digest_size=8).hexdigest() for a in anchors.tolist()], dtype=object)
     return keys[np.searchsorted(uniq, labels)]
 
 

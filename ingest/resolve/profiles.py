@@ -119,7 +119,9 @@ def profile_codes(records: Records, refs: np.ndarray, columns: list[str], solo: 
     position[order] = np.arange(len(order))
     rows = first[order]
     frame = {c: u[k[rows]] for c, (k, u) in values.items()}
-    frame[solo] = np.where(bare[rows], refs[rows].astype(str), "").astype(object)
+    own = np.full(len(rows), "", dtype=object)  # not refs.astype(str): a fixed-width copy of every reference
+    own[bare[rows]] = [str(r) for r in refs[rows[bare[rows]]]]
+    frame[solo] = own
     return pd.DataFrame(frame), position[inverse.ravel()]
 
 
