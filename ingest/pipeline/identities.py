@@ -23,6 +23,7 @@ from graph.store import GraphStore
 from ingest.pipeline.batch import CONTEXT_COLUMNS, MAX_SOURCES, RESOLVE_COLUMNS, GraphBatch, merge_rows
 from ingest.pipeline.cotravel import co_travelled
 from ingest.pipeline.keys import distinct_ids, ids
+from ingest.resolve.arrays import all_distinct
 
 #: Findings listed in the report (the rest counted).
 MAX_FINDINGS = 200
@@ -70,7 +71,7 @@ def new_records(batch: GraphBatch) -> pa.Table:
         return pa.table({c: pa.array([], pa.string()) for c in RESOLVE_COLUMNS + CONTEXT_COLUMNS})
     new = pa.concat_tables(batch.records)
     refs = new.column("record_ref")
-    if pc.count_distinct(refs).as_py() != new.num_rows:
+    if not all_distinct(refs):  # a sort: Arrow's count_distinct of a million references costs 7x more
         keep = ~pd.Series(refs.to_numpy(zero_copy_only=False)).duplicated(keep="last").to_numpy()
         new = new.filter(pa.array(keep))
     return new
