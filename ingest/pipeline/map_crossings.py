@@ -38,15 +38,18 @@ def id_sql(label: str, *cols: str) -> str:
 
 _FLIGHT = r"^([A-Z0-9]{2})\s*0*(\d{1,4})([A-Z]?)$"
 
+#: The computed columns only (the others are the input's own Arrow columns: sending them through DuckDB and
+#: back cost as much as computing these).
 _SQL = f"""
 WITH c AS (
-  SELECT *, nullif(trim(upper(conveyance)), '') AS conv, mode IN ('AIR', 'SEA') AS voyaged FROM rec),
+  SELECT line, crossing_time, crossing_time_utc, crossing_id, mode, nullif(trim(upper(conveyance)), '') AS conv
+  FROM rec),
 v AS (
   SELECT *,
     CASE WHEN mode = 'AIR' AND regexp_matches(conv, '{_FLIGHT}') THEN regexp_replace(conv, '{_FLIGHT}', '\\1\\2\\3')
          WHEN mode = 'SEA' THEN conv END AS v_number
   FROM c)
-SELECT *, CASE WHEN mode = 'AIR' THEN v_number[1:2] ELSE v_number END AS v_carrier,
+SELECT CASE WHEN mode = 'AIR' THEN v_number[1:2] ELSE v_number END AS v_carrier, v_number,
        CASE WHEN v_number IS NOT NULL THEN crossing_time[1:10] END AS v_date,
        $name || ':' || CAST(line AS VARCHAR) AS ref,
        CAST(crossing_time_utc AS TIMESTAMPTZ)::TIMESTAMP AS t,
@@ -90,12 +93,16 @@ def map_crossings(rec: pd.DataFrame, name: str, batch: GraphBatch, arrow: dict[s
     the store's own function)."""
     if rec.empty:
         return
+    table = _table(rec, arrow or {})
     con = duckdb.connect()
     try:
-        con.register("rec", _table(rec, arrow or {}))
-        t = con.sql(_SQL, params={"name": name}).to_arrow_table()  # one pass, no temporary table
+        con.register("rec", table)
+        computed = con.sql(_SQL, params={"name": name}).to_arrow_table()  # one pass, no temporary table
     finally:
         con.close()
+    t = pa.table({**{c: table.column(c).cast(pa.string()) if pa.types.is_large_string(table.column(c).type)
+                     else table.column(c) for c in table.column_names}, **dict(zip(computed.column_names,
+                                                                                   computed.columns, strict=True))})
     t = t.append_column("doc", distinct_ids("Document", t.column("doc_issuer"), t.column("doc_number")))
     t = t.append_column("port_id", distinct_ids("Port", t.column("port")))
     t = t.append_column("voyage", distinct_ids("Voyage", t.column("v_carrier"), t.column("v_number"),
