@@ -41,11 +41,14 @@ def precheck_sql(kind: NodeType | EdgeType, rules: Sequence[Rule]) -> str:
     return " OR ".join(tests) or "false"
 
 
-def sorted_insert_sql(table: str, cols: Sequence[str], select: str, consts: dict[str, str], text: str) -> str:
+def sorted_insert_sql(
+    table: str, cols: Sequence[str], select: str, consts: dict[str, str], text: str, carry: Sequence[str] = ()
+) -> str:
     """SQL inserting the rows of ``select`` into ``table`` in key order. Only the columns that vary go through
-    the sort: the batch's constants (``consts``, column -> SQL) and the node text (``text``, from ``s.props``)
-    are added after it, which is cheaper than sorting them (5M edges: 11.5 -> 11.1 CPU s)."""
-    varied = [c for c in cols if c not in consts and c != "text"]
+    the sort: the batch's constants (``consts``, column -> SQL) and the node text (``text``, from ``s.props``
+    or from the columns of ``select`` named in ``carry``) are added after it, which is cheaper than sorting
+    them (5M edges: 11.5 -> 11.1 CPU s)."""
+    varied = [c for c in cols if c not in consts and c != "text"] + list(carry)
     vals = ", ".join(text if c == "text" else consts.get(c, f"s.{c}") for c in cols)
     order = "nid" if table == "nodes" else "src"
     rows = f"SELECT {', '.join(varied)} FROM ({select}) ORDER BY {order}"

@@ -29,6 +29,7 @@ from graph.store.duckdb_rules import (
     check_key_type,
     edge_rules,
     empty,
+    is_text,
     label_of,
     need_column,
     prop_columns,
@@ -66,6 +67,57 @@ def _insert_columns(table: str, alias: str) -> tuple[str, str]:
 
 #: SQL of a value the same for every row of a batch (a literal, a typed NULL or a parameter).
 _CONST = re.compile(r"^(NULL::\w+|'[^']*'(::\w+)?|\$\w+)$")
+
+
+#: Properties holding nulls up to which a batch's JSON is built by ``json_object`` alone (see ``json_props``).
+_MAX_NULLABLE = 3
+
+
+def json_props(table: pa.Table, props: Sequence[str]) -> str:
+    """SQL for each row's properties as a JSON object without its null values.
+
+    ``json_merge_patch('{}', json_object(...))`` drops the nulls, but parses and writes every object again:
+    about 60% of the cost of the JSON (320k source records: 0.44 against 0.17 CPU s). Where no property is
+    nested (a patch would also drop nulls inside objects) and at most ``_MAX_NULLABLE`` columns hold a null,
+    ``json_object`` of the row's non-null columns (one CASE branch per pattern of nulls) gives the same text.
+
+    >>> t = pa.table({"a": ["x", None], "b": [1, 2]})
+    >>> print(json_props(t, ["a", "b"]))
+    CASE WHEN "a" IS NULL THEN json_object('b', "b") ELSE json_object('a', "a", 'b', "b") END
+    """
+    if not props:
+        return "NULL::JSON"
+    nullable = [p for p in props if table.column(p).null_count]
+    if len(nullable) > _MAX_NULLABLE or any(pa.types.is_nested(table.schema.field(p).type) for p in props):
+        return f"json_merge_patch('{{}}', {_json_object(props)})"
+    return _without_nulls(list(props), nullable)
+
+
+def _json_object(props: Sequence[str]) -> str:
+    return "json_object(" + ", ".join(f"'{p}', {q(p)}" for p in props) + ")" if props else "'{}'::JSON"
+
+
+def _without_nulls(props: list[str], nullable: list[str]) -> str:
+    if not nullable:
+        return _json_object(props)
+    col, rest = nullable[0], nullable[1:]
+    absent = _without_nulls([p for p in props if p != col], rest)
+    return f"CASE WHEN {q(col)} IS NULL THEN {absent} ELSE {_without_nulls(props, rest)} END"
+
+
+def raw_text(kind: NodeType | EdgeType, table: pa.Table, props: Sequence[str]) -> str | None:
+    """SQL for a node's search text before normalising, from the input's columns (None: take it from the
+    JSON). The same words as ``json_extract_string`` of each text property gives, when every one present
+    is text (a missing or null one adds nothing either way), without parsing each row's JSON again: that was
+    a quarter of the cost of inserting 320k source records."""
+    if not isinstance(kind, NodeType) or not kind.text:
+        return None
+    present = [t for t in kind.text if t in props]
+    if not all(is_text(table, t) for t in present):
+        return None
+    if not present:
+        return "NULL::VARCHAR"
+    return "concat_ws(' '" + "".join(f", {q(t)}" for t in present) + ")"
 
 
 def _prop_sql(name: str) -> str:
@@ -241,8 +293,7 @@ class DuckDBWriter:
         rules = rules + provenance_rules(table)
         key = "nid" if isinstance(kind, NodeType) else "eid"
         cols = table.column_names
-        pairs = ", ".join(f"'{p}', {q(p)}" for p in props)
-        props_sql = f"json_merge_patch('{{}}', json_object({pairs}))" if props else "NULL::JSON"
+        props_sql = json_props(table, props)
         first, last = (time_sql(table, t) for t in ("first_seen", "last_seen"))
         first, last = first or last or "NULL::TIMESTAMP", last or first or "NULL::TIMESTAMP"
         sources = "'[]'::JSON"  # a JSON array of text, sorted and distinct (see duckdb_ddl)
@@ -271,8 +322,10 @@ class DuckDBWriter:
             parts["props"] = props_sql
         consts = {c: e for c, e in {**parts, **(fixed or {})}.items() if _CONST.match(e)}
         self._con.register("__in", table.append_column("__row", pa.array(np.arange(table.num_rows))))
+        raw = raw_text(kind, table, props)
+        fast = select.replace(" AS props, ", f" AS props, {raw} AS __tx, ", 1) if raw else select
         try:
-            fresh = self._insert_fresh(kind, select, params, rules, consts)
+            fresh = self._insert_fresh(kind, fast, params, rules, consts, raw_tx=raw is not None)
             if fresh:
                 return fresh
             self._con.execute("DROP TABLE IF EXISTS __pre")
@@ -284,15 +337,24 @@ class DuckDBWriter:
         return None
 
     def _insert_fresh(
-        self, kind: NodeType | EdgeType, select: str, params: dict[str, Any], rules: list[Rule], consts: dict[str, str]
+        self,
+        kind: NodeType | EdgeType,
+        select: str,
+        params: dict[str, Any],
+        rules: list[Rule],
+        consts: dict[str, str],
+        *,
+        raw_tx: bool = False,
     ) -> WriteResult | None:
         """With the table's indexes off (a first load): insert straight from the input, in key order, and
-        check after (``duckdb_first_load``); None when the careful path must do the batch."""
+        check after (``duckdb_first_load``); None when the careful path must do the batch. ``raw_tx``: the
+        rows of ``select`` carry the node text's words in ``__tx`` (``raw_text``)."""
         table = "nodes" if isinstance(kind, NodeType) else "edges"
         if table not in self._unindexed:
             return None
         cols, _ = _insert_columns(table, "s")
-        insert = sorted_insert_sql(table, cols.split(", "), select, consts, self._text_sql(kind).format(p="s.props"))
+        text = norm_text("s.__tx") if raw_tx else self._text_sql(kind).format(p="s.props")
+        insert = sorted_insert_sql(table, cols.split(", "), select, consts, text, carry=("__tx",) if raw_tx else ())
         return FirstLoad(self._con).insert(kind, insert, params, precheck_sql(kind, rules))
 
     def _dedupe(self, key: str) -> None:

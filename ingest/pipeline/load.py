@@ -83,36 +83,48 @@ def _concat(a: pa.Table, b: pa.Table) -> pa.Table:
 
 
 class Load:
-    """One transaction written in two parts: :meth:`start` writes the tables that do not wait for
-    resolution (on a thread with ``background``), :meth:`finish` the rest, then commits and returns what was
-    written. :meth:`abort` (after a failure between the two) rolls the whole of it back."""
+    """One transaction written in two parts: :meth:`start` merges the batch's rows (:func:`early_tables`) and
+    writes those that do not wait for resolution (on a thread with ``background``), :meth:`finish` the rest
+    (:func:`resolved_tables`), then commits and returns what was written. :meth:`abort` (after a failure
+    between the two) rolls the whole of it back.
+
+    Why the merge runs on the writer's thread too: it is a fifth of a first load's work (one DuckDB
+    aggregate per label and type, without Python's lock) and resolution does not need its result, so it need
+    not hold up the start of resolution."""
 
     def __init__(self, store: GraphStore, step: Callable[[str], None]) -> None:
         self._store, self._step = store, step
-        self._late: queue.Queue[tuple[Tables, Tables] | None] = queue.Queue(maxsize=1)
+        self._late: queue.Queue[Identities | None] = queue.Queue(maxsize=1)
         self._out: Written = {}
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
-        self._first: tuple[bool, Tables, Tables] = (False, {}, {})
-        #: wall seconds of the first part, and when it ended (``time.perf_counter``)
+        self._empty = False
+        self._first: tuple[Tables, Tables] | None = None  # merged, not yet written (without ``background``)
+        self._held: Tables = {}
+        #: the merge's and the first part's wall seconds, the CPU seconds of the process during the merge
+        #: (with ``background`` resolution runs meanwhile), and when the first part ended
         self.first_part: dict[str, float] = {}
 
-    def start(self, nodes: Tables, edges: Tables, *, background: bool = True) -> None:
-        """Write ``nodes`` then ``edges`` (taken out of the dicts as written): on a thread now with
-        ``background``, else when :meth:`finish` is called."""
-        empty = sum(self._store.stats().nodes.values()) == 0
-        self._first = (empty, nodes, edges)
+    def start(self, batch: GraphBatch, extra: Tables, *, background: bool = True) -> None:
+        """Merge the batch's node and edge frames and write those that do not wait for resolution, with the
+        node tables ``extra`` after them: on a thread now with ``background``, else merged now and written
+        when :meth:`finish` is called. The batch's node and edge frames are taken out of it as merged
+        (resolution reads only its records and person edges)."""
+        self._empty = sum(self._store.stats().nodes.values()) == 0
         if background:
-            self._thread = threading.Thread(target=self._run, args=self._first, name="ingest-load", daemon=True)
+            self._thread = threading.Thread(target=self._run, args=(batch, extra), name="ingest-load", daemon=True)
             self._thread.start()
+        else:
+            self._first = self._merge(batch, extra)
 
-    def finish(self, nodes: Tables, edges: Tables) -> Written:
-        """Write the rest and commit; raise what the writing raised."""
-        self._late.put((nodes, edges))
+    def finish(self, found: Identities) -> Written:
+        """Write what resolution ``found`` (and the batch's rows that waited for it) and commit; raise what
+        the writing raised."""
+        self._late.put(found)
         if self._thread is not None:
             self._thread.join()
         else:
-            self._run(*self._first)
+            self._run(None, {})
         if self._error is not None:
             raise self._error
         return self._out
@@ -123,15 +135,30 @@ class Load:
             self._late.put(None)
             self._thread.join()
 
-    def _run(self, empty: bool, nodes: Tables, edges: Tables) -> None:
-        t0, handed = time.perf_counter(), False
+    def _merge(self, batch: GraphBatch, extra: Tables) -> tuple[Tables, Tables]:
+        t0, c0 = time.perf_counter(), time.process_time()
+        nodes, edges, self._held = early_tables(batch)
+        nodes.update(_rows(extra))
+        self.first_part.update(merge_s=time.perf_counter() - t0, merge_cpu_s=time.process_time() - c0)
+        return nodes, edges
+
+    def _run(self, batch: GraphBatch | None, extra: Tables) -> None:
+        handed = False
         try:
-            with self._store.writer(bulk=True if empty else None) as w:
-                self._tables(w, nodes, edges)
-                self.first_part = {"wall_s": time.perf_counter() - t0, "ended": time.perf_counter()}
-                late, handed = self._late.get(), True
-                if late is None:
+            first = self._first if batch is None else self._merge(batch, extra)
+            self._first = None
+            t0 = time.perf_counter()
+            with self._store.writer(bulk=True if self._empty else None) as w:
+                if first is not None:
+                    self._tables(w, *first)
+                del first
+                self.first_part.update(wall_s=time.perf_counter() - t0, ended=time.perf_counter())
+                found, handed = self._late.get(), True
+                if found is None:
                     raise _Aborted
+                late = resolved_tables(found, self._held)
+                found.nodes, found.edges, self._held = {}, {}, {}
+                del found
                 self._tables(w, *late)
                 self._step("commit")
         except _Aborted:

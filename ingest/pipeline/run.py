@@ -24,7 +24,7 @@ from graph.store import open_store
 from ingest.pipeline.batch import GraphBatch
 from ingest.pipeline.discover import discover
 from ingest.pipeline.identities import Identities, new_records, resolve, source_record_nodes, stored_records
-from ingest.pipeline.load import Load, early_tables, resolved_tables
+from ingest.pipeline.load import Load
 from ingest.pipeline.quarantine import write_quarantine
 from ingest.pipeline.read import Reading
 from ingest.pipeline.report import IngestReport
@@ -98,17 +98,15 @@ def run_ingest(source: str | Path, store_uri: str, *, encoding: str = "utf-8",
         clock["read_map_cpu"] = time.process_time() - c0 + side_cpu
         clock["read_side_cpu"] = state["cpu_s"]
         clock["read_side_peak_rss_mib"] = state["peak_rss_mib"]
-        t1, c1 = time.perf_counter(), time.process_time()
         tell("merge rows")
-        nodes, edges, held = early_tables(reading.batch)
         old = [stored_records(store)] if reading.batch.records else []  # before the writer takes the store
         new = new_records(reading.batch)
-        if new.num_rows:  # the records' own nodes do not wait for resolution
-            nodes["SourceRecord"] = source_record_nodes(new)
+        extra = {"SourceRecord": source_record_nodes(new)} if new.num_rows else {}  # not waiting for resolution
         load = Load(store, tell)
-        load.start(nodes, edges, background=background)  # on a thread of its own while the main one resolves
+        # merged and written on a thread of its own while the main one resolves
+        load.start(reading.batch, extra, background=background)
+        del extra
         try:
-            clock["merge"], clock["merge_cpu"] = time.perf_counter() - t1, time.process_time() - c1
             tell("resolve identities")
             t1, c1 = time.perf_counter(), time.process_time()
             ident = resolve(reading.batch, old.pop(), new) if old else Identities()
@@ -116,15 +114,15 @@ def run_ingest(source: str | Path, store_uri: str, *, encoding: str = "utf-8",
             reading.batch = GraphBatch()  # resolved: the person records and edges live on in ``ident``
             clock["resolve"], clock["resolve_cpu"] = time.perf_counter() - t1, time.process_time() - c1
             t1, c1 = time.perf_counter(), time.process_time()
-            late_nodes, late_edges = resolved_tables(ident, held)
-            ident.nodes, ident.edges, held = {}, {}, {}
         except BaseException:
             load.abort()
             raise
         release_memory()
-        report.written = load.finish(late_nodes, late_edges)
+        report.written = load.finish(ident)
         clock["load_after_resolve"] = time.perf_counter() - t1
         clock["load_after_resolve_cpu"] = time.process_time() - c1
+        clock["merge"] = load.first_part.get("merge_s", 0.0)
+        clock["merge_cpu"] = load.first_part.get("merge_cpu_s", 0.0)
         clock["load_first_part"] = load.first_part.get("wall_s", 0.0)
     report.files = [reading.reports[f.name] for f in found.files]
     report.identity = ident.report

@@ -6,9 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from graph.store import open_store
+from ingest.pipeline.batch import GraphBatch
+from ingest.pipeline.identities import Identities
 from ingest.pipeline.load import Load
 from ingest.pipeline.run import run_ingest
 from tests.ingest.pipeline_helpers import make_world, snapshot
@@ -22,10 +25,26 @@ def test_a_run_written_in_the_background_gives_the_store_of_one_written_after_re
     assert snapshot(tmp_path / "a.duckdb") == snapshot(tmp_path / "b.duckdb")
 
 
-def test_giving_up_between_the_two_parts_writes_nothing(tmp_path: Path) -> None:
+def test_the_batch_is_merged_on_the_writers_thread_and_written_with_the_extra_nodes(tmp_path: Path) -> None:
+    batch = GraphBatch()
+    batch.node("Port", pd.DataFrame({"code": ["HKG", "HKG"], "t": pd.to_datetime(["2024-01-02", "2024-01-01"]),
+                                     "ref": ["c.csv:3", "c.csv:2"]}))
     with open_store(tmp_path / "g.duckdb") as store:
         load = Load(store, lambda _s: None)
-        load.start({"Port": pd.DataFrame({"code": ["HKG"]})}, {})  # type: ignore[dict-item]
+        load.start(batch, {"SourceRecord": pa.table({"ref": ["c.csv:2"]})})
+        written = load.finish(Identities(nodes={"Person": pa.table({"person_key": ["P1"]})}))
+        assert {k: v["inserted"] for k, v in written.items()} == {"Port": 1, "SourceRecord": 1, "Person": 1}
+        assert not batch.nodes and load.first_part["merge_s"] >= 0
+        port = store.find("Port", key=["HKG"])[0]
+        assert port.sources == ("c.csv:2", "c.csv:3")
+
+
+def test_giving_up_between_the_two_parts_writes_nothing(tmp_path: Path) -> None:
+    with open_store(tmp_path / "g.duckdb") as store:
+        batch = GraphBatch()
+        batch.node("Port", pd.DataFrame({"code": ["HKG"], "t": [pd.NaT], "ref": ["c.csv:2"]}))
+        load = Load(store, lambda _s: None)
+        load.start(batch, {})
         load.abort()
         assert sum(store.stats().nodes.values()) == 0
 
@@ -33,7 +52,7 @@ def test_giving_up_between_the_two_parts_writes_nothing(tmp_path: Path) -> None:
 def test_a_bad_table_of_the_first_part_is_raised_by_finish_and_nothing_is_written(tmp_path: Path) -> None:
     with open_store(tmp_path / "g.duckdb") as store:
         load = Load(store, lambda _s: None)
-        load.start({"Port": pd.DataFrame({"code": [""]})}, {})  # type: ignore[dict-item]  # an empty key
+        load.start(GraphBatch(), {"Port": pa.table({"code": [""]})})  # an empty key
         with pytest.raises(Exception, match="key"):
-            load.finish({"Person": pd.DataFrame({"person_key": ["P1"]})}, {})  # type: ignore[dict-item]
+            load.finish(Identities(nodes={"Person": pa.table({"person_key": ["P1"]})}))
         assert sum(store.stats().nodes.values()) == 0
