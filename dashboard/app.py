@@ -15,6 +15,7 @@ import dash_cytoscape as cyto
 from dash import dcc, html
 from flask import Response, has_request_context, redirect, request
 
+from dashboard import analytics_bridge as bridge
 from dashboard import auth, export_panel
 from dashboard.config import DashboardConfig
 from dashboard.services import Services
@@ -49,7 +50,8 @@ def _home() -> Response | None:
 def create_app(config: DashboardConfig, *, store: GraphStore | None = None, warm: bool = True) -> dash.Dash:
     """The dashboard app on ``config`` (or on an already open ``store``); serve ``app.server`` with any
     WSGI server, or ``app.run`` for one machine. ``warm`` opens the store and builds what its first
-    neighbourhood read builds in the background now (``Services.warm``), not in the first visitor's request."""
+    neighbourhood read builds (``Services.warm``), and imports the clue-packet writer (``warm_imports``), in
+    the background now, not in the first visitor's request."""
     cyto.load_extra_layouts()
     app = dash.Dash(
         __name__,
@@ -64,6 +66,7 @@ def create_app(config: DashboardConfig, *, store: GraphStore | None = None, warm
     app.server.extensions["cluegraph"] = services
     if warm:
         services.warm()
+        bridge.warm_imports()
     auth.install(
         app.server, secret_key=config.secret_key, cookie_secure=config.cookie_secure, session_hours=config.session_hours
     )

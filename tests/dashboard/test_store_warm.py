@@ -3,6 +3,8 @@ explorer or person page does not wait for it (``Services.warm``)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -60,3 +62,19 @@ def test_close_before_the_warm_up_runs_opens_nothing(world_store: Path, tmp_path
         svc.close()
     thread.join(timeout=60)
     assert svc._store is None
+
+
+def test_warm_imports_the_packet_writer_before_the_first_page() -> None:
+    """In a fresh interpreter: the app alone does not import the clue-packet writer; the warm-up does."""
+    code = (
+        "import sys\n"
+        "from dashboard.app import create_app\n"
+        "from dashboard.config import DashboardConfig\n"
+        "from dashboard import analytics_bridge\n"
+        "create_app(DashboardConfig(store=':memory:'), warm=False)\n"
+        "before = 'analytics.packets' in sys.modules\n"
+        "analytics_bridge.warm_imports().join(timeout=120)\n"
+        "print(before, 'analytics.packets' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]
