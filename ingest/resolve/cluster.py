@@ -12,6 +12,8 @@ import hashlib
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -126,7 +128,8 @@ def representatives(p: pd.DataFrame, labels: np.ndarray, keys: np.ndarray, count
         frame[c] = out
     key_of = np.empty(labels.max() + 1 if len(labels) else 0, dtype=object)
     key_of[labels] = keys
-    order = np.argsort(key_of[people], kind="stable")  # keys are unique: the order of sort_values
+    # keys are unique ASCII: Arrow's sort gives sort_values' order, without comparing Python strings
+    order = np.asarray(pc.sort_indices(pa.array(key_of[people], pa.string())), dtype=np.int64)
     result = pd.DataFrame({c: v[order] for c, v in frame.items()}, columns=columns)
     result.insert(0, "person_key", key_of[people][order])
     row = np.empty(len(order), dtype=np.int64)
@@ -152,8 +155,8 @@ def _most_frequent(
     total = np.bincount(inverse.ravel(), weights=weight[keep])
     who, val = g // width, g % width
     partial = np.zeros(len(val), dtype=bool)
-    if dates:
-        partial = pd.Series(by_rank[val]).str.contains("-00", regex=False).to_numpy(dtype=bool)
+    if dates:  # once per distinct date, not per (person, date)
+        partial = pd.Series(by_rank).str.contains("-00", regex=False).to_numpy(dtype=bool)[val]
     order = np.lexsort((val, -total, partial, who))
     who, val = who[order], val[order]
     first = np.r_[True, who[1:] != who[:-1]] if len(who) else np.zeros(0, dtype=bool)
