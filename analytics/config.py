@@ -120,13 +120,16 @@ class HouseholdConfig:
     """People travelling with kin (``analytics.households``): the factor ``discount`` on their risk
     (1 turns it off; seeds keep theirs), the largest group read as one household, the age under which a
     person is a minor, how rarely strangers may share a surname for it to count as kinship, and how many
-    pairs of voyages two people who travel with nobody else must share to count as a couple."""
+    pairs of voyages two people who travel with nobody else must share to count as a couple; and how many
+    people one round trip must carry, at least and at most, to be a tour group (``tour_min`` 0 or 1: none)."""
 
     discount: float = 0.003
     max_group: int = 6
     minor_age_years: float = 18.0
     chance: float = 0.01
     companion_trips: int = 2
+    tour_min: int = 10
+    tour_max: int = 60
 
 
 @dataclass(frozen=True)
@@ -196,6 +199,8 @@ _RANGES: dict[str, tuple[float, float]] = {
     "households.max_group": (2, 100),
     "households.minor_age_years": (0.0, 30.0),
     "households.chance": (0.0, 1.0),
+    "households.tour_min": (0, 10_000),
+    "households.tour_max": (2, 100_000),
     "paths.k": (1, 50),
     "paths.max_hops": (1, 8),
     "paths.neighbourhood_limit": (10, 100_000),

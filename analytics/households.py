@@ -30,7 +30,13 @@ A shared address alone is not used: identity resolution links address records by
 of one surname at one address were seen among the planted facilitator's travellers; with travel together
 it is.
 
-``household_scale`` gives each household member the factor ``discount`` (1 for everybody else and every
+A **tour group** is explained the same way: people who made one round trip (the same voyage out, the same
+voyage back) as a crowd of ``tour_min`` to ``tour_max`` (a package tour booked by an agency) hold on to
+risk as a family does, through the tour's booking, card and agency phone and through each other; before
+this they made up most of the confounders among the top 100 arrivals that were not families (seeds 8675309
+and 20261127: 5 of 16). The planted schemes travel alone or in twos and threes.
+
+``household_scale`` gives each household and tour-group member the factor ``discount`` (1 for everybody else and every
 other node); propagation multiplies a person's risk by it (the walk itself is unchanged, so nobody else's
 risk moves, and the person's reasons say why: ``household``). A household member with a strong link of
 their own to known risk still stands out: the discount moves people whose risk is the faint background
@@ -145,8 +151,25 @@ def _voyage_families(proj: Projection, surname: np.ndarray, given: np.ndarray, m
     return np.unique(trips.loc[ok, "p"].to_numpy())
 
 
+def crossing_minutes(age_days: np.ndarray, as_of: datetime | None) -> np.ndarray:
+    """The minute (since 1970) each crossing was made, from its ``MADE`` link's age in days before ``as_of``
+    (-1 when unknown): the crossings of people who went through one land or sea checkpoint together, in
+    one bus or car, carry the same minute.
+
+    >>> crossing_minutes(np.array([0.0, 1 / 1440, np.nan]), datetime(1970, 1, 2, 0, 0, 40)).tolist()
+    [1440, 1439, -1]
+    """
+    if as_of is None:
+        return np.full(len(age_days), -1, dtype=np.int64)
+    now = (as_of.replace(tzinfo=None) - datetime(1970, 1, 1)).total_seconds() / 60.0
+    minute = np.floor(now - np.nan_to_num(age_days, nan=np.inf) * 1440.0)
+    return np.where(np.isfinite(minute), minute, -1).astype(np.int64)
+
+
 def _voyages_in_order(proj: Projection) -> tuple[np.ndarray, np.ndarray]:
-    """Every crossing on a voyage as (person, voyage), each person's oldest first (the ``MADE`` link's time)."""
+    """Every crossing as (person, voyage), each person's oldest first (the ``MADE`` link's time). A crossing
+    on no voyage (by land: on foot, by bus or car) stands for the group that crossed in the same minute: its
+    voyage number is ``n_nodes`` plus that minute's place (no node has it)."""
     if "MADE" not in proj.type_names:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     made = proj.edges_of("MADE")
@@ -154,6 +177,10 @@ def _voyages_in_order(proj: Projection) -> tuple[np.ndarray, np.ndarray]:
     voyage_of = np.full(proj.n_nodes, -1, dtype=np.int64)
     voyage_of[on_crossing] = voyage
     v = voyage_of[proj.dst[made]]
+    minute = crossing_minutes(proj.age_days[made], proj.as_of)
+    alone = (v < 0) & (minute >= 0)
+    if alone.any():
+        v[alone] = proj.n_nodes + minute[alone] - minute[alone].min()
     ok = v >= 0
     p, v, age = proj.src[made][ok].astype(np.int64), v[ok], np.nan_to_num(proj.age_days[made][ok], nan=0.0)
     order = np.lexsort((-age, p))
@@ -196,6 +223,26 @@ def round_trips(person: np.ndarray, voyage: np.ndarray, max_group: int) -> pd.Da
     return out["others"].agg(["max", "size"]).set_axis(["others", "trips"], axis=1).reset_index().astype("int64")
 
 
+def tour_members(person: np.ndarray, voyage: np.ndarray, tour_min: int, tour_max: int) -> np.ndarray:
+    """People who made the same two voyages one after the other (out and back) with ``tour_min - 1`` to
+    ``tour_max - 1`` others: a tour group (an agency's package: fifteen to thirty-five visitors out together
+    and back together days later). Strangers share one flight by chance, a crowd of them seldom the flight
+    back too. ``person``/``voyage`` as for ``round_trips``.
+
+    >>> tour_members(np.repeat(np.arange(4), 2), np.tile([10, 11], 4), 3, 60).tolist()
+    [0, 1, 2, 3]
+    >>> tour_members(np.repeat(np.arange(4), 2), np.tile([10, 11], 4), 5, 60).tolist()
+    []
+    """
+    nxt = np.r_[person[1:] == person[:-1], False][: len(person)]
+    p, v = person[nxt].astype(np.int64), voyage[nxt].astype(np.int64)
+    w = np.r_[voyage[1:], -1][nxt].astype(np.int64)
+    keep = v != w
+    legs = pd.DataFrame({"p": p[keep], "v": v[keep], "w": w[keep]}).drop_duplicates()
+    size = legs.groupby(["v", "w"])["p"].transform("size")
+    return np.unique(legs.loc[size.between(tour_min, tour_max), "p"].to_numpy()).astype(np.int64)
+
+
 def _couples(trip: pd.DataFrame, n_nodes: int, companion_trips: int) -> np.ndarray:
     """Per ``round_trips`` pair: both made ``companion_trips`` pairs of voyages together and neither made a round
     trip with anyone else."""
@@ -235,12 +282,15 @@ def household_members(store: GraphStore, proj: Projection, config: HouseholdConf
 
 def household_scale(store: GraphStore, proj: Projection, config: HouseholdConfig | None = None,
                     seeds: pd.DataFrame | None = None) -> np.ndarray:
-    """Per node: ``discount`` for household members, 1 for every other node and at the ``seeds`` (a seed's own
-    known risk is not explained by its family); see the module doc."""
+    """Per node: ``discount`` for household members and tour-group members (``tour_members``, when
+    ``tour_min`` > 1), 1 for every other node and at the ``seeds`` (a seed's own known risk is not explained
+    by its family or its tour); see the module doc."""
     cfg = config or HouseholdConfig()
     scale = np.ones(proj.n_nodes)
     if cfg.discount < 1.0:
         scale[household_members(store, proj, cfg)] = cfg.discount
+        if cfg.tour_min > 1:
+            scale[tour_members(*_voyages_in_order(proj), cfg.tour_min, cfg.tour_max)] = cfg.discount
         if seeds is not None and len(seeds):
             scale[seeds["index"].to_numpy(dtype=np.int64)] = 1.0
     return scale

@@ -142,7 +142,8 @@ class Propagation:
 
 
 #: The reason a household member's score carries (``analytics.households``), with the weight of its node.
-HOUSEHOLD_TEXT = json.dumps("travels or lives with kin: links explained by the household, risk x{:.3g}")
+HOUSEHOLD_TEXT = json.dumps("travels or lives with kin, or travelled in a tour group: links explained by the "
+                            "household or the tour, risk x{:.3g}")
 
 
 def reasons_json(result: Propagation, people: pd.DataFrame) -> list[str]:

@@ -48,7 +48,9 @@ def party_legs(
             fl["arr_min"].to_numpy()[f] + rng.integers(15, 70, len(f)),
             fl["dep_min"].to_numpy()[f] - rng.integers(60, 180, len(f)),
         )
-        minute = np.where(air, base % 1440, rng.integers(7 * 60, 23 * 60, len(f)))
+        # a party going by land or sea crosses together (one bus, one car, one ferry): one minute per party
+        together = rng.integers(7 * 60, 23 * 60, len(parties))[members["party"].to_numpy()]
+        minute = np.where(air, base % 1440, together)
         day = day + np.where(air, base // 1440, 0)  # early departures: checked out the evening before
         ok &= (day >= start) & (day < today)
         legs.append(
