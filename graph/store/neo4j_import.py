@@ -55,6 +55,17 @@ _SOURCES = "CASE WHEN len(sources) > 0 THEN array_to_string(list_sort(list_disti
 _ODD_SOURCES = "count(*) FILTER (len(list_filter(sources, lambda x: x IS NULL OR x = '' OR contains(x, chr(31)))) > 0)"
 
 
+def importer_options(off_heap: str = "2G") -> list[str]:
+    """The importer's options for the files ``ImportFiles`` writes (input groups and multi-line files aside)."""
+    return [
+        "--id-type=actual",  # record ids given: no id map (see the module docstring)
+        "--array-delimiter=U+001F",
+        "--bad-tolerance=0",
+        "--skip-bad-relationships=false",
+        f"--max-off-heap-memory={off_heap}",
+    ]
+
+
 @contextmanager
 def step(seconds: dict[str, float], name: str) -> Iterator[None]:
     """Wall seconds of a step of a first load into ``seconds[name]`` (``Neo4jStore.first_load_seconds``)."""
@@ -305,13 +316,7 @@ class ImportFiles:
         """Write the argument file and return its path."""
         path = self.folder / ARGS
         self._con.execute(f"DROP TABLE IF EXISTS {_IDS}")
-        options = [
-            "--id-type=actual",  # record ids given: no id map (see the module docstring)
-            "--array-delimiter=U+001F",
-            "--bad-tolerance=0",
-            "--skip-bad-relationships=false",
-            "--max-off-heap-memory=2G",
-        ]
+        options = importer_options()
         if self._multiline:
             options += ["--multiline-fields-format=v2", "--multiline-fields=" + ",".join(map(str, self._multiline))]
         else:

@@ -34,6 +34,7 @@ from graph.store.duckdb_writer import DuckDBWriter
 from graph.store.expand import Row, by_recency, expand
 from graph.store.model import Edge, Neighbourhood, Node, StoreStats, Subgraph
 from graph.store.neo4j_import import ImportFiles, step
+from graph.store.neo4j_warmup import warm_up
 from graph.store.neo4j_writer import Neo4jWriter, _rollback, ensure_constraints
 
 INTERNAL = ("id", "_n", "_key", "first_seen", "last_seen", "sources", "confidence", "method")
@@ -137,7 +138,8 @@ class Neo4jStore(GraphStore):
         steps: dict[str, float] = {}
         self.first_load_seconds = steps
         with tempfile.TemporaryDirectory(prefix="cluegraph-neo4j-import-") as tmp:
-            with step(steps, "files"):
+            with step(steps, "files"):  # the server compiles its importer on a sample meanwhile
+                warm_up(shlex.split(command), Path(tmp) / "warm-up", self._staging)
                 files = ImportFiles(Path(tmp), self.schema, DuckDBWriter(self._staging, self.schema), self._staging)
                 copied = files.add_all(batches, progress)
             self._driver.close()

@@ -1,12 +1,17 @@
-"""The import folder the Neo4j first load hands to ``neo4j-admin database import`` (no server needed)."""
+"""The import folder the Neo4j first load hands to ``neo4j-admin database import`` (no server needed), and the
+warm-up sample the server imports meanwhile."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import time
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
+from neo4j import GraphDatabase
 
 from graph.errors import EndpointError, StoreError
 from graph.ids import node_id
@@ -14,6 +19,9 @@ from graph.schema import load_schema
 from graph.store.duckdb_ddl import TABLES
 from graph.store.duckdb_writer import DuckDBWriter
 from graph.store.neo4j_import import ImportFiles
+from graph.store.neo4j_warmup import warm_up
+
+NEO4J_SH = Path(__file__).parents[2] / "tools" / "neo4j" / "neo4j.sh"
 
 
 def _files(folder: Path) -> ImportFiles:
@@ -109,3 +117,33 @@ def test_an_edge_ending_on_a_node_kept_aside_is_kept_aside_too(tmp_path: Path) -
         ("edges", "CO_TRAVELLED", 1),
     ]
     assert files.leftovers[1][2].column("src").to_pylist() == [node_id("Person", "odd")]
+
+
+def test_the_warm_up_sample_is_handed_over_and_a_failing_command_is_ignored(tmp_path: Path) -> None:
+    seen = tmp_path / "seen"
+    con = duckdb.connect()
+    warm_up(["sh", "-c", f'echo "$0 $1" > {seen}'], tmp_path / "w", con)
+    flag, args = seen.read_text(encoding="utf-8").split()
+    assert flag == "--warm-up" and Path(args).is_file()
+    groups = [line for line in Path(args).read_text(encoding="utf-8").splitlines() if line.startswith("--")]
+    assert any(g.startswith("--nodes=") for g in groups) and any(g.startswith("--relationships=") for g in groups)
+    warm_up(["false"], tmp_path / "w2", con)  # no warm-up: nothing raised
+    warm_up([str(tmp_path / "no-such-command")], tmp_path / "w3", con)
+
+
+@pytest.mark.neo4j
+def test_the_test_server_imports_the_warm_up_sample_beside_its_database(tmp_path: Path) -> None:
+    uri = os.environ.get("CLUEGRAPH_TEST_NEO4J_URI", "")
+    status = subprocess.run(["bash", str(NEO4J_SH), "status"], capture_output=True, text=True, check=False)
+    if not uri or status.returncode != 0 or not status.stdout.strip().endswith(uri):
+        pytest.skip("needs the tools/neo4j test server at CLUEGRAPH_TEST_NEO4J_URI")
+    reply = NEO4J_SH.parent / "run" / "warmup.reply"
+    with GraphDatabase.driver(uri, auth=None) as driver:
+        before = driver.execute_query("MATCH (n) RETURN count(n) AS c").records[0]["c"]
+        warm_up(["bash", str(NEO4J_SH), "import"], tmp_path / "w", duckdb.connect())
+        for _ in range(600):
+            if reply.exists() and reply.stat().st_size:
+                break
+            time.sleep(0.1)
+        assert reply.read_text(encoding="utf-8").split()[0] == "0"  # the importer took the sample
+        assert driver.execute_query("MATCH (n) RETURN count(n) AS c").records[0]["c"] == before  # database untouched

@@ -12,6 +12,13 @@
 #                                      serve it again on the same port; prints the URI like start. A running
 #                                      launcher does it in its own JVM (told through the pipe run/control):
 #                                      no JVM to start twice; otherwise stop, import, start
+#   bash tools/neo4j/neo4j.sh import --warm-up ARGS_FILE
+#                                      returns at once; a running launcher then imports that small sample
+#                                      into a scratch home (not its database) to compile the importer's code
+#                                      before the real import comes (nothing happens without a launcher)
+#   bash tools/neo4j/neo4j.sh empty    delete the database (not the logs) and serve an empty one on the same
+#                                      port; prints the URI like start. A running launcher does it in its own
+#                                      JVM, which keeps its compiled code warm; otherwise stop, delete, start
 #
 # Auth is disabled; TLS is off. Only the URI goes to stdout, messages go to stderr.
 # Exit codes: 0 ok; 1 build or start failed; 3 Java 17/21 or Maven missing.
@@ -201,8 +208,17 @@ control_ready() {  # the running launcher reads commands from $CONTROL (a build 
         && tr '\0' ' ' <"/proc/$(cat "$PIDFILE")/cmdline" 2>/dev/null | grep -qF -- " $CONTROL "
 }
 
+cmd_warm_up() {  # hand the launcher a sample import to run now (see Launcher.java); never waits for it
+    local args
+    args=$(readlink -f "$1")
+    [ -f "$args" ] && control_ready || return 0
+    rm -f "$RUN/warmup.reply"
+    timeout 10 bash -c 'printf "warmup\t%s\t%s\n" "$1" "$2" >"$3"' _ "$args" "$RUN/warmup.reply" "$CONTROL" || true
+}
+
 cmd_import() {  # first load: neo4j-admin's importer (in the same jars) into the server's stopped database
     local args=$1 t0=$SECONDS pid port reply=$RUN/import.reply rc
+    if [ "$args" = --warm-up ]; then cmd_warm_up "${2:?usage: $0 import --warm-up ARGS_FILE}"; return 0; fi
     [ -f "$args" ] || { say "import: no arguments file $args"; exit 2; }
     args=$(readlink -f "$args")
     find_java || exit 3
@@ -255,6 +271,32 @@ import_offline() {  # stop the server, run the importer in its own JVM, start th
     cmd_start
 }
 
+cmd_empty() {  # an empty database on the same port, in the running JVM when there is one
+    local reply=$RUN/empty.reply pid port
+    if control_ready; then
+        pid=$(cat "$PIDFILE") port=$(cat "$PORTFILE")
+        rm -f "$reply"
+        if timeout 30 bash -c 'printf "empty\t%s\n" "$1" >"$2"' _ "$reply" "$CONTROL"; then
+            while [ ! -s "$reply" ] && kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+            if [ -s "$reply" ] && wait_for_bolt "$pid" "$port"; then
+                say "$(cut -d' ' -f2- "$reply") in the server's JVM"
+                cat "$URIFILE"
+                return 0
+            fi
+            say "the server did not come back after emptying its database"
+            show_logs
+            exit 1
+        fi
+        say "the server did not take the empty command; restarting it on an empty database"
+    fi
+    port=${CLUEGRAPH_NEO4J_PORT:-0}
+    if pid_alive && [ -s "$PORTFILE" ]; then port=$(cat "$PORTFILE"); fi
+    cmd_stop
+    rm -rf "$DBHOME/data/databases/neo4j" "$DBHOME/data/transactions/neo4j"
+    PORT=$port
+    cmd_start
+}
+
 cmd_status() {
     if pid_alive && [ -f "$URIFILE" ]; then
         echo "running (pid $(cat "$PIDFILE")): $(cat "$URIFILE")"
@@ -269,6 +311,7 @@ case "${1:-}" in
     stop) lock; cmd_stop ;;
     status) cmd_status ;;
     reset) lock; cmd_stop; rm -rf "$DBHOME" "$RUN"/*.log; say "data removed" ;;
-    import) lock; cmd_import "${2:?usage: $0 import ARGS_FILE}" ;;
-    *) echo "usage: $0 start|stop|status|reset|import ARGS_FILE" >&2; exit 2 ;;
+    import) lock; cmd_import "${2:?usage: $0 import ARGS_FILE}" "${3:-}" ;;
+    empty) lock; cmd_empty ;;
+    *) echo "usage: $0 start|stop|status|reset|empty|import ARGS_FILE" >&2; exit 2 ;;
 esac
