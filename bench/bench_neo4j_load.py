@@ -8,11 +8,16 @@ and its transactional writer (``writer()``, ``UNWIND`` batches) on the first ``-
 Wall and CPU seconds (this process, and the server process when it is the local one) and the load average
 stand beside each figure; the first load also reports its steps and the importer's own stages (from its log).
 
+The first load is repeated (``--repeat``): the first one runs in a freshly started server JVM (cold: the
+importer's and the index builders' code is interpreted and compiled while it runs), the others in the same JVM
+after its database was emptied in place (``neo4j.sh empty``), as a long-running team server would run them
+(warm). Both are reported; JIT warm-up alone made the same import take twice the server CPU.
+
 Needs a Neo4j server: ``CLUEGRAPH_TEST_NEO4J_URI`` or the one ``tools/neo4j/neo4j.sh start`` runs (started
 and stopped here when none is given). The database is emptied first.
 
     python -m bench.bench_neo4j_load [--nodes 200000] [--edges 1000000] [--batch 20000] [--sample 2000]
-                                     [--import-batch 200000] [--cypher-edges 1000000] [--no-import]
+                                     [--import-batch 200000] [--cypher-edges 1000000] [--no-import] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -112,14 +117,15 @@ def importer_stages(log: str) -> dict[str, float]:
     return stages
 
 
-def empty_database(uri: str) -> None:
-    """Delete everything: the local test server is reset and started again on its port (seconds, where
-    deleting a million relationships in transactions takes minutes); any other server by Cypher."""
+def empty_database(uri: str, *, fresh_jvm: bool = True) -> None:
+    """Delete everything: the local test server is reset and started again on its port (a fresh JVM), or
+    with ``fresh_jvm=False`` has its database deleted and started again inside the running JVM (seconds,
+    where deleting a million relationships in transactions takes minutes); any other server by Cypher."""
     status = subprocess.run(["bash", str(NEO4J_SH), "status"], capture_output=True, text=True, check=False)
     if status.returncode == 0 and status.stdout.strip().endswith(uri):
         env = {**os.environ, "CLUEGRAPH_NEO4J_PORT": uri.rsplit(":", 1)[1]}
-        subprocess.run(["bash", str(NEO4J_SH), "reset"], check=True, capture_output=True, env=env)
-        subprocess.run(["bash", str(NEO4J_SH), "start"], check=True, capture_output=True, env=env)
+        for command in ["empty"] if not fresh_jvm else ["reset", "start"]:
+            subprocess.run(["bash", str(NEO4J_SH), command], check=True, capture_output=True, env=env)
         return
     with GraphDatabase.driver(uri, auth=None) as driver, driver.session() as session:
         session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
@@ -184,6 +190,7 @@ def main() -> None:
     parser.add_argument("--cypher-edges", type=int, default=1_000_000, help="edges for the transactional writer")
     parser.add_argument("--no-import", action="store_true", help="skip the offline first load")
     parser.add_argument("--no-writer", action="store_true", help="skip the transactional writer")
+    parser.add_argument("--repeat", type=int, default=3, help="first loads: one cold, then warm ones")
     args = parser.parse_args()
     uri, started = os.environ.get("CLUEGRAPH_TEST_NEO4J_URI", ""), False
     if not uri:
@@ -202,10 +209,12 @@ def main() -> None:
         # ten times slower (100,000 relationships, quiet: 826/s against 8,814/s on a fresh server).
         ours = None if args.no_writer else load(uri, folder, args.batch, args.cypher_edges)
         base = naive(uri, folder, args.sample) if ours else None  # on the writer's nodes
-        imported = None
-        if not args.no_import:
-            empty_database(uri)
-            imported = first_load(uri, folder, args.import_batch)
+        imported: list[dict[str, Any]] = []
+        for i in range(0 if args.no_import else max(1, args.repeat)):
+            empty_database(uri, fresh_jvm=i == 0)
+            imported.append(first_load(uri, folder, args.import_batch))
+            imported[-1]["server_jvm"] = "fresh (cold)" if i == 0 else f"same JVM, first load {i + 1} (warm)"
+        if imported:
             base = base or naive(uri, folder, args.sample)  # on the imported nodes
         if base is None:
             raise SystemExit("nothing to measure: --no-writer and --no-import together")
@@ -213,16 +222,21 @@ def main() -> None:
     finally:
         if started:
             subprocess.run(["bash", "tools/neo4j/neo4j.sh", "stop"], check=False)
-    best = max(ours["edges_per_s"] if ours else 0, imported["edges_per_s"] if imported else 0)
+    cold = imported[0] if imported else None
+    warm = sorted(r["edges_per_s"] for r in imported[1:])
+    best = max(ours["edges_per_s"] if ours else 0, cold["edges_per_s"] if cold else 0)
     report(
         "neo4j_load",
         {
             "cluegraph": ours,
-            "cluegraph_first_load_import": imported,
+            "cluegraph_first_load_import": cold,
+            "cluegraph_first_load_import_warm": imported[1:] or None,
+            "warm_edges_per_s_median": warm[len(warm) // 2] if warm else None,
             "baseline_one_row_per_transaction": base,
             "ratio_vs_baseline": round(best / base["relationships_per_s"], 1),
             "target_relationships_per_s": 50_000,
-            "meets_target": best >= 50_000,
+            "meets_target": best >= 50_000,  # the cold first load (or the writer), as before
+            "meets_target_warm_server": bool(warm) and warm[len(warm) // 2] >= 50_000,
             # The machine is shared: the 1-minute load average (2 cores) says how much of it the run had.
             "load_average_1m": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         },
