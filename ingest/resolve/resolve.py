@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ingest.resolve import cluster, conflicts, findings, model
+from ingest.resolve.arrays import sorted_unique
 from ingest.resolve.blocking import PERSON_RULES, candidate_pairs, document_pairs
 from ingest.resolve.config import ASSIGNMENT_COLUMNS, PERSON_COLUMNS, Resolution, ResolveConfig
 from ingest.resolve.profiles import (
@@ -157,13 +158,20 @@ def _name_frequency(
     profiles with that name; u of the level becomes ``max(u, (people - 2) / all people)``."""
     adjust = np.zeros(len(i))
     full = p["dob_full"].to_numpy()
-    people = p.loc[full, ["name_key", "birth_date"]].drop_duplicates()
-    total = max(len(people), 1)
+    date = pd.factorize(p["birth_date"].to_numpy()[full])[0].astype(np.int64)
+    codes = {key: pd.factorize(p[key].to_numpy())[0].astype(np.int64) for key in ("name_key", "variant")}
+    total = max(len(_distinct_pairs(codes["name_key"][full], date)), 1)
     for level, key in ((0, "name_key"), (1, "variant")):
-        dated = p.loc[full, [key, "birth_date"]].drop_duplicates()
-        per = dated[key].value_counts()
+        per = np.bincount(_distinct_pairs(codes[key][full], date), minlength=int(codes[key].max(initial=-1)) + 1)
         sel = name_lv == level
-        n = pd.Series(p[key].to_numpy()[i[sel]]).map(per).fillna(1).to_numpy()
+        n = per[codes[key][i[sel]]]
+        n = np.where(n == 0, 1, n)  # a name no dated profile carries counts as one person
         u_tf = np.maximum(name.u[level], (n - 2) / total)  # the pair itself may be two of the dates
         adjust[sel] = np.log2(name.u[level] / u_tf)
     return adjust
+
+
+def _distinct_pairs(key: np.ndarray, date: np.ndarray) -> np.ndarray:
+    """The key of each distinct (key, date) pair of integer codes."""
+    width = int(date.max(initial=0)) + 1
+    return sorted_unique(key * width + date) // width
