@@ -95,9 +95,12 @@ def conflicted(labels: np.ndarray, spans: pd.DataFrame, tolerance_days: float) -
     """Component labels that may hold a conflict: both sexes; two full birth dates and two numbers of one
     issuer; two same-class documents in use at the same time (whole arrays: the distinct documents of each
     component and class joined with each other). The exact test is made while rebuilding."""
-    frame = pd.DataFrame({"c": labels, "cls": spans["cls"].to_numpy(), "num": spans["number"].to_numpy(),
-                          "f": spans["first"].to_numpy(), "l": spans["last"].to_numpy()})  # fmt: skip
-    frame = frame[(frame["cls"] != "") & frame["f"].notna()].drop_duplicates(["c", "cls", "num"])
+    cls, num = spans["cls"].to_numpy(), spans["number"].to_numpy()
+    ok = np.flatnonzero((cls != "") & spans["first"].notna().to_numpy())
+    ncode, numbers = pd.factorize(num[ok])  # integer codes: no string hashing in the group-bys below
+    frame = pd.DataFrame({"c": labels[ok], "cls": _code(cls[ok]), "num": ncode,
+                          "f": spans["first"].to_numpy()[ok], "l": spans["last"].to_numpy()[ok]})  # fmt: skip
+    frame = frame.drop_duplicates(["c", "cls", "num"])  # (class, number) is one document: one first and last
     multi = frame.groupby(["c", "cls"])["num"].transform("size") > 1
     docs = frame[multi]
     pairs = docs.merge(docs, on=["c", "cls"], suffixes=("", "_b"))
@@ -105,8 +108,10 @@ def conflicted(labels: np.ndarray, spans: pd.DataFrame, tolerance_days: float) -
     live = (pairs["l"] > pairs["f_b"] + tolerance_days) & (pairs["l_b"] > pairs["f"] + tolerance_days)
     pairs = pairs[live]
     if len(pairs):
-        dist = compare._pairwise(pairs["num"].to_numpy(), pairs["num_b"].to_numpy(), Levenshtein.distance)
-        short = np.minimum(pairs["num"].str.len().to_numpy(), pairs["num_b"].str.len().to_numpy()) < 6
+        a = np.asarray(numbers, dtype=object)[pairs["num"].to_numpy()]
+        b = np.asarray(numbers, dtype=object)[pairs["num_b"].to_numpy()]
+        dist = compare._pairwise(a, b, Levenshtein.distance)
+        short = np.minimum(pd.Series(a).str.len().to_numpy(), pd.Series(b).str.len().to_numpy()) < 6
         pairs = pairs[(dist > 1) | short]
     sex, dob, issuer, n = (spans[c].to_numpy() for c in ("sex", "dob", "issuer", "n"))
     ic = _code(issuer)
