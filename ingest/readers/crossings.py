@@ -108,24 +108,28 @@ def _mrz_uniques(values: pd.Series) -> pd.DataFrame:
 
 def _mrz(s: pd.Series, f: Field, done: Done) -> Checked:
     """The MRZ as written, its format and whether every check digit holds; failures are findings, and so is
-    an MRZ whose document number is not the row's ``doc_number`` (a swapped or altered data page)."""
-    codes, uniques = pd.factorize(s.mask(s.eq("")))
+    an MRZ whose document number is not the row's ``doc_number`` (a swapped or altered data page). Parsed
+    once per distinct MRZ, spread back by position."""
+    given = s.mask(s.eq(""))
+    codes, uniques = pd.factorize(given)
     compact = pd.Series(np.asarray(uniques, dtype=object), dtype=object).map(lambda t: "".join(t.upper().split()))
     res = _mrz_uniques(compact)
-    res = pd.concat([res, pd.DataFrame([[None] * res.shape[1]], columns=res.columns)], ignore_index=True)
-    res = res.take(np.where(codes < 0, len(res) - 1, codes)).set_index(s.index)
-    finding = res["finding"]
+    at = np.where(codes < 0, len(res), codes)
+
+    def back(name: str) -> np.ndarray:
+        return np.append(res[name].to_numpy(dtype=object), None)[at]
+
+    finding, number = back("finding"), back("number")
     if "doc_number" in done:
-        number, printed = res["number"], done["doc_number"]
-        differs = (number.notna() & number.ne("") & printed.notna() & number.ne(printed)).to_numpy(dtype=bool)
-        if differs.any():
-            values = finding.to_numpy(dtype=object).copy()
-            for i in np.flatnonzero(differs).tolist():
-                text = f"mrz-doc-number: the MRZ says {number.iat[i]}, doc_number is {printed.iat[i]}"
-                values[i] = f"{values[i]}; mrz {text}" if isinstance(values[i], str) else text
-            finding = pd.Series(values, index=s.index)
-    return ({f.name: s.mask(s.eq("")), "mrz_format": as_text(res["format"]),
-             "mrz_checks_ok": res["ok"].astype("boolean")}, None, finding)
+        printed = done["doc_number"].to_numpy(dtype=object)
+        some = np.flatnonzero(pd.notna(number) & (number != "") & pd.notna(printed))
+        some = some[number[some] != printed[some]]
+        for i in some.tolist():
+            text = f"mrz-doc-number: the MRZ says {number[i]}, doc_number is {printed[i]}"
+            finding[i] = f"{finding[i]}; mrz {text}" if isinstance(finding[i], str) else text
+    ok = pd.Series(back("ok"), index=s.index, dtype=object)
+    return ({f.name: given, "mrz_format": as_text(pd.Series(back("format"), index=s.index, dtype=object)),
+             "mrz_checks_ok": ok.astype("boolean")}, None, pd.Series(finding, index=s.index, dtype=object))
 
 
 FIELDS: tuple[Field, ...] = (
