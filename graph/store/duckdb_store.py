@@ -146,7 +146,11 @@ class DuckDBStore(GraphStore):
                     writer = DuckDBWriter(self._con, self.schema, unindexed=frozenset(dropped), text_index=text_index)
                     yield writer
                     if not text_index and (writer.nodes_written or not complete):
-                        duckdb_text.rebuild(self._con)
+                        upto = writer.text_indexed_upto()
+                        if upto is None:
+                            duckdb_text.rebuild(self._con)
+                        else:  # built during the block (``DuckDBWriter.index_text``): add the nodes since
+                            duckdb_text.extend(self._con, upto)
                 except BaseException:
                     self._con.execute("ROLLBACK")
                     raise

@@ -103,6 +103,16 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [META_KEY, META_VALUE])
 
 
+def extend(con: duckdb.DuckDBPyConnection, after_rowid: int) -> None:
+    """Complete an index that :func:`rebuild` wrote earlier in the same transaction: append the grams of the
+    nodes appended since (``rowid`` above ``after_rowid``; DuckDB numbers a transaction's rows in the order it
+    appends them), sorted among themselves, and count the grams again. A lookup then reads two sorted runs
+    of a gram instead of one. Why: a first load that has to wait for its last nodes (an ingest waiting for
+    identity resolution) builds most of the index while it waits, not after."""
+    add(con, f"rowid > {int(after_rowid)}")
+    con.execute("CREATE OR REPLACE TABLE gram_counts AS SELECT gram, count(*) AS n FROM node_grams GROUP BY gram")
+
+
 def add(con: duckdb.DuckDBPyConnection, where: str, params: dict[str, object] | None = None) -> None:
     """Append the grams of the nodes selected by ``where``."""
     _add_labels(con, where, params)

@@ -144,6 +144,22 @@ class DuckDBWriter:
         # it again at the end of the block when nodes were written (``nodes_written``).
         self._text_index = text_index
         self.nodes_written = False
+        # the last node row the text index covers, when ``index_text`` built it and no node changed since
+        self._text_upto: int | None = None
+
+    def index_text(self) -> None:
+        """Build the text index over the nodes written so far now, not at the end of the block (see
+        ``duckdb_text.extend``): for a writer with time to spare before its last nodes. Nothing to do where
+        each batch keeps the index up to date."""
+        if self._text_index:
+            return
+        duckdb_text.rebuild(self._con)
+        self._text_upto = int(self._one("SELECT coalesce(max(rowid), -1) FROM nodes")[0])
+
+    def text_indexed_upto(self) -> int | None:
+        """The last node row (``rowid``) the text index of ``index_text`` covers; None when there is none
+        or a node it covers has changed since (the block's end then builds the index again)."""
+        return self._text_upto
 
     # ---------------------------------------------------------------- public
     def upsert_nodes(self, label: str, rows: Rows) -> WriteResult:
@@ -401,6 +417,8 @@ class DuckDBWriter:
             self._params(table, kind) if existing else None,
         )[0]
         if updated:
+            if table == "nodes":
+                self._text_upto = None  # a node's text may have changed: ``index_text``'s index is stale
             text_set = f", text = {text.format(p='u.props')}" if table == "nodes" else ""
             con.execute(
                 f"""UPDATE {table} SET props = u.props, first_seen = u.first_seen, last_seen = u.last_seen,

@@ -152,6 +152,9 @@ class Load:
                 if first is not None:
                     self._tables(w, *first)
                 del first
+                if self._empty and hasattr(w, "index_text"):  # while resolution runs (DuckDB's store)
+                    self._step("index text")
+                    w.index_text()
                 self.first_part.update(wall_s=time.perf_counter() - t0, ended=time.perf_counter())
                 found, handed = self._late.get(), True
                 if found is None:

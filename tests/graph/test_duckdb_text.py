@@ -71,3 +71,49 @@ def test_record_references_are_left_out_of_the_index_and_found_by_a_scan_of_thei
         by_key = store.find("SourceRecord", key=["ivan.edi#msg1/seg4"])
         assert [n.props["ref"] for n in by_key] == ["ivan.edi#msg1/seg4"]
         assert len(store.find(None, text="ivan")) == 3  # names and identifiers as before
+
+
+def _grams(path: Path) -> list[tuple[int, str, int]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        sql = "SELECT g.gram, l.label, g.nid FROM node_grams g JOIN gram_labels l USING (code) ORDER BY ALL"
+        return [(int(a), str(b), int(c)) for a, b, c in con.execute(sql).fetchall()]
+    finally:
+        con.close()
+
+
+def _counts(path: Path) -> list[tuple[int, int]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return [(int(a), int(b)) for a, b in con.execute("SELECT * FROM gram_counts ORDER BY ALL").fetchall()]
+    finally:
+        con.close()
+
+
+def test_an_index_built_during_a_first_load_and_completed_at_its_end_is_the_one_built_at_its_end(
+    tmp_path: Path,
+) -> None:
+    people = pd.DataFrame({"person_key": ["P1", "P2"], "surname": ["IVANOVA", "Ивановa"]})
+    docs = pd.DataFrame({"issuer": ["XXA"], "number": ["IVANO7"]})
+    with open_store(tmp_path / "a.duckdb") as store:
+        with store.writer() as w:
+            w.upsert_nodes("Document", docs)
+            w.index_text()  # type: ignore[attr-defined]
+            w.upsert_nodes("Person", people)
+        assert [n.props["surname"] for n in store.find("Person", text="иван")] == ["Ивановa"]
+        assert [n.label for n in store.find(None, text="ivano")] == ["Document", "Person"]
+    with open_store(tmp_path / "b.duckdb") as store, store.writer() as w:
+        w.upsert_nodes("Document", docs)
+        w.upsert_nodes("Person", people)
+    assert _grams(tmp_path / "a.duckdb") == _grams(tmp_path / "b.duckdb")
+    assert _counts(tmp_path / "a.duckdb") == _counts(tmp_path / "b.duckdb")
+
+
+def test_a_node_changed_after_the_index_was_built_during_the_block_is_indexed_by_its_new_text(tmp_path: Path) -> None:
+    with open_store(tmp_path / "g.duckdb") as store:
+        with store.writer() as w:
+            w.upsert_nodes("Person", pd.DataFrame({"person_key": ["P1"], "surname": ["IVANOVA"]}))
+            w.index_text()  # type: ignore[attr-defined]
+            w.upsert_nodes("Person", pd.DataFrame({"person_key": ["P1"], "surname": ["PETROVA"]}))
+        assert [n.props["surname"] for n in store.find("Person", text="petro")] == ["PETROVA"]
+        assert store.find("Person", text="ivano") == []
