@@ -11,6 +11,12 @@ is crossing records per second of that whole run (the other files are extra work
 peak RSS of the process that ran it. The PAXLST, PNRGOV and associated files are read by a side process
 (``ingest.pipeline.side``) while the crossings are read: ``cpu_s`` counts both processes, and the side
 process's own peak RSS is given beside (it has ended before the store's commit, where the main peak is).
+``stages_s`` gives each stage's wall (and ``*_cpu``: CPU seconds of the whole process meanwhile) as
+``run_ingest`` measures them: ``read_map``; ``merge`` (the batch's rows merged one per item) and
+``load_first_part`` (writing what does not wait for identities, then building the text index of those nodes)
+run on the writer's thread while ``resolve`` runs on the main one, so their CPU seconds overlap resolution's;
+``load_after_resolve`` is the rest of the write (people, their edges, the commit, the indexes), waiting for the
+first part where it has not ended. With ``--sequential`` the stages run one after the other.
 The baseline reads, normalises and upserts one crossing at a time (one transaction each: the way a loop
 over rows would), on ``--sample`` rows.
 

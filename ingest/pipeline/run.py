@@ -72,7 +72,7 @@ def run_ingest(source: str | Path, store_uri: str, *, encoding: str = "utf-8",
     """Ingest every source file under ``source`` into the store at ``store_uri``; return the summary.
 
     ``step`` is called with a short description before each file and stage (a progress bar); ``on_files``
-    once with the number of steps to expect. ``background`` writes what does not wait for identity
+    once with the number of steps to expect. ``background`` merges and writes what does not wait for identity
     resolution while it runs (``ingest.pipeline.load``); without it, one stage after the other (the
     CPU seconds of each stage then measured apart)."""
     tell = step or (lambda _s: None)
