@@ -44,13 +44,12 @@ def candidates(
     """Person pairs below the match threshold worth a human look (best pair per person pair)."""
     prob = probability(score)
     doc_conflict = levels[:, 4] == 0
-    keep = (prob >= config.candidate_probability) & (keys[i] != keys[j]) & ~doc_conflict
-    amb = np.zeros(len(i), dtype=bool)
+    keep = (prob >= config.candidate_probability) & ~doc_conflict
     if len(ambiguous):
         x = ambiguous["x"].to_numpy()
-        amb = np.isin(i, x) | np.isin(j, x)
-        amb &= (prob >= config.match_probability) & (keys[i] != keys[j])
-    keep |= amb
+        keep |= (np.isin(i, x) | np.isin(j, x)) & (prob >= config.match_probability)
+    at = np.flatnonzero(keep)  # keys compared only here: most pairs score below the candidate threshold
+    keep[at] = keys[i[at]] != keys[j[at]]
     a, b = keys[i[keep]], keys[j[keep]]
     frame = pd.DataFrame(
         {
