@@ -70,7 +70,7 @@ _CONST = re.compile(r"^(NULL::\w+|'[^']*'(::\w+)?|\$\w+)$")
 
 
 #: Properties holding nulls up to which a batch's JSON is built by ``json_object`` alone (see ``json_props``).
-_MAX_NULLABLE = 3
+_MAX_NULLABLE = 4  # 16 patterns: a voyage has four optional properties
 
 
 def json_props(table: pa.Table, props: Sequence[str]) -> str:
