@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import phonenumbers
 import pyarrow as pa
@@ -30,6 +32,7 @@ _REASONS = {
 }
 
 
+@cache
 def _region(region: str | None) -> str | None:
     if not region or (isinstance(region, float)):
         return None
@@ -72,6 +75,22 @@ def phone_is_valid(e164: str) -> bool:
     return bool(phonenumbers.is_valid_number(phonenumbers.parse(e164, None)))
 
 
+def _distinct_pairs(values: pd.Series, regions: pd.Series) -> tuple[np.ndarray, list[tuple[Any, Any]]]:
+    """Codes and distinct ``(value, region)`` pairs, first seen first (as ``pd.factorize`` of the pairs): the
+    values factorized once per region rather than hashing a tuple a row.
+
+    >>> codes, pairs = _distinct_pairs(pd.Series(["1", "2", "1", None]), pd.Series(["DE", "DE", "DE", None]))
+    >>> codes.tolist(), pairs[:2]
+    ([0, 1, 0, 2], [('1', 'DE'), ('2', 'DE')])
+    """
+    rcodes, runiques = pd.factorize(regions.astype(object), use_na_sentinel=False)
+    vcodes, vuniques = pd.factorize(values.astype(object), use_na_sentinel=False)
+    joint = vcodes.astype(np.int64) * (len(runiques) + 1) + rcodes
+    codes, _ = pd.factorize(joint)
+    first_rows = np.unique(codes, return_index=True)[1]
+    return codes, [(vuniques[vcodes[i]], runiques[rcodes[i]]) for i in first_rows.tolist()]
+
+
 def normalise_phones(
     values: ArrayLike, *, region: str | ArrayLike | None = None, field: str = "phone"
 ) -> pd.DataFrame | pa.Table:
@@ -87,8 +106,7 @@ def normalise_phones(
     else:
         regions, _ = as_series(region)
         regions.index = series.index
-    pairs = pd.Series(list(zip(series.tolist(), regions.tolist(), strict=True)), index=series.index, dtype=object)
-    codes, uniques = pd.factorize(pairs)
+    codes, uniques = _distinct_pairs(series, regions)
     rows: list[tuple[str | None, bool | None, str | None]] = []
     for value, reg in uniques:
         if is_missing(value):
