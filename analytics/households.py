@@ -20,7 +20,9 @@ A person is a **household member** when the graph shows them travelling with kin
 - a co-traveller, fellow passenger or round-trip companion who lives at the same address (of at most
   ``max_group`` residents);
 - the same person recorded twice (``POSSIBLY_SAME_AS``, or two people holding one document, born in one
-  month: a record in pinyin with the birth day left out) as a household member.
+  month: a record in pinyin with the birth day left out) as a household member; a record possibly the same
+  as several people (a name alone, shared by namesakes) passes nothing on: on seed 44002 a ring courier
+  named SMITH ANDREW was a household member through a name-only SMITH ANDREW on a family's booking.
 
 A shared surname is evidence of kinship only when strangers rarely share it: its share of all people times
 the others on the booking or aboard the voyage (1 for a co-traveller) must be below
@@ -238,9 +240,15 @@ def tour_members(person: np.ndarray, voyage: np.ndarray, tour_min: int, tour_max
     p, v = person[nxt].astype(np.int64), voyage[nxt].astype(np.int64)
     w = np.r_[voyage[1:], -1][nxt].astype(np.int64)
     keep = v != w
-    legs = pd.DataFrame({"p": p[keep], "v": v[keep], "w": w[keep]}).drop_duplicates()
-    size = legs.groupby(["v", "w"])["p"].transform("size")
-    return np.unique(legs.loc[size.between(tour_min, tour_max), "p"].to_numpy()).astype(np.int64)
+    key = v[keep] * np.int64(max(int(voyage.max(initial=0)) + 1, 1)) + w[keep]
+    p = p[keep]
+    order = np.lexsort((p, key))
+    key, p = key[order], p[order]
+    fresh = np.r_[True, (key[1:] != key[:-1]) | (p[1:] != p[:-1])][: len(key)]
+    key, p = key[fresh], p[fresh]
+    group = np.cumsum(np.r_[True, key[1:] != key[:-1]][: len(key)]) - 1
+    size = np.bincount(group)[group] if len(group) else group
+    return np.unique(p[(size >= tour_min) & (size <= tour_max)]).astype(np.int64)
 
 
 def _couples(trip: pd.DataFrame, n_nodes: int, companion_trips: int) -> np.ndarray:
@@ -255,13 +263,15 @@ def _keys(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
     return a.astype(np.int64) * np.int64(n) + b.astype(np.int64)
 
 
-def household_members(store: GraphStore, proj: Projection, config: HouseholdConfig | None = None) -> np.ndarray:
-    """Projection indexes of the household members (see the module doc), sorted."""
+def household_members(store: GraphStore, proj: Projection, config: HouseholdConfig | None = None, *,
+                      legs: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """Projection indexes of the household members (see the module doc), sorted; ``legs`` is
+    ``_voyages_in_order(proj)`` when the caller has it already."""
     cfg = config or HouseholdConfig()
     surname, given, minor, born, month = _people(store, proj, proj.as_of, cfg.minor_age_years)
     co_a, co_b = _ends(proj, "CO_TRAVELLED")
     book_a, book_b, book_n = _shared(proj, "BOOKED", cfg.max_group)
-    trip = round_trips(*_voyages_in_order(proj), cfg.max_group)
+    trip = round_trips(*(legs or _voyages_in_order(proj)), cfg.max_group)
     a = np.concatenate([co_a, co_b, book_a, trip["a"]]).astype(np.int64)
     b = np.concatenate([co_b, co_a, book_b, trip["b"]]).astype(np.int64)
     others = np.concatenate([np.ones(2 * len(co_a)), book_n, trip["others"]])
@@ -276,7 +286,10 @@ def household_members(store: GraphStore, proj: Projection, config: HouseholdConf
     found = np.union1d(a[kin], _voyage_families(proj, surname, given, minor, share, cfg))
     doc_a, doc_b, _ = _shared(proj, "HOLDS", 2)
     same = (month[doc_a] == month[doc_b]) & (month[doc_a] != "")  # one document, one birth month
-    twin_a, twin_b = np.r_[dup_a, dup_b, doc_a[same]], np.r_[dup_b, dup_a, doc_b[same]]
+    # a record that may be any of several people (a name alone: SMITH ANDREW) is none of them in particular
+    alike = np.bincount(np.r_[dup_a, dup_b], minlength=n)[np.r_[dup_a, dup_b]] == 1
+    twin_a = np.r_[np.r_[dup_a, dup_b][alike], doc_a[same]]
+    twin_b = np.r_[np.r_[dup_b, dup_a][alike], doc_b[same]]
     return np.union1d(found, twin_b[np.isin(twin_a, found)].astype(np.int64))
 
 
@@ -288,9 +301,10 @@ def household_scale(store: GraphStore, proj: Projection, config: HouseholdConfig
     cfg = config or HouseholdConfig()
     scale = np.ones(proj.n_nodes)
     if cfg.discount < 1.0:
-        scale[household_members(store, proj, cfg)] = cfg.discount
+        legs = _voyages_in_order(proj)
+        scale[household_members(store, proj, cfg, legs=legs)] = cfg.discount
         if cfg.tour_min > 1:
-            scale[tour_members(*_voyages_in_order(proj), cfg.tour_min, cfg.tour_max)] = cfg.discount
+            scale[tour_members(*legs, cfg.tour_min, cfg.tour_max)] = cfg.discount
         if seeds is not None and len(seeds):
             scale[seeds["index"].to_numpy(dtype=np.int64)] = 1.0
     return scale

@@ -5,7 +5,10 @@ with a wrong MRZ check digit.
   resolved graph are one person recorded twice (a Cantonese and a pinyin spelling of one name, a full and a
   partial birth date) that identity resolution kept apart on purpose; only holders whose birth dates or sexes
   disagree point to an impostor. Holders that all agree weigh ``document_conflict x
-  document_conflict_one_person``, and the reason says so.
+  document_conflict_one_person``, and the reason says so. That factor is 0 in ``data/run.yaml`` (no seed):
+  one person recorded twice is a question for identity resolution (its review candidates), not known risk,
+  and at x0.002 it still put the holder, and whoever travelled with them, above the faint background every
+  traveller has (seed 8675309: a benign resident 14th of 707 arrivals; seed 20261127: a family member 41st).
 - **MRZ check failed**: a crossing whose machine readable zone failed a check digit (``mrz_checks_ok`` is
   false on the ``Crossing``): an altered or forged document. The document presented is the seed, so risk
   flows to whoever holds it, also on later trips that carry no MRZ (API and PNR records).

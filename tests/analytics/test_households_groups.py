@@ -20,7 +20,7 @@ def P(key: str) -> str:
 
 
 TOUR = [f"T{n}" for n in range(12)]  # twelve visitors of as many surnames, out and back together
-PEOPLE = [  # key, surname, given names, birth date
+PEOPLE: list[tuple[str, str, str, str | None]] = [  # key, surname, given names, birth date
     ("L1", "KWAN", "FATHER", "1980-01-01"),  # a father and his child: by bus, out and back, no voyage
     ("L2", "KWAN", "CHILD", "2016-01-01"),
     ("S1", "POON", "STRANGER", "1970-01-01"),  # crosses in L1's minute on the way out, alone on the way back
@@ -29,6 +29,10 @@ PEOPLE = [  # key, surname, given names, birth date
     ("A1", "HO", "ONE", "1980-01-01"),  # three adults out and back together: too few for a tour
     ("A2", "MAN", "TWO", "1981-01-01"),
     ("A3", "YIP", "THREE", "1982-01-01"),
+    ("N0", "SMITH", "ANDREW", None),  # a name alone on a trip with a child, possibly either of two namesakes
+    ("C1", "SMITH", "CHILD", "2018-01-01"),
+    ("R1", "SMITH", "ANDREW", "1968-02-01"),
+    ("R2", "SMITH", "ANDREW", "1975-06-01"),
 ]
 
 LEGS = [  # people, time, voyage (None: by land, no voyage)
@@ -40,6 +44,8 @@ LEGS = [  # people, time, voyage (None: by land, no voyage)
     (tuple(TOUR), "2026-01-09T20:00:{:02d}", "XQ802"),
     (("A1", "A2", "A3"), "2026-01-06T10:00:{:02d}", "XQ901"),
     (("A1", "A2", "A3"), "2026-01-10T20:00:{:02d}", "XQ902"),
+    (("N0", "C1"), "2026-01-11T10:00:{:02d}", "XQ971"),
+    (("N0", "C1"), "2026-01-13T20:00:{:02d}", "XQ972"),
 ]
 
 
@@ -56,7 +62,8 @@ def _load(store: GraphStore) -> None:
                 voyages[number] = {"carrier": "XQ", "number": number, "date": day, "mode": "AIR"}
                 on.append({"src": node_id("Crossing", cid), "dst": node_id("Voyage", "XQ", number, day),
                            "first_seen": at, "last_seen": at})
-    edges: dict[str, list[dict[str, Any]]] = {"MADE": made, "ON": on}
+    same = [{"src": P("N0"), "dst": P(k), "first_seen": "2026-01-01", "last_seen": "2026-01-01"} for k in ("R1", "R2")]
+    edges: dict[str, list[dict[str, Any]]] = {"MADE": made, "ON": on, "POSSIBLY_SAME_AS": same}
     with store.writer() as w:
         w.upsert_nodes("Person", pd.DataFrame([{"person_key": k, "surname": s, "given_names": g, "birth_date": b}
                                                for k, s, g, b in PEOPLE]))
@@ -85,3 +92,11 @@ def test_a_round_trip_made_by_a_crowd_is_a_tour_group_and_three_adults_are_not(s
     assert all(by_id[P(k)] == 1.0 for k in ("A1", "A2", "A3", "S1"))
     off = household_scale(store, proj, HouseholdConfig(discount=0.5, tour_min=0))
     assert all(off[proj.index([P(k)])[0]] == 1.0 for k in TOUR)
+
+
+def test_a_name_alone_possibly_the_same_as_several_people_passes_the_household_to_none(store: GraphStore) -> None:
+    _load(store)
+    proj = project(store)
+    found = set(proj.ids(household_members(store, proj)))
+    assert {P("N0"), P("C1")} <= found
+    assert not found & {P("R1"), P("R2")}

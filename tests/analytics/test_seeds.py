@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -117,6 +119,17 @@ def test_a_document_of_two_holders_who_may_be_one_person_weighs_little(store: Gr
     cfg = RunConfig().seeds
     assert seeds.loc[doc, "weight"] == pytest.approx(cfg.document_conflict * cfg.document_conflict_one_person)
     assert "perhaps one person" in seeds.loc[doc, "reason"]
+
+
+def test_the_run_configuration_makes_one_person_recorded_twice_no_seed(store: GraphStore) -> None:
+    from analytics.config import load_config
+
+    load_risk_graph(store)
+    _person(store, "D1", "1980-12-06", "M")
+    _person(store, "D2", "1980-00-00", "M")
+    cfg = load_config(Path(__file__).resolve().parents[2] / "data" / "run.yaml")
+    assert cfg.seeds.document_conflict_one_person == 0.0
+    assert node_id("Document", "CHN", "D-1") not in set(find_seeds(store, project(store), cfg)["id"])
 
 
 def test_a_document_of_holders_born_on_other_days_is_a_full_conflict(store: GraphStore) -> None:
