@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import pyarrow as pa
-from neo4j import Driver, Transaction
+from neo4j import Driver, ManagedTransaction, Transaction
 from neo4j import exceptions as neo4j_errors
 
 from graph.errors import EndpointError
@@ -29,39 +29,52 @@ def ensure_constraints(driver: Driver, database: str | None, schema: Schema) -> 
 
     One read when they all exist (every open of the store). Not all in one transaction: built that way, the
     relationship constraints left the transactional writer's relationship writes many times slower
-    (100,000 relationships: 829/s against 7,408/s, same server, back to back; seen again in this round,
-    239/s against 1,396/s at load 18). Relationship uniqueness constraints (Community has them since 5.7)
-    also refuse a duplicate edge that two writers create at once. Those of labels and types that hold
-    items (after a first load) are built by two sessions at once, one transaction each, so their index
-    populations use both cores."""
-    wanted = [(f"cg_{label}_id", f"(x:`{label}`)", label) for label in schema.nodes]
-    wanted += [(f"cg_{edge_type}_id", f"()-[x:`{edge_type}`]-()", edge_type) for edge_type in schema.edges]
+    (100,000 relationships: 829/s against 7,408/s, same server, back to back; seen again in this round:
+    with all 34 in one transaction, the writer's lookup of 20,000 stored USES ids by their index ran for
+    minutes, about 150 index reads a second). Relationship uniqueness constraints (Community has them
+    since 5.7) also refuse a duplicate edge that two writers create at once. Those of labels and types
+    that hold items (after a first load) are built by two sessions at once, one transaction each, largest
+    first, so their index populations share both cores and the largest does not start last."""
+    wanted = [(f"cg_{label}_id", f"(x:`{label}`)", label, False) for label in schema.nodes]
+    wanted += [(f"cg_{edge_type}_id", f"()-[x:`{edge_type}`]-()", edge_type, True) for edge_type in schema.edges]
     with driver.session(database=database) as session:
         found = session.run("SHOW RANGE INDEXES YIELD name, owningConstraint RETURN name, owningConstraint")
         owners = {r["name"]: r["owningConstraint"] for r in found}
-        missing = [(name, pattern, name in owners, what) for name, pattern, what in wanted if owners.get(name) is None]
+        missing = [w for w in wanted if owners.get(w[0]) is None]
         if not missing:
             return
-        used = {r["x"] for r in session.run("CALL db.labels() YIELD label AS x")}
-        used |= {r["x"] for r in session.run("CALL db.relationshipTypes() YIELD relationshipType AS x")}
-        for name, _, plain, _ in missing:
-            if plain:
+        for name, *_ in missing:
+            if name in owners:
                 session.run(f"DROP INDEX `{name}`").consume()
-        for name, pattern, _, what in missing:  # one schema transaction each (see above)
-            if what not in used:
-                session.run(_constraint(name, pattern)).consume()
+        sizes = {what: _stored_count(session, what, edge=edge) for _, _, what, edge in missing}
+        for name, pattern, what, _ in missing:  # one schema transaction each (see above)
+            if not sizes[what]:
+                session.execute_write(_create, [(name, pattern)])
 
-    def build(item: tuple[str, str, bool, str]) -> None:
+    def build(item: tuple[str, str]) -> None:
         with driver.session(database=database) as own:
-            own.run(_constraint(item[0], item[1])).consume()
+            own.execute_write(_create, [item])
 
+    full = sorted((m for m in missing if sizes[m[2]]), key=lambda m: -sizes[m[2]])
     with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(build, [m for m in missing if m[3] in used]))
+        list(pool.map(build, [(name, pattern) for name, pattern, _, _ in full]))
     # Wait until every index is online before anything is written: a MERGE planned while its label's index
-    # was still populating kept a label-scan plan (the writer measured 770-826 relationships/s against 8,814/s
-    # on the same fresh server, 100,000 relationships, quiet).
+    # was still populating kept a label-scan plan (770-826 relationships/s against 8,814/s, same fresh server).
     with driver.session(database=database) as session:
         session.run("CALL db.awaitIndexes($seconds)", seconds=_AWAIT_INDEXES_S).consume()
+
+
+def _create(tx: ManagedTransaction, constraints: list[tuple[str, str]]) -> None:
+    """Create constraints in one transaction. Through ``execute_write``: two sessions creating constraints at
+    once can deadlock on a label's lock (seen at load 15), which the driver retries (``IF NOT EXISTS``)."""
+    for name, pattern in constraints:
+        tx.run(_constraint(name, pattern)).consume()
+
+
+def _stored_count(session: Any, label_or_type: str, *, edge: bool) -> int:
+    """Items of a label or type, from Neo4j's count store (no scan)."""
+    match = f"()-[x:`{label_or_type}`]->()" if edge else f"(x:`{label_or_type}`)"
+    return int(session.run(f"MATCH {match} RETURN count(x) AS c").single()["c"])
 
 
 #: How long opening a store waits for new indexes to come online (a first load's constraints included).
@@ -78,10 +91,8 @@ def _native(v: Any) -> Any:
 
 _CREATE_NODES = "UNWIND $rows AS row CREATE (x:`{label}`) SET x = row.set{times}"
 _UPDATE = "UNWIND $rows AS row MATCH {pattern} WHERE elementId(x) = row.e SET x += row.set{times}"
-#: Every lookup by id names its index (``USING INDEX``): planned while a label or type still held nothing,
-#: a lookup chose a label or type scan, cheaper on no rows, and the cached plan was reused on the next
-#: batches (a scan of every stored relationship per row): the writer fell from 8,755 to 787 relationships/s,
-#: on a server that had run the same bench before and on a fresh one alike.
+#: Every lookup by id names its index (``USING INDEX``), so that a plan made while a label or type still
+#: held nothing (where a scan looks cheapest) cannot be cached and reused on the batches after it.
 _CREATE_EDGES = """
 UNWIND $rows AS row
 MATCH (a:`{src}` {{id: row.src}}) USING INDEX a:`{src}`(id)
