@@ -20,55 +20,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ingest.normalise._vector import fullmatch
-
-#: What a check gives back: output columns, a per-row error (``"rule: detail"`` or missing; the row is
-#: quarantined) and a per-row finding (kept on the record).
-Checked = tuple[dict[str, pd.Series], pd.Series | None, pd.Series | None]
-#: The normalised columns of the fields checked so far: the context a check may use.
-Done = dict[str, pd.Series]
-#: A check: the stripped column, its field and the columns done before it.
-Checker = Callable[[pd.Series, "Field", Done], Checked]
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    """One column of a kind: its name, the check it gets (a name from ``CHECKS`` or a function), whether a
-    value is required on every row, whether the column may be absent from the file, and allowed values
-    (``enum``)."""
-
-    name: str
-    check: str | Checker = "text"
-    required: bool = False
-    optional_column: bool = False
-    values: tuple[str, ...] = ()
-
-
-#: The person reference of DESIGN.md section 4: the document when known, else name, birth date, nationality.
-PERSON_REF_FIELDS = (
-    Field("doc_issuer", "country"), Field("doc_number", "doc_number"), Field("surname", "name"),
-    Field("given_names", "name"), Field("birth_date", "birth_date"), Field("nationality", "country"),
+from ingest.readers.tabular_fields import (  # noqa: F401  (re-exported: the readers import them here)
+    PERSON_REF_FIELDS,
+    Checked,
+    Checker,
+    Done,
+    Field,
+    _blank_to_na,
+    _where_text,
+    as_text,
 )
-
-
-def as_text(s: pd.Series) -> pd.Series:
-    """Text values with missing ones kept missing (``None``), whatever the pandas version: pandas 2's
-    ``astype("str")`` would spell a missing value ``'None'``.
-
-    >>> as_text(pd.Series(["E1", None, np.nan])).tolist()
-    ['E1', None, None]
-    """
-    return s.astype(object).where(s.notna(), None)
-
-
-def _where_text(mask: pd.Series, text: str) -> pd.Series:
-    """``text`` where ``mask`` holds, ``None`` elsewhere (an object column of per-row errors)."""
-    out = np.full(len(mask), None, dtype=object)
-    out[mask.to_numpy(dtype=bool, na_value=False)] = text
-    return pd.Series(out, index=mask.index)
-
-
-def _blank_to_na(s: pd.Series) -> pd.Series:
-    return s.mask(s.eq(""))
+from ingest.readers.tabular_times import _time
 
 
 def _on_uniques(s: pd.Series, fn: Callable[[pd.Series], pd.DataFrame]) -> pd.DataFrame:
@@ -160,83 +122,6 @@ def _doc_number(s: pd.Series, f: Field, done: Done) -> Checked:
         out[rest] = cols[f.name].astype(object)
         err[rest] = e
     return {f.name: as_text(out)}, err, None
-
-
-_ISO_TIME = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
-
-
-#: ISO 8601 date-times DuckDB parses exactly as pandas does (hours 00-23, offsets up to 14 h, at most
-#: microseconds, years well inside pandas' nanosecond range); anything else goes to pandas.
-_PLAIN_TIME = (r"^(1[7-9]\d\d|2[01]\d\d|22[0-5]\d)-\d\d-\d\d[T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?"
-               r"(Z|[+-](0\d|1[0-4]):?[0-5]\d)$")
-
-
-def _utc_times(s: pd.Series | pa.Array) -> pd.Series:
-    """ISO 8601 text with offsets as UTC times (``datetime64[ns, UTC]``, NaT where missing or not a time in
-    the calendar), as ``pd.to_datetime(format="ISO8601", utc=True, errors="coerce")`` gives them; the usual
-    shapes are parsed by DuckDB (pandas took seconds per million values), the odd ones by pandas.
-
-    >>> _utc_times(pd.Series(["2024-03-02T07:36:58+08:00", "2023-02-29T00:00Z", None])).astype(str).tolist()
-    ['2024-03-01 23:36:58+00:00', 'NaT', 'NaT']
-    """
-    import duckdb
-
-    if isinstance(s, pa.Array):
-        arr, s = s, pd.Series(s.to_numpy(zero_copy_only=False), dtype=object)
-    else:
-        arr = pa.array(s.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-    plain = pc.fill_null(pc.match_substring_regex(arr, _PLAIN_TIME), False)
-    con = duckdb.connect()
-    try:
-        con.register("v", pa.table({"v": pc.if_else(plain, arr, pa.scalar(None, arr.type))}))
-        micros = con.sql("SELECT epoch_us(TRY_CAST(v AS TIMESTAMPTZ)) AS us FROM v").to_arrow_table().column("us")
-    finally:
-        con.close()
-    ns = pc.multiply(pc.fill_null(micros, 0).cast(pa.int64()), 1000).to_numpy()
-    out = pd.Series(pd.to_datetime(ns, utc=True), index=s.index)
-    out[pc.is_null(micros).to_numpy(zero_copy_only=False)] = pd.NaT
-    rest = ~plain.to_numpy(zero_copy_only=False) & s.notna().to_numpy()
-    if rest.any():
-        out[rest] = pd.to_datetime(s[rest], format="ISO8601", utc=True, errors="coerce")
-    return out
-
-
-_TIME_ERRORS = np.array([None, "calendar: not a date-time in the calendar",
-                         "time-format: not an ISO 8601 date-time (YYYY-MM-DDThh:mm:ss+hh:mm)",
-                         "time-offset: no UTC offset (ISO 8601 with +hh:mm or Z required)"], dtype=object)
-
-
-def _time(s: pd.Series, f: Field, done: Done) -> Checked:
-    """ISO 8601 date-time with a UTC offset; gives the text as written and ``<name>_utc``. The patterns run
-    in Arrow (RE2) when every value is ASCII, where RE2 and Python's ``re`` agree on them; else in pandas.
-
-    >>> out, err, _ = _time(pd.Series(["2024-03-02T07:36:58,5+08:00", "2024-03-02T07:36", "", "x"]),
-    ...                     Field("t", "time"), {})
-    >>> out["t_utc"].astype(str).tolist(), err.str.split(":").str[0].tolist()
-    (['2024-03-01 23:36:58.500000+00:00', 'NaT', 'NaT', 'NaT'], [None, 'time-offset', None, 'time-format'])
-    """
-    arr = pa.array(s.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
-    if arr.null_count or not pc.all(pc.string_is_ascii(arr)).as_py():
-        return _time_pandas(s, f)
-    full_a = pc.match_substring_regex(arr, "^(?:" + _ISO_TIME + r"(?:Z|[+-]\d{2}:?\d{2}))$")
-    full = full_a.to_numpy(zero_copy_only=False)
-    naive = pc.match_substring_regex(arr, "^(?:" + _ISO_TIME + ")$").to_numpy(zero_copy_only=False)
-    utc = _utc_times(pc.if_else(full_a, pc.replace_substring(arr, ",", "."), pa.scalar(None, pa.string())))
-    utc.index = s.index
-    given = pc.not_equal(arr, "").to_numpy(zero_copy_only=False)
-    which = np.where(naive, 3, np.where(given & ~full, 2, np.where(given & utc.isna().to_numpy(), 1, 0)))
-    err = pd.Series(_TIME_ERRORS[which], index=s.index, dtype=object)
-    return {f.name: _blank_to_na(s), f"{f.name}_utc": utc}, err, None
-
-
-def _time_pandas(s: pd.Series, f: Field) -> Checked:
-    full = fullmatch(s, _ISO_TIME + r"(?:Z|[+-]\d{2}:?\d{2})")
-    naive = fullmatch(s, _ISO_TIME)
-    utc = _utc_times(s.where(full).str.replace(",", ".", regex=False))
-    err = _where_text(s.ne("") & utc.isna(), "calendar: not a date-time in the calendar")
-    err = err.mask(s.ne("") & ~full, "time-format: not an ISO 8601 date-time (YYYY-MM-DDThh:mm:ss+hh:mm)")
-    err = err.mask(naive, "time-offset: no UTC offset (ISO 8601 with +hh:mm or Z required)")
-    return {f.name: _blank_to_na(s), f"{f.name}_utc": utc}, err, None
 
 
 def _region_of(done: Done, index: pd.Index) -> pd.Series:
