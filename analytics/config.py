@@ -76,7 +76,7 @@ class SeedWeights:
     case_subject: float = 1.0
     flagged_identifier: float = 1.0
     document_conflict: float = 0.6
-    document_conflict_one_person: float = 0.002
+    document_conflict_one_person: float = 0.0
     mrz_check_failed: float = 1.0
     payer_for_many: float = 0.5
     payer_min_people: int = 3

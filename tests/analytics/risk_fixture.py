@@ -26,10 +26,15 @@ def P(key: str) -> str:
     return node_id("Person", key)
 
 
+#: D1 and D2 hold one document and were born years apart: not one person recorded twice
+BORN = {"D1": "1971-03-04", "D2": "1988-09-10"}
+
+
 def _rows() -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
     people = ["P-SEED", "A", "B", "X", "W", "D1", "D2", *RING] + [f"G{i}" for i in range(GUESTS)]
     nodes: dict[str, list[dict[str, Any]]] = {
-        "Person": [{"person_key": k, "surname": f"SUR{k}", "given_names": "GIVEN"} for k in people],
+        "Person": [{"person_key": k, "surname": f"SUR{k}", "given_names": "GIVEN", "birth_date": BORN.get(k)}
+                   for k in people],
         "Phone": [{"number": n} for n in ("+10001", "+19999", "+17777")],
         "PaymentInstrument": [{"token": t, "masked": f"4111****{t[-1]}"} for t in ("CARD-1", "CARD-R")],
         "Booking": [

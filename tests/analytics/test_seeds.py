@@ -110,14 +110,15 @@ def _person(store: GraphStore, key: str, birth: str, sex: str) -> None:
                                                "birth_date": [birth], "sex": [sex]}))
 
 
-def test_a_document_of_two_holders_who_may_be_one_person_weighs_little(store: GraphStore) -> None:
+def test_a_document_of_two_holders_who_may_be_one_person_is_no_seed_unless_weighed(store: GraphStore) -> None:
     load_risk_graph(store)
     _person(store, "D1", "1980-12-06", "M")
     _person(store, "D2", "1980-00-00", "M")
-    seeds = find_seeds(store, project(store)).set_index("id")
     doc = node_id("Document", "CHN", "D-1")
-    cfg = RunConfig().seeds
-    assert seeds.loc[doc, "weight"] == pytest.approx(cfg.document_conflict * cfg.document_conflict_one_person)
+    assert doc not in set(find_seeds(store, project(store))["id"])  # by default one person twice is no seed
+    cfg = config_from_dict({"seeds": {"document_conflict_one_person": 0.002}})
+    seeds = find_seeds(store, project(store), cfg).set_index("id")
+    assert seeds.loc[doc, "weight"] == pytest.approx(cfg.seeds.document_conflict * 0.002)
     assert "perhaps one person" in seeds.loc[doc, "reason"]
 
 
