@@ -159,6 +159,14 @@ def load(uri: str, folder: Path, batch: int, max_edges: int) -> dict[str, Any]:
     return result
 
 
+def _write_one(tx: Any, cypher: str, etype: str, r: dict[str, Any]) -> None:
+    """One baseline relationship in its own transaction."""
+    tx.run(
+        cypher, src=r["src"], dst=r["dst"], id=edge_id(etype, r["src"], r["dst"]), first=r["first_seen"],
+        source=r["sources"],
+    ).consume()
+
+
 def naive(uri: str, folder: Path, sample: int) -> dict[str, Any]:
     """Baseline: one relationship per transaction, one MERGE, as a first script would write it."""
     etype, path = edge_files(folder)[0]
@@ -170,16 +178,7 @@ def naive(uri: str, folder: Path, sample: int) -> dict[str, Any]:
     with GraphDatabase.driver(uri, auth=None) as driver, driver.session() as session:
         start = time.perf_counter()
         for r in rows:
-            session.execute_write(
-                lambda tx, r=r: tx.run(
-                    cypher,
-                    src=r["src"],
-                    dst=r["dst"],
-                    id=edge_id(etype, r["src"], r["dst"]),
-                    first=r["first_seen"],
-                    source=r["sources"],
-                ).consume()
-            )
+            session.execute_write(_write_one, cypher, etype, r)
         elapsed = time.perf_counter() - start
     return {"sample_relationships": len(rows), "relationships_per_s": round(len(rows) / elapsed)}
 

@@ -117,7 +117,7 @@ def _mrz(s: pd.Series, f: Field, done: Done) -> Checked:
     at = np.where(codes < 0, len(res), codes)
 
     def back(name: str) -> np.ndarray:
-        return np.append(res[name].to_numpy(dtype=object), None)[at]
+        return np.append(res[name].to_numpy(dtype=object), np.array([None], dtype=object))[at]
 
     finding, number = back("finding"), back("number")
     if "doc_number" in done:

@@ -156,7 +156,7 @@ def _most_frequent(
     who, val = g // width, g % width
     partial = np.zeros(len(val), dtype=bool)
     if dates:  # once per distinct date, not per (person, date)
-        partial = pd.Series(by_rank).str.contains("-00", regex=False).to_numpy(dtype=bool)[val]
+        partial = (np.char.find(by_rank.astype(str), "-00") >= 0)[val]
     order = np.lexsort((val, -total, partial, who))
     who, val = who[order], val[order]
     first = np.r_[True, who[1:] != who[:-1]] if len(who) else np.zeros(0, dtype=bool)
