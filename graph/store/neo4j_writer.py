@@ -24,17 +24,18 @@ from graph.store.model import WriteResult
 
 
 def ensure_constraints(driver: Driver, database: str | None, schema: Schema) -> None:
-    """Create the uniqueness constraint on ``id`` of every label and edge type that lacks it (a plain index
-    of the same name, from an older version, is replaced), one schema transaction each.
+    """Create the uniqueness constraint on ``id`` of every label and edge type that lacks it (a plain index of the same
+    name, from an older version, is replaced), one schema transaction each.
 
     One read when they all exist (every open of the store). Not all in one transaction: built that way, the
-    relationship constraints left the transactional writer's relationship writes many times slower
-    (100,000 relationships: 829/s against 7,408/s, same server, back to back; seen again in this round:
-    with all 34 in one transaction, the writer's lookup of 20,000 stored USES ids by their index ran for
-    minutes, about 150 index reads a second). Relationship uniqueness constraints (Community has them
-    since 5.7) also refuse a duplicate edge that two writers create at once. Those of labels and types
-    that hold items (after a first load) are built by two sessions at once, one transaction each, largest
-    first, so their index populations share both cores and the largest does not start last."""
+    relationship constraints left the transactional writer's relationship writes many times slower (100,000
+    relationships: 829/s against 7,408/s, same server, back to back; seen again in this round: with all 34 in one
+    transaction, the writer's lookup of 20,000 stored USES ids by their index ran for minutes, about 150 index reads
+    a second: that crawl was the lookup's plan, a scan of the index for every id, see ``_CREATE_EDGES``).
+    Relationship uniqueness constraints (Community has them since 5.7) also refuse a duplicate edge that two writers
+    create at once. Those of labels and types that hold items (after a first load) are built by two sessions at
+    once, one transaction each, largest first, so their index populations share both cores and the largest does not
+    start last."""
     wanted = [(f"cg_{label}_id", f"(x:`{label}`)", label, False) for label in schema.nodes]
     wanted += [(f"cg_{edge_type}_id", f"()-[x:`{edge_type}`]-()", edge_type, True) for edge_type in schema.edges]
     with driver.session(database=database) as session:
