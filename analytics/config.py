@@ -107,12 +107,14 @@ class PropagationConfig:
 class SpecificityConfig:
     """IDF-like weight of identifiers, ``(log(N / n) / log(N / 2)) ** power`` clipped to [floor, 1], where ``n``
     counts a node's links (not of the ``ignore`` types, which are per-event) and ``N`` the people; ``exempt``
-    labels weigh 1."""
+    labels weigh 1. ``split_alternatives``: a ``POSSIBLY_SAME_AS`` link weighs its type weight over the
+    number of such links of its busier end (``analytics.projection.split_alternatives``)."""
 
     floor: float = 0.0
     power: float = 2.0
     exempt: tuple[str, ...] = ("Person", "Case", "WatchlistEntry")
     ignore: tuple[str, ...] = ("MADE", "USED")
+    split_alternatives: bool = True
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,8 @@ class HouseholdConfig:
     (1 turns it off; seeds keep theirs), the largest group read as one household, the age under which a
     person is a minor, how rarely strangers may share a surname for it to count as kinship, and how many
     pairs of voyages two people who travel with nobody else must share to count as a couple; and how many
-    people one round trip must carry, at least and at most, to be a tour group (``tour_min`` 0 or 1: none)."""
+    people one round trip must carry, at least and at most, to be a tour group (``tour_min`` 0 or 1: none);
+    and whether two people on one round trip and one booking, paid by nobody else, count as a couple."""
 
     discount: float = 0.003
     max_group: int = 6
@@ -130,6 +133,7 @@ class HouseholdConfig:
     companion_trips: int = 2
     tour_min: int = 10
     tour_max: int = 60
+    booked_couples: bool = True
 
 
 @dataclass(frozen=True)
@@ -236,6 +240,10 @@ def _section(cls: type, data: Any, where: str, file: str | None) -> Any:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError("must be a list of names", file=file, field=dotted, value=value)
             out[key] = tuple(value)
+        elif isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ConfigError("must be true or false", file=file, field=dotted, value=value)
+            out[key] = value
         elif default is None or isinstance(default, str):
             if value is not None and not isinstance(value, str):
                 raise ConfigError("must be text (an ISO date)", file=file, field=dotted, value=value)

@@ -17,6 +17,10 @@ A person is a **household member** when the graph shows them travelling with kin
 - a **couple**: two people who made ``companion_trips`` pairs of voyages together (two trips: 3) and no round
   trip with anyone else, whatever their names. Trips together alone are not kinship (a ring's couriers
   travel in twos and threes), but couriers change partners from trip to trip; a couple does not;
+- a **couple seen on one round trip and one booking** (``booked_couples``): two people who made a round trip
+  together and with nobody else, linked as co-travellers (``CO_TRAVELLED``), whose bookings nobody else paid
+  for (``outside_payers``): spouses of two surnames (WANG and LIU, seed 44003) fly on their own money, a
+  ring's couriers on the organiser's card;
 - a co-traveller, fellow passenger or round-trip companion who lives at the same address (of at most
   ``max_group`` residents);
 - the same person recorded twice (``POSSIBLY_SAME_AS``, or two people holding one document, born in one
@@ -263,6 +267,42 @@ def _keys(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
     return a.astype(np.int64) * np.int64(n) + b.astype(np.int64)
 
 
+def outside_payers(proj: Projection) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (person, payer) pairs: ``payer`` uses (``USES``) the card that paid (``PAID_BY``) a booking
+    of the person, or of a record possibly the same as the person (``POSSIBLY_SAME_AS``), and is someone else:
+    another person paid for the person's travel (a ring's organiser pays its couriers' tickets)."""
+    who, booking = _ends(proj, "BOOKED")
+    paid, card = _ends(proj, "PAID_BY")
+    user, used = _ends(proj, "USES")
+    pay = (pd.DataFrame({"r": who, "b": booking}).merge(pd.DataFrame({"b": paid, "c": card}), on="b")
+           .merge(pd.DataFrame({"c": used, "payer": user}), on="c"))
+    dup_a, dup_b = _ends(proj, "POSSIBLY_SAME_AS")
+    records = pd.DataFrame({"r": np.r_[dup_b, dup_a], "p": np.r_[dup_a, dup_b]})
+    pay = pd.concat([pay.assign(p=pay["r"]), pay.merge(records, on="r")])[["p", "payer"]].drop_duplicates()
+    pay = pay[pay["p"] != pay["payer"]]
+    return pay["p"].to_numpy(dtype=np.int64), pay["payer"].to_numpy(dtype=np.int64)
+
+
+def _booked_couples(trip: pd.DataFrame, proj: Projection) -> np.ndarray:
+    """Per ``round_trips`` pair: a couple seen on one round trip and one booking. Both made a round trip with
+    nobody else, the two are linked as co-travellers (``CO_TRAVELLED``: one booking, or seats side by side on
+    two voyages), and nobody but the other of the two paid for either one's bookings. A courier pair can
+    look the same on its trips (couriers sometimes travel with the same partner twice), but a ring pays its
+    couriers' tickets: on development seeds 44003 and 45101 three ring couriers paired this way, all three
+    flown on the organiser's card, and a couple of two surnames (WANG and LIU) on its own."""
+    n = proj.n_nodes
+    a, b = trip["a"].to_numpy(), trip["b"].to_numpy()
+    partners = np.bincount(a, minlength=n)
+    co_a, co_b = _ends(proj, "CO_TRAVELLED")
+    linked = np.isin(_keys(a, b, n), np.r_[_keys(co_a, co_b, n), _keys(co_b, co_a, n)])
+    p, payer = outside_payers(proj)
+    payers = np.bincount(p, minlength=n)
+    paid_keys = _keys(p, payer, n)
+    a_own = payers[a] == np.isin(_keys(a, b, n), paid_keys)  # a's only outside payer, if any, is b
+    b_own = payers[b] == np.isin(_keys(b, a, n), paid_keys)
+    return (trip["trips"].to_numpy() >= 1) & (partners[a] == 1) & (partners[b] == 1) & linked & a_own & b_own
+
+
 def household_members(store: GraphStore, proj: Projection, config: HouseholdConfig | None = None, *,
                       legs: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Projection indexes of the household members (see the module doc), sorted; ``legs`` is
@@ -275,7 +315,10 @@ def household_members(store: GraphStore, proj: Projection, config: HouseholdConf
     a = np.concatenate([co_a, co_b, book_a, trip["a"]]).astype(np.int64)
     b = np.concatenate([co_b, co_a, book_b, trip["b"]]).astype(np.int64)
     others = np.concatenate([np.ones(2 * len(co_a)), book_n, trip["others"]])
-    couple = np.r_[np.zeros(len(a) - len(trip), dtype=bool), _couples(trip, proj.n_nodes, cfg.companion_trips)]
+    pairs = _couples(trip, proj.n_nodes, cfg.companion_trips)
+    if cfg.booked_couples:
+        pairs |= _booked_couples(trip, proj)
+    couple = np.r_[np.zeros(len(a) - len(trip), dtype=bool), pairs]
     dup_a, dup_b = _ends(proj, "POSSIBLY_SAME_AS")
     n = proj.n_nodes
     dup = np.isin(_keys(a, b, n), np.r_[_keys(dup_a, dup_b, n), _keys(dup_b, dup_a, n)])

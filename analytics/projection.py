@@ -229,6 +229,24 @@ def _decayed(type_w: np.ndarray, ages: np.ndarray, half_life: float) -> np.ndarr
     return decay
 
 
+def split_alternatives(weight: np.ndarray, src: np.ndarray, dst: np.ndarray, alias: np.ndarray, n: int) -> None:
+    """Divide (in place) the weight of each ``alias`` link (``POSSIBLY_SAME_AS``) by the number of such links
+    of the end that has more: a record possibly the same as ``k`` people (a name alone, SMITH ANDREW, matched
+    to twenty namesakes) is at most one of them, so each link holds ``1/k`` of an identity. A pair of records
+    that can only be each other keeps its weight. Without this, risk crossed between strangers of one common
+    name through the shared name-only record (seed 45101: a name-only GUPTA SUNITA who travelled with two ring
+    couriers lifted a namesake above planted travellers).
+
+    >>> w = np.ones(4)
+    >>> split_alternatives(w, np.array([0, 0, 0, 3]), np.array([1, 2, 3, 4]), np.array([True, True, False, True]), 5)
+    >>> w.tolist()
+    [0.5, 0.5, 1.0, 1.0]
+    """
+    ends = np.r_[src[alias], dst[alias]]
+    links = np.bincount(ends, minlength=n)
+    weight[alias] /= np.maximum(np.maximum(links[src[alias]], links[dst[alias]]), 1)
+
+
 #: What an empty edge read holds (no type asked for).
 _NO_EDGES = pa.schema(
     [("src", pa.int64()), ("dst", pa.int64()), ("eid", pa.int64()), ("last_seen", pa.timestamp("us"))]
@@ -275,6 +293,8 @@ def project(
     ages = _ages(edges.column("last_seen"), as_of)
     type_w = np.array([config.edge_weights.get(t, 0.0) for t in type_names] or [0.0])
     weight = _decayed(type_w[types], ages, config.decay.half_life_days)
+    if config.specificity.split_alternatives and "POSSIBLY_SAME_AS" in type_names:
+        split_alternatives(weight, src, dst, types == type_names.index("POSSIBLY_SAME_AS"), len(nids))
     eids = _numpy(edges.column("eid")).astype(np.int64, copy=False)
     return Projection(nids, labels, label_names, src, dst, types, type_names, weight, ages, as_of, eids)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import resource
 import time
 import warnings
 from pathlib import Path
@@ -172,6 +174,20 @@ def test_truth_covers_every_record(small_world: tuple[Path, float]) -> None:
 
 @pytest.mark.slow
 def test_bench_world_runs(tmp_path: Path) -> None:
-    t0 = time.perf_counter()
+    """A 100,000-person week generates within 60 CPU seconds (this process, all its threads, and any child
+    it waits for): the generator's own work, which other jobs on the shared 2-core machine stretch far less
+    than wall time (a 120 s wall bound failed at 153 s under load with the generator unchanged; measured
+    with this bound: 19.9 CPU s, 135.2 s wall at load 8.2). Wall seconds and the load average are in the
+    message and printed (pytest -rP)."""
+    t0, c0 = time.perf_counter(), _cpu_seconds()
     generate(WorldConfig(persons=100_000, days=7, seed=3), tmp_path)
-    assert time.perf_counter() - t0 < 120
+    took, cpu = time.perf_counter() - t0, _cpu_seconds() - c0
+    figures = f"{cpu:.1f} CPU s ({took:.1f} s wall, load {os.getloadavg()[0]:.1f})"
+    print(f"100,000-person world generated in {figures}")
+    assert cpu < 60, figures
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds of this process (all its threads) and of the children it has waited for."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
