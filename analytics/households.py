@@ -205,6 +205,22 @@ def round_trips(person: np.ndarray, voyage: np.ndarray, max_group: int) -> pd.Da
     >>> t.values.tolist()
     [[1, 2, 1, 2], [2, 1, 1, 2]]
     """
+    key, p, size = _voyage_pairs(person, voyage)
+    ok = (size >= 2) & (size <= max_group)
+    key, p, size = key[ok], p[ok], size[ok]
+    parts = []  # the people of one pair of voyages are next to each other, at most max_group - 1 apart
+    for d in range(1, max(max_group, 2)):
+        i = np.flatnonzero(key[d:] == key[:-d])
+        j = i + d
+        parts.append((np.r_[p[i], p[j]], np.r_[p[j], p[i]], np.r_[size[i], size[i]] - 1))
+    a, b, others = (np.concatenate(x) if parts else np.zeros(0, np.int64) for x in zip(*parts, strict=True))
+    out = pd.DataFrame({"a": a, "b": b, "others": others}).groupby(["a", "b"], sort=True)
+    return out["others"].agg(["max", "size"]).set_axis(["others", "trips"], axis=1).reset_index().astype("int64")
+
+
+def _voyage_pairs(person: np.ndarray, voyage: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each person's pairs of consecutive distinct voyages (out, then the next one) as one integer key, sorted by
+    key, once per person and key: the keys, the people, and how many people made the same pair."""
     nxt = np.r_[person[1:] == person[:-1], False][: len(person)]
     p, v = person[nxt].astype(np.int64), voyage[nxt].astype(np.int64)
     w = np.r_[voyage[1:], -1][nxt].astype(np.int64)
@@ -217,16 +233,7 @@ def round_trips(person: np.ndarray, voyage: np.ndarray, max_group: int) -> pd.Da
     key, p = key[fresh], p[fresh]
     group = np.cumsum(np.r_[True, key[1:] != key[:-1]][: len(key)]) - 1
     size = np.bincount(group)[group] if len(group) else group
-    ok = (size >= 2) & (size <= max_group)
-    key, p, size = key[ok], p[ok], size[ok]
-    parts = []  # the people of one pair of voyages are next to each other, at most max_group - 1 apart
-    for d in range(1, max(max_group, 2)):
-        i = np.flatnonzero(key[d:] == key[:-d])
-        j = i + d
-        parts.append((np.r_[p[i], p[j]], np.r_[p[j], p[i]], np.r_[size[i], size[i]] - 1))
-    a, b, others = (np.concatenate(x) if parts else np.zeros(0, np.int64) for x in zip(*parts, strict=True))
-    out = pd.DataFrame({"a": a, "b": b, "others": others}).groupby(["a", "b"], sort=True)
-    return out["others"].agg(["max", "size"]).set_axis(["others", "trips"], axis=1).reset_index().astype("int64")
+    return key, p, size
 
 
 def tour_members(person: np.ndarray, voyage: np.ndarray, tour_min: int, tour_max: int) -> np.ndarray:
@@ -240,18 +247,7 @@ def tour_members(person: np.ndarray, voyage: np.ndarray, tour_min: int, tour_max
     >>> tour_members(np.repeat(np.arange(4), 2), np.tile([10, 11], 4), 5, 60).tolist()
     []
     """
-    nxt = np.r_[person[1:] == person[:-1], False][: len(person)]
-    p, v = person[nxt].astype(np.int64), voyage[nxt].astype(np.int64)
-    w = np.r_[voyage[1:], -1][nxt].astype(np.int64)
-    keep = v != w
-    key = v[keep] * np.int64(max(int(voyage.max(initial=0)) + 1, 1)) + w[keep]
-    p = p[keep]
-    order = np.lexsort((p, key))
-    key, p = key[order], p[order]
-    fresh = np.r_[True, (key[1:] != key[:-1]) | (p[1:] != p[:-1])][: len(key)]
-    key, p = key[fresh], p[fresh]
-    group = np.cumsum(np.r_[True, key[1:] != key[:-1]][: len(key)]) - 1
-    size = np.bincount(group)[group] if len(group) else group
+    _, p, size = _voyage_pairs(person, voyage)
     return np.unique(p[(size >= tour_min) & (size <= tour_max)]).astype(np.int64)
 
 
