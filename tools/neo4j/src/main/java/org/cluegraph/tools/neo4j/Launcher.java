@@ -126,22 +126,10 @@ public final class Launcher {
 
     private static synchronized void importFiles(Path home, int port, long pageCacheMb, Path argsFile, Path reply)
             throws Exception {
-        int rc;
         long t0 = System.nanoTime();
         shutdown();
         long t1 = System.nanoTime();
-        Path log = reply.resolveSibling("import.log");
-        try (PrintStream out = new PrintStream(Files.newOutputStream(log), true, StandardCharsets.UTF_8)) {
-            ExecutionContext ctx = new ExecutionContext(
-                    home, home.resolve("conf"), out, out, new DefaultFileSystemAbstraction());
-            try {
-                rc = AdminTool.execute(ctx, "database", "import", "full", "--overwrite-destination=true",
-                        "--report-file=" + reply.resolveSibling("import.report"), "neo4j", "@" + argsFile);
-            } catch (RuntimeException e) {
-                e.printStackTrace(out);
-                rc = 70;
-            }
-        }
+        int rc = importFull(home, argsFile, reply.resolveSibling("import.report"), reply.resolveSibling("import.log"));
         if (rc != 0) {  // the importer leaves a half-written store behind: start on an empty database instead
             deleteDatabase(home);
         }
@@ -161,17 +149,8 @@ public final class Launcher {
         Files.createDirectories(scratch.resolve("conf"));
         Files.createFile(scratch.resolve("conf/neo4j.conf"));
         int rc;
-        try (PrintStream out = new PrintStream(
-                Files.newOutputStream(reply.resolveSibling("warmup.log")), true, StandardCharsets.UTF_8)) {
-            ExecutionContext ctx = new ExecutionContext(
-                    scratch, scratch.resolve("conf"), out, out, new DefaultFileSystemAbstraction());
-            try {
-                rc = AdminTool.execute(ctx, "database", "import", "full", "--overwrite-destination=true",
-                        "--report-file=" + scratch.resolve("import.report"), "neo4j", "@" + argsFile);
-            } catch (RuntimeException e) {
-                e.printStackTrace(out);
-                rc = 70;
-            }
+        try {
+            rc = importFull(scratch, argsFile, scratch.resolve("import.report"), reply.resolveSibling("warmup.log"));
         } finally {
             FileUtils.deleteDirectory(scratch);
         }
@@ -188,6 +167,22 @@ public final class Launcher {
         String timing = String.format("emptied in %.1f s", (System.nanoTime() - t0) / 1e9);
         System.out.println("neo4j-launcher: " + timing);
         reply(reply, "0 " + timing);
+    }
+
+    /** neo4j-admin database import full into the database "neo4j" of {@code home}, its output to {@code log}:
+     * the importer's exit code (70 when it threw). */
+    private static int importFull(Path home, Path argsFile, Path report, Path log) throws Exception {
+        try (PrintStream out = new PrintStream(Files.newOutputStream(log), true, StandardCharsets.UTF_8)) {
+            ExecutionContext ctx = new ExecutionContext(
+                    home, home.resolve("conf"), out, out, new DefaultFileSystemAbstraction());
+            try {
+                return AdminTool.execute(ctx, "database", "import", "full", "--overwrite-destination=true",
+                        "--report-file=" + report, "neo4j", "@" + argsFile);
+            } catch (RuntimeException e) {
+                e.printStackTrace(out);
+                return 70;
+            }
+        }
     }
 
     private static void deleteDatabase(Path home) throws Exception {
