@@ -23,13 +23,13 @@ from graph.store import duckdb_text
 from graph.store.base import Rows
 from graph.store.duckdb_ddl import SEP_SQL, hash63, id_string, norm_text, splitmix64
 from graph.store.duckdb_first_load import FirstLoad, precheck_sql, sorted_insert_sql
+from graph.store.duckdb_row_sql import insert_columns, json_props, prop_sql, raw_text
 from graph.store.duckdb_rules import (
     Rule,
     as_arrow,
     check_key_type,
     edge_rules,
     empty,
-    is_text,
     label_of,
     need_column,
     prop_columns,
@@ -39,89 +39,8 @@ from graph.store.duckdb_rules import (
 )
 from graph.store.model import WriteResult
 
-
-def _insert_columns(table: str, alias: str) -> tuple[str, str]:
-    """The columns an insert into ``table`` writes, and the values it takes from the staged rows ``alias``
-    (``{text}`` stands for the node text expression)."""
-    if table == "nodes":
-        cols = ["nid", "label", "props", "text", "first_seen", "last_seen", "sources", "confidence", "method"]
-    else:
-        cols = [
-            "eid",
-            "type",
-            "src",
-            "dst",
-            "src_label",
-            "dst_label",
-            "key",
-            "props",
-            "first_seen",
-            "last_seen",
-            "sources",
-            "confidence",
-            "method",
-        ]
-    vals = ["{text}" if c == "text" else f"{alias}.{c}" for c in cols]
-    return ", ".join(cols), ", ".join(vals)
-
-
 #: SQL of a value the same for every row of a batch (a literal, a typed NULL or a parameter).
 _CONST = re.compile(r"^(NULL::\w+|'[^']*'(::\w+)?|\$\w+)$")
-
-
-#: Properties holding nulls up to which a batch's JSON is built by ``json_object`` alone (see ``json_props``).
-_MAX_NULLABLE = 4  # 16 patterns: a voyage has four optional properties
-
-
-def json_props(table: pa.Table, props: Sequence[str]) -> str:
-    """SQL for each row's properties as a JSON object without its null values.
-
-    ``json_merge_patch('{}', json_object(...))`` drops the nulls, but parses and writes every object again:
-    about 60% of the cost of the JSON (320k source records: 0.44 against 0.17 CPU s). Where no property is
-    nested (a patch would also drop nulls inside objects) and at most ``_MAX_NULLABLE`` columns hold a null,
-    ``json_object`` of the row's non-null columns (one CASE branch per pattern of nulls) gives the same text.
-
-    >>> t = pa.table({"a": ["x", None], "b": [1, 2]})
-    >>> print(json_props(t, ["a", "b"]))
-    CASE WHEN "a" IS NULL THEN json_object('b', "b") ELSE json_object('a', "a", 'b', "b") END
-    """
-    if not props:
-        return "NULL::JSON"
-    nullable = [p for p in props if table.column(p).null_count]
-    if len(nullable) > _MAX_NULLABLE or any(pa.types.is_nested(table.schema.field(p).type) for p in props):
-        return f"json_merge_patch('{{}}', {_json_object(props)})"
-    return _without_nulls(list(props), nullable)
-
-
-def _json_object(props: Sequence[str]) -> str:
-    return "json_object(" + ", ".join(f"'{p}', {q(p)}" for p in props) + ")" if props else "'{}'::JSON"
-
-
-def _without_nulls(props: list[str], nullable: list[str]) -> str:
-    if not nullable:
-        return _json_object(props)
-    col, rest = nullable[0], nullable[1:]
-    absent = _without_nulls([p for p in props if p != col], rest)
-    return f"CASE WHEN {q(col)} IS NULL THEN {absent} ELSE {_without_nulls(props, rest)} END"
-
-
-def raw_text(kind: NodeType | EdgeType, table: pa.Table, props: Sequence[str]) -> str | None:
-    """SQL for a node's search text before normalising, from the input's columns (None: take it from the
-    JSON). The same words as ``json_extract_string`` of each text property gives, when every one present
-    is text (a missing or null one adds nothing either way), without parsing each row's JSON again: that was
-    a quarter of the cost of inserting 320k source records."""
-    if not isinstance(kind, NodeType) or not kind.text:
-        return None
-    present = [t for t in kind.text if t in props]
-    if not all(is_text(table, t) for t in present):
-        return None
-    if not present:
-        return "NULL::VARCHAR"
-    return "concat_ws(' '" + "".join(f", {q(t)}" for t in present) + ")"
-
-
-def _prop_sql(name: str) -> str:
-    return f"json_extract_string(props, '$.{name}')"
 
 
 class DuckDBWriter:
@@ -203,7 +122,7 @@ class DuckDBWriter:
         try:
             if isinstance(kind, NodeType):
                 self._stage_nodes(kind, table)
-                texts = "".join(f", {norm_text(_prop_sql(t))} AS _t_{t}" for t in kind.text)
+                texts = "".join(f", {norm_text(prop_sql(t))} AS _t_{t}" for t in kind.text)
                 select = f"SELECT {id_string('label', 'nid')} AS id, nid AS n{texts}"
             else:
                 self._stage_edges(kind, table)
@@ -368,7 +287,7 @@ class DuckDBWriter:
         table = "nodes" if isinstance(kind, NodeType) else "edges"
         if table not in self._unindexed:
             return None
-        cols, _ = _insert_columns(table, "s")
+        cols, _ = insert_columns(table, "s")
         text = norm_text("s.__tx") if raw_tx else self._text_sql(kind).format(p="s.props")
         insert = sorted_insert_sql(table, cols.split(", "), select, consts, text, carry=("__tx",) if raw_tx else ())
         return FirstLoad(self._con).insert(kind, insert, params, precheck_sql(kind, rules))
@@ -401,7 +320,7 @@ class DuckDBWriter:
         distinct = self._one("SELECT count(*) FROM __stage")[0]
         existing = self._one(f"SELECT count(*) FROM {self._scope(table)}", self._params(table, kind))[0]
         text = self._text_sql(kind)
-        cols, vals = _insert_columns(table, "s")
+        cols, vals = insert_columns(table, "s")
         vals = vals.replace("{text}", text.format(p="s.props"))
         updated = self._changed(table, key, kind.name) if existing else 0
         anti = f"ANTI JOIN {self._scope(table)} t ON t.{key} = s.{key}" if existing else ""

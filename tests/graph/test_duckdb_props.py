@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from graph.store.duckdb_writer import json_props
+from graph.store.duckdb_row_sql import json_props
 
 
 def _table(nullable: int, rows: int = 64) -> pa.Table:
