@@ -15,7 +15,6 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -34,29 +33,18 @@ from graph.store.duckdb_writer import DuckDBWriter
 from graph.store.expand import Row, by_recency, expand
 from graph.store.model import Edge, Neighbourhood, Node, StoreStats, Subgraph
 from graph.store.neo4j_import import ImportFiles, step
+from graph.store.neo4j_records import (
+    EDGE_SCHEMA,
+    NODE_SCHEMA,
+    native,
+    provenance,
+    split_props,
+    to_arrow,
+    to_edge,
+    to_node,
+)
 from graph.store.neo4j_warmup import warm_up
 from graph.store.neo4j_writer import Neo4jWriter, _rollback, ensure_constraints
-
-INTERNAL = ("id", "_n", "_key", "first_seen", "last_seen", "sources", "confidence", "method")
-
-
-def _native(v: Any) -> Any:
-    return v.to_native() if hasattr(v, "to_native") else v
-
-
-def _split(props: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _native(v) for k, v in props.items() if k not in INTERNAL and not k.startswith("_t_")}
-
-
-def _provenance(item: Node | Edge) -> dict[str, Any]:
-    """The provenance columns of an exported row (what ``upsert_nodes``/``upsert_edges`` take back)."""
-    return {
-        "first_seen": item.first_seen,
-        "last_seen": item.last_seen,
-        "sources": list(item.sources),
-        "confidence": item.confidence,
-        "method": item.method,
-    }
 
 
 class Neo4jStore(GraphStore):
@@ -157,46 +145,15 @@ class Neo4jStore(GraphStore):
         return copied
 
     # ---------------------------------------------------------------- reads
-    @staticmethod
-    def _node(n: Any) -> Node:
-        props = dict(n)
-        label = next(iter(n.labels))
-        return Node(
-            props["id"],
-            label,
-            _split(props),
-            _native(props.get("first_seen")),
-            _native(props.get("last_seen")),
-            tuple(props.get("sources") or ()),
-            props.get("confidence"),
-            props.get("method"),
-        )
-
-    @staticmethod
-    def _edge(r: Any, src: str, dst: str) -> Edge:
-        props = dict(r)
-        return Edge(
-            props["id"],
-            r.type,
-            src,
-            dst,
-            _split(props),
-            _native(props.get("first_seen")),
-            _native(props.get("last_seen")),
-            tuple(props.get("sources") or ()),
-            props.get("confidence"),
-            props.get("method"),
-        )
-
     def get(self, item_id: str) -> Node | Edge | None:
         """The node or edge with this id, or None."""
         label, _ = parse_id(item_id)
         if label in self.schema.nodes:
             recs = self._run(f"MATCH (n:`{label}` {{id: $id}}) RETURN n", id=item_id)
-            return self._node(recs[0]["n"]) if recs else None
+            return to_node(recs[0]["n"]) if recs else None
         if label in self.schema.edges:
             recs = self._run(f"MATCH (a)-[r:`{label}` {{id: $id}}]->(b) RETURN r, a.id AS a, b.id AS b", id=item_id)
-            return self._edge(recs[0]["r"], recs[0]["a"], recs[0]["b"]) if recs else None
+            return to_edge(recs[0]["r"], recs[0]["a"], recs[0]["b"]) if recs else None
         return None
 
     def _normalised_words(self, text: str) -> list[str]:
@@ -223,7 +180,7 @@ class Neo4jStore(GraphStore):
                 conds.append(f"all(w IN $words WHERE ({joined}) CONTAINS w)")
             where = f"WHERE {' AND '.join(conds)}" if conds else ""
             recs = self._run(f"MATCH (n:`{ntype.name}`) {where} RETURN n ORDER BY n._n LIMIT $limit", **params)
-            found += [(ntype.name, r["n"]["_n"], self._node(r["n"])) for r in recs]
+            found += [(ntype.name, r["n"]["_n"], to_node(r["n"])) for r in recs]
         return [n for _, _, n in sorted(found, key=lambda t: (t[0], t[1]))[:limit]]
 
     def neighbours(
@@ -255,9 +212,9 @@ class Neo4jStore(GraphStore):
                         rec["d"],
                         rec["sl"],
                         rec["dl"],
-                        _split(dict(r)),
-                        _native(r.get("first_seen")),
-                        _native(r.get("last_seen")),
+                        split_props(dict(r)),
+                        native(r.get("first_seen")),
+                        native(r.get("last_seen")),
                         tuple(r.get("sources") or ()),
                         r.get("confidence"),
                         r.get("method"),
@@ -304,7 +261,7 @@ class Neo4jStore(GraphStore):
         for lab, group in by_label.items():
             if lab in self.schema.nodes:
                 recs = self._run(f"UNWIND $ids AS id MATCH (n:`{lab}` {{id: id}}) RETURN n", ids=group)
-                nodes += [self._node(r["n"]) for r in recs]
+                nodes += [to_node(r["n"]) for r in recs]
         return nodes
 
     def subgraph(self, node_ids: Sequence[str]) -> Subgraph:
@@ -319,7 +276,7 @@ class Neo4jStore(GraphStore):
                 mine=[n.id for n in nodes if n.label == lab],
                 ids=ids,
             )
-            edges += [self._edge(r["r"], r["a"], r["b"]) for r in recs]
+            edges += [to_edge(r["r"], r["a"], r["b"]) for r in recs]
         return Subgraph(nodes=nodes, edges=edges)
 
     def edge_list(self, edge_types: Sequence[str] | None = None, *, columns: Sequence[str] | None = None) -> pa.Table:
@@ -333,7 +290,7 @@ class Neo4jStore(GraphStore):
             "r._n AS eid, r.first_seen AS first_seen, r.last_seen AS last_seen",
             types=list(edge_types) if edge_types else None,
         )
-        return _arrow(recs, pa.schema([EDGE_SCHEMA.field(n) for n in names]))
+        return to_arrow(recs, pa.schema([EDGE_SCHEMA.field(n) for n in names]))
 
     def node_table(self, labels: Sequence[str] | None = None) -> pa.Table:
         """Every node (of these labels) as Arrow, for analytics."""
@@ -344,7 +301,7 @@ class Neo4jStore(GraphStore):
             "RETURN n._n AS nid, labels(n)[0] AS label, n.first_seen AS first_seen, n.last_seen AS last_seen",
             labels=list(labels) if labels else None,
         )
-        return _arrow(recs, NODE_SCHEMA)
+        return to_arrow(recs, NODE_SCHEMA)
 
     def export_nodes(self, label: str, *, batch: int = 50_000) -> Iterator[pa.Table]:
         """Every node of ``label`` in batches shaped for ``upsert_nodes``."""
@@ -352,9 +309,9 @@ class Neo4jStore(GraphStore):
         cypher = f"MATCH (n:`{label}`) WHERE n._n > $after RETURN n ORDER BY n._n LIMIT $batch"
         after = -1
         while recs := self._run(cypher, after=after, batch=batch):
-            nodes = [self._node(r["n"]) for r in recs]
+            nodes = [to_node(r["n"]) for r in recs]
             after = recs[-1]["n"]["_n"]
-            yield export_table([{**n.props, **_provenance(n)} for n in nodes])
+            yield export_table([{**n.props, **provenance(n)} for n in nodes])
 
     def export_edges(self, edge_type: str, *, batch: int = 50_000) -> Iterator[pa.Table]:
         """Every edge of ``edge_type`` in batches shaped for ``upsert_edges``."""
@@ -365,9 +322,9 @@ class Neo4jStore(GraphStore):
         )
         after = -1
         while recs := self._run(cypher, after=after, batch=batch):
-            edges = [self._edge(r["r"], r["a"], r["b"]) for r in recs]
+            edges = [to_edge(r["r"], r["a"], r["b"]) for r in recs]
             after = recs[-1]["r"]["_n"]
-            yield export_table([{"src": e.src, "dst": e.dst, **e.props, **_provenance(e)} for e in edges])
+            yield export_table([{"src": e.src, "dst": e.dst, **e.props, **provenance(e)} for e in edges])
 
     def stats(self) -> StoreStats:
         """Counts of nodes per label and edges per type."""
@@ -386,28 +343,3 @@ RETURN r, startNode(r)._n AS s, endNode(r)._n AS d, labels(startNode(r))[0] AS s
        b._n AS nbr, labels(b)[0] AS nl
 ORDER BY r.last_seen IS NULL, r.last_seen DESC, b._n, r._n
 LIMIT $cap"""
-
-EDGE_SCHEMA = pa.schema(
-    [
-        ("src", pa.int64()),
-        ("dst", pa.int64()),
-        ("src_label", pa.string()),
-        ("dst_label", pa.string()),
-        ("type", pa.string()),
-        ("eid", pa.int64()),
-        ("first_seen", pa.timestamp("us")),
-        ("last_seen", pa.timestamp("us")),
-    ]
-)
-NODE_SCHEMA = pa.schema(
-    [("nid", pa.int64()), ("label", pa.string()), ("first_seen", pa.timestamp("us")), ("last_seen", pa.timestamp("us"))]
-)
-
-
-def _arrow(records: list[Any], schema: pa.Schema) -> pa.Table:
-    columns: dict[str, list[Any]] = {f.name: [] for f in schema}
-    for rec in records:
-        for name in columns:
-            value = _native(rec[name])
-            columns[name].append(value.replace(tzinfo=None) if isinstance(value, datetime) else value)
-    return pa.table(columns, schema=schema)

@@ -21,6 +21,7 @@ from graph.schema import NodeType, Schema
 from graph.store.base import Rows
 from graph.store.duckdb_writer import DuckDBWriter
 from graph.store.model import WriteResult
+from graph.store.neo4j_records import native
 
 
 def ensure_constraints(driver: Driver, database: str | None, schema: Schema) -> None:
@@ -86,10 +87,6 @@ def _constraint(name: str, pattern: str) -> str:
     return f"CREATE CONSTRAINT `{name}` IF NOT EXISTS FOR {pattern} REQUIRE x.id IS UNIQUE"
 
 
-def _native(v: Any) -> Any:
-    return v.to_native() if hasattr(v, "to_native") else v
-
-
 _CREATE_NODES = "UNWIND $rows AS row CREATE (x:`{label}`) SET x = row.set{times}"
 _UPDATE = "UNWIND $rows AS row MATCH {pattern} WHERE elementId(x) = row.e SET x += row.set{times}"
 #: Every lookup by id forces a seek of its index (``USING INDEX SEEK``). Planned while the index's statistics
@@ -128,7 +125,7 @@ def _empty_cypher(label_or_type: str, *, edge: bool) -> str:
 def _merged(new: dict[str, Any], old: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """The properties to set so the stored item holds the merge of ``old`` and ``new`` (earliest first
     sighting, latest last, all sources, latest non-null properties); None when nothing would change."""
-    old = {k: _native(v) for k, v in (old or {}).items()}
+    old = {k: native(v) for k, v in (old or {}).items()}
     out = {k: v for k, v in new["values"].items() if v is not None}
     firsts = [t for t in (old.get("first_seen"), new["first_seen"]) if t is not None]
     lasts = [t for t in (old.get("last_seen"), new["last_seen"]) if t is not None]
