@@ -190,7 +190,16 @@ def _payments(world: World, ref: Referencer, folder: Path) -> None:
     write_csv(
         folder / "payments.csv",
         pd.concat(
-            [pd.DataFrame({"instrument": listed["pan"].to_numpy(), "type": listed["type"].to_numpy()}), r],
+            [
+                pd.DataFrame(
+                    {
+                        "instrument": listed["pan"].to_numpy(),
+                        "type": listed["type"].to_numpy(),
+                        "expiry": listed["expiry"].to_numpy(),
+                    }
+                ),
+                r,
+            ],
             axis=1,
         ),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -10,7 +11,13 @@ import pandas as pd
 from cluegraph.world.config import WorldConfig, rng_for
 
 _CARD = np.array(["VI", "CA", "AX", "UP", "JC"], dtype=object)  # Visa, Mastercard, Amex, UnionPay, JCB
-_BIN = {"VI": "453201", "CA": "542418", "AX": "372395", "UP": "622848", "JC": "353011"}
+#: Per network: the leading digits of its issuer numbers (BINs) and how many issuers this world's cards come
+#: from. Real issuing spreads cards over thousands of BINs, so two cards sharing first six and last four
+#: digits happens but is rare, and their expiry dates tell most such pairs apart.
+_ISSUERS = {"VI": (("4",), 900), "CA": (("51", "52", "53", "54", "55"), 700), "AX": (("34", "37"), 60),
+            "UP": (("62",), 500), "JC": (("35",), 80)}
+#: Issuers are not equally big: issuer ``r`` (0-based) issues in proportion to ``1 / (r + 1) ** _SKEW``.
+_SKEW = 0.5
 _WORDS = [
     "PEARL",
     "GOLDEN",
@@ -35,8 +42,9 @@ class Entities:
     """Agencies, companies, hotels and payment instruments of one world."""
 
     companies: pd.DataFrame  # company, company_id, name, country, registration_no, kind, phone, iata
-    instruments: pd.DataFrame  # instrument, pan, type, holder (person or -1), company (or -1), kind
+    instruments: pd.DataFrame  # instrument, pan, expiry (MMYY), type, holder (person or -1), company (or -1), kind
     hotels: pd.DataFrame  # hotel, name, phone
+    seed: int = 1  # the world's seed: card numbers come from their own generator, so they shift nothing else
 
     def add_company(self, kind: str, name: str, country: str = "HKG") -> int:
         """Append one company and return its row number."""
@@ -57,17 +65,19 @@ class Entities:
     def add_instruments(
         self, rng: np.random.Generator, kind: str, holder: np.ndarray, company: np.ndarray | None = None
     ) -> np.ndarray:
-        """Append cards (one per holder) and return their ids."""
+        """Append cards (one per holder) and return their ids. Each card gets a masked PAN (its issuer's
+        BIN, ``XXXXXX``, four random digits) and an expiry ``MMYY`` one to five years after today, fixed
+        for the card wherever it is used."""
         n = len(holder)
         start = len(self.instruments)
         typ = _CARD[rng.choice(len(_CARD), n, p=[0.4, 0.3, 0.1, 0.15, 0.05])]
         ids = np.arange(start, start + n)
-        last4 = (ids * 7919 + 1234) % 10**4
-        pan = pd.Series(typ).map(_BIN) + "XXXXXX" + pd.Series(last4).map("{:04d}".format)
+        pan, expiry = card_numbers(np.random.default_rng([self.seed, start, 9303]), typ)
         new = pd.DataFrame(
             {
                 "instrument": ids,
-                "pan": pan.to_numpy(),
+                "pan": pan,
+                "expiry": expiry,
                 "type": typ,
                 "holder": holder,
                 "company": company if company is not None else np.full(n, -1),
@@ -78,6 +88,46 @@ class Entities:
         return ids
 
 
+@cache
+def issuer_bins(network: str) -> np.ndarray:
+    """The BINs (six digits) of one network's issuers, biggest first; the same in every world.
+
+    >>> b = issuer_bins("VI"); len(b), len(set(b)), all(x.startswith("4") and len(x) == 6 for x in b)
+    (900, 900, True)
+    """
+    prefixes, count = _ISSUERS[network]
+    rng = np.random.default_rng(sum(map(ord, network)))
+    out: list[str] = []
+    while len(out) < count:
+        head = prefixes[int(rng.integers(len(prefixes)))]
+        cand = head + f"{int(rng.integers(10 ** (6 - len(head)))):0{6 - len(head)}d}"
+        if cand not in out:
+            out.append(cand)
+    return np.array(out, dtype=object)
+
+
+def card_numbers(rng: np.random.Generator, networks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Masked PANs (BIN, ``X`` for the hidden middle, last four; 15 digits for Amex, else 16) and expiries
+    (``MMYY``, 2027-2031) for cards of the given networks.
+
+    >>> pan, exp = card_numbers(np.random.default_rng(1), np.array(["VI", "AX"], dtype=object))
+    >>> [(p[0], p[6:11], len(p)) for p in pan], [len(e) for e in exp]
+    ([('4', 'XXXXX', 16), ('3', 'XXXXX', 15)], [4, 4])
+    """
+    n = len(networks)
+    pan = np.empty(n, dtype=object)
+    for net in pd.unique(networks):
+        rows = np.flatnonzero(networks == net)
+        bins = issuer_bins(str(net))
+        weight = 1.0 / np.arange(1, len(bins) + 1) ** _SKEW
+        pan[rows] = bins[rng.choice(len(bins), len(rows), p=weight / weight.sum())]
+    pan = pan + np.where(networks == "AX", "XXXXX", "XXXXXX").astype(object)
+    last4 = pd.Series(rng.integers(0, 10**4, n)).map("{:04d}".format).to_numpy(dtype=object)
+    month = pd.Series(rng.integers(1, 13, n)).map("{:02d}".format).to_numpy(dtype=object)
+    year = pd.Series(rng.integers(27, 32, n)).astype(str).to_numpy(dtype=object)
+    return pan + last4, month + year
+
+
 def build_entities(cfg: WorldConfig, persons: pd.DataFrame) -> Entities:
     """Agencies (first rows: tour operators), corporate employers and personal cards for about half the
     population."""
@@ -86,8 +136,9 @@ def build_entities(cfg: WorldConfig, persons: pd.DataFrame) -> Entities:
         companies=pd.DataFrame(
             columns=["company", "company_id", "name", "country", "registration_no", "kind", "phone", "iata"]
         ),
-        instruments=pd.DataFrame(columns=["instrument", "pan", "type", "holder", "company", "kind"]),
+        instruments=pd.DataFrame(columns=["instrument", "pan", "expiry", "type", "holder", "company", "kind"]),
         hotels=pd.DataFrame(),
+        seed=cfg.seed,
     )
     rows = []
     for i in range(cfg.scale(400, 6)):

@@ -257,7 +257,7 @@ def _booking(
             card = inst.iloc[payer]
             segs.append(
                 syn.segment(
-                    "FOP", ("CC", "", fare, card["type"], card["pan"], f"{(pno % 12) + 1:02d}{28 + pno % 4}")
+                    "FOP", ("CC", "", fare, card["type"], card["pan"], card["expiry"])
                 )
             )
         else:

@@ -89,6 +89,7 @@ def write_truth(world: World, out_dir: Path, tables: dict[str, pd.DataFrame]) ->
             {
                 "instrument": inst["instrument"],
                 "pan": inst["pan"],
+                "expiry": inst["expiry"],
                 "type": inst["type"],
                 "kind": inst["kind"],
                 "holder_person_id": _pid(world, inst["holder"]),

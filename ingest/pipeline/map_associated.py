@@ -5,7 +5,8 @@ WatchlistEntry nodes; USES, LIVES_AT, WORKS_FOR (role), INVOLVED_IN (role) from 
 Organisations are keyed by registration number where there is one (``REG:<number>``: a travel agency's
 IATA number in a PNR is the ``registration_no`` of its ``companies.csv`` row, so both meet in one node),
 else by company id (``CO:<id>``). ``employment.csv`` names companies by id: the ids of this run's
-``companies.csv`` and of the organisations already stored are looked up.
+``companies.csv`` and of the organisations already stored are looked up. ``payments.csv`` may carry an
+``expiry`` column (``MMYY``); a card is keyed by masked PAN and expiry (:mod:`ingest.pipeline.instrument_keys`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from ingest.pipeline.batch import GraphBatch
+from ingest.pipeline.instrument_keys import card_expiry, instrument_tokens, masked_pan
 from ingest.pipeline.keys import coalesce, ids, refs, seen, text, utc
 from ingest.pipeline.map_pnrgov import address_keys
 
@@ -75,8 +77,10 @@ def map_associated(rec: pd.DataFrame, kind: str, name: str, batch: GraphBatch,
         batch.node("Vehicle", pd.DataFrame({"plate_country": country, "plate": _col(rec, "plate"), **base}))
         person_edge = ("USES", ids("Vehicle", country, _col(rec, "plate")), {"role": _col(rec, "role")})
     elif kind == "payments":
-        token = _col(rec, "instrument").str.replace(" ", "", regex=False)
-        batch.node("PaymentInstrument", pd.DataFrame({"token": token, "type": _col(rec, "type"), **base}))
+        card, expiry = _col(rec, "instrument"), card_expiry(_col(rec, "expiry"))
+        token = instrument_tokens(card, expiry)
+        batch.node("PaymentInstrument", pd.DataFrame({"token": token, "pan": masked_pan(card), "expiry": expiry,
+                                                      "type": _col(rec, "type"), **base}))
         person_edge = ("USES", ids("PaymentInstrument", token), {})
     elif kind == "companies":
         key = org_keys(rec["company_id"], _col(rec, "registration_no"))

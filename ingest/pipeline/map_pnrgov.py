@@ -5,7 +5,8 @@ person-bearing record per passenger. Co-travellers (the passengers of one bookin
 
 Phones are taken to E.164 with the region of the passenger's nationality (or the booking's agency country);
 a digits-only number of ten digits or more is read as international (``6308480068`` -> ``+6308480068``),
-as airline systems write them without the ``+``.
+as airline systems write them without the ``+``. Cards are keyed by masked PAN and expiry
+(:mod:`ingest.pipeline.instrument_keys`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pandas as pd
 
 import ingest.normalise as n
 from ingest.pipeline.batch import GraphBatch
+from ingest.pipeline.instrument_keys import card_expiry, instrument_tokens, masked_pan
 from ingest.pipeline.keys import edi_refs, flight_numbers, ids, seen, text, utc
 from ingest.pipeline.map_paxlst import Problem, report_problems
 from ingest.pipeline.people import normalise_people
@@ -117,10 +119,11 @@ def _contacts(book: pd.DataFrame, bid: pd.Series, base: dict[str, Any], batch: G
                                             **sub}))
     pay = _explode(book, "payments")
     if len(pay):
-        token = text(_field(pay["payments"], "card")).str.upper().str.replace(" ", "", regex=False)
+        card, expiry = _field(pay["payments"], "card"), card_expiry(_field(pay["payments"], "expiry"))
+        token = instrument_tokens(card, expiry)
         sub = {k: pd.Series(v).iloc[pay["pos"]].reset_index(drop=True) for k, v in base.items()}
-        batch.node("PaymentInstrument", pd.DataFrame({"token": token, "type": text(_field(pay["payments"], "vendor")),
-                                                      **sub}))
+        batch.node("PaymentInstrument", pd.DataFrame({"token": token, "pan": masked_pan(card), "expiry": expiry,
+                                                      "type": text(_field(pay["payments"], "vendor")), **sub}))
         batch.edge("PAID_BY", pd.DataFrame({"src": bid.iloc[pay["pos"]].to_numpy(),
                                             "dst": ids("PaymentInstrument", token),
                                             "form": text(_field(pay["payments"], "type")), **sub}))
