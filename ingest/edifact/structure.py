@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.edifact.tokens import Segment, decode, tokenize
+from ingest.edifact.tokens import Segment, Separators, decode, tokenize
 from ingest.errors import Deviation, Severity
 
 
@@ -31,6 +31,9 @@ class Message:
     interchange_date: str = ""
     sender: str = ""
     charset: str = ""
+    #: The separators of the file the message came from (None when not known), for readers that look at
+    #: the raw text of its segments.
+    separators: Separators | None = field(default=None, repr=False, compare=False)
 
     @property
     def unh(self) -> Segment:
@@ -85,6 +88,10 @@ class LogicalMessage:
     missing_parts: tuple[int, ...] = ()
 
 
+#: The service segments that open or close an interchange, a group or a message.
+SERVICE = frozenset(("UNB", "UNG", "UNH", "UNT", "UNE", "UNZ"))
+
+
 @dataclass(slots=True)
 class _Envelope:
     tag: str
@@ -96,6 +103,7 @@ class _Envelope:
 @dataclass(slots=True)
 class _Splitter:
     file: str | None
+    separators: Separators | None = None
     messages: list[Message] = field(default_factory=list)
     devs: list[Deviation] = field(default_factory=list)
     interchange: _Envelope | None = None
@@ -114,7 +122,7 @@ class _Splitter:
         unb = self.interchange.seg if self.interchange else None
         msg = Message(self.file, len(self.messages), tuple(self.current), complete,
                       unb.get(4, 0) if unb else "", unb.get(2, 0) if unb else "",
-                      unb.get(1, 0).strip() if unb else "")
+                      unb.get(1, 0).strip() if unb else "", self.separators)
         if not complete:
             self.dev(self.current[-1], "message-truncated", f"message {msg.ref!r} has no UNT; it is incomplete",
                      severity="error", in_message=True)
@@ -180,10 +188,16 @@ class _Splitter:
                 self.count_check(seg, seg.get(1), env.count, "unz-count", "interchange has messages", False)
             self.ref_check(seg, env.seg, 5, 2, "unz-reference", False)
             self.interchange = self.group = None
-        elif self.current is not None:
-            self.current.append(seg)
         else:
-            self.dev(seg, "stray-segment", f"{tag} segment outside any message was ignored", value=seg.raw[:80])
+            self.run([seg])
+
+    def run(self, segs: list[Segment]) -> None:
+        """Segments other than the service segments of ``SERVICE``: into the open message, or reported."""
+        if self.current is not None:
+            self.current.extend(segs)
+            return
+        for seg in segs:
+            self.dev(seg, "stray-segment", f"{seg.tag} segment outside any message was ignored", value=seg.raw[:80])
 
     def finish(self) -> None:
         if self.current is not None:
@@ -194,7 +208,8 @@ class _Splitter:
             self.dev(self.interchange.seg, "unz-missing", "interchange has no UNZ")
 
 
-def split_messages(segments: Iterable[Segment], *, file: str | None = None) -> tuple[list[Message], list[Deviation]]:
+def split_messages(segments: Iterable[Segment], *, file: str | None = None, separators: Separators | None = None,
+                   ) -> tuple[list[Message], list[Deviation]]:
     """Group segments into messages inside their interchange and group, checking counts and references.
 
     >>> from ingest.edifact.tokens import tokenize
@@ -202,9 +217,16 @@ def split_messages(segments: Iterable[Segment], *, file: str | None = None) -> t
     >>> [m.ref for m in msgs], [d.rule for d in devs]
     (['1'], ['unt-count'])
     """
-    splitter = _Splitter(file)
-    for seg in segments:
-        splitter.feed(seg)
+    splitter = _Splitter(file, separators)
+    segs = segments if isinstance(segments, list) else list(segments)
+    prev = 0
+    for i in [i for i, seg in enumerate(segs) if seg[0] in SERVICE]:  # the rest goes in runs, at C speed
+        if i > prev:
+            splitter.run(segs[prev:i])
+        splitter.feed(segs[i])
+        prev = i + 1
+    if prev < len(segs):
+        splitter.run(segs[prev:])
     splitter.finish()
     return splitter.messages, splitter.devs
 
@@ -214,7 +236,7 @@ def read_messages(path: str | Path, *, encoding: str = "utf-8") -> tuple[list[Me
     name = str(path)
     text, devs = decode(Path(path).read_bytes(), encoding, file=name)
     tokens = tokenize(text, file=name)
-    messages, sdevs = split_messages(tokens.segments, file=name)
+    messages, sdevs = split_messages(tokens.segments, file=name, separators=tokens.separators)
     return messages, devs + tokens.deviations + sdevs
 
 

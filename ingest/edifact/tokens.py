@@ -11,6 +11,7 @@ linear in the input and runs at C speed even on a single 50 MB line.
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 import threading
 from collections.abc import Iterator
@@ -218,19 +219,82 @@ def _split(raw: str, seps: Separators, value_re: re.Pattern[str], release_re: re
     return tuple(elements)
 
 
-def _bodies(text: str, start: int, seps: Separators, segment_re: re.Pattern[str]) -> Iterator[tuple[str, int, int]]:
-    """Each segment's text before its terminator, where that text starts and where the segment ends. Text
-    with no release character is cut by ``str.split`` (the same pieces the pattern finds, at C speed)."""
-    if seps.release in text[start:]:
-        for m in segment_re.finditer(text, start):
-            yield m.group(1), m.start(1), m.end()
-        return
-    pos = start
+def _pieces(text: str, start: int, seps: Separators) -> tuple[list[str], int]:
+    """Each segment's text before its terminator (from ``start`` on, in order) and where the rest (the tail,
+    with no terminator) starts: one ``str.split`` at C speed. A piece that ends in an odd run of release
+    characters had its terminator released: it is joined to the next piece."""
     pieces = text[start:].split(seps.terminator)
-    for body in pieces[:-1]:  # the last piece has no terminator: the tail
-        end = pos + len(body) + 1
-        yield body, pos, end
-        pos = end
+    rel = seps.release
+    if rel in text[start:]:
+        joined: list[str] = []
+        carry = ""
+        for piece in itertools.islice(pieces, len(pieces) - 1):
+            piece = carry + piece
+            if piece.endswith(rel) and (len(piece) - len(piece.rstrip(rel))) % 2:
+                carry = piece + seps.terminator
+                continue
+            carry = ""
+            joined.append(piece)
+        joined.append(carry + pieces[-1])  # the tail, with the pieces whose terminator was released
+        pieces = joined
+    tail = pieces.pop()
+    return pieces, len(text) - len(tail)
+
+
+def _tail_bodies(text: str, start: int, segment_re: re.Pattern[str]) -> Iterator[tuple[str, int]]:
+    """What the segment pattern still finds in a tail that holds a released terminator (it restarts after a
+    failed match, so a released terminator there ends an empty or partial segment): the bodies and where
+    each segment ends."""
+    for m in segment_re.finditer(text, start):
+        yield m.group(1), m.end()
+
+
+def _lines(text: str, start: int, pieces: list[str], stripped: list[str]) -> list[int]:
+    """The 1-based line where each segment starts (its piece's leading whitespace skipped)."""
+    counts = [p.count("\n") for p in pieces]
+    ends = itertools.accumulate(counts, initial=1 + text.count("\n", 0, start))
+    next(ends)
+    if "\n" in "".join(stripped):  # line breaks inside segments (rare): they belong to the next line count
+        return [e - s.count("\n") for e, s in zip(ends, stripped, strict=True)]
+    return list(ends)
+
+
+class _Builder:
+    """Segments from segment texts: a known text costs one dict lookup; a new one is split and its tag
+    checked (a malformed tag is cleaned and reported, and not cached)."""
+
+    __slots__ = ("cache", "devs", "file", "release_re", "segments", "seps", "value_re")
+
+    def __init__(self, seps: Separators, file: str | None, devs: list[Deviation]) -> None:
+        self.seps, self.file, self.devs, self.segments = seps, file, devs, []
+        self.cache = _cache_for(seps)
+        _, self.value_re, self.release_re = _patterns(seps)
+
+    def new(self, stripped: str, line: int) -> tuple[str, Elements]:
+        els = _split(stripped, self.seps, self.value_re, self.release_re)
+        head = els[0]
+        tag_raw = head[0][0] if head and head[0] else ""
+        if len(head) == 1 and len(head[0]) == 1 and _TAG.fullmatch(tag_raw):  # a clean tag (nearly all)
+            known = self.cache[stripped] = (tag_raw, els[1:])
+            return known
+        tag = tag_raw.strip(_WS).upper()
+        if tag != tag_raw or not _TAG.fullmatch(tag) or len(head) > 1 or len(head[0]) > 1:
+            self.devs.append(Deviation(self.file, "malformed-tag", "segment tag is not three letters or digits",
+                                       line=line, tag=tag, value=tag_raw))
+        return tag, els[1:]
+
+    def add(self, stripped: list[str], lines: list[int]) -> None:
+        """Append the segments of these texts (whitespace-only texts are skipped) starting on these lines."""
+        if "" in stripped:
+            keep = [i for i, text in enumerate(stripped) if text]
+            stripped, lines = [stripped[i] for i in keep], [lines[i] for i in keep]
+        get = self.cache.get
+        known = list(map(get, stripped))
+        for i in [i for i, k in enumerate(known) if k is None]:  # texts not seen before (the rest: one lookup)
+            known[i] = get(stripped[i]) or self.new(stripped[i], lines[i])
+        make, base = tuple.__new__, len(self.segments)
+        self.segments.extend([make(Segment, (k[0], k[1], i, line, text)) for i, k, line, text in zip(
+            itertools.count(base), known, lines, stripped)])
 
 
 def tokenize(text: str, *, file: str | None = None) -> Tokens:
@@ -243,41 +307,21 @@ def tokenize(text: str, *, file: str | None = None) -> Tokens:
     ['unterminated-tail']
     """
     start, seps, devs = _find_start(text, file)
-    segment_re, value_re, release_re = _patterns(seps)
-    segments: list[Segment] = []
-    append, count, cache = segments.append, text.count, _cache_for(seps)
-    tag_ok = _TAG.fullmatch
-    line, counted, last = 1, 0, start
-    for body, body_start, end in _bodies(text, start, seps, segment_re):
-        last = end
-        stripped = body.lstrip(_WS)
-        seg_start = body_start + len(body) - len(stripped)
-        line += count("\n", counted, seg_start)
-        counted = seg_start
-        known = cache.get(stripped)
-        if known is not None:  # a clean tag and its elements, split before
-            append(Segment(known[0], known[1], len(segments), line, stripped))
-            continue
-        if not stripped.strip(_WS):
-            continue
-        els = _split(stripped, seps, value_re, release_re)
-        head = els[0]
-        tag_raw = head[0][0] if head and head[0] else ""
-        if len(head) == 1 and len(head[0]) == 1 and tag_ok(tag_raw):  # a clean tag (nearly all)
-            cache[stripped] = (tag_raw, els[1:])
-            append(Segment(tag_raw, els[1:], len(segments), line, stripped))
-            continue
-        tag = tag_raw.strip(_WS).upper()
-        if tag != tag_raw or not _TAG.fullmatch(tag) or len(head) > 1 or len(head[0]) > 1:
-            devs.append(Deviation(file, "malformed-tag", "segment tag is not three letters or digits",
-                                  line=line, tag=tag, value=tag_raw))
-        append(Segment(tag, els[1:], len(segments), line, stripped))
+    pieces, tail_start = _pieces(text, start, seps)
+    stripped = [p.lstrip(_WS) for p in pieces]
+    build = _Builder(seps, file, devs)
+    build.add(stripped, _lines(text, start, pieces, stripped))
+    last = tail_start
+    if seps.terminator in text[tail_start:]:  # a released terminator in the tail
+        for body, end in _tail_bodies(text, tail_start, _patterns(seps)[0]):
+            last = end
+            body = body.lstrip(_WS)
+            build.add([body], [1 + text.count("\n", 0, end - len(seps.terminator) - len(body))])
     tail = text[last:].strip(_WS)
     if tail:
-        line += text.count("\n", counted, last)
         devs.append(Deviation(file, "unterminated-tail", "text after the last segment terminator was ignored",
-                              line=line, value=tail[:80]))
-    return Tokens(segments, seps, devs)
+                              line=1 + text.count("\n", 0, last), value=tail[:80]))
+    return Tokens(build.segments, seps, devs)
 
 
 def _record_error(err: UnicodeError) -> tuple[str, int]:

@@ -13,6 +13,7 @@ it and behind it, each reported as a ``Deviation`` so nothing is silent:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from ingest.edifact.structure import Message, split_messages
@@ -97,8 +98,29 @@ def _unglue(seg: Segment) -> list[Segment] | None:
     return None
 
 
+@lru_cache(maxsize=64)
+def _glue_hint(seps: Separators) -> re.Pattern[str]:
+    """A value that ``_unglue`` would split, as it stands in raw text with no release character: a whole
+    element between two element separators."""
+    e = re.escape(seps.element)
+    return re.compile(f"{e}[A-Z0-9]{{1,2}}(?:{'|'.join(GLUED_TAGS)}){e}")
+
+
+def _clean_already(msg: Message) -> bool:
+    """True when no segment of ``msg`` has a line break or a glued segment: one scan of the message's raw
+    text (a message whose separators are not known, or with a release character, is looked at closely)."""
+    seps = msg.separators
+    if seps is None:
+        return False
+    raw = "\x00".join([s.raw for s in msg.segments])
+    return ("\n" not in raw and "\r" not in raw and seps.release not in raw
+            and _glue_hint(seps).search(raw) is None)
+
+
 def clean_segments(msg: Message) -> tuple[list[Segment], list[Deviation]]:
     """The message's segments with line breaks taken out of values and glued segments split (reported)."""
+    if _clean_already(msg):
+        return list(msg.segments), []
     out: list[Segment] = []
     devs: list[Deviation] = []
     for seg in msg.segments:
@@ -126,5 +148,5 @@ def read_pnr_messages(path: str | Path, *, encoding: str = "utf-8") -> tuple[lis
     text2, quote_devs = repair_quotes(text, tokens.separators, file=name)
     if quote_devs:
         tokens = tokenize(text2, file=name)
-    messages, sdevs = split_messages(tokens.segments, file=name)
+    messages, sdevs = split_messages(tokens.segments, file=name, separators=tokens.separators)
     return messages, devs + una_devs + quote_devs + tokens.deviations + sdevs
