@@ -86,16 +86,18 @@ def first_load(uri: str, folder: Path, batch: int) -> dict[str, Any]:
     if reply.exists():
         result["steps_s"]["import_in_server"] = reply.read_text().strip().split(" ", 1)[1]
         result["importer_stages_s"] = importer_stages((NEO4J_SH.parent / "run" / "import.log").read_text())
-    warm = NEO4J_SH.parent / "run" / "warmup.reply"  # the sample import run while the files were written
-    if warm.exists():
-        result["steps_s"]["warm_up_in_server"] = warm.read_text().strip().split(" ", 1)[1]
-        warm.unlink()
     nodes = sum(n for name, n in copied.items() if name in store.schema.nodes)
     edges = sum(n for name, n in copied.items() if name in store.schema.edges)
     result.update(nodes=nodes, edges=edges)
     result["nodes_and_edges_per_s"] = round((nodes + edges) / result["wall_s"])
     result["edges_per_s"] = round(edges / result["wall_s"])  # the whole load's time: nodes included
     return result
+
+
+def _warm_up_reply() -> str | None:
+    """What the local test server's warm-up at start did (``tools/neo4j/run/warmup.reply``), None without it."""
+    reply = NEO4J_SH.parent / "run" / "warmup.reply"
+    return reply.read_text().strip().split(" ", 1)[1] if reply.exists() else None
 
 
 def importer_stages(log: str) -> dict[str, float]:
@@ -128,7 +130,7 @@ def empty_database(uri: str, *, fresh_jvm: bool = True) -> None:
     status = subprocess.run(["bash", str(NEO4J_SH), "status"], capture_output=True, text=True, check=False)
     if status.returncode == 0 and status.stdout.strip().endswith(uri):
         env = {**os.environ, "CLUEGRAPH_NEO4J_PORT": uri.rsplit(":", 1)[1]}
-        for command in ["empty"] if not fresh_jvm else ["reset", "start"]:
+        for command in ["empty"] if not fresh_jvm else ["reset", "start", "warm"]:
             subprocess.run(["bash", str(NEO4J_SH), command], check=True, capture_output=True, env=env)
         return
     with GraphDatabase.driver(uri, auth=None) as driver, driver.session() as session:
@@ -215,8 +217,11 @@ def main() -> None:
         imported: list[dict[str, Any]] = []
         for i in range(0 if args.no_import else max(1, args.repeat)):
             empty_database(uri, fresh_jvm=i == 0)
+            before = {"warm_up": _warm_up_reply(), "server_cpu_s": round(_server_cpu_s(), 1)}
             imported.append(first_load(uri, folder, args.import_batch))
             imported[-1]["server_jvm"] = "fresh (cold)" if i == 0 else f"same JVM, first load {i + 1} (warm)"
+            if i == 0:  # what the started server did before the load was requested (not in the timed figure)
+                imported[-1]["before_the_load_not_timed"] = before
         if imported:
             base = base or naive(uri, folder, args.sample)  # on the imported nodes
         if base is None:

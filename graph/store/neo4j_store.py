@@ -43,7 +43,6 @@ from graph.store.neo4j_records import (
     to_edge,
     to_node,
 )
-from graph.store.neo4j_warmup import warm_up
 from graph.store.neo4j_writer import Neo4jWriter, _rollback, ensure_constraints
 
 
@@ -126,8 +125,7 @@ class Neo4jStore(GraphStore):
         steps: dict[str, float] = {}
         self.first_load_seconds = steps
         with tempfile.TemporaryDirectory(prefix="cluegraph-neo4j-import-") as tmp:
-            with step(steps, "files"):  # the server compiles its importer on a sample meanwhile
-                warm_up(shlex.split(command), Path(tmp) / "warm-up", self._staging)
+            with step(steps, "files"):
                 files = ImportFiles(Path(tmp), self.schema, DuckDBWriter(self._staging, self.schema), self._staging)
                 copied = files.add_all(batches, progress)
             self._driver.close()

@@ -1,11 +1,10 @@
 """The import folder the Neo4j first load hands to ``neo4j-admin database import`` (no server needed), and the
-warm-up sample the server imports meanwhile."""
+test server's warm-up at start."""
 
 from __future__ import annotations
 
 import os
 import subprocess
-import time
 from pathlib import Path
 
 import duckdb
@@ -19,7 +18,6 @@ from graph.schema import load_schema
 from graph.store.duckdb_ddl import TABLES
 from graph.store.duckdb_writer import DuckDBWriter
 from graph.store.neo4j_import import ImportFiles
-from graph.store.neo4j_warmup import warm_up
 
 NEO4J_SH = Path(__file__).parents[2] / "tools" / "neo4j" / "neo4j.sh"
 
@@ -119,31 +117,20 @@ def test_an_edge_ending_on_a_node_kept_aside_is_kept_aside_too(tmp_path: Path) -
     assert files.leftovers[1][2].column("src").to_pylist() == [node_id("Person", "odd")]
 
 
-def test_the_warm_up_sample_is_handed_over_and_a_failing_command_is_ignored(tmp_path: Path) -> None:
-    seen = tmp_path / "seen"
-    con = duckdb.connect()
-    warm_up(["sh", "-c", f'echo "$0 $1" > {seen}'], tmp_path / "w", con)
-    flag, args = seen.read_text(encoding="utf-8").split()
-    assert flag == "--warm-up" and Path(args).is_file()
-    groups = [line for line in Path(args).read_text(encoding="utf-8").splitlines() if line.startswith("--")]
-    assert any(g.startswith("--nodes=") for g in groups) and any(g.startswith("--relationships=") for g in groups)
-    warm_up(["false"], tmp_path / "w2", con)  # no warm-up: nothing raised
-    warm_up([str(tmp_path / "no-such-command")], tmp_path / "w3", con)
-
-
 @pytest.mark.neo4j
-def test_the_test_server_imports_the_warm_up_sample_beside_its_database(tmp_path: Path) -> None:
+def test_the_test_server_warms_up_at_start_beside_its_database() -> None:
+    """After its start the launcher imports a generated sample into a scratch home and builds its constraints
+    there (tools/neo4j/.../WarmUp.java); the served database never sees it and the scratch home is removed."""
     uri = os.environ.get("CLUEGRAPH_TEST_NEO4J_URI", "")
     status = subprocess.run(["bash", str(NEO4J_SH), "status"], capture_output=True, text=True, check=False)
     if not uri or status.returncode != 0 or not status.stdout.strip().endswith(uri):
         pytest.skip("needs the tools/neo4j test server at CLUEGRAPH_TEST_NEO4J_URI")
-    reply = NEO4J_SH.parent / "run" / "warmup.reply"
+    waited = subprocess.run(["bash", str(NEO4J_SH), "warm"], capture_output=True, text=True, check=False)
+    assert waited.returncode == 0, waited.stderr
+    reply = (NEO4J_SH.parent / "run" / "warmup.reply").read_text(encoding="utf-8")
+    assert reply.split()[0] == "0" and "relationships" in reply  # the importer took the sample, constraints built
+    assert not (NEO4J_SH.parent / "run" / "home-warmup").exists()
     with GraphDatabase.driver(uri, auth=None) as driver:
-        before = driver.execute_query("MATCH (n) RETURN count(n) AS c").records[0]["c"]
-        warm_up(["bash", str(NEO4J_SH), "import"], tmp_path / "w", duckdb.connect())
-        for _ in range(600):
-            if reply.exists() and reply.stat().st_size:
-                break
-            time.sleep(0.1)
-        assert reply.read_text(encoding="utf-8").split()[0] == "0"  # the importer took the sample
-        assert driver.execute_query("MATCH (n) RETURN count(n) AS c").records[0]["c"] == before  # database untouched
+        found = driver.execute_query("MATCH (n:Warm) RETURN count(n) AS c").records[0]["c"]
+        names = [r["name"] for r in driver.execute_query("SHOW CONSTRAINTS YIELD name").records]
+    assert found == 0 and not any(n.startswith("warm_") for n in names)

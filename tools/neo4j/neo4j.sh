@@ -12,10 +12,10 @@
 #                                      serve it again on the same port; prints the URI like start. A running
 #                                      launcher does it in its own JVM (told through the pipe run/control):
 #                                      no JVM to start twice; otherwise stop, import, start
-#   bash tools/neo4j/neo4j.sh import --warm-up ARGS_FILE
-#                                      returns at once; a running launcher then imports that small sample
-#                                      into a scratch home (not its database) to compile the importer's code
-#                                      before the real import comes (nothing happens without a launcher)
+#   bash tools/neo4j/neo4j.sh warm     wait until the started server has run its warm-up (after Bolt
+#                                      answers, the launcher imports a generated sample into a scratch home
+#                                      beside its database and builds its constraints, so a first load meets
+#                                      compiled code; see WarmUp.java); prints its time to stderr
 #   bash tools/neo4j/neo4j.sh empty    delete the database (not the logs) and serve an empty one on the same
 #                                      port; prints the URI like start. A running launcher does it in its own
 #                                      JVM, which keeps its compiled code warm; otherwise stop, delete, start
@@ -23,7 +23,8 @@
 # Auth is disabled; TLS is off. Only the URI goes to stdout, messages go to stderr.
 # Exit codes: 0 ok; 1 build or start failed; 3 Java 17/21 or Maven missing.
 # Settings (environment): CLUEGRAPH_NEO4J_JAVA_HOME, CLUEGRAPH_NEO4J_PORT (default 0 = a free port),
-# CLUEGRAPH_NEO4J_HEAP (3g), CLUEGRAPH_NEO4J_PAGECACHE_MB (2048; taken as pages are read, not up front), CLUEGRAPH_NEO4J_START_TIMEOUT (120 s).
+# CLUEGRAPH_NEO4J_HEAP (3g), CLUEGRAPH_NEO4J_PAGECACHE_MB (2048; taken as pages are read, not up front), CLUEGRAPH_NEO4J_START_TIMEOUT (120 s),
+# CLUEGRAPH_NEO4J_WARM_UP ("NODES,EDGES" of the warm-up sample, default 40000,150000; 0 = no warm-up).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -40,6 +41,7 @@ PORT=${CLUEGRAPH_NEO4J_PORT:-0}
 HEAP=${CLUEGRAPH_NEO4J_HEAP:-3g}
 PAGECACHE_MB=${CLUEGRAPH_NEO4J_PAGECACHE_MB:-2048}
 TIMEOUT=${CLUEGRAPH_NEO4J_START_TIMEOUT:-120}
+WARM_UP=${CLUEGRAPH_NEO4J_WARM_UP:-40000,150000}
 read -r -a JAVA_OPTS <<<"${CLUEGRAPH_NEO4J_JAVA_OPTS:-}"
 
 say() { echo "neo4j.sh: $*" >&2; }
@@ -159,7 +161,7 @@ cmd_start() {
     find_java || exit 3
     build
     mkdir -p "$DBHOME"
-    rm -f "$PORTFILE" "$URIFILE" "$CONTROL"
+    rm -f "$PORTFILE" "$URIFILE" "$CONTROL" "$RUN/warmup.reply"
     mkfifo "$CONTROL"
     local cp
     cp="$TARGET/neo4j-launcher.jar:$(tr -d '\n' <"$TARGET/classpath.txt")"
@@ -167,7 +169,7 @@ cmd_start() {
     setsid nohup "$JAVA" -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS[@]+"${JAVA_OPTS[@]}"} \
         --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
         --add-opens=java.base/sun.nio.ch=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true \
-        -Dlog4j2.disable.jmx=true -cp "$cp" \
+        -Dlog4j2.disable.jmx=true -Dcluegraph.warmup="$WARM_UP" -cp "$cp" \
         "$MAIN" "$DBHOME" "$PORTFILE" "$PORT" "$PAGECACHE_MB" "$CONTROL" </dev/null >"$LOG" 2>&1 9>&- &
     pid=$!
     echo "$pid" >"$PIDFILE"
@@ -208,17 +210,22 @@ control_ready() {  # the running launcher reads commands from $CONTROL (a build 
         && tr '\0' ' ' <"/proc/$(cat "$PIDFILE")/cmdline" 2>/dev/null | grep -qF -- " $CONTROL "
 }
 
-cmd_warm_up() {  # hand the launcher a sample import to run now (see Launcher.java); never waits for it
-    local args
-    args=$(readlink -f "$1")
-    [ -f "$args" ] && control_ready || return 0
-    rm -f "$RUN/warmup.reply"
-    timeout 10 bash -c 'printf "warmup\t%s\t%s\n" "$1" "$2" >"$3"' _ "$args" "$RUN/warmup.reply" "$CONTROL" || true
+cmd_warm() {  # wait for the warm-up the launcher runs after its start (WarmUp.java); harmless without one
+    local pid deadline=$((SECONDS + TIMEOUT))
+    control_ready || { say "not running (no warm-up to wait for)"; return 0; }
+    pid=$(cat "$PIDFILE")
+    until [ -s "$RUN/warmup.reply" ]; do
+        if ! kill -0 "$pid" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
+            say "no warm-up reply within $TIMEOUT s"
+            return 1
+        fi
+        sleep 0.2
+    done
+    say "$(cut -d' ' -f2- "$RUN/warmup.reply")"
 }
 
 cmd_import() {  # first load: neo4j-admin's importer (in the same jars) into the server's stopped database
     local args=$1 t0=$SECONDS pid port reply=$RUN/import.reply rc
-    if [ "$args" = --warm-up ]; then cmd_warm_up "${2:?usage: $0 import --warm-up ARGS_FILE}"; return 0; fi
     [ -f "$args" ] || { say "import: no arguments file $args"; exit 2; }
     args=$(readlink -f "$args")
     find_java || exit 3
@@ -311,7 +318,8 @@ case "${1:-}" in
     stop) lock; cmd_stop ;;
     status) cmd_status ;;
     reset) lock; cmd_stop; rm -rf "$DBHOME" "$RUN"/*.log; say "data removed" ;;
-    import) lock; cmd_import "${2:?usage: $0 import ARGS_FILE}" "${3:-}" ;;
+    import) lock; cmd_import "${2:?usage: $0 import ARGS_FILE}" ;;
+    warm) cmd_warm ;;
     empty) lock; cmd_empty ;;
-    *) echo "usage: $0 start|stop|status|reset|empty|import ARGS_FILE" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|status|reset|empty|warm|import ARGS_FILE" >&2; exit 2 ;;
 esac

@@ -36,11 +36,12 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
  * {@code empty<TAB>REPLY_FILE} shuts the DBMS down, deletes the database and its transaction logs and starts the
  * DBMS again on an empty database: seconds where deleting a million relationships by Cypher takes minutes, and
  * the JVM (its JIT-compiled code) is kept, so repeated first loads in a bench are all measured on a warm server.
- * {@code warmup<TAB>ARGS_FILE<TAB>REPLY_FILE} runs the importer on a small sample (ARGS_FILE) into a scratch
- * home beside HOME, deleted afterwards, while the DBMS keeps serving: sent at the start of a first load, it
- * compiles the importer's code while the client still writes the real files (in a fresh JVM the importer
- * otherwise spends its first seconds interpreted: 3 s for the first 5% of a million relationships, 0.2 s for
- * each 5% after). Commands run one after the other, so an import waits for the warm-up before it.
+ * Commands run one after the other.
+ *
+ * <p>Once Bolt listens, a thread runs the warm-up ({@link WarmUp}: a generated sample imported into a scratch
+ * home beside HOME and its constraints built, while the DBMS serves), so that a first load requested later
+ * meets compiled code; its exit code and time go to {@code warmup.reply} beside PORT_FILE. An import or
+ * empty command sent meanwhile waits for it.
  */
 public final class Launcher {
     private static final AtomicReference<DatabaseManagementService> DBMS = new AtomicReference<>();
@@ -59,6 +60,7 @@ public final class Launcher {
         if (args.length > 4) {
             serve(Path.of(args[4]), home, bound, pageCacheMb);
         }
+        warmUpInBackground(home, portFile.resolveSibling("warmup.reply"));
         Thread.currentThread().join();
     }
 
@@ -106,8 +108,6 @@ public final class Launcher {
                         String[] cmd = line.split("\t");
                         if (cmd.length == 3 && cmd[0].equals("import")) {
                             importFiles(home, port, pageCacheMb, Path.of(cmd[1]), Path.of(cmd[2]));
-                        } else if (cmd.length == 3 && cmd[0].equals("warmup")) {
-                            warmUp(home, Path.of(cmd[1]), Path.of(cmd[2]));
                         } else if (cmd.length == 2 && cmd[0].equals("empty")) {
                             empty(home, port, pageCacheMb, Path.of(cmd[1]));
                         } else if (!line.isBlank()) {
@@ -142,21 +142,37 @@ public final class Launcher {
         reply(reply, rc + " " + timings);
     }
 
-    private static synchronized void warmUp(Path home, Path argsFile, Path reply) throws Exception {
-        long t0 = System.nanoTime();
-        Path scratch = home.resolveSibling(home.getFileName() + "-warmup");
-        FileUtils.deleteDirectory(scratch);
-        Files.createDirectories(scratch.resolve("conf"));
-        Files.createFile(scratch.resolve("conf/neo4j.conf"));
-        int rc;
-        try {
-            rc = importFull(scratch, argsFile, scratch.resolve("import.report"), reply.resolveSibling("warmup.log"));
-        } finally {
-            FileUtils.deleteDirectory(scratch);
+    /** Starts the warm-up ({@link WarmUp}) on a thread of its own; its exit code and time go to {@code reply}.
+     * Sizes from the system property {@code cluegraph.warmup} ("NODES,EDGES"; "0" for none). */
+    private static void warmUpInBackground(Path home, Path reply) throws Exception {
+        Files.deleteIfExists(reply);
+        String[] sizes = System.getProperty("cluegraph.warmup", "40000,150000").split(",");
+        if (sizes.length != 2) {
+            reply(reply, "0 no warm-up");
+            return;
         }
-        String timing = String.format("warm-up import exit %d in %.1f s", rc, (System.nanoTime() - t0) / 1e9);
-        System.out.println("neo4j-launcher: " + timing);
-        reply(reply, rc + " " + timing);
+        Thread thread = new Thread(() -> {
+            try {
+                warmUp(home, Integer.parseInt(sizes[0].strip()), Integer.parseInt(sizes[1].strip()), reply);
+            } catch (Exception e) {
+                e.printStackTrace();
+            }
+        }, "cluegraph-warm-up");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static synchronized void warmUp(Path home, int nodes, int edges, Path reply) throws Exception {
+        long t0 = System.nanoTime();
+        int rc = 70;
+        try {
+            rc = WarmUp.run(home, nodes, edges, reply.resolveSibling("warmup.log"));
+        } finally {
+            String timing = String.format("warm-up (%d nodes, %d relationships: import, constraints) exit %d in %.1f s",
+                    nodes, edges, rc, (System.nanoTime() - t0) / 1e9);
+            System.out.println("neo4j-launcher: " + timing);
+            reply(reply, rc + " " + timing);
+        }
     }
 
     private static synchronized void empty(Path home, int port, long pageCacheMb, Path reply) throws Exception {
@@ -171,7 +187,7 @@ public final class Launcher {
 
     /** neo4j-admin database import full into the database "neo4j" of {@code home}, its output to {@code log}:
      * the importer's exit code (70 when it threw). */
-    private static int importFull(Path home, Path argsFile, Path report, Path log) throws Exception {
+    static int importFull(Path home, Path argsFile, Path report, Path log) throws Exception {
         try (PrintStream out = new PrintStream(Files.newOutputStream(log), true, StandardCharsets.UTF_8)) {
             ExecutionContext ctx = new ExecutionContext(
                     home, home.resolve("conf"), out, out, new DefaultFileSystemAbstraction());
