@@ -13,8 +13,12 @@ are those of a scan.
 Not every label is in the index (``UNINDEXED``): a ``SourceRecord``'s text is its record reference
 (``crossings.csv:123``, ``PAXLST_x.edi#msg3/seg17``), which is looked up whole (``find("SourceRecord",
 key=[ref])``), not by its words; its grams were 60% of the index (a 50k-person world: 7.2 M of 12.2 M) and of
-the index's build. A text search of such a label scans it; a text search of every label that the index
-answers leaves them out (one that scans, as when the index cannot narrow, still finds them).
+the index's build. A ``Crossing``'s text is its crossing id (``X000123456``), one per crossing: its grams
+were half of what was left (a 200k-person world: 9.7 M of 19.9 M; the build 5.3 -> 2.7 CPU s). A text
+search of such a label scans it; a text search of every label that the index answers leaves them out (one
+that scans, as when the index cannot narrow, still finds them), except a word that is a whole crossing id
+(the key of a stored ``Crossing``, as given, upper- or lower-cased): that search scans, so the crossing is found as
+before (``WHOLE_KEY``). A part of a crossing id finds crossings only in a search of that label.
 
 Why numbers: a first load of a 100k-person world writes 24 M grams; sorting them as (text, label text) rows
 was 40% of the whole store write (9.4 CPU s of 24; as numbers 6.4).
@@ -47,7 +51,9 @@ FEW = 50
 RARER = 500
 
 #: Labels whose text the index leaves out (see the module doc).
-UNINDEXED = ("SourceRecord",)
+UNINDEXED = ("SourceRecord", "Crossing")
+#: Left-out labels whose text is their one key: a search word that is a stored node's whole key scans.
+WHOLE_KEY = ("Crossing",)
 _INDEXED = "label NOT IN (" + ", ".join(f"'{x}'" for x in UNINDEXED) + ")"
 
 _BITS = 21  # a Unicode code point fits in 21 bits
@@ -166,7 +172,7 @@ def candidates(con: duckdb.DuckDBPyConnection, words: list[str], label: str | No
     ``gram_counts``), then the others from the rarest, until the candidates are few or the next gram is far
     more common than they are. A word of two letters is looked up by prefix; one of a single letter is left
     to the exact test. A label the index leaves out (``UNINDEXED``) gives None (it is scanned)."""
-    if label in UNINDEXED:
+    if label in UNINDEXED or (label is None and _whole_key(con, words)):
         return None
     lookups: list[list[tuple[str, list[int]]]] = []
     for w in sorted(set(words)):
@@ -193,6 +199,20 @@ def candidates(con: duckdb.DuckDBPyConnection, words: list[str], label: str | No
         nids = con.execute(f"SELECT nid FROM node_grams WHERE {cond}", params).fetchnumpy()["nid"]
         found = found[np.isin(found, np.asarray(nids))]
     return found if len(found) <= MAX_CANDIDATES else None
+
+
+def _whole_key(con: duckdb.DuckDBPyConnection, words: list[str]) -> bool:
+    """Whether a word (as given, or upper-cased) is the whole key of a stored node of a ``WHOLE_KEY`` label:
+    one lookup by node number (the id of ``graph.ids.node_id``), no scan."""
+    from graph.ids import hash63
+
+    spelt = {w for word in words for w in (word, word.upper(), word.lower())}
+    nids = ", ".join(str(hash63(f"{lab}\x1f{w}")) for lab in WHOLE_KEY for w in sorted(spelt))
+    if not nids:
+        return False
+    labels = ", ".join(f"'{lab}'" for lab in WHOLE_KEY)
+    rows = con.execute(f"SELECT count(*) FROM nodes WHERE nid IN ({nids}) AND label IN ({labels})").fetchall()
+    return bool(rows[0][0])
 
 
 def _ordered(con: duckdb.DuckDBPyConnection, cond: str, params: list[int], label: str | None) -> np.ndarray:

@@ -73,6 +73,20 @@ def test_record_references_are_left_out_of_the_index_and_found_by_a_scan_of_thei
         assert len(store.find(None, text="ivan")) == 3  # names and identifiers as before
 
 
+def test_crossings_are_left_out_of_the_index_and_found_whole_by_every_label_search(tmp_path: Path) -> None:
+    with open_store(tmp_path / "g.duckdb") as store:
+        _load(store)
+        with store.writer() as w:
+            w.upsert_nodes("Crossing", pd.DataFrame({"crossing_id": ["X000000017", "X000000018"]}))
+        labels = store._con.execute("SELECT DISTINCT l.label FROM node_grams g JOIN gram_labels l USING (code)")
+        assert "Crossing" not in {r[0] for r in labels.fetchall()}
+        assert [n.props["crossing_id"] for n in store.find(None, text="X000000017")] == ["X000000017"]
+        assert [n.props["crossing_id"] for n in store.find(None, text="x000000018")] == ["X000000018"]
+        part = store.find("Crossing", text="00001")  # a part of an id: a search of the label scans it
+        assert sorted(n.props["crossing_id"] for n in part) == ["X000000017", "X000000018"]
+        assert [n.label for n in store.find(None, text="ivano")] == ["Document", "Person"]
+
+
 def _grams(path: Path) -> list[tuple[int, str, int]]:
     con = duckdb.connect(str(path), read_only=True)
     try:
