@@ -15,7 +15,9 @@ Six kinds, weighted by the run configuration (``seeds``, ``case_roles``, ``case_
   holder, over ``payer_min_bookings`` or more bookings, with one contact phone on at least
   ``payer_min_contact_share`` of them (one payer and one phone behind many travellers: a masked card number
   shared by chance by unrelated people has each passenger's own phone), unless most of them share an
-  employer (a corporate card) or the bookings an agency (a tour group).
+  employer (a corporate card), a surname (a family card: a parent's card paying for the family's trips,
+  the family's own phone on every booking; on development seed 45102 such a card put a family member at
+  rank 41 of the arrivals) or the bookings an agency (a tour group).
 
 ``find_seeds`` returns one row per (node, reason): ``id``, ``index`` (in the projection), ``kind``,
 ``weight``, ``reason`` (words), ``edges`` (the edge ids behind it) and ``sources`` (their source records,
@@ -234,10 +236,21 @@ def _share(trips: pd.DataFrame, proj: Projection, edge_type: str, end: str) -> p
     return (top / items.groupby("card")[end].nunique()).fillna(0.0)
 
 
+def _surname_share(store: GraphStore, proj: Projection, trips: pd.DataFrame) -> pd.Series:
+    """Per card: the largest share of its passengers (people other than its holder) carrying one surname."""
+    people = trips[["card", "p"]].drop_duplicates()
+    ids = proj.ids(people["p"].to_numpy())
+    found = _names(store, ids)
+    surname = pd.Series([found[i].props.get("surname") if i in found else None for i in ids], index=people.index)
+    named = people.assign(surname=surname).dropna(subset=["surname"])
+    top = named.groupby(["card", "surname"])["p"].nunique().groupby("card").max()
+    return (top / people.groupby("card")["p"].nunique()).fillna(0.0)
+
+
 def payer_seeds(store: GraphStore, proj: Projection, config: RunConfig) -> pd.DataFrame:
     """Cards paying for bookings of several people who are not their holder, over several bookings, mostly
-    with one contact (phone, e-mail or address), with no common employer (a corporate card) or agency (a
-    tour) to explain it: one payer for many."""
+    with one contact (phone, e-mail or address), with no common employer (a corporate card), surname (a
+    family) or agency (a tour) to explain it: one payer for many."""
     trips = _payments(proj)
     if trips.empty:
         return pd.DataFrame(columns=SEED_COLUMNS)
@@ -248,7 +261,9 @@ def payer_seeds(store: GraphStore, proj: Projection, config: RunConfig) -> pd.Da
     per["employer"] = _share(trips, proj, "WORKS_FOR", "p").reindex(per.index).fillna(0.0)
     per["agency"] = _share(trips, proj, "VIA", "b").reindex(per.index).fillna(0.0)
     per["contact"] = _share(trips, proj, "CONTACT", "b").reindex(per.index).fillna(0.0)
-    per = per[(per["employer"] < 0.5) & (per["agency"] < 0.5) & (per["contact"] >= c.payer_min_contact_share)]
+    per["family"] = _surname_share(store, proj, trips).reindex(per.index).fillna(0.0)
+    per = per[(per["employer"] < 0.5) & (per["agency"] < 0.5) & (per["family"] < 0.5)
+              & (per["contact"] >= c.payer_min_contact_share)]
     ids = proj.ids(per.index.to_numpy())
     names = _names(store, ids)
     paid = trips.drop_duplicates("e").groupby("card")["e"].apply(lambda e: sorted(e)[:20])
@@ -257,8 +272,8 @@ def payer_seeds(store: GraphStore, proj: Projection, config: RunConfig) -> pd.Da
     for card, (at, bookings, people, contact) in zip(ids, zip(*columns, strict=True), strict=True):
         reason = (
             f"{describe(names.get(card), card)} paid for {bookings} bookings of {people} people other than "
-            f"its holder, {contact:.0%} of them with one and the same contact, with no common employer or "
-            "agency to explain it"
+            f"its holder, {contact:.0%} of them with one and the same contact, with no common employer, "
+            "surname or agency to explain it"
         )
         edges = proj.edge_ids(paid[at])  # their sources are read only when a path shows them
         rows.append([card, c.payer_for_many * min(1.0, people / 5.0), reason, edges, []])

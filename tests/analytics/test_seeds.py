@@ -80,6 +80,17 @@ def test_a_card_paying_for_colleagues_is_no_payer_for_many(store: GraphStore) ->
     assert node_id("PaymentInstrument", "CARD-R") not in seeds.index
 
 
+def test_a_card_paying_for_one_family_is_no_payer_for_many(store: GraphStore) -> None:
+    """A parent's card paying for the family's trips, the family's phone on every booking: most passengers
+    carry one surname."""
+    load_risk_graph(store)
+    _ring_contacts(store)
+    with store.writer() as w:
+        w.upsert_nodes("Person", pd.DataFrame({"person_key": RING[:3], "surname": "LAU"}))
+    seeds = find_seeds(store, project(store)).set_index("id")
+    assert node_id("PaymentInstrument", "CARD-R") not in seeds.index
+
+
 def test_a_card_whose_bookings_each_give_their_own_contact_is_no_payer_for_many(store: GraphStore) -> None:
     """A masked card number shared by chance: every booking names its own passenger's phone."""
     load_risk_graph(store)
