@@ -138,9 +138,45 @@ def merge_rows(frames: list[Frame], keys: list[str]) -> pa.Table:
         n, distinct = con.sql(f"SELECT count(*), count(DISTINCT ({cols})) FROM data").fetchall()[0]
         if n == distinct:  # one row per item already (crossings, their edges): no merge, no copy through DuckDB
             return _provenance_of_rows(data)
-        return con.sql(_merge_sql(data, keys, many=n > BIG_GROUP * distinct)).to_arrow_table()
+        if n > BIG_GROUP * distinct:  # a port's sources come from few distinct (item, reference) pairs
+            return con.sql(_merge_sql(data, keys, many=True)).to_arrow_table()
+        ranked, refs = _ranked(data)
+        con.register("data", ranked)
+        return _named_sources(con.sql(_merge_sql(ranked, keys, many=False)).to_arrow_table(), refs)
     finally:
         con.close()
+
+
+def _ranked(data: pa.Table) -> tuple[pa.Table, pa.Array]:
+    """``data`` with ``ref`` replaced by its rank among the distinct references (null stays null), and those
+    references in sort order (bytes, as DuckDB sorts text): the merge sorts and slices lists of integers,
+    not of text (a million crossings' documents: 1.19 -> 0.97 CPU s).
+
+    >>> t, refs = _ranked(pa.table({"ref": ["b", None, "a", "b"]}))
+    >>> t.column("ref").to_pylist(), refs.to_pylist()
+    ([1, None, 0, 1], ['a', 'b'])
+    """
+    refs = data.column("ref").combine_chunks().cast(pa.string())
+    order = pc.sort_indices(refs)  # nulls last
+    valid = len(refs) - refs.null_count
+    at = np.asarray(order)[:valid]
+    ordered = refs.take(pa.array(at))
+    new = np.ones(valid, dtype=bool)
+    if valid > 1:
+        new[1:] = pc.not_equal(ordered.slice(1), ordered.slice(0, valid - 1)).to_numpy(zero_copy_only=False)
+    rank = np.zeros(len(refs), dtype=np.int64)
+    rank[at] = np.cumsum(new) - 1
+    column = pa.array(rank, mask=np.asarray(pc.is_null(refs)))
+    return data.set_column(data.column_names.index("ref"), "ref", column), ordered.filter(pa.array(new))
+
+
+def _named_sources(merged: pa.Table, refs: pa.Array) -> pa.Table:
+    """``sources`` (lists of ranks, :func:`_ranked`) as the references they stand for."""
+    at = merged.column_names.index("sources")
+    ranks = merged.column(at).combine_chunks()
+    named = pa.ListArray.from_arrays(ranks.offsets, refs.take(ranks.values), type=pa.list_(pa.field("l", pa.string())),
+                                     mask=ranks.is_null())
+    return merged.set_column(at, "sources", named)
 
 
 #: Rows per item on average above which an item's sources are picked from its distinct references (a port
