@@ -41,7 +41,8 @@ import numpy as np
 #: The meta key saying the index covers every node (set by a full build; stores made before it lack it, and
 #: stores with an older layout of the index have another value: finds scan until the next write rebuilds it).
 META_KEY = "text_index"
-META_VALUE = "trigram-3"
+#: trigram-4: crossings left out (a store of trigram-3 still holds their grams: rebuilt at its next write).
+META_VALUE = "trigram-4"
 #: A query whose words narrow to more candidates than this is answered by a scan (cheaper by then).
 MAX_CANDIDATES = 50_000
 #: Candidates few enough to test them all: no further gram is looked up to narrow them.
