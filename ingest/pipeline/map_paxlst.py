@@ -32,20 +32,38 @@ def report_problems(problems: list[tuple[int, str, str, str]], names: pd.Series,
         problem(files[pos], msgs[pos], segs[pos], fld, value, "normalise-" + fld, err)
 
 
+_LEG_KEYS = ("carrier", "flight", "dep_port", "dep_time", "arr_port", "arr_time")
+
+
 def _legs(trav: pd.DataFrame) -> pd.DataFrame:
     """One row per traveller and leg: ``pos`` (the traveller's row), carrier, flight, ports, times."""
-    rows = []
-    for pos, legs in enumerate(trav["legs"].tolist()):
-        for leg in legs if isinstance(legs, list) and legs else [{}]:
-            rows.append({"pos": pos, **{k: leg.get(k) for k in ("carrier", "flight", "dep_port", "dep_time",
-                                                                 "arr_port", "arr_time")}})
-    legs = pd.DataFrame(rows, columns=["pos", "carrier", "flight", "dep_port", "dep_time", "arr_port", "arr_time"])
+    flat = [(pos, leg) for pos, legs in enumerate(trav["legs"].tolist())
+            for leg in (legs if isinstance(legs, list) and legs else ({},))]
+    legs = pd.DataFrame({"pos": [pos for pos, _ in flat], **{k: [leg.get(k) for _, leg in flat] for k in _LEG_KEYS}},
+                        columns=["pos", *_LEG_KEYS])
     flight = flight_numbers(legs["flight"])
     carrier = text(legs["carrier"]).fillna(flight.str[:2])
     when = text(legs["arr_time"]).fillna(text(legs["dep_time"]))
     legs["voyage"] = ids("Voyage", carrier, flight, when.str[:10])
     legs["carrier"], legs["number"], legs["date"] = carrier, flight, when.str[:10]
+    for k in ("dep_port", "dep_time", "arr_port", "arr_time"):  # as text once, for every use below
+        legs[k] = text(legs[k])
+    legs["when"] = when
     return legs
+
+
+class _Text:
+    """The travellers' columns as text (``keys.text``), each made once however often it is used."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.done: dict[str, pd.Series] = {}
+
+    def __getitem__(self, name: str) -> pd.Series:
+        got = self.done.get(name)
+        if got is None:
+            got = self.done[name] = text(self.frame[name])
+        return got
 
 
 def duplicates(trav: pd.DataFrame) -> pd.Series:
@@ -65,37 +83,37 @@ def map_paxlst(trav: pd.DataFrame, names: pd.Series, batch: GraphBatch, problem:
     people, problems = normalise_people(trav)
     report_problems(problems, names, trav, problem)
     legs = _legs(trav)
-    t_leg = utc(text(legs["arr_time"]).fillna(text(legs["dep_time"])))
+    col = _Text(trav)
+    t_leg = utc(legs["when"])
     leg_ref = ref.iloc[legs["pos"]].reset_index(drop=True)
     base_leg = {"t": t_leg, "ref": leg_ref}
     batch.node("Voyage", pd.DataFrame({"carrier": legs["carrier"], "number": legs["number"], "date": legs["date"],
-                                       "mode": "AIR", "dep_port": text(legs["dep_port"]),
-                                       "arr_port": text(legs["arr_port"]), "dep_time": text(legs["dep_time"]),
-                                       "arr_time": text(legs["arr_time"]), **base_leg}))
+                                       "mode": "AIR", "dep_port": legs["dep_port"], "arr_port": legs["arr_port"],
+                                       "dep_time": legs["dep_time"], "arr_time": legs["arr_time"], **base_leg}))
     for end in ("dep_port", "arr_port"):
-        batch.node("Port", pd.DataFrame({"code": text(legs[end]).str.upper(), "mode": "AIR", **base_leg}))
-    role = text(trav["traveller_type"]).str.upper().fillna("PASSENGER")
-    t = utc(text(trav["arr_time"]).fillna(text(trav["dep_time"])))
+        batch.node("Port", pd.DataFrame({"code": legs[end].str.upper(), "mode": "AIR", **base_leg}))
+    role = col["traveller_type"].str.upper().fillna("PASSENGER")
+    t = utc(col["arr_time"].fillna(col["dep_time"]))
     doc = ids("Document", people["doc_issuer"], people["doc_number"])
     pick = legs["pos"].to_numpy()
     batch.person_edge("ANNOUNCED", pd.DataFrame({
         "record_ref": leg_ref, "dst": legs["voyage"], "role": role.iloc[pick].to_numpy(),
         "doc_issuer": people["doc_issuer"].iloc[pick].to_numpy(),
         "doc_number": people["doc_number"].iloc[pick].to_numpy(),
-        "seat": text(trav["seat"]).iloc[pick].to_numpy(),
-        "embark_port": text(trav["embark_port"]).iloc[pick].to_numpy(),
-        "debark_port": text(trav["debark_port"]).iloc[pick].to_numpy(),
-        "reservation_ref": text(trav["reservation_ref"]).iloc[pick].to_numpy(), **base_leg}))
+        "seat": col["seat"].iloc[pick].to_numpy(),
+        "embark_port": col["embark_port"].iloc[pick].to_numpy(),
+        "debark_port": col["debark_port"].iloc[pick].to_numpy(),
+        "reservation_ref": col["reservation_ref"].iloc[pick].to_numpy(), **base_leg}))
     base = {"t": t, "ref": ref}
     batch.node("Document", pd.DataFrame({"issuer": people["doc_issuer"], "number": people["doc_number"],
-                                         "type": people["doc_type"], "expiry": text(trav["doc_expiry"]), **base}))
+                                         "type": people["doc_type"], "expiry": col["doc_expiry"], **base}))
     batch.person_edge("HOLDS", pd.DataFrame({"record_ref": ref, "dst": doc, **base}))
     first_voyage = legs.drop_duplicates("pos").set_index("pos")["voyage"].reindex(range(len(trav)))
-    locator = text(trav["reservation_ref"])
-    carrier = text(trav["carrier"])
+    locator = col["reservation_ref"]
+    carrier = col["carrier"]
     batch.record(pd.DataFrame({
         "record_ref": ref, **{c: people[c] for c in ("surname", "given_names", "sex", "birth_date", "nationality",
                                                       "doc_type", "doc_issuer", "doc_number")},
         "native_name": None, "seen": seen(t), "kind": "api",
         "voyage": first_voyage.to_numpy(), "booking": (carrier + ":" + locator).where(locator.notna()),
-        "seat": text(trav["seat"]).str.upper()}))
+        "seat": col["seat"].str.upper()}))

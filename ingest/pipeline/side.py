@@ -27,6 +27,7 @@ instead (the same result, one core).
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import resource
@@ -188,6 +189,8 @@ def _die_with_parent() -> None:
 
 def _main() -> None:
     _die_with_parent()
+    gc.disable()  # a reader's millions of small tuples live until the end: no collection walks them; this
+    # process reads once and exits, and its reading makes next to no reference cycles (``read.no_gc``)
     files, encoding, companies = pickle.load(sys.stdin.buffer)
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything a library prints goes to stderr, never into the pickle on stdout

@@ -74,10 +74,20 @@ class _Push:
     ref_year: int
     devs: list[Deviation]
     quarantine: list[Quarantined]
+    #: The message when there is one part (nearly always): every segment's home, no lookup needed.
+    single: Message | None = None
+    meta: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     def where(self, seg: Segment) -> tuple[Message, int]:
-        msg = self.home[id(seg)]
-        return msg, msg.number(seg)
+        msg = self.single or self.home[id(seg)]
+        return msg, seg.index - msg.segments[0].index + 1
+
+    def refs(self, msg: Message) -> tuple[str, str]:
+        """The message's reference and version, looked up once per message."""
+        found = self.meta.get(id(msg))
+        if found is None:
+            found = self.meta[id(msg)] = (msg.ref, msg.version)
+        return found
 
     def dev(self, seg: Segment, rule: str, detail: str, field_: str | None = None, value: str | None = None,
             severity: str = "warning") -> None:
@@ -92,7 +102,8 @@ class _Push:
 
     def provenance(self, segs: Sequence[Segment]) -> dict[str, Any]:
         msg, number = self.where(segs[0])
-        return {"file": msg.file, "message_index": msg.index, "message_ref": msg.ref, "version": msg.version,
+        ref, version = self.refs(msg)
+        return {"file": msg.file, "message_index": msg.index, "message_ref": ref, "version": version,
                 "segment_number": number, "line": segs[0].line, "content_hash": content_hash(segs)}
 
 
@@ -162,12 +173,14 @@ def _booking(group: list[Segment], head: dict[str, Any], push: _Push, out: dict[
 def _read_logical(lm: LogicalMessage, devs: list[Deviation], quarantine: list[Quarantined],
                   out: dict[str, list[dict[str, Any]]]) -> None:
     first = lm.parts[0]
-    push = _Push({}, reference_year(first.interchange_date, date.today().year), devs, quarantine)
+    push = _Push({}, reference_year(first.interchange_date, date.today().year), devs, quarantine,
+                 first if len(lm.parts) == 1 else None)
     body: list[Segment] = []
     for msg in lm.parts:
         segs, cdevs = clean_segments(msg)
         devs.extend(cdevs)
-        push.home.update({id(s): msg for s in (*msg.segments, *segs)})
+        if push.single is None:
+            push.home.update({id(s): msg for s in (*msg.segments, *segs)})
         if msg.type != "PNRGOV":
             push.dev(msg.unh, "not-pnrgov", "message is not a PNRGOV; skipped", "UNH", msg.type)
             return
@@ -228,6 +241,6 @@ def pnrgov_from_messages(messages: Sequence[Message], devs: list[Deviation]) -> 
 
 
 def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
-    """Rows as a DataFrame of Python objects, absent values as None (not NaN)."""
-    df = pd.DataFrame(rows, columns=columns).astype(object)
-    return df.where(df.notna(), None)
+    """Rows as a DataFrame of Python objects, absent values as None (not NaN), built a column at a time
+    (no value a reader makes is a float, so none is NaN)."""
+    return pd.DataFrame({c: pd.Series([r.get(c) for r in rows], dtype=object) for c in columns}, columns=columns)

@@ -106,9 +106,9 @@ class BookingReader:
             return
         if self.state == "history" and tag not in ("RCI",):
             return
-        handler = getattr(self, f"_{tag.lower()}", None)
+        handler = _HANDLERS.get(tag)
         if handler is not None:
-            handler(seg)
+            handler(self, seg)
         if self.cur is not None and self.state == "pax" and tag != "TIF" and not (
                 tag == "SSR" and seg.get(1, 0).strip().upper() in ("DOCS", "DOCO", "DOCA")):
             self.cur["_segments"].append(seg)
@@ -355,3 +355,11 @@ class BookingReader:
         b["bag_count"] = sum(x["count"] or 0 for x in b["bags"])
         b["passenger_count"], b["segment_count"] = len(self.pax), sum(1 for leg in self.legs if leg["air"])
         return b, self.pax, self.legs
+
+
+#: The method that reads each segment tag of an SRC group, looked up once per segment (it was
+#: ``getattr(self, "_" + tag.lower())``, which also took a CTX segment for the ``_ctx`` helper and failed).
+_HANDLERS: dict[str, Callable[[BookingReader, Segment], None]] = {
+    tag: getattr(BookingReader, "_" + tag.lower()) for tag in (
+        "ADD", "APD", "DAT", "EBD", "FOP", "FTI", "IFT", "MON", "MSG", "ORG", "PTK", "RCI", "REF", "RPI", "SSD",
+        "SSR", "TBD", "TIF", "TKT", "TRA", "TRI", "TVL")}

@@ -20,6 +20,9 @@ MODULES = [
     "ingest.edifact.structure",
     "ingest.edifact.dates",
     "ingest.readers.paxlst",
+    "ingest.readers.paxlst_part",
+    "ingest.readers.paxlst_legs",
+    "ingest.readers.pnrgov_text",
 ]
 
 
