@@ -17,8 +17,9 @@ the index's build. A ``Crossing``'s text is its crossing id (``X000123456``), on
 were half of what was left (a 200k-person world: 9.7 M of 19.9 M; the build 5.3 -> 2.7 CPU s). A text
 search of such a label scans it; a text search of every label that the index answers leaves them out (one
 that scans, as when the index cannot narrow, still finds them), except a word that is a whole crossing id
-(the key of a stored ``Crossing``, as given, upper- or lower-cased): that search scans, so the crossing is found as
-before (``WHOLE_KEY``). A part of a crossing id finds crossings only in a search of that label.
+(the key of a stored ``Crossing``, as given, upper- or lower-cased; one lookup by node number): that search
+scans, so the crossing is found as before (``WHOLE_KEY``). A part of a crossing id finds crossings only in a
+search of that label.
 
 Why numbers: a first load of a 100k-person world writes 24 M grams; sorting them as (text, label text) rows
 was 40% of the whole store write (9.4 CPU s of 24; as numbers 6.4).
@@ -203,8 +204,8 @@ def candidates(con: duckdb.DuckDBPyConnection, words: list[str], label: str | No
 
 
 def _whole_key(con: duckdb.DuckDBPyConnection, words: list[str]) -> bool:
-    """Whether a word (as given, or upper-cased) is the whole key of a stored node of a ``WHOLE_KEY`` label:
-    one lookup by node number (the id of ``graph.ids.node_id``), no scan."""
+    """Whether a word (as given, upper- or lower-cased) is the whole key of a stored node of a ``WHOLE_KEY``
+    label: one lookup by node number (the id of ``graph.ids.node_id``), no scan."""
     from graph.ids import hash63
 
     spelt = {w for word in words for w in (word, word.upper(), word.lower())}
