@@ -283,6 +283,19 @@ class _Builder:
                                        line=line, tag=tag, value=tag_raw))
         return tag, els[1:]
 
+    def learn_plain(self, texts: list[str]) -> None:
+        """Split and cache, in one pass, the new texts that hold no release or repetition character and
+        start with a clean tag (the same elements ``_split`` makes); the others are left to ``new``."""
+        seps = self.seps
+        rel, rep, comp, elem = seps.release, seps.repetition or seps.release, seps.component, seps.element
+        plain = [t for t in texts if rel not in t and rep not in t]
+        split = [tuple([(tuple(e.split(comp)),) for e in t.split(elem)]) for t in plain]
+        tag_ok, cache = _TAG.fullmatch, self.cache
+        for t, els in zip(plain, split, strict=True):
+            head = els[0][0]
+            if len(head) == 1 and tag_ok(head[0]):
+                cache[t] = (head[0], els[1:])
+
     def add(self, stripped: list[str], lines: list[int]) -> None:
         """Append the segments of these texts (whitespace-only texts are skipped) starting on these lines."""
         if "" in stripped:
@@ -290,8 +303,11 @@ class _Builder:
             stripped, lines = [stripped[i] for i in keep], [lines[i] for i in keep]
         get = self.cache.get
         known = list(map(get, stripped))
-        for i in [i for i, k in enumerate(known) if k is None]:  # texts not seen before (the rest: one lookup)
-            known[i] = get(stripped[i]) or self.new(stripped[i], lines[i])
+        miss = [i for i, k in enumerate(known) if k is None]  # texts not seen before (the rest: one lookup)
+        if miss:
+            self.learn_plain(list(dict.fromkeys([stripped[i] for i in miss])))
+            for i in miss:
+                known[i] = get(stripped[i]) or self.new(stripped[i], lines[i])
         make, base = tuple.__new__, len(self.segments)
         self.segments.extend([make(Segment, (k[0], k[1], i, line, text)) for i, k, line, text in zip(
             itertools.count(base), known, lines, stripped)])
