@@ -6,6 +6,7 @@ Labels and types are spliced into Cypher only from the schema; every value is a 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
@@ -34,9 +35,9 @@ def ensure_constraints(driver: Driver, database: str | None, schema: Schema) -> 
     transaction, the writer's lookup of 20,000 stored USES ids by their index ran for minutes, about 150 index reads
     a second: that crawl was the lookup's plan, a scan of the index for every id, see ``_CREATE_EDGES``).
     Relationship uniqueness constraints (Community has them since 5.7) also refuse a duplicate edge that two writers
-    create at once. Those of labels and types that hold items (after a first load) are built by two sessions at
-    once, one transaction each, largest first, so their index populations share both cores and the largest does not
-    start last."""
+    create at once. They are built by two sessions at once, one transaction each: those of labels and types that hold
+    items (after a first load) largest first, so their index populations share both cores and the largest does not
+    start last, then the empty ones."""
     wanted = [(f"cg_{label}_id", f"(x:`{label}`)", label, False) for label in schema.nodes]
     wanted += [(f"cg_{edge_type}_id", f"()-[x:`{edge_type}`]-()", edge_type, True) for edge_type in schema.edges]
     with driver.session(database=database) as session:
@@ -49,26 +50,44 @@ def ensure_constraints(driver: Driver, database: str | None, schema: Schema) -> 
             if name in owners:
                 session.run(f"DROP INDEX `{name}`").consume()
         sizes = {what: _stored_count(session, what, edge=edge) for _, _, what, edge in missing}
-        for name, pattern, what, _ in missing:  # one schema transaction each (see above)
-            if not sizes[what]:
-                session.execute_write(_create, [(name, pattern)])
-
-    def build(item: tuple[str, str]) -> None:
-        with driver.session(database=database) as own:
-            own.execute_write(_create, [item])
-
-    full = sorted((m for m in missing if sizes[m[2]]), key=lambda m: -sizes[m[2]])
+    empty = [(name, pattern) for name, pattern, what, _ in missing if not sizes[what]]
+    full = [(name, pattern) for name, pattern, what, _ in sorted(missing, key=lambda m: -sizes[m[2]]) if sizes[what]]
+    # Largest first; the empty ones (one transaction each) after the populated ones, on whichever session is
+    # free first: they no longer delay the start of the largest population (after a first load of 1M
+    # relationships, 27 empty ones took one to two seconds before any population began).
+    tasks = [[item] for item in full] + ([empty] if empty else [])
     with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(build, [(name, pattern) for name, pattern, _, _ in full]))
+        list(pool.map(lambda items: _build(driver, database, items), tasks))
     # Wait until every index is online before anything is written: a MERGE planned while its label's index
     # was still populating kept a label-scan plan (770-826 relationships/s against 8,814/s, same fresh server).
     with driver.session(database=database) as session:
         session.run("CALL db.awaitIndexes($seconds)", seconds=_AWAIT_INDEXES_S).consume()
 
 
-def _create(tx: ManagedTransaction, constraints: list[tuple[str, str]]) -> None:
-    """Create constraints in one transaction. Through ``execute_write``: two sessions creating constraints at
-    once can deadlock on a label's lock (seen at load 15), which the driver retries (``IF NOT EXISTS``)."""
+def _build(driver: Driver, database: str | None, items: list[tuple[str, str]]) -> None:
+    """Create constraints one schema transaction each, in a session of their own; a transient error (a deadlock
+    with the other session's constraint) is retried at once."""
+    with driver.session(database=database) as own:
+        for item in items:
+            for attempt in range(1, 21):
+                tx = own.begin_transaction()  # not a context manager: leaving one without an error commits
+                try:
+                    _create(tx, [item])
+                    tx.commit()
+                    break
+                except neo4j_errors.TransientError:
+                    if attempt == 20:
+                        raise
+                finally:
+                    tx.close()  # rolls back what is not committed
+                time.sleep(0.02 * attempt)
+
+
+def _create(tx: ManagedTransaction | Transaction, constraints: list[tuple[str, str]]) -> None:
+    """Create constraints in one transaction (``IF NOT EXISTS``: safe to run again). Two sessions creating
+    constraints at once can deadlock on a schema lock (a label and a relationship type of the same token id
+    share one); ``ensure_constraints`` retries those itself within tens of milliseconds, where the driver's
+    ``execute_write`` waited about a second before its first retry (seen in cold first loads)."""
     for name, pattern in constraints:
         tx.run(_constraint(name, pattern)).consume()
 
