@@ -16,6 +16,7 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from ingest.errors import Deviation, EdifactError
@@ -161,6 +162,7 @@ def _find_start(text: str, file: str | None) -> tuple[int, Separators, list[Devi
     return m.start(), Separators(repetition="*" if syntax4 else None), devs
 
 
+@lru_cache(maxsize=64)
 def _patterns(seps: Separators) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     r, t = re.escape(seps.release), re.escape(seps.terminator)
     seps_in_value = re.escape(seps.component + seps.element + (seps.repetition or ""))
