@@ -336,6 +336,8 @@ class BookingReader:
         self._assign_docs()
         self._assign_seats()
         b = self.b
+        adults = [q for q in self.pax if not q["is_infant"]]
+        carers = [q for q in adults if q["with_infant"]] or (adults if len(adults) == 1 else [])
         for p in self.pax:
             b["phones"].extend(p["phones"])
             b["emails"].extend(p["emails"])
@@ -349,8 +351,6 @@ class BookingReader:
                       "doc_given_names": doc.get("given_names"),
                       "bag_count": sum(x["count"] or 0 for x in p["bags"]),
                       "co_travellers": [f"{q['surname']}/{q['given_names']}" for q in self.pax if q is not p]})
-            adults = [q for q in self.pax if not q["is_infant"]]
-            carers = [q for q in adults if q["with_infant"]] or (adults if len(adults) == 1 else [])
             p["accompanied_by_ref"] = carers[0]["traveller_ref"] if p["is_infant"] and carers else None
         b["bag_count"] = sum(x["count"] or 0 for x in b["bags"])
         b["passenger_count"], b["segment_count"] = len(self.pax), sum(1 for leg in self.legs if leg["air"])

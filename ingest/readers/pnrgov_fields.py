@@ -18,6 +18,7 @@ _MONTHS = {m: i + 1 for i, m in enumerate(
     ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"])}
 _CTC = re.compile(r"(?:^|\s)CTC ?([A-Z])\b ?(.*)|(?:^|\s)CTC([A-Z])(.*)", re.DOTALL)
 _PHONE = re.compile(r"\+?\d[\d \-./()]*\d")
+_SEAT = re.compile(r"0*(\d+)([A-Z])")
 #: CTC remark letters (IATA AIRIMP) and what they mean.
 CONTACT_KINDS = {"A": "agency", "B": "business", "E": "email", "F": "fax", "H": "home", "M": "mobile",
                  "P": "phone", "R": "reference", "T": "travel_agent", "U": "unknown"}
@@ -160,7 +161,7 @@ def seats(seg: Segment) -> list[dict[str, Any]]:
         raw = seg.get(e, 0).strip().upper()
         if not raw or raw == "XXX":
             continue
-        m = re.fullmatch(r"0*(\d+)([A-Z])", raw)
+        m = _SEAT.fullmatch(raw)
         out.append({"seat": f"{m.group(1)}{m.group(2)}" if m else raw, "seat_raw": raw,
                     "ref": seg.get(e, 2).strip() or None, "dep_port": seg.get(1, 6).strip() or None,
                     "arr_port": seg.get(1, 7).strip() or None, "source": seg.get(1, 0).strip().upper()})
