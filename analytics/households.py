@@ -23,10 +23,12 @@ A person is a **household member** when the graph shows them travelling with kin
   ring's couriers on the organiser's card;
 - a co-traveller, fellow passenger or round-trip companion who lives at the same address (of at most
   ``max_group`` residents);
-- the same person recorded twice (``POSSIBLY_SAME_AS``, or two people holding one document, born in one
-  month: a record in pinyin with the birth day left out) as a household member; a record possibly the same
-  as several people (a name alone, shared by namesakes) passes nothing on: on seed 44002 a ring courier
-  named SMITH ANDREW was a household member through a name-only SMITH ANDREW on a family's booking.
+- the same person recorded twice (``POSSIBLY_SAME_AS`` whose names resolution found more than weakly alike,
+  or two people holding one document, born in one month: a record in pinyin with the birth day left out) as
+  a household member (one given name and a birth date in common is two people: ``WEAK_NAMES``); a record
+  possibly the same as several people (a name alone, shared by namesakes) passes nothing on: on seed 44002 a
+  ring courier named SMITH ANDREW was a household member through a name-only SMITH ANDREW on a family's
+  booking.
 
 A shared surname is evidence of kinship only when strangers rarely share it: its share of all people times
 the others on the booking or aboard the voyage (1 for a co-traveller) must be below
@@ -62,7 +64,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.config import HouseholdConfig
-from analytics.features_frames import node_frame
+from analytics.features_frames import edge_frame, node_frame
 from analytics.projection import Projection
 from graph.store import GraphStore
 
@@ -325,11 +327,36 @@ def household_members(store: GraphStore, proj: Projection, config: HouseholdConf
     found = np.union1d(a[kin], _voyage_families(proj, surname, given, minor, share, cfg))
     doc_a, doc_b, _ = _shared(proj, "HOLDS", 2)
     same = (month[doc_a] == month[doc_b]) & (month[doc_a] != "")  # one document, one birth month
-    # a record that may be any of several people (a name alone: SMITH ANDREW) is none of them in particular
+    # a record that may be any of several people (a name alone: SMITH ANDREW) is none of them in particular,
+    # and two records whose names agree only weakly (one given name) are likely two people
     alike = np.bincount(np.r_[dup_a, dup_b], minlength=n)[np.r_[dup_a, dup_b]] == 1
+    alike &= np.tile(_names_agree(store, proj, dup_a, dup_b), 2)
     twin_a = np.r_[np.r_[dup_a, dup_b][alike], doc_a[same]]
     twin_b = np.r_[np.r_[dup_b, dup_a][alike], doc_b[same]]
     return np.union1d(found, twin_b[np.isin(twin_a, found)].astype(np.int64))
+
+
+#: Name verdicts of identity resolution (``POSSIBLY_SAME_AS`` ``reasons``: ``name=<verdict>``) too weak to read
+#: two records as one person: one given name and a birth date shared by two women (GARCIA GRACE and REYES
+#: GRACE, born the same day) made a facilitated traveller a household member on development seed 46002.
+WEAK_NAMES = ("weak", "different")
+
+
+def _names_agree(store: GraphStore, proj: Projection, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per ``POSSIBLY_SAME_AS`` pair (projection indexes ``a``, ``b``): whether resolution found their names
+    more than weakly alike (no ``name=weak``/``name=different`` in the edge's ``reasons``; True where the edge
+    gives none)."""
+    if not len(a):
+        return np.zeros(0, dtype=bool)
+    edges = edge_frame(store, "POSSIBLY_SAME_AS", ["src", "dst", "reasons"])
+    verdict = edges["reasons"].astype("string").str.extract(r"name=(\w+)", expand=False)
+    weak = edges[verdict.isin(WEAK_NAMES).to_numpy(dtype=bool)]
+    if weak.empty:
+        return np.ones(len(a), dtype=bool)
+    src, dst = proj.index(weak["src"].tolist()), proj.index(weak["dst"].tolist())
+    n = proj.n_nodes
+    bad = np.r_[_keys(src, dst, n), _keys(dst, src, n)]
+    return ~np.isin(_keys(a, b, n), bad)
 
 
 def household_scale(store: GraphStore, proj: Projection, config: HouseholdConfig | None = None,

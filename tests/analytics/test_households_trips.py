@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from analytics.households import household_members, round_trips
 from analytics.projection import project
@@ -131,3 +132,19 @@ def test_companion_trips_sets_how_many_shared_pairs_of_voyages_make_a_couple(sto
     proj = project(store)
     found = set(proj.ids(household_members(store, proj, HouseholdConfig(companion_trips=4))))  # two trips share 3
     assert not found & {P("M1"), P("M2")}
+
+
+@pytest.mark.parametrize(("verdict", "passes"), [("variant", True), ("weak", False)])
+def test_a_record_possibly_the_same_passes_the_household_on_only_when_the_names_agree(
+    store: GraphStore, verdict: str, passes: bool
+) -> None:
+    """One given name and a birth date in common (GARCIA GRACE and REYES GRACE, name ``weak``) is two people;
+    a spelling of the same name (``variant``) is one person recorded twice."""
+    _load(store)
+    with store.writer() as w:
+        w.upsert_edges("POSSIBLY_SAME_AS", pd.DataFrame([{
+            "src": P("P2"), "dst": P("T1"), "sources": "trips.csv:1",
+            "reasons": f"name={verdict}; birth_date=same; sex=same; nationality=same; document=different"}]))
+    proj = project(store)
+    found = set(proj.ids(household_members(store, proj)))
+    assert P("P2") in found and (P("T1") in found) == passes
