@@ -86,3 +86,25 @@ def test_the_lookup_of_stored_ids_seeks_its_index_even_when_its_statistics_say_e
 
 def _db_hits(plan: dict[str, Any]) -> int:
     return int(plan.get("dbHits", 0)) + sum(_db_hits(child) for child in plan.get("children", []))
+
+
+def test_constraints_missing_beside_stored_items_are_all_built_again() -> None:
+    """After a first load some labels and types hold items and most are empty: ``ensure_constraints`` builds
+    both kinds on its two sessions (populated ones first, the empty ones after them) and leaves none out."""
+    from graph.store.neo4j_writer import ensure_constraints
+
+    _empty_neo4j(NEO4J_URI)
+    with open_store(NEO4J_URI) as store:
+        with store.writer() as w:
+            w.upsert_nodes("Person", PEOPLE)
+            w.upsert_nodes("Phone", pd.DataFrame({"number": ["+1"]}))
+            w.upsert_edges("USES", USES)
+        wanted = {f"cg_{name}_id" for name in [*store.schema.nodes, *store.schema.edges]}
+    with GraphDatabase.driver(NEO4J_URI, auth=None) as driver:
+        for name in wanted:
+            driver.execute_query(f"DROP CONSTRAINT `{name}` IF EXISTS")
+        ensure_constraints(driver, None, store.schema)
+        records, _, _ = driver.execute_query("SHOW CONSTRAINTS YIELD name, type RETURN name, type")
+    built = {r["name"]: r["type"] for r in records}
+    assert wanted <= set(built)
+    assert {built[name] for name in wanted} == {"UNIQUENESS", "RELATIONSHIP_UNIQUENESS"}
