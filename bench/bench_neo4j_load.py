@@ -16,7 +16,7 @@ same import take twice the server CPU.
 What is timed: from the moment the load is requested (``Neo4jStore.first_load`` called: CSV files, the
 import with the database's stop and start, constraints) until it returns. Not timed: the server's start,
 which includes its warm-up (``tools/neo4j``: after Bolt answers, the launcher imports a generated
-40,000-node, 150,000-relationship sample into a scratch home and builds its constraints there, so the
+100,000-node, 500,000-relationship sample into a scratch home and builds its constraints there, so the
 importer's and the index builders' code is compiled; the bench waits for it with ``neo4j.sh warm``), as a
 team server is started once and loaded later. The warm-up's time and the server's CPU seconds up to the
 request are reported beside the cold load (``before_the_load_not_timed``).

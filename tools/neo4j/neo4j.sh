@@ -24,7 +24,7 @@
 # Exit codes: 0 ok; 1 build or start failed; 3 Java 17/21 or Maven missing.
 # Settings (environment): CLUEGRAPH_NEO4J_JAVA_HOME, CLUEGRAPH_NEO4J_PORT (default 0 = a free port),
 # CLUEGRAPH_NEO4J_HEAP (3g), CLUEGRAPH_NEO4J_PAGECACHE_MB (2048; taken as pages are read, not up front), CLUEGRAPH_NEO4J_START_TIMEOUT (120 s),
-# CLUEGRAPH_NEO4J_WARM_UP ("NODES,EDGES" of the warm-up sample, default 40000,150000; 0 = no warm-up).
+# CLUEGRAPH_NEO4J_WARM_UP ("NODES,EDGES" of the warm-up sample, default 100000,500000; 0 = no warm-up).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -41,7 +41,7 @@ PORT=${CLUEGRAPH_NEO4J_PORT:-0}
 HEAP=${CLUEGRAPH_NEO4J_HEAP:-3g}
 PAGECACHE_MB=${CLUEGRAPH_NEO4J_PAGECACHE_MB:-2048}
 TIMEOUT=${CLUEGRAPH_NEO4J_START_TIMEOUT:-120}
-WARM_UP=${CLUEGRAPH_NEO4J_WARM_UP:-40000,150000}
+WARM_UP=${CLUEGRAPH_NEO4J_WARM_UP:-100000,500000}
 read -r -a JAVA_OPTS <<<"${CLUEGRAPH_NEO4J_JAVA_OPTS:-}"
 
 say() { echo "neo4j.sh: $*" >&2; }

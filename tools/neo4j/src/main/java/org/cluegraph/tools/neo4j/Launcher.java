@@ -146,7 +146,7 @@ public final class Launcher {
      * Sizes from the system property {@code cluegraph.warmup} ("NODES,EDGES"; "0" for none). */
     private static void warmUpInBackground(Path home, Path reply) throws Exception {
         Files.deleteIfExists(reply);
-        String[] sizes = System.getProperty("cluegraph.warmup", "40000,150000").split(",");
+        String[] sizes = System.getProperty("cluegraph.warmup", "100000,500000").split(",");
         if (sizes.length != 2) {
             reply(reply, "0 no warm-up");
             return;
