@@ -10,6 +10,7 @@ import pytest
 from analytics.config import RunConfig, config_from_dict
 from analytics.projection import project
 from analytics.seeds import find_seeds, severity_weight
+from analytics.specificity import specificity
 from graph.ids import node_id
 from graph.store import GraphStore
 from tests.analytics.risk_fixture import RING, P, load_risk_graph
@@ -178,3 +179,26 @@ def test_a_watchlist_hit_a_reviewer_dismissed_is_no_seed(store: GraphStore) -> N
                                                   "review_status": ["DISMISSED"]}))
     seeds = find_seeds(store, project(store)).set_index("id")
     assert P("W") not in seeds.index
+
+
+def test_a_contact_phone_on_a_suspects_booking_and_strangers_bookings_is_flagged_at_its_share(
+    store: GraphStore,
+) -> None:
+    """An agency's phone on the suspect's booking and on twenty strangers' bookings is the agency's, not his:
+    it is flagged at 1/21 of what a contact phone on his booking alone is."""
+    load_risk_graph(store)
+    agency, own = node_id("Phone", "+18888"), node_id("Phone", "+16666")
+    strangers = [node_id("Booking", "XQ", f"AG{i}", "2026-01-02") for i in range(20)]
+    with store.writer() as w:
+        w.upsert_nodes("Phone", pd.DataFrame({"number": ["+18888", "+16666"]}))
+        w.upsert_nodes("Booking", pd.DataFrame({"carrier": "XQ", "locator": [f"AG{i}" for i in range(20)],
+                                                "created": "2026-01-02"}))
+        suspect_booking = node_id("Booking", "XQ", "BK-S", "2026-01-01")
+        w.upsert_edges("CONTACT", pd.DataFrame({"src": [suspect_booking, suspect_booking, *strangers],
+                                                "dst": [agency, own, *[agency] * 20], "sources": "fixture.csv:901"}))
+    proj = project(store)
+    seeds = find_seeds(store, proj).set_index("id")
+    spec = dict(zip(proj.ids(range(proj.n_nodes)), specificity(proj), strict=True))
+    own_w = seeds.loc[own, "weight"] / spec[own]
+    assert seeds.loc[agency, "weight"] / spec[agency] == pytest.approx(own_w / 21)
+    assert "5% of the bookings" in seeds.loc[agency, "reason"]
