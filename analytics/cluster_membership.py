@@ -9,6 +9,8 @@ take people out of the communities Leiden found and put some back.
 - **rehome** (``rehome``, ``_reprune``): after pruning, a person moves to the kept community holding most of
   the people of her phone, e-mail or document, when her ties there beat her own (Leiden's CPM measure);
 - **join halves**: two communities that hold most of the people of one home, employer or vehicle become one.
+- **group cut** (``analytics.cluster_cut``): last, a community is cut where a group hangs on the rest by weak
+  links only (one round trip together, an agency of sixty).
 
 ``analytics.clusters`` builds the graph, runs Leiden and calls these; ``docs/scoring.md`` gives the reasons.
 """

@@ -31,6 +31,7 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
+from analytics.cluster_cut import cut_weak
 from analytics.cluster_links import (
     clique,
     co_travel_pairs,
@@ -164,6 +165,7 @@ def _communities(
     identifier two or more of them share (in the community most of its people are in)."""
     pruned = _prune(graph, membership)
     kept = join_halves(graph, _reprune(graph, pruned, rehome(graph, pruned, resolution, fixed)))
+    kept = cut_weak(graph, kept)
     people = pd.DataFrame({"index": graph.vertices, "community": kept, "person": True})
     people = people[kept >= 0]
     people = people[people.groupby("community")["index"].transform("size") >= min_size]
