@@ -42,13 +42,14 @@ def _firm_pairs(graph: ClusterGraph, membership: np.ndarray) -> tuple[np.ndarray
     pl = graph.pair_links
     if pl is None or not len(pl):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    p = np.searchsorted(graph.vertices, pl["p"].to_numpy())
-    q = np.searchsorted(graph.vertices, pl["q"].to_numpy())
-    firm = pd.DataFrame({"a": np.minimum(p, q), "b": np.maximum(p, q), "w": pl["w"].to_numpy(dtype=float)})
-    firm = firm.groupby(["a", "b"])["w"].sum().reset_index()
-    a, b = firm["a"].to_numpy(), firm["b"].to_numpy()
-    keep = (firm["w"].to_numpy() >= FIRM_PAIR) & (membership[a] >= 0) & (membership[a] == membership[b])
-    return a[keep], b[keep]
+    number = np.full(int(graph.vertices.max(initial=-1)) + 1, -1, dtype=np.int64)  # vertex number of a node
+    number[graph.vertices] = np.arange(len(graph.vertices))
+    p, q = number[pl["p"].to_numpy()], number[pl["q"].to_numpy()]
+    same = (membership[p] >= 0) & (membership[p] == membership[q])
+    a, b = np.minimum(p, q)[same].astype(np.int64), np.maximum(p, q)[same].astype(np.int64)
+    pair, at = np.unique(a * len(graph.vertices) + b, return_inverse=True)
+    firm = pair[np.bincount(at, weights=pl["w"].to_numpy(dtype=float)[same], minlength=len(pair)) >= FIRM_PAIR]
+    return firm // len(graph.vertices), firm % len(graph.vertices)
 
 
 def _firm_holders(graph: ClusterGraph, membership: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -57,14 +58,14 @@ def _firm_holders(graph: ClusterGraph, membership: np.ndarray) -> tuple[np.ndarr
     idents = graph.identifiers
     if idents is None or not len(idents) or not len(graph.vertices):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    k = idents.groupby("i")["p"].transform("size").to_numpy()
-    people = idents["p"].to_numpy()
+    people, ident = idents["p"].to_numpy(), idents["i"].to_numpy().astype(np.int64)
+    k = np.bincount(ident)[ident]
     pos = np.minimum(np.searchsorted(graph.vertices, people), len(graph.vertices) - 1)
     pick = (graph.vertices[pos] == people) & (k >= 2) & (k <= FIRM_SHARE)
     pick[pick] = membership[pos[pick]] >= 0
     v = pos[pick]
-    key = pd.factorize(pd.MultiIndex.from_arrays([idents["i"].to_numpy()[pick], membership[v]]))[0]
-    return v, key
+    _, key = np.unique(ident[pick] * (int(membership.max()) + 1) + membership[v], return_inverse=True)
+    return v, key.ravel()
 
 
 def _firm_parts(graph: ClusterGraph, membership: np.ndarray) -> np.ndarray:
