@@ -44,7 +44,7 @@ def _firm_pairs(graph: ClusterGraph, membership: np.ndarray) -> tuple[np.ndarray
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     number = np.full(int(graph.vertices.max(initial=-1)) + 1, -1, dtype=np.int64)  # vertex number of a node
     number[graph.vertices] = np.arange(len(graph.vertices))
-    p, q = number[pl["p"].to_numpy()], number[pl["q"].to_numpy()]
+    p, q = number[pl["p"].to_numpy().astype(np.int64)], number[pl["q"].to_numpy().astype(np.int64)]
     same = (membership[p] >= 0) & (membership[p] == membership[q])
     a, b = np.minimum(p, q)[same].astype(np.int64), np.maximum(p, q)[same].astype(np.int64)
     pair, at = np.unique(a * len(graph.vertices) + b, return_inverse=True)
