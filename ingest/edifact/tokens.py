@@ -17,7 +17,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from ingest.errors import Deviation, EdifactError
 
@@ -268,7 +268,8 @@ class _Builder:
     __slots__ = ("cache", "devs", "file", "release_re", "segments", "seps", "value_re")
 
     def __init__(self, seps: Separators, file: str | None, devs: list[Deviation]) -> None:
-        self.seps, self.file, self.devs, self.segments = seps, file, devs, []
+        self.seps, self.file, self.devs = seps, file, devs
+        self.segments: list[Segment] = []
         self.cache = _cache_for(seps)
         _, self.value_re, self.release_re = _patterns(seps)
 
@@ -311,8 +312,9 @@ class _Builder:
             for i in miss:
                 known[i] = get(stripped[i]) or self.new(stripped[i], lines[i])
         make, base = tuple.__new__, len(self.segments)
+        found = cast("list[tuple[str, Elements]]", known)  # every miss filled above
         self.segments.extend([make(Segment, (k[0], k[1], i, line, text)) for i, k, line, text in zip(
-            itertools.count(base), known, lines, stripped)])
+            itertools.count(base), found, lines, stripped)])
 
 
 def tokenize(text: str, *, file: str | None = None) -> Tokens:
