@@ -77,7 +77,7 @@ def instrument_tokens(card: pd.Series, expiry: pd.Series) -> pd.Series:
     valid expiry is given, an unmasked value as it is (see the module text for why)."""
     pan = masked_pan(card)
     exp = card_expiry(expiry.set_axis(card.index))
-    masked = pan.str.contains("X", regex=False).fillna(False).astype(bool)
+    masked = pan.fillna("").astype(str).str.contains("X", regex=False)
     with_expiry = masked & exp.notna()
     out = pan.copy()
     out[with_expiry] = pan[with_expiry] + "/" + exp[with_expiry]

@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from graph.store import duckdb_text, open_store
+from graph.store.duckdb_store import DuckDBStore
 
 
 def _load(store: object) -> None:
@@ -60,13 +61,18 @@ def test_a_store_whose_text_index_has_the_older_layout_scans_and_is_rebuilt_at_i
         assert len(store.find(None, text="ivan")) == 3
 
 
+def _indexed_labels(store: DuckDBStore) -> set[str]:
+    """The labels that have grams in the store's text index."""
+    rows = store._con.execute("SELECT DISTINCT l.label FROM node_grams g JOIN gram_labels l USING (code)")
+    return {r[0] for r in rows.fetchall()}
+
+
 def test_record_references_are_left_out_of_the_index_and_found_by_a_scan_of_their_label(tmp_path: Path) -> None:
     with open_store(tmp_path / "g.duckdb") as store:
         _load(store)
         with store.writer() as w:
             w.upsert_nodes("SourceRecord", pd.DataFrame({"ref": ["crossings.csv:2", "ivan.edi#msg1/seg4"]}))
-        labels = store._con.execute("SELECT DISTINCT l.label FROM node_grams g JOIN gram_labels l USING (code)")
-        assert "SourceRecord" not in {r[0] for r in labels.fetchall()}
+        assert "SourceRecord" not in _indexed_labels(store)
         assert [n.props["ref"] for n in store.find("SourceRecord", text="csv:2")] == ["crossings.csv:2"]
         by_key = store.find("SourceRecord", key=["ivan.edi#msg1/seg4"])
         assert [n.props["ref"] for n in by_key] == ["ivan.edi#msg1/seg4"]
@@ -78,8 +84,7 @@ def test_crossings_are_left_out_of_the_index_and_found_whole_by_every_label_sear
         _load(store)
         with store.writer() as w:
             w.upsert_nodes("Crossing", pd.DataFrame({"crossing_id": ["X000000017", "X000000018"]}))
-        labels = store._con.execute("SELECT DISTINCT l.label FROM node_grams g JOIN gram_labels l USING (code)")
-        assert "Crossing" not in {r[0] for r in labels.fetchall()}
+        assert "Crossing" not in _indexed_labels(store)
         assert [n.props["crossing_id"] for n in store.find(None, text="X000000017")] == ["X000000017"]
         assert [n.props["crossing_id"] for n in store.find(None, text="x000000018")] == ["X000000018"]
         part = store.find("Crossing", text="00001")  # a part of an id: a search of the label scans it
