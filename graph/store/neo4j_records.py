@@ -34,14 +34,9 @@ def provenance(item: Node | Edge) -> dict[str, Any]:
     }
 
 
-def to_node(n: Any) -> Node:
-    """A Neo4j node as the store contract's ``Node``."""
-    props = dict(n)
-    label = next(iter(n.labels))
-    return Node(
-        props["id"],
-        label,
-        split_props(props),
+def _stored_provenance(props: Mapping[str, Any]) -> tuple[Any, Any, tuple[str, ...], Any, Any]:
+    """first_seen, last_seen, sources, confidence and method of a stored item, in the contract's order."""
+    return (
         native(props.get("first_seen")),
         native(props.get("last_seen")),
         tuple(props.get("sources") or ()),
@@ -49,21 +44,17 @@ def to_node(n: Any) -> Node:
         props.get("method"),
     )
 
+
+def to_node(n: Any) -> Node:
+    """A Neo4j node as the store contract's ``Node``."""
+    props = dict(n)
+    label = next(iter(n.labels))
+    return Node(props["id"], label, split_props(props), *_stored_provenance(props))
+
 def to_edge(r: Any, src: str, dst: str) -> Edge:
     """A Neo4j relationship between the nodes ``src`` and ``dst`` as the contract's ``Edge``."""
     props = dict(r)
-    return Edge(
-        props["id"],
-        r.type,
-        src,
-        dst,
-        split_props(props),
-        native(props.get("first_seen")),
-        native(props.get("last_seen")),
-        tuple(props.get("sources") or ()),
-        props.get("confidence"),
-        props.get("method"),
-    )
+    return Edge(props["id"], r.type, src, dst, split_props(props), *_stored_provenance(props))
 
 EDGE_SCHEMA = pa.schema(
     [
