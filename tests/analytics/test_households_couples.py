@@ -13,6 +13,7 @@ from analytics.households import household_members, outside_payers
 from analytics.projection import project
 from graph.ids import node_id
 from graph.store import GraphStore
+from tests.analytics.voyage_fixture import Voyages
 
 PEOPLE = [  # key, surname, given names, birth date
     ("W", "WANG", "MING MING", "1959-04-02"),  # a couple of two surnames, paying their own booking
@@ -36,22 +37,15 @@ def P(key: str) -> str:
 
 
 def _load(store: GraphStore) -> None:
-    crossings, voyages, made, on = [], {}, [], []
+    trips = Voyages()
     for n, people in enumerate(TRIPS):
         for leg in range(2):
             when = (pd.Timestamp("2026-02-01") - pd.Timedelta(days=100 - 10 * n - 5 * leg)).strftime("%Y-%m-%d")
-            number = f"XQ{n}{leg}"
-            voyages[number] = {"carrier": "XQ", "number": number, "date": when, "mode": "AIR"}
-            for key in people:
-                cid = f"X-{key}-{number}"
-                crossings.append({"crossing_id": cid, "crossing_time": f"{when}T10:00:00", "mode": "AIR"})
-                made.append({"src": P(key), "dst": node_id("Crossing", cid), "first_seen": when, "last_seen": when})
-                on.append({"src": node_id("Crossing", cid), "dst": node_id("Voyage", "XQ", number, when),
-                           "first_seen": when, "last_seen": when})
+            trips.add(f"XQ{n}{leg}", when, people, P)
     bk = lambda loc: node_id("Booking", "XQ", loc, "2026-01-20")  # noqa: E731
     card = lambda t: node_id("PaymentInstrument", t)  # noqa: E731
     edges: dict[str, list[dict[str, Any]]] = {
-        "MADE": made, "ON": on,
+        "MADE": trips.made, "ON": trips.on,
         "BOOKED": [{"src": P(k), "dst": bk(loc)} for loc, keys, _ in BOOKINGS for k in keys],
         "PAID_BY": [{"src": bk(loc), "dst": card(c)} for loc, _, c in BOOKINGS],
         "USES": [{"src": P(k), "dst": card(c)} for k, c in CARDS],
@@ -61,8 +55,8 @@ def _load(store: GraphStore) -> None:
     with store.writer() as w:
         w.upsert_nodes("Person", pd.DataFrame([{"person_key": k, "surname": s, "given_names": g, "birth_date": b}
                                                for k, s, g, b in PEOPLE]))
-        w.upsert_nodes("Crossing", pd.DataFrame(crossings))
-        w.upsert_nodes("Voyage", pd.DataFrame(list(voyages.values())))
+        w.upsert_nodes("Crossing", pd.DataFrame(trips.crossings))
+        w.upsert_nodes("Voyage", pd.DataFrame(list(trips.voyages.values())))
         w.upsert_nodes("PaymentInstrument", pd.DataFrame([{"token": c, "masked": "4111****1"} for _, c in CARDS]))
         w.upsert_nodes("Booking", pd.DataFrame([{"carrier": "XQ", "locator": loc, "created": "2026-01-20"}
                                                 for loc, _, _ in BOOKINGS]))

@@ -14,6 +14,7 @@ from analytics.households import household_members, round_trips
 from analytics.projection import project
 from graph.ids import node_id
 from graph.store import GraphStore
+from tests.analytics.voyage_fixture import Voyages
 
 
 def P(key: str) -> str:
@@ -70,20 +71,14 @@ TRIPS = [  # people, outbound voyage, return voyage, days before today
 
 
 def _load(store: GraphStore) -> None:
-    crossings, voyages, made, on = [], {}, [], []
+    trips = Voyages()
     for people, out, back, days in TRIPS:
         for leg, number in enumerate((out, back)):
             when = (pd.Timestamp("2026-02-01") - pd.Timedelta(days=days - 5 * leg)).strftime("%Y-%m-%d")
-            voyages[number] = {"carrier": "XQ", "number": number, "date": when, "mode": "AIR"}
-            for key in people:
-                cid = f"X-{key}-{number}"
-                crossings.append({"crossing_id": cid, "crossing_time": f"{when}T10:00:00", "mode": "AIR"})
-                made.append({"src": P(key), "dst": node_id("Crossing", cid), "first_seen": when, "last_seen": when})
-                on.append({"src": node_id("Crossing", cid), "dst": node_id("Voyage", "XQ", number, when),
-                           "first_seen": when, "last_seen": when})
+            trips.add(number, when, people, P)
     flat = node_id("Address", "A-1")
     edges: dict[str, list[dict[str, Any]]] = {
-        "MADE": made, "ON": on,
+        "MADE": trips.made, "ON": trips.on,
         "LIVES_AT": [{"src": P(k), "dst": flat, "first_seen": "2025-01-01", "last_seen": "2026-01-01"}
                      for k in ("H1", "H2")],
         "POSSIBLY_SAME_AS": [{"src": P("P2"), "dst": P("T1"), "first_seen": "2025-01-01",
@@ -94,8 +89,8 @@ def _load(store: GraphStore) -> None:
     with store.writer() as w:
         w.upsert_nodes("Person", pd.DataFrame([{"person_key": k, "surname": s, "given_names": g, "birth_date": b}
                                                for k, s, g, b in PEOPLE]))
-        w.upsert_nodes("Crossing", pd.DataFrame(crossings))
-        w.upsert_nodes("Voyage", pd.DataFrame(list(voyages.values())))
+        w.upsert_nodes("Crossing", pd.DataFrame(trips.crossings))
+        w.upsert_nodes("Voyage", pd.DataFrame(list(trips.voyages.values())))
         w.upsert_nodes("Address", pd.DataFrame([{"address_key": "A-1", "line": "1 FLAT ROAD"}]))
         w.upsert_nodes("Document", pd.DataFrame([{"issuer": "HKG", "number": n} for n in ("K1", "K2")]))
         for etype, rows in edges.items():
