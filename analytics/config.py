@@ -124,7 +124,9 @@ class HouseholdConfig:
     person is a minor, how rarely strangers may share a surname for it to count as kinship, and how many
     pairs of voyages two people who travel with nobody else must share to count as a couple; and how many
     people one round trip must carry, at least and at most, to be a tour group (``tour_min`` 0 or 1: none);
-    and whether two people on one round trip and one booking, paid by nobody else, count as a couple."""
+    and whether two people on one round trip and one booking, paid by nobody else, count as a couple; and
+    whether two people who made ``companion_trips`` pairs of voyages together, no more than one with anybody
+    else, paid by nobody else, do (``steady_couples``)."""
 
     discount: float = 0.003
     max_group: int = 6
@@ -134,6 +136,7 @@ class HouseholdConfig:
     tour_min: int = 10
     tour_max: int = 60
     booked_couples: bool = True
+    steady_couples: bool = True
 
 
 @dataclass(frozen=True)

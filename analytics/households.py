@@ -21,6 +21,10 @@ A person is a **household member** when the graph shows them travelling with kin
   together and with nobody else, linked as co-travellers (``CO_TRAVELLED``), whose bookings nobody else paid
   for (``outside_payers``): spouses of two surnames (WANG and LIU, seed 44003) fly on their own money, a
   ring's couriers on the organiser's card;
+- a **steady couple** (``steady_couples``): two people who made ``companion_trips`` pairs of voyages together,
+  neither of whom made more than one with anybody else (strangers share a round trip by chance), one of whom
+  paid a booking of either with their own card, and whose bookings nobody else paid for (a ring pays its
+  couriers' tickets; the crossing history alone shows no payment, so it reads nobody so);
 - a co-traveller, fellow passenger or round-trip companion who lives at the same address (of at most
   ``max_group`` residents);
 - the same person recorded twice (``POSSIBLY_SAME_AS`` whose names resolution found more than weakly alike,
@@ -269,16 +273,32 @@ def outside_payers(proj: Projection) -> tuple[np.ndarray, np.ndarray]:
     """Distinct (person, payer) pairs: ``payer`` uses (``USES``) the card that paid (``PAID_BY``) a booking
     of the person, or of a record possibly the same as the person (``POSSIBLY_SAME_AS``), and is someone else:
     another person paid for the person's travel (a ring's organiser pays its couriers' tickets)."""
-    who, booking = _ends(proj, "BOOKED")
-    paid, card = _ends(proj, "PAID_BY")
-    user, used = _ends(proj, "USES")
-    pay = (pd.DataFrame({"r": who, "b": booking}).merge(pd.DataFrame({"b": paid, "c": card}), on="b")
-           .merge(pd.DataFrame({"c": used, "payer": user}), on="c"))
+    pay = _payments(proj)
     dup_a, dup_b = _ends(proj, "POSSIBLY_SAME_AS")
     records = pd.DataFrame({"r": np.r_[dup_b, dup_a], "p": np.r_[dup_a, dup_b]})
     pay = pd.concat([pay.assign(p=pay["r"]), pay.merge(records, on="r")])[["p", "payer"]].drop_duplicates()
     pay = pay[pay["p"] != pay["payer"]]
     return pay["p"].to_numpy(dtype=np.int64), pay["payer"].to_numpy(dtype=np.int64)
+
+
+def _payments(proj: Projection) -> pd.DataFrame:
+    """``r`` booked (``BOOKED``) a booking paid (``PAID_BY``) by a card that ``payer`` uses (``USES``)."""
+    who, booking = _ends(proj, "BOOKED")
+    paid, card = _ends(proj, "PAID_BY")
+    user, used = _ends(proj, "USES")
+    return (pd.DataFrame({"r": who, "b": booking}).merge(pd.DataFrame({"b": paid, "c": card}), on="b")
+            .merge(pd.DataFrame({"c": used, "payer": user}), on="c"))[["r", "payer"]].drop_duplicates()
+
+
+def _paid_between(a: np.ndarray, b: np.ndarray, proj: Projection) -> np.ndarray:
+    """Per pair: a booking of one of the two was paid with a card one of the two uses (their own money, shown)."""
+    n = proj.n_nodes
+    pay = _payments(proj)
+    r, payer = pay["r"].to_numpy(dtype=np.int64), pay["payer"].to_numpy(dtype=np.int64)
+    within = _keys(r, payer, n)  # a booking of r paid by payer
+    own = np.zeros(n, dtype=bool)
+    own[r[r == payer]] = True
+    return own[a] | own[b] | np.isin(_keys(a, b, n), within) | np.isin(_keys(b, a, n), within)
 
 
 def _booked_couples(trip: pd.DataFrame, proj: Projection) -> np.ndarray:
@@ -293,12 +313,34 @@ def _booked_couples(trip: pd.DataFrame, proj: Projection) -> np.ndarray:
     partners = np.bincount(a, minlength=n)
     co_a, co_b = _ends(proj, "CO_TRAVELLED")
     linked = np.isin(_keys(a, b, n), np.r_[_keys(co_a, co_b, n), _keys(co_b, co_a, n)])
+    return (trip["trips"].to_numpy() >= 1) & (partners[a] == 1) & (partners[b] == 1) & linked & _own_money(a, b, proj)
+
+
+def _own_money(a: np.ndarray, b: np.ndarray, proj: Projection) -> np.ndarray:
+    """Per pair: nobody but the other of the two paid for either one's bookings (``outside_payers``)."""
+    n = proj.n_nodes
     p, payer = outside_payers(proj)
     payers = np.bincount(p, minlength=n)
     paid_keys = _keys(p, payer, n)
     a_own = payers[a] == np.isin(_keys(a, b, n), paid_keys)  # a's only outside payer, if any, is b
     b_own = payers[b] == np.isin(_keys(b, a, n), paid_keys)
-    return (trip["trips"].to_numpy() >= 1) & (partners[a] == 1) & (partners[b] == 1) & linked & a_own & b_own
+    return np.asarray(a_own & b_own, dtype=bool)
+
+
+def _steady_couples(trip: pd.DataFrame, proj: Projection, companion_trips: int) -> np.ndarray:
+    """Per ``round_trips`` pair: a **steady couple**. The two made ``companion_trips`` pairs of voyages together,
+    neither made more than one with anybody else, and one of the two paid a booking of either with their own
+    card, nobody else any.
+    ``_couples`` asks for no round trip with anyone else at all, but strangers do share a round trip by
+    chance: on seed 80818283 the spouses HU and LIN (two round trips together) each had one such stranger and
+    were not read as a couple. A ring's courier flies twice with one partner and once with another too: the
+    payment tells them apart (a ring pays its couriers' tickets), so without a booking paid by one of the
+    two (the crossing history has no bookings) nobody is read so."""
+    n = proj.n_nodes
+    a, b = trip["a"].to_numpy(), trip["b"].to_numpy()
+    repeat = trip["trips"].to_numpy() >= companion_trips
+    steady = np.bincount(a[repeat], minlength=n)
+    return repeat & (steady[a] == 1) & (steady[b] == 1) & _own_money(a, b, proj) & _paid_between(a, b, proj)
 
 
 def household_members(store: GraphStore, proj: Projection, config: HouseholdConfig | None = None, *,
@@ -316,6 +358,8 @@ def household_members(store: GraphStore, proj: Projection, config: HouseholdConf
     pairs = _couples(trip, proj.n_nodes, cfg.companion_trips)
     if cfg.booked_couples:
         pairs |= _booked_couples(trip, proj)
+    if cfg.steady_couples:
+        pairs |= _steady_couples(trip, proj, cfg.companion_trips)
     couple = np.r_[np.zeros(len(a) - len(trip), dtype=bool), pairs]
     dup_a, dup_b = _ends(proj, "POSSIBLY_SAME_AS")
     n = proj.n_nodes

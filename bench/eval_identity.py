@@ -5,7 +5,8 @@ noise kind.
 
 Builds the world (all noise kinds on) unless ``--world`` names one, reads its crossings, API (PAXLST) and
 PNR (PNRGOV) records with the project's readers (``ingest/readers``), runs ``resolve_identities`` on them
-(not the pipeline), and compares with ``truth/`` (crossings.csv, api_entries.csv, pnr_passengers.csv).
+(not the pipeline; each record's booking as the pipeline keys it, ``CARRIER:LOCATOR``), and compares with
+``truth/`` (crossings.csv, api_entries.csv, pnr_passengers.csv).
 The baseline in the same run is the deterministic rule alone (same document issuer + number). ``--write-doc``
 puts the table into ``docs/evaluation.md`` under "Identity resolution". JSON to ``bench/results/``.
 """
@@ -21,11 +22,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import peak_rss_mib, report
+from ingest.pipeline.identities import booking_codes
 from ingest.readers.crossings import read_crossings
 from ingest.readers.paxlst import read_paxlst
 from ingest.readers.pnrgov import read_pnrgov
@@ -43,6 +47,13 @@ def _records(frame: pd.DataFrame, ref: pd.Series, seen: pd.Series, source: str) 
     for f in FIELDS:
         out[f] = frame[f].fillna("").astype(str).to_numpy() if f in frame else ""
     return out
+
+
+def _booking(carrier: pd.Series, locator: pd.Series) -> np.ndarray:
+    """``CARRIER:LOCATOR`` per record ("" without a locator), as the pipeline keys a record's booking."""
+    upper = lambda s: s.fillna("").astype(str).str.strip().str.upper()  # noqa: E731
+    key = upper(carrier) + ":" + upper(locator)
+    return key.where(upper(locator) != "", "").to_numpy(dtype=object)
 
 
 def crossings(world: Path, truth: Path) -> pd.DataFrame:
@@ -88,6 +99,7 @@ def api(world: Path, truth: Path) -> pd.DataFrame:
     r = r.assign(fname=r["file"].map(lambda f: Path(f).name)).sort_values(["fname", "message_index", "segment_number"])
     r["idx"] = r.groupby(["fname", "message_index"]).cumcount() + 1
     rec = _records(r, "api:" + r["fname"] + "#" + r["idx"].astype(str), r["arr_time"], "api")
+    rec["booking"] = _booking(r["carrier"], r["reservation_ref"])
     t = pd.read_csv(truth / "api_entries.csv", dtype=str)
     t["ref"] = "api:" + t["file"] + "#" + t["passenger_index"]
     rec = rec.merge(t[["ref", "person_id"]], left_on="record_ref", right_on="ref", how="left").drop(columns="ref")
@@ -103,6 +115,7 @@ def pnr(world: Path, truth: Path) -> pd.DataFrame:
     day = r["fname"].str.extract(_FILE)[1].fillna("")  # the push date in the file name, as the pipeline has it
     seen = day.str.slice(0, 4) + "-" + day.str.slice(4, 6) + "-" + day.str.slice(6, 8)
     rec = _records(r, ref, r.get("push_date", seen), "pnr")
+    rec["booking"] = _booking(r["booking_carrier"], r["locator"])
     t = pd.read_csv(truth / "pnr_passengers.csv", dtype=str)
     t["ref"] = "pnr:" + t["file"] + "#" + t["locator"] + "#" + t["passenger_index"]
     rec = rec.merge(t[["ref", "person_id"]], left_on="record_ref", right_on="ref", how="left").drop(columns="ref")
@@ -139,7 +152,9 @@ def load(world: Path) -> pd.DataFrame:
 def evaluate(rec: pd.DataFrame) -> dict[str, Any]:
     """Resolve, score against the truth, and score the document-only baseline."""
     t0 = time.perf_counter()
-    res = resolve_identities(rec[["record_ref", *FIELDS, "seen"]])
+    bookings = rec["booking"].fillna("") if "booking" in rec else pd.Series("", index=rec.index)
+    res = resolve_identities(rec[["record_ref", *FIELDS, "seen"]],
+                             bookings=booking_codes(pa.chunked_array([pa.array(bookings.astype(str), pa.string())])))
     seconds = time.perf_counter() - t0
     pred = rec["record_ref"].map(res.assignments.set_index("record_ref")["person_key"])
     base = (rec["doc_issuer"] + ":" + rec["doc_number"]).where(rec["doc_number"] != "", rec["record_ref"])
@@ -188,7 +203,8 @@ def markdown(result: dict[str, Any], label: str) -> str:
         f" {result['split_records_of_persons_with_a_name_only_record']:,} of them belong to a person with a"
         f" record that carries a name only (no birth date, no document: {result['name_only_records']:,}"
         " records, PNR passengers without SSR DOCS), which resolution keeps apart on purpose (two CHAN WAI"
-        " MAN with nothing else are not one person) and offers as candidates. The rest are mostly common"
+        " MAN with nothing else are not one person) and offers as candidates, unless the API record of"
+        " its booking names the same traveller (`ingest/resolve/bookings.py`). The rest are mostly common"
         " names on a second document of another nationality (the name-frequency adjustment outweighs the"
         " agreeing birth date).",
     ]

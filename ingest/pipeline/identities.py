@@ -103,7 +103,7 @@ def resolve(batch: GraphBatch, old: pd.DataFrame, new: pa.Table) -> Identities:
     out = Identities()
     if every.num_rows == 0:
         return out
-    res = resolve_identities(every.select(RESOLVE_COLUMNS))
+    res = resolve_identities(every.select(RESOLVE_COLUMNS), bookings=booking_codes(every.column("booking")))
     asg = res.assignments[["record_ref", "person_key"]]  # one row per record of ``every``, in its order
     out.nodes["Person"] = _persons(res.persons, res.person_of, every)
     pid = distinct_ids("Person", pa.chunked_array([pa.array(res.persons["person_key"].to_numpy(dtype=object),
@@ -124,6 +124,19 @@ def resolve(batch: GraphBatch, old: pd.DataFrame, new: pa.Table) -> Identities:
                   "findings_count": int(found.shape[0]),
                   "findings": found.head(MAX_FINDINGS).astype(str).to_dict("records")}
     return out
+
+
+def booking_codes(booking: pa.ChunkedArray) -> np.ndarray:
+    """Each record's booking as an integer code, -1 where it has none (blank or null).
+
+    >>> booking_codes(pa.chunked_array([["CX:K1", "", "CX:K1", None, "OZ:Q2"]])).tolist()
+    [0, -1, 0, -1, 2]
+    """
+    enc = pc.dictionary_encode(booking.cast(pa.string())).combine_chunks()
+    codes = np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    blank = np.flatnonzero(np.asarray(enc.dictionary.to_numpy(zero_copy_only=False), dtype=object) == "")
+    codes[np.isin(codes, blank)] = -1
+    return codes
 
 
 def _positions(tables: list[pa.Table], person_of: pa.Table) -> Iterator[pa.ChunkedArray]:

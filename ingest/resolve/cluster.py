@@ -77,6 +77,15 @@ def attach_by_document(labels: np.ndarray, bare: np.ndarray, doc: np.ndarray) ->
     return _union(labels, ok["x"].to_numpy(), _first_of(labels, holder.loc[ok["doc"]].to_numpy()))
 
 
+def join(labels: np.ndarray, profiles: np.ndarray, persons: np.ndarray) -> np.ndarray:
+    """Labels after joining each profile ``profiles[k]`` to the person labelled ``persons[k]``.
+
+    >>> join(np.array([0, 1, 2]), np.array([2]), np.array([0])).tolist()
+    [0, 1, 0]
+    """
+    return _union(labels, profiles, _first_of(labels, persons))
+
+
 def _union(labels: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Labels after also joining nodes ``a[k]`` and ``b[k]``."""
     n = len(labels)
@@ -96,10 +105,17 @@ def _first_of(labels: np.ndarray, comps: np.ndarray) -> np.ndarray:
     return head[np.asarray(comps, dtype=np.int64)]
 
 
-def person_keys(p: pd.DataFrame, labels: np.ndarray, columns: list[str]) -> np.ndarray:
-    """A key per profile: a hash of the first (smallest) profile of its person, so the same records give the
-    same keys in any order, and unrelated records added later leave them alone."""
-    uniq, first = np.unique(labels, return_index=True)  # profiles are sorted by value: the first is the smallest
+def person_keys(p: pd.DataFrame, labels: np.ndarray, columns: list[str],
+                prefer: np.ndarray | None = None) -> np.ndarray:
+    """A key per profile: a hash of the first (smallest) profile of its person among the ``prefer`` ones when
+    it has any, so the same records give the same keys in any order, and unrelated records added later leave
+    them alone (a name-only booking record joining a traveller later does not rename them)."""
+    if prefer is None:
+        uniq, first = np.unique(labels, return_index=True)  # profiles are sorted by value: the first is the smallest
+    else:
+        order = np.lexsort((np.arange(len(labels)), ~np.asarray(prefer, dtype=bool), labels))
+        head = np.r_[True, labels[order][1:] != labels[order][:-1]] if len(order) else np.zeros(0, dtype=bool)
+        uniq, first = labels[order][head], order[head]
     anchors = p[columns[0]].to_numpy()[first]
     for c in columns[1:]:  # whole-column string joins (object arrays), not a pandas str.cat
         anchors = anchors + "\x1f" + p[c].to_numpy()[first]

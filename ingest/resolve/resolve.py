@@ -6,7 +6,9 @@ deterministic rule (same document issuer + number, name and birth date compatibl
 one (match probability at or above the threshold) give edges; persons are their connected components
 (:mod:`.cluster`), rebuilt where a component holds documents that cannot be one person's: two passports of
 one country in use at the same time, confirmed different sexes or birth dates (:mod:`.conflicts`);
-partial-date profiles are attached only where unambiguous; candidates and findings last (:mod:`.findings`).
+partial-date profiles are attached only where unambiguous; a name-only record joins the one person of its
+booking with its name when the records' bookings are given (:mod:`.bookings`); candidates and findings last
+(:mod:`.findings`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pandas as pd
 from ingest.resolve import cluster, conflicts, findings, model
 from ingest.resolve.arrays import sorted_unique
 from ingest.resolve.blocking import PERSON_RULES, candidate_pairs, document_pairs
+from ingest.resolve.bookings import join_on_bookings
 from ingest.resolve.config import ASSIGNMENT_COLUMNS, PERSON_COLUMNS, Resolution, ResolveConfig
 from ingest.resolve.profiles import (
     IDENTITY_COLUMNS,
@@ -35,9 +38,11 @@ SOLO = "_solo"
 DOC_NAME_OK, DOC_DATE_OK = 3, 2
 
 
-def resolve_identities(records: Records, *, config: ResolveConfig | None = None) -> Resolution:
+def resolve_identities(records: Records, *, config: ResolveConfig | None = None,
+                       bookings: np.ndarray | None = None) -> Resolution:
     """Resolve records (one row per person-bearing record; a DataFrame or an Arrow table of text columns)
-    into persons.
+    into persons. ``bookings``, when given, is each record's booking as an integer code (-1: none): a
+    name-only record then joins the one person of its booking with its name (:mod:`.bookings`).
 
     >>> recs = pd.DataFrame({"record_ref": ["r1", "r2", "r3"], "surname": ["ZHANG", "CHANG", "ZHANG"],
     ...     "given_names": ["WEI", "WEI", "WEI"], "native_name": ["", "", ""], "sex": ["M", "M", "M"],
@@ -60,7 +65,14 @@ def resolve_identities(records: Records, *, config: ResolveConfig | None = None)
     days = conflicts.seen_days(column(records, "seen"))
     spans = conflicts.document_spans(p, codes, days, counts)
     labels, method, conf, ambiguous = _cluster(p, i, j, levels, score, spans, config)
-    keys = cluster.person_keys(p, labels, columns)
+    if bookings is not None:
+        labels, joined = join_on_bookings(labels, p, codes, bookings, SOLO)
+        method[joined], conf[joined] = "booking", 1.0
+        # a record its booking identified is no longer a namesake's candidate
+        keep = ~(joined[i] | joined[j])
+        i, j, levels, score = i[keep], j[keep], levels[keep], score[keep]
+        ambiguous = ambiguous[~joined[ambiguous["x"].to_numpy(dtype=np.int64)]] if len(ambiguous) else ambiguous
+    keys = cluster.person_keys(p, labels, columns, prefer=(p[SOLO] == "").to_numpy())
     assignments = pd.DataFrame(
         {
             "record_ref": refs,
