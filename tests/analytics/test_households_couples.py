@@ -13,7 +13,7 @@ from analytics.households import household_members, outside_payers
 from analytics.projection import project
 from graph.ids import node_id
 from graph.store import GraphStore
-from tests.analytics.voyage_fixture import Voyages
+from tests.analytics.voyage_fixture import Voyages, opened_store, write_travel
 
 PEOPLE = [  # key, surname, given names, birth date
     ("W", "WANG", "MING MING", "1959-04-02"),  # a couple of two surnames, paying their own booking
@@ -42,39 +42,15 @@ def _load(store: GraphStore) -> None:
         for leg in range(2):
             when = (pd.Timestamp("2026-02-01") - pd.Timedelta(days=100 - 10 * n - 5 * leg)).strftime("%Y-%m-%d")
             trips.add(f"XQ{n}{leg}", when, people, P)
-    bk = lambda loc: node_id("Booking", "XQ", loc, "2026-01-20")  # noqa: E731
-    card = lambda t: node_id("PaymentInstrument", t)  # noqa: E731
-    edges: dict[str, list[dict[str, Any]]] = {
-        "MADE": trips.made, "ON": trips.on,
-        "BOOKED": [{"src": P(k), "dst": bk(loc)} for loc, keys, _ in BOOKINGS for k in keys],
-        "PAID_BY": [{"src": bk(loc), "dst": card(c)} for loc, _, c in BOOKINGS],
-        "USES": [{"src": P(k), "dst": card(c)} for k, c in CARDS],
+    write_travel(store, PEOPLE, trips, BOOKINGS, CARDS, day="2026-01-20", source="couples.csv", extra={
         "CO_TRAVELLED": [{"src": P(a), "dst": P(b)} for a, b in (("W", "L"), ("C1", "C2"), ("D1", "D2"))],
         "POSSIBLY_SAME_AS": [{"src": P("D2"), "dst": P("D2X")}],
-    }
-    with store.writer() as w:
-        w.upsert_nodes("Person", pd.DataFrame([{"person_key": k, "surname": s, "given_names": g, "birth_date": b}
-                                               for k, s, g, b in PEOPLE]))
-        w.upsert_nodes("Crossing", pd.DataFrame(trips.crossings))
-        w.upsert_nodes("Voyage", pd.DataFrame(list(trips.voyages.values())))
-        w.upsert_nodes("PaymentInstrument", pd.DataFrame([{"token": c, "masked": "4111****1"} for _, c in CARDS]))
-        w.upsert_nodes("Booking", pd.DataFrame([{"carrier": "XQ", "locator": loc, "created": "2026-01-20"}
-                                                for loc, _, _ in BOOKINGS]))
-        for etype, rows in edges.items():
-            for n, row in enumerate(rows):
-                row["sources"] = f"couples.csv:{n + 1}"
-                row.setdefault("first_seen", "2026-01-20")
-                row.setdefault("last_seen", "2026-01-20")
-            w.upsert_edges(etype, pd.DataFrame(rows))
+    })
 
 
 @pytest.fixture()
 def store(tmp_path: Any) -> Any:
-    from graph.store import open_store
-
-    with open_store(str(tmp_path / "couples.duckdb")) as st:
-        _load(st)
-        yield st
+    yield from opened_store(tmp_path, "couples.duckdb", _load)
 
 
 def test_a_couple_on_one_round_trip_and_one_booking_they_paid_themselves_is_a_household(store: GraphStore) -> None:

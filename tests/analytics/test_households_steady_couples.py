@@ -10,11 +10,9 @@ import pandas as pd
 import pytest
 
 from analytics.config import HouseholdConfig
-from analytics.households import household_members
-from analytics.projection import project
 from graph.ids import node_id
 from graph.store import GraphStore
-from tests.analytics.voyage_fixture import Voyages
+from tests.analytics.voyage_fixture import Voyages, household_ids, opened_store, write_travel
 
 PEOPLE = [  # key, surname, given names, birth date
     ("H", "HU", "WEIWEN", "1971-09-09"),  # spouses of two surnames: two round trips together
@@ -42,59 +40,27 @@ def _load(store: GraphStore, bookings: bool = True) -> None:
     for n, (number, people) in enumerate(FLIGHTS):
         when = (pd.Timestamp("2025-01-01") + pd.Timedelta(days=12 * (n % 6) + 90 * (n // 6))).strftime("%Y-%m-%d")
         trips.add(number, when, list(people), P)
-    booked = BOOKINGS if bookings else []
-    bk = lambda loc: node_id("Booking", "XQ", loc, "2025-01-01")  # noqa: E731
-    card = lambda t: node_id("PaymentInstrument", t)  # noqa: E731
-    edges: dict[str, list[dict[str, Any]]] = {
-        "MADE": trips.made, "ON": trips.on,
-        "BOOKED": [{"src": P(k), "dst": bk(loc)} for loc, keys, _ in booked for k in keys],
-        "PAID_BY": [{"src": bk(loc), "dst": card(c)} for loc, _, c in booked],
-        "USES": [{"src": P(k), "dst": card(c)} for k, c in CARDS],
-    }
-    with store.writer() as w:
-        w.upsert_nodes("Person", pd.DataFrame([{"person_key": k, "surname": s, "given_names": g, "birth_date": b}
-                                               for k, s, g, b in PEOPLE]))
-        w.upsert_nodes("Crossing", pd.DataFrame(trips.crossings))
-        w.upsert_nodes("Voyage", pd.DataFrame(list(trips.voyages.values())))
-        w.upsert_nodes("PaymentInstrument", pd.DataFrame([{"token": c, "masked": "4111****1"} for _, c in CARDS]))
-        if booked:
-            w.upsert_nodes("Booking", pd.DataFrame([{"carrier": "XQ", "locator": loc, "created": "2025-01-01"}
-                                                    for loc, _, _ in booked]))
-        for etype, rows in edges.items():
-            if not rows:
-                continue
-            for n, row in enumerate(rows):
-                row["sources"] = f"steady.csv:{n + 1}"
-                row.setdefault("first_seen", "2025-01-01")
-                row.setdefault("last_seen", "2025-01-01")
-            w.upsert_edges(etype, pd.DataFrame(rows))
+    write_travel(store, PEOPLE, trips, BOOKINGS if bookings else [], CARDS, day="2025-01-01", source="steady.csv")
 
 
 @pytest.fixture()
 def store(tmp_path: Any) -> Any:
-    from graph.store import open_store
-
-    with open_store(str(tmp_path / "steady.duckdb")) as st:
-        _load(st)
-        yield st
+    yield from opened_store(tmp_path, "steady.duckdb", _load)
 
 
 def test_spouses_with_two_round_trips_and_a_chance_companion_are_a_household(store: GraphStore) -> None:
-    proj = project(store)
-    found = set(proj.ids(household_members(store, proj)))
+    found = household_ids(store)
     assert {P("H"), P("N")} <= found
     assert P("S") not in found  # one round trip with a stranger explains nothing
 
 
 def test_couriers_flying_twice_together_on_the_organisers_card_are_not_a_household(store: GraphStore) -> None:
-    proj = project(store)
-    found = set(proj.ids(household_members(store, proj)))
+    found = household_ids(store)
     assert not found & {P("K1"), P("K2"), P("K3"), P("O")}
 
 
 def test_steady_couples_off_leaves_spouses_with_a_chance_companion_unexplained(store: GraphStore) -> None:
-    proj = project(store)
-    found = set(proj.ids(household_members(store, proj, HouseholdConfig(steady_couples=False))))
+    found = household_ids(store, HouseholdConfig(steady_couples=False))
     assert not found & {P("H"), P("N")}
 
 
@@ -103,5 +69,4 @@ def test_spouses_seen_in_the_crossing_history_alone_are_not_read_as_a_steady_cou
 
     with open_store(str(tmp_path / "history.duckdb")) as st:
         _load(st, bookings=False)  # the same trips, no booking: nothing tells them from couriers
-        proj = project(st)
-        assert not set(proj.ids(household_members(st, proj))) & {P("H"), P("N"), P("K1"), P("K2")}
+        assert not household_ids(st) & {P("H"), P("N"), P("K1"), P("K2")}
