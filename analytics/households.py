@@ -69,6 +69,14 @@ import pandas as pd
 
 from analytics.config import HouseholdConfig
 from analytics.features_frames import edge_frame, node_frame
+from analytics.household_couples import (
+    Payments,
+    booked_couples,
+    couples,
+    edge_ends,
+    pair_keys,
+    steady_couples,
+)
 from analytics.projection import Projection
 from graph.store import GraphStore
 
@@ -121,17 +129,10 @@ def _people(store: GraphStore, proj: Projection, as_of: datetime | None, minor_y
     return surname, given, minor, born, month
 
 
-def _ends(proj: Projection, edge_type: str) -> tuple[np.ndarray, np.ndarray]:
-    if edge_type not in proj.type_names:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    e = proj.edges_of(edge_type)
-    return proj.src[e], proj.dst[e]
-
-
 def _shared(proj: Projection, edge_type: str, max_group: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs of people linked by ``edge_type`` to one node that at most ``max_group`` people share, and how
     many others share it with each pair's first person."""
-    who, node = _ends(proj, edge_type)
+    who, node = edge_ends(proj, edge_type)
     links = pd.DataFrame({"p": who, "n": node}).drop_duplicates()
     links["others"] = links.groupby("n")["p"].transform("size") - 1
     links = links[links["others"].between(1, max_group - 1)]
@@ -144,10 +145,10 @@ def _voyage_families(proj: Projection, surname: np.ndarray, given: np.ndarray, m
                      share: np.ndarray, cfg: HouseholdConfig) -> np.ndarray:
     """People in a group of one surname on one voyage with a minor, an adult and two given names or more, where
     so many of one surname would meet on a voyage of that size by chance less than ``cfg.chance``."""
-    crossing, voyage = _ends(proj, "ON")
+    crossing, voyage = edge_ends(proj, "ON")
     voyage_of = np.full(proj.n_nodes, -1, dtype=np.int64)
     voyage_of[crossing] = voyage
-    person, crossing = _ends(proj, "MADE")
+    person, crossing = edge_ends(proj, "MADE")
     trips = pd.DataFrame({"p": person, "v": voyage_of[crossing], "s": surname[person]})
     trips = trips[(trips["v"] >= 0) & trips["s"].notna()].drop_duplicates(["p", "v"])
     trips["aboard"] = trips.groupby("v")["p"].transform("size")
@@ -185,7 +186,7 @@ def _voyages_in_order(proj: Projection) -> tuple[np.ndarray, np.ndarray]:
     if "MADE" not in proj.type_names:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     made = proj.edges_of("MADE")
-    on_crossing, voyage = _ends(proj, "ON")
+    on_crossing, voyage = edge_ends(proj, "ON")
     voyage_of = np.full(proj.n_nodes, -1, dtype=np.int64)
     voyage_of[on_crossing] = voyage
     v = voyage_of[proj.dst[made]]
@@ -257,115 +258,31 @@ def tour_members(person: np.ndarray, voyage: np.ndarray, tour_min: int, tour_max
     return np.unique(p[(size >= tour_min) & (size <= tour_max)]).astype(np.int64)
 
 
-def _couples(trip: pd.DataFrame, n_nodes: int, companion_trips: int) -> np.ndarray:
-    """Per ``round_trips`` pair: both made ``companion_trips`` pairs of voyages together and neither made a round
-    trip with anyone else."""
-    partners = np.bincount(trip["a"].to_numpy(), minlength=n_nodes)
-    a, b = trip["a"].to_numpy(), trip["b"].to_numpy()
-    return (trip["trips"].to_numpy() >= companion_trips) & (partners[a] == 1) & (partners[b] == 1)
-
-
-def _keys(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
-    return a.astype(np.int64) * np.int64(n) + b.astype(np.int64)
-
-
-def outside_payers(proj: Projection) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct (person, payer) pairs: ``payer`` uses (``USES``) the card that paid (``PAID_BY``) a booking
-    of the person, or of a record possibly the same as the person (``POSSIBLY_SAME_AS``), and is someone else:
-    another person paid for the person's travel (a ring's organiser pays its couriers' tickets)."""
-    pay = _payments(proj)
-    dup_a, dup_b = _ends(proj, "POSSIBLY_SAME_AS")
-    records = pd.DataFrame({"r": np.r_[dup_b, dup_a], "p": np.r_[dup_a, dup_b]})
-    pay = pd.concat([pay.assign(p=pay["r"]), pay.merge(records, on="r")])[["p", "payer"]].drop_duplicates()
-    pay = pay[pay["p"] != pay["payer"]]
-    return pay["p"].to_numpy(dtype=np.int64), pay["payer"].to_numpy(dtype=np.int64)
-
-
-def _payments(proj: Projection) -> pd.DataFrame:
-    """``r`` booked (``BOOKED``) a booking paid (``PAID_BY``) by a card that ``payer`` uses (``USES``)."""
-    who, booking = _ends(proj, "BOOKED")
-    paid, card = _ends(proj, "PAID_BY")
-    user, used = _ends(proj, "USES")
-    return (pd.DataFrame({"r": who, "b": booking}).merge(pd.DataFrame({"b": paid, "c": card}), on="b")
-            .merge(pd.DataFrame({"c": used, "payer": user}), on="c"))[["r", "payer"]].drop_duplicates()
-
-
-def _paid_between(a: np.ndarray, b: np.ndarray, proj: Projection) -> np.ndarray:
-    """Per pair: a booking of one of the two was paid with a card one of the two uses (their own money, shown)."""
-    n = proj.n_nodes
-    pay = _payments(proj)
-    r, payer = pay["r"].to_numpy(dtype=np.int64), pay["payer"].to_numpy(dtype=np.int64)
-    within = _keys(r, payer, n)  # a booking of r paid by payer
-    own = np.zeros(n, dtype=bool)
-    own[r[r == payer]] = True
-    return own[a] | own[b] | np.isin(_keys(a, b, n), within) | np.isin(_keys(b, a, n), within)
-
-
-def _booked_couples(trip: pd.DataFrame, proj: Projection) -> np.ndarray:
-    """Per ``round_trips`` pair: a couple seen on one round trip and one booking. Both made a round trip with
-    nobody else, the two are linked as co-travellers (``CO_TRAVELLED``: one booking, or seats side by side on
-    two voyages), and nobody but the other of the two paid for either one's bookings. A courier pair can
-    look the same on its trips (couriers sometimes travel with the same partner twice), but a ring pays its
-    couriers' tickets: on development seeds 44003 and 45101 three ring couriers paired this way, all three
-    flown on the organiser's card, and a couple of two surnames (WANG and LIU) on its own."""
-    n = proj.n_nodes
-    a, b = trip["a"].to_numpy(), trip["b"].to_numpy()
-    partners = np.bincount(a, minlength=n)
-    co_a, co_b = _ends(proj, "CO_TRAVELLED")
-    linked = np.isin(_keys(a, b, n), np.r_[_keys(co_a, co_b, n), _keys(co_b, co_a, n)])
-    return (trip["trips"].to_numpy() >= 1) & (partners[a] == 1) & (partners[b] == 1) & linked & _own_money(a, b, proj)
-
-
-def _own_money(a: np.ndarray, b: np.ndarray, proj: Projection) -> np.ndarray:
-    """Per pair: nobody but the other of the two paid for either one's bookings (``outside_payers``)."""
-    n = proj.n_nodes
-    p, payer = outside_payers(proj)
-    payers = np.bincount(p, minlength=n)
-    paid_keys = _keys(p, payer, n)
-    a_own = payers[a] == np.isin(_keys(a, b, n), paid_keys)  # a's only outside payer, if any, is b
-    b_own = payers[b] == np.isin(_keys(b, a, n), paid_keys)
-    return np.asarray(a_own & b_own, dtype=bool)
-
-
-def _steady_couples(trip: pd.DataFrame, proj: Projection, companion_trips: int) -> np.ndarray:
-    """Per ``round_trips`` pair: a **steady couple**. The two made ``companion_trips`` pairs of voyages together,
-    neither made more than one with anybody else, and one of the two paid a booking of either with their own
-    card, nobody else any.
-    ``_couples`` asks for no round trip with anyone else at all, but strangers do share a round trip by
-    chance: on seed 80818283 the spouses HU and LIN (two round trips together) each had one such stranger and
-    were not read as a couple. A ring's courier flies twice with one partner and once with another too: the
-    payment tells them apart (a ring pays its couriers' tickets), so without a booking paid by one of the
-    two (the crossing history has no bookings) nobody is read so."""
-    n = proj.n_nodes
-    a, b = trip["a"].to_numpy(), trip["b"].to_numpy()
-    repeat = trip["trips"].to_numpy() >= companion_trips
-    steady = np.bincount(a[repeat], minlength=n)
-    return repeat & (steady[a] == 1) & (steady[b] == 1) & _own_money(a, b, proj) & _paid_between(a, b, proj)
-
-
 def household_members(store: GraphStore, proj: Projection, config: HouseholdConfig | None = None, *,
                       legs: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Projection indexes of the household members (see the module doc), sorted; ``legs`` is
     ``_voyages_in_order(proj)`` when the caller has it already."""
     cfg = config or HouseholdConfig()
     surname, given, minor, born, month = _people(store, proj, proj.as_of, cfg.minor_age_years)
-    co_a, co_b = _ends(proj, "CO_TRAVELLED")
+    co_a, co_b = edge_ends(proj, "CO_TRAVELLED")
     book_a, book_b, book_n = _shared(proj, "BOOKED", cfg.max_group)
     trip = round_trips(*(legs or _voyages_in_order(proj)), cfg.max_group)
     a = np.concatenate([co_a, co_b, book_a, trip["a"]]).astype(np.int64)
     b = np.concatenate([co_b, co_a, book_b, trip["b"]]).astype(np.int64)
     others = np.concatenate([np.ones(2 * len(co_a)), book_n, trip["others"]])
-    pairs = _couples(trip, proj.n_nodes, cfg.companion_trips)
-    if cfg.booked_couples:
-        pairs |= _booked_couples(trip, proj)
-    if cfg.steady_couples:
-        pairs |= _steady_couples(trip, proj, cfg.companion_trips)
+    pairs = couples(trip, proj.n_nodes, cfg.companion_trips)
+    if cfg.booked_couples or cfg.steady_couples:
+        pay = Payments.of(proj)  # read once for both rules
+        if cfg.booked_couples:
+            pairs |= booked_couples(trip, proj, pay)
+        if cfg.steady_couples:
+            pairs |= steady_couples(trip, proj.n_nodes, cfg.companion_trips, pay)
     couple = np.r_[np.zeros(len(a) - len(trip), dtype=bool), pairs]
-    dup_a, dup_b = _ends(proj, "POSSIBLY_SAME_AS")
+    dup_a, dup_b = edge_ends(proj, "POSSIBLY_SAME_AS")
     n = proj.n_nodes
-    dup = np.isin(_keys(a, b, n), np.r_[_keys(dup_a, dup_b, n), _keys(dup_b, dup_a, n)])
+    dup = np.isin(pair_keys(a, b, n), np.r_[pair_keys(dup_a, dup_b, n), pair_keys(dup_b, dup_a, n)])
     home_a, home_b, _ = _shared(proj, "LIVES_AT", cfg.max_group)
-    at_home = np.isin(_keys(a, b, n), _keys(home_a, home_b, n))
+    at_home = np.isin(pair_keys(a, b, n), pair_keys(home_a, home_b, n))
     share = surname_share(surname)
     kin = (kin_pairs(a, b, surname, given, minor, others * share[a] < cfg.chance, born) | at_home | couple) & ~dup
     found = np.union1d(a[kin], _voyage_families(proj, surname, given, minor, share, cfg))
@@ -399,8 +316,8 @@ def _names_agree(store: GraphStore, proj: Projection, a: np.ndarray, b: np.ndarr
         return np.ones(len(a), dtype=bool)
     src, dst = proj.index(weak["src"].tolist()), proj.index(weak["dst"].tolist())
     n = proj.n_nodes
-    bad = np.r_[_keys(src, dst, n), _keys(dst, src, n)]
-    return ~np.isin(_keys(a, b, n), bad)
+    bad = np.r_[pair_keys(src, dst, n), pair_keys(dst, src, n)]
+    return ~np.isin(pair_keys(a, b, n), bad)
 
 
 def household_scale(store: GraphStore, proj: Projection, config: HouseholdConfig | None = None,

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from analytics.config import HouseholdConfig
-from analytics.households import household_members, outside_payers
+from analytics.household_couples import outside_payers
+from analytics.households import household_members
 from analytics.projection import project
 from graph.ids import node_id
 from graph.store import GraphStore
