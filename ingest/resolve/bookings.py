@@ -11,13 +11,17 @@ apart, the two records of one traveller became two people who "travelled togethe
 their own PNR record, and the name-only record, a candidate of a dozen namesakes, passed their risk on.
 
 A name-only record joins only where its booking holds, with the same name key, records of exactly one other
-person: two different people of one name on one booking, or nobody, leave it as it was.
+person: two different people of one name on one booking, or nobody, leave it as it was; and only while it is
+a person of its own (one that resolution already attached to somebody stays where it is: joining it would
+join two people).
 
 >>> import pandas as pd
 >>> p = pd.DataFrame({"name_key": ["HU WEIWEN", "HU WEIWEN", "LIN WEILEI"], "_solo": ["", "r2", ""]})
 >>> labels, joined = join_on_bookings(np.array([0, 1, 2]), p, np.array([0, 1, 2]), np.array([7, 7, 7]), "_solo")
 >>> bool(labels[0] == labels[1] != labels[2]), joined.tolist()
 (True, [False, True, False])
+>>> join_on_bookings(np.array([0, 2, 2]), p, np.array([0, 1, 2]), np.array([7, 7, -1]), "_solo")[1].tolist()
+[False, False, False]
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ def join_on_bookings(labels: np.ndarray, p: pd.DataFrame, codes: np.ndarray, boo
     named = rec.loc[~rec["lone"], ["b", "n", "to"]].drop_duplicates()
     pairs = rec.loc[rec["lone"], ["c", "b", "n"]].drop_duplicates().merge(named, on=["b", "n"])
     pairs = pairs[pairs.groupby("c")["to"].transform("nunique") == 1].drop_duplicates("c")
+    alone = np.bincount(labels, minlength=len(labels))[labels] == 1
+    pairs = pairs[alone[pairs["c"].to_numpy()]]
     if pairs.empty:
         return labels, joined
     c = pairs["c"].to_numpy(dtype=np.int64)
