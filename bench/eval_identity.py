@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -30,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import peak_rss_mib, report
 from ingest.pipeline.identities import booking_codes
+from ingest.pipeline.keys import booking_key
 from ingest.readers.crossings import read_crossings
 from ingest.readers.paxlst import read_paxlst
 from ingest.readers.pnrgov import read_pnrgov
@@ -47,13 +47,6 @@ def _records(frame: pd.DataFrame, ref: pd.Series, seen: pd.Series, source: str) 
     for f in FIELDS:
         out[f] = frame[f].fillna("").astype(str).to_numpy() if f in frame else ""
     return out
-
-
-def _booking(carrier: pd.Series, locator: pd.Series) -> np.ndarray:
-    """``CARRIER:LOCATOR`` per record ("" without a locator), as the pipeline keys a record's booking."""
-    upper = lambda s: s.fillna("").astype(str).str.strip().str.upper()  # noqa: E731
-    key = upper(carrier) + ":" + upper(locator)
-    return key.where(upper(locator) != "", "").to_numpy(dtype=object)
 
 
 def crossings(world: Path, truth: Path) -> pd.DataFrame:
@@ -99,7 +92,7 @@ def api(world: Path, truth: Path) -> pd.DataFrame:
     r = r.assign(fname=r["file"].map(lambda f: Path(f).name)).sort_values(["fname", "message_index", "segment_number"])
     r["idx"] = r.groupby(["fname", "message_index"]).cumcount() + 1
     rec = _records(r, "api:" + r["fname"] + "#" + r["idx"].astype(str), r["arr_time"], "api")
-    rec["booking"] = _booking(r["carrier"], r["reservation_ref"])
+    rec["booking"] = booking_key(r["carrier"], r["reservation_ref"]).fillna("").to_numpy(dtype=object)
     t = pd.read_csv(truth / "api_entries.csv", dtype=str)
     t["ref"] = "api:" + t["file"] + "#" + t["passenger_index"]
     rec = rec.merge(t[["ref", "person_id"]], left_on="record_ref", right_on="ref", how="left").drop(columns="ref")
@@ -115,7 +108,7 @@ def pnr(world: Path, truth: Path) -> pd.DataFrame:
     day = r["fname"].str.extract(_FILE)[1].fillna("")  # the push date in the file name, as the pipeline has it
     seen = day.str.slice(0, 4) + "-" + day.str.slice(4, 6) + "-" + day.str.slice(6, 8)
     rec = _records(r, ref, r.get("push_date", seen), "pnr")
-    rec["booking"] = _booking(r["booking_carrier"], r["locator"])
+    rec["booking"] = booking_key(r["booking_carrier"], r["locator"]).fillna("").to_numpy(dtype=object)
     t = pd.read_csv(truth / "pnr_passengers.csv", dtype=str)
     t["ref"] = "pnr:" + t["file"] + "#" + t["locator"] + "#" + t["passenger_index"]
     rec = rec.merge(t[["ref", "person_id"]], left_on="record_ref", right_on="ref", how="left").drop(columns="ref")

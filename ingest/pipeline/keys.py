@@ -54,6 +54,17 @@ def text(s: pd.Series) -> pd.Series:
     return pd.Series(arr.to_numpy(zero_copy_only=False), index=s.index, dtype=object)
 
 
+def booking_key(carrier: pd.Series, locator: pd.Series) -> pd.Series:
+    """A record's booking as ``CARRIER:LOCATOR`` (upper case; missing where it names no locator): what
+    co-travel and booking-anchored identity compare records by.
+
+    >>> booking_key(pd.Series(["cx", None, "OZ"]), pd.Series([" k1 ", "Q2", ""])).tolist()
+    ['CX:K1', ':Q2', nan]
+    """
+    carrier, locator = text(carrier).str.upper(), text(locator).str.upper()
+    return (carrier.fillna("") + ":" + locator).where(locator.notna())
+
+
 def coalesce(*cols: pd.Series) -> pd.Series:
     """The first non-missing value of each row across ``cols`` (object dtype)."""
     out = text(cols[0]).to_numpy(dtype=object).copy()

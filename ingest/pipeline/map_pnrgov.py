@@ -20,7 +20,7 @@ import pandas as pd
 import ingest.normalise as n
 from ingest.pipeline.batch import GraphBatch
 from ingest.pipeline.instrument_keys import card_expiry, instrument_tokens, masked_pan
-from ingest.pipeline.keys import edi_refs, flight_numbers, ids, seen, text, utc
+from ingest.pipeline.keys import booking_key, edi_refs, flight_numbers, ids, seen, text, utc
 from ingest.pipeline.map_paxlst import Problem, report_problems
 from ingest.pipeline.people import normalise_people
 
@@ -177,11 +177,9 @@ def map_passengers(pax: pd.DataFrame, by_booking: pd.DataFrame, names: dict[str,
     batch.node("Document", pd.DataFrame({"issuer": people["doc_issuer"], "number": people["doc_number"],
                                          "type": people["doc_type"], "expiry": text(pax["doc_expiry"]), **base}))
     batch.person_edge("HOLDS", pd.DataFrame({"record_ref": ref, "dst": doc, **base}))
-    carrier = text(pax["booking_carrier"]).str.upper()
-    locator = text(pax["locator"]).str.upper()
     batch.record(pd.DataFrame({
         "record_ref": ref, **{c: people[c] for c in ("surname", "given_names", "sex", "birth_date", "nationality",
                                                       "doc_type", "doc_issuer", "doc_number")},
         "native_name": None, "seen": seen(t), "kind": "pnr",
         "voyage": key.map(by_booking["voyage"]),
-        "booking": (carrier.fillna("") + ":" + locator).where(locator.notna()), "seat": text(seat)}))
+        "booking": booking_key(pax["booking_carrier"], pax["locator"]), "seat": text(seat)}))
